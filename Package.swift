@@ -1,0 +1,86 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "roster",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "roster", targets: ["roster"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        /// The SCIM protocol: schemas, resources, filters, paths, PATCH, projection, errors. No I/O.
+        .target(name: "SCIMCore", swiftSettings: swiftSettings),
+        /// The directory's rules over a store protocol: users, groups, memberships, tokens.
+        .target(
+            name: "Directory",
+            dependencies: [
+                "SCIMCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The store on embedded SQLite (GRDB).
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["Directory", "SCIMCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        /// The HTTP edge: Hummingbird routes for /scim/v2.
+        .target(
+            name: "SCIMHTTP",
+            dependencies: [
+                "Directory", "SCIMCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The composition root: configuration, store choice, services, lifecycle.
+        .target(
+            name: "App",
+            dependencies: [
+                "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "roster",
+            dependencies: ["App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SQLiteStoreTests",
+            dependencies: ["SQLiteStore", "Directory", "SCIMCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SCIMHTTPTests",
+            dependencies: [
+                "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

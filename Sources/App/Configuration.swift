@@ -1,0 +1,34 @@
+import Foundation
+
+/// How a Roster server is set up; every field has a command-line option and an environment variable.
+public struct Configuration: Sendable {
+    public var host: String
+    public var port: Int
+    /// A SQLite file path (PostgreSQL URLs come with the PostgreSQL store).
+    public var database: String
+    /// The URL people and identity providers reach Roster at, such as `https://roster.example.com`.
+    public var publicURL: String?
+    /// How long an answer about a token may be reused before the store is asked again.
+    public var tokenCacheSeconds: Double
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
+        tokenCacheSeconds: Double = 2
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.publicURL = publicURL
+        self.tokenCacheSeconds = tokenCacheSeconds
+    }
+
+    /// The public base URL without a trailing slash; by default the listening address.
+    public var baseURL: String {
+        var url = publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    /// The SCIM endpoint to paste into an identity provider.
+    public var scimEndpoint: String { baseURL + "/scim/v2" }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SCIMCore
+
+extension Directory {
+    public func get(_ kind: ResourceKind, id: String, projection: Projection = .default) async throws
+        -> ResourceResponse
+    {
+        guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+        return try await respond(resource, projection: projection)
+    }
+
+    /// GET on a collection or `/.search`: filter, page and project (RFC 7644 §3.4.2).
+    public func list(
+        _ kind: ResourceKind, filter: String?, page: Page, projection: Projection = .default
+    ) async throws -> ListResponse {
+        var parsed: Filter?
+        if let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty {
+            let value = try Filter.parse(filter)
+            try value.validate(against: kind.resourceType)
+            parsed = value
+        }
+        let result = try await store.search(ResourceQuery(kind: kind, filter: parsed, page: page))
+        let derived = try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
+        let representations = result.resources.map { resource in
+            JSON.object(render(resource, derived: derived[resource.id] ?? [:], projection: projection).representation)
+        }
+        return ListResponse(totalResults: result.total, startIndex: page.startIndex, resources: representations)
+    }
+
+    func respond(_ resource: StoredResource, projection: Projection) async throws -> ResourceResponse {
+        let derived = try await derivedAttributes(for: [resource], kind: resource.kind, projection: projection)
+        return render(resource, derived: derived[resource.id] ?? [:], projection: projection)
+    }
+
+    func render(_ resource: StoredResource, derived: JSONObject, projection: Projection) -> ResourceResponse {
+        let type = resource.kind.resourceType
+        let meta = ResourceMeta(
+            created: resource.created, lastModified: resource.lastModified, version: resource.version,
+            location: location(resource.kind, id: resource.id))
+        let full = type.representation(id: resource.id, body: resource.body, derived: derived, meta: meta)
+        return ResourceResponse(representation: projection.apply(to: full, of: type), meta: meta)
+    }
+
+    /// `Group.members` and `User.groups`, read only when the projection can include them.
+    private func derivedAttributes(for resources: [StoredResource], kind: ResourceKind, projection: Projection)
+        async throws -> [String: JSONObject]
+    {
+        switch kind {
+        case .group:
+            guard projection.mayInclude("members") else { return [:] }
+            var result: [String: JSONObject] = [:]
+            for group in resources {
+                let members = try await store.members(ofGroup: group.id)
+                result[group.id] = ["members": .array(members.map { reference($0, type: $0.kind.rawValue) })]
+            }
+            return result
+        case .user:
+            guard projection.mayInclude("groups") else { return [:] }
+            let groups = try await store.groups(of: resources.map(\.id))
+            var result: [String: JSONObject] = [:]
+            for user in resources {
+                let references = groups[user.id] ?? []
+                result[user.id] = ["groups": .array(references.map { reference($0, type: "direct") })]
+            }
+            return result
+        }
+    }
+
+    private func reference(_ reference: ResourceReference, type: String) -> JSON {
+        var object: JSONObject = [
+            "value": .string(reference.id),
+            "$ref": .string(location(reference.kind, id: reference.id)),
+        ]
+        if let display = reference.display { object["display"] = .string(display) }
+        object["type"] = .string(type)
+        return .object(object)
+    }
+
+    static func notFound(_ kind: ResourceKind, id: String) -> SCIMError {
+        .notFound("\(kind.rawValue) \"\(id)\" not found.")
+    }
+}

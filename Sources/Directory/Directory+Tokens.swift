@@ -1,0 +1,15 @@
+import Foundation
+
+extension Directory {
+    /// Creates a token; the secret is returned once and never stored.
+    public func createToken(description: String, status: TokenStatus) async throws -> (
+        secret: String, record: TokenRecord
+    ) {
+        let token = TokenSecret.generate(description: description, status: status, id: newID(), now: clock())
+        try await store.insertToken(token.record)
+        return token
+    }
+
+    /// The SCIM endpoint administrators paste into their identity provider.
+    public var scimEndpoint: String { baseURL }
+}

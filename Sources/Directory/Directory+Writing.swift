@@ -1,0 +1,105 @@
+import Foundation
+import SCIMCore
+
+extension Directory {
+    /// POST (RFC 7644 §3.3): validates, stores and returns the new resource.
+    public func create(_ kind: ResourceKind, body: JSON) async throws -> ResourceResponse {
+        guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
+        var normalized = try Normalizer(kind.resourceType).normalize(resource: object)
+        if kind == .user && normalized["active"] == nil { normalized["active"] = true }
+        let (stored, members) = Self.splitMembers(normalized, kind: kind)
+        let now = Self.toMilliseconds(clock())
+        let resource = StoredResource(
+            id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
+        try await store.insert(resource, members: members)
+        return try await respond(resource, projection: .default)
+    }
+
+    /// PUT (RFC 7644 §3.5.1): replaces every read-write attribute; what the body omits is cleared.
+    public func replace(
+        _ kind: ResourceKind, id: String, body: JSON, precondition: VersionPrecondition? = nil,
+        projection: Projection = .default
+    ) async throws -> ResourceResponse {
+        guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
+        let normalized = try Normalizer(kind.resourceType).normalize(resource: object)
+        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current, _ in
+            normalized
+        }
+    }
+
+    /// PATCH (RFC 7644 §3.5.2): every operation applies or none does.
+    public func patch(
+        _ kind: ResourceKind, id: String, body: JSON, precondition: VersionPrecondition? = nil,
+        projection: Projection = .default
+    ) async throws -> ResourceResponse {
+        let request = try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations)
+        let type = kind.resourceType
+        return try await modify(kind, id: id, precondition: precondition, projection: projection) {
+            current, members in
+            var document = current.body
+            if kind == .group { document["members"] = .array(members.map { .object(["value": .string($0)]) }) }
+            let patched = try Patcher(type).applying(request, to: document)
+            return try Normalizer(type).normalize(resource: patched)
+        }
+    }
+
+    /// DELETE (RFC 7644 §3.6); memberships go with the resource.
+    public func delete(_ kind: ResourceKind, id: String, precondition: VersionPrecondition? = nil) async throws {
+        if let precondition {
+            guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+            guard precondition.allows(current.version) else { throw Self.stale(current.version) }
+        }
+        guard try await store.delete(kind, id: id) else { throw Self.notFound(kind, id: id) }
+    }
+
+    /// Read, change, and write back only if nobody wrote in between; retried on a lost race unless the client
+    /// pinned a version, in which case a stale version is a 412 and nothing changes.
+    private func modify(
+        _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
+        change: (StoredResource, [String]) throws -> JSONObject
+    ) async throws -> ResourceResponse {
+        for _ in 0..<Self.maxAttempts {
+            guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+            if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
+            let oldMembers = kind == .group ? try await store.members(ofGroup: id).map(\.id) : []
+            let (body, newMembers) = Self.splitMembers(try change(current, oldMembers), kind: kind)
+            var updated = current
+            updated.body = body
+            updated.version = current.version + 1
+            updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
+            let change = Self.difference(from: oldMembers, to: newMembers)
+            if try await store.update(updated, expectedVersion: current.version, members: change) {
+                return try await respond(updated, projection: projection)
+            }
+        }
+        throw SCIMError(status: 409, detail: "The \(kind.rawValue) changed concurrently too often; try again.")
+    }
+
+    static let maxAttempts = 8
+
+    /// Times are kept to the millisecond, so a response and a later read show the same instant.
+    static func toMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    static func stale(_ version: Int) -> SCIMError {
+        .preconditionFailed("The resource has changed: its current version is W/\"\(version)\".")
+    }
+
+    /// Takes `members` out of a group's body: they are kept as rows, not in the body.
+    static func splitMembers(_ body: JSONObject, kind: ResourceKind) -> (JSONObject, [String]) {
+        guard kind == .group else { return (body, []) }
+        var stored = body
+        let members = stored.removeValue(forKey: "members")?.arrayValue ?? []
+        var seen = Set<String>()
+        let ids = members.compactMap { $0["value"]?.stringValue }.filter { seen.insert($0).inserted }
+        return (stored, ids)
+    }
+
+    static func difference(from old: [String], to new: [String]) -> MembershipChange {
+        let oldSet = Set(old)
+        let newSet = Set(new)
+        return MembershipChange(
+            added: new.filter { !oldSet.contains($0) }, removed: old.filter { !newSet.contains($0) })
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import SCIMCore
+
+/// The directory's rules: SCIM semantics over a store, with versions, uniqueness and memberships.
+public struct Directory: Sendable {
+    public let store: any Store
+    /// The SCIM base URL, such as `https://roster.example.com/scim/v2`, for `meta.location` and `$ref`.
+    public let baseURL: String
+    public let limits: Limits
+    let clock: @Sendable () -> Date
+    let newID: @Sendable () -> String
+
+    public init(
+        store: any Store, baseURL: String, limits: Limits = Limits(),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
+        self.store = store
+        self.baseURL = baseURL
+        self.limits = limits
+        self.clock = clock
+        self.newID = newID
+    }
+
+    /// The bounds Roster enforces and advertises.
+    public struct Limits: Sendable {
+        public var maxResults: Int
+        public var maxPatchOperations: Int
+        public var maxPayloadSize: Int
+
+        public init(maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576) {
+            self.maxResults = maxResults
+            self.maxPatchOperations = maxPatchOperations
+            self.maxPayloadSize = maxPayloadSize
+        }
+    }
+
+    public func location(_ kind: ResourceKind, id: String) -> String {
+        "\(baseURL)\(kind.endpoint)/\(id)"
+    }
+}
+
+/// A resource as a response carries it: the projected representation and the facts for its headers.
+public struct ResourceResponse: Sendable {
+    public var representation: JSONObject
+    public var meta: ResourceMeta
+
+    public init(representation: JSONObject, meta: ResourceMeta) {
+        self.representation = representation
+        self.meta = meta
+    }
+}
+
+/// The `If-Match` precondition of RFC 7644 §3.14.
+public enum VersionPrecondition: Sendable, Hashable {
+    case any
+    case version(Int)
+    case unparseable
+
+    /// Parses `W/"3"`, `"3"` or `*`; several tags separated by commas are not used by SCIM clients.
+    public init?(ifMatch header: String?) {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        if header == "*" {
+            self = .any
+            return
+        }
+        var text = Substring(header)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        text = text.drop { $0 == "\"" }
+        while text.last == "\"" { text = text.dropLast() }
+        self = Int(text).map(VersionPrecondition.version) ?? .unparseable
+    }
+
+    func allows(_ version: Int) -> Bool {
+        switch self {
+        case .any: true
+        case .version(let expected): expected == version
+        case .unparseable: false
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import SCIMCore
+
+/// What a resource query asks a store for.
+public struct ResourceQuery: Sendable, Hashable {
+    public var kind: ResourceKind
+    public var filter: Filter?
+    public var page: Page
+
+    public init(kind: ResourceKind, filter: Filter?, page: Page) {
+        self.kind = kind
+        self.filter = filter
+        self.page = page
+    }
+}
+
+/// A change to a group's members, applied row by row.
+public struct MembershipChange: Sendable, Hashable {
+    public var added: [String]
+    public var removed: [String]
+
+    public init(added: [String] = [], removed: [String] = []) {
+        self.added = added
+        self.removed = removed
+    }
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty }
+}
+
+/// The persistence contract every store satisfies; the contract suite runs against each store.
+///
+/// Stores throw `SCIMError.uniqueness` when a unique key is taken and `SCIMError.invalidValue` for a member id that
+/// does not exist; anything else they throw is unexpected and becomes a 500.
+public protocol Store: Sendable {
+    /// Inserts a new resource and, for a group, its members, in one transaction.
+    func insert(_ resource: StoredResource, members: [String]) async throws
+    func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource?
+    /// Writes `resource` if the stored version is still `expectedVersion`; false when it is not (or is gone).
+    func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool
+    func delete(_ kind: ResourceKind, id: String) async throws -> Bool
+    /// One page of matching resources in a stable order, and the number of all matches.
+    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource])
+    func members(ofGroup id: String) async throws -> [ResourceReference]
+    /// The groups each of `ids` belongs to directly.
+    func groups(of ids: [String]) async throws -> [String: [ResourceReference]]
+
+    func insertToken(_ token: TokenRecord) async throws
+    func token(withHash hash: String) async throws -> TokenRecord?
+    func tokens() async throws -> [TokenRecord]
+    func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool
+    func deleteToken(id: String) async throws -> Bool
+    func recordTokenUse(id: String, at time: Date) async throws
+}

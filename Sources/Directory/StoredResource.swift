@@ -1,0 +1,73 @@
+import Foundation
+import SCIMCore
+
+/// The two kinds of resource Roster keeps.
+public enum ResourceKind: String, Sendable, Hashable, CaseIterable {
+    case user = "User"
+    case group = "Group"
+
+    public var resourceType: ResourceType {
+        switch self {
+        case .user: .user
+        case .group: .group
+        }
+    }
+
+    public var endpoint: String { resourceType.endpoint }
+}
+
+/// A resource as the store keeps it: the body in stored form, without `id`, `meta` or derived attributes.
+public struct StoredResource: Sendable, Hashable {
+    public var id: String
+    public var kind: ResourceKind
+    public var version: Int
+    public var created: Date
+    public var lastModified: Date
+    public var body: JSONObject
+
+    public init(id: String, kind: ResourceKind, version: Int, created: Date, lastModified: Date, body: JSONObject) {
+        self.id = id
+        self.kind = kind
+        self.version = version
+        self.created = created
+        self.lastModified = lastModified
+        self.body = body
+    }
+
+    /// The case-folded value a store keeps unique per kind: `userName` for users, `displayName` for groups.
+    public var uniqueKey: String? {
+        switch kind {
+        case .user: body["userName"]?.stringValue.map(Folding.fold)
+        case .group: body["displayName"]?.stringValue.map(Folding.fold)
+        }
+    }
+
+    /// `externalId` is case-exact (RFC 7643 §3.1), so it is kept as sent.
+    public var externalId: String? { body["externalId"]?.stringValue }
+
+    /// The name people and the admin console know the resource by.
+    public var displayName: String? {
+        switch kind {
+        case .user: body["displayName"]?.stringValue ?? body["userName"]?.stringValue
+        case .group: body["displayName"]?.stringValue
+        }
+    }
+}
+
+/// A member of a group, or a group a user belongs to, as a reference.
+public struct ResourceReference: Sendable, Hashable {
+    public var id: String
+    public var kind: ResourceKind
+    public var display: String?
+
+    public init(id: String, kind: ResourceKind, display: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.display = display
+    }
+}
+
+/// Case folding done in Swift before values reach SQL, so every store compares alike.
+public enum Folding {
+    public static func fold(_ text: String) -> String { text.lowercased() }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SCIMCore
+import Synchronization
+
+/// Checks presented SCIM tokens against the store, caching answers for a few seconds.
+///
+/// A token revoked anywhere (the console, `roster token revoke`, another instance) stops working here within
+/// `cacheLifetime`. Last use is written at most once a minute per token, so authentication rarely writes.
+public final class TokenAuthenticator: Sendable {
+    let store: any Store
+    let cacheLifetime: TimeInterval
+    let clock: @Sendable () -> Date
+    private let cache = Mutex<[String: Entry]>([:])
+
+    private struct Entry {
+        var token: TokenRecord?
+        var expires: Date
+    }
+
+    public init(store: any Store, cacheLifetime: TimeInterval = 2, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.cacheLifetime = cacheLifetime
+        self.clock = clock
+    }
+
+    /// The active token for an `Authorization` header value, or a 401 error.
+    public func authenticate(authorization: String?) async throws -> TokenRecord {
+        guard let secret = Self.secret(from: authorization) else {
+            throw SCIMError.unauthorized("Authorization required: send \"Authorization: Bearer <token>\".")
+        }
+        let hash = TokenSecret.hash(secret)
+        let now = clock()
+        let token = try await lookUp(hash: hash, now: now)
+        guard var token, token.status == .active else {
+            throw SCIMError.unauthorized("The token is unknown, inactive or revoked.")
+        }
+        if token.lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            try await store.recordTokenUse(id: token.id, at: now)
+            token.lastUsed = now
+            remember(hash: hash, token: token, now: now)
+        }
+        return token
+    }
+
+    /// Forgets every cached answer, so a change made on this instance applies at once.
+    public func invalidate() {
+        cache.withLock { $0.removeAll() }
+    }
+
+    private func lookUp(hash: String, now: Date) async throws -> TokenRecord? {
+        if let entry = cache.withLock({ $0[hash] }), entry.expires > now { return entry.token }
+        let token = try await store.token(withHash: hash)
+        remember(hash: hash, token: token, now: now)
+        return token
+    }
+
+    private func remember(hash: String, token: TokenRecord?, now: Date) {
+        cache.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[hash] = Entry(token: token, expires: now.addingTimeInterval(cacheLifetime))
+        }
+    }
+
+    /// `Bearer <token>` with the scheme in any case; a bare token too, since Okta's header-auth template sends
+    /// whatever the administrator typed.
+    static func secret(from authorization: String?) -> String? {
+        guard let value = authorization?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        if parts.count == 2, parts[0].lowercased() == "bearer" {
+            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : token
+        }
+        return parts.count == 1 ? value : nil
+    }
+}

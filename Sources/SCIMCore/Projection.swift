@@ -1,0 +1,129 @@
+import Foundation
+
+/// Which attributes a response carries (RFC 7644 §3.4.2.5, RFC 7643 §7 "returned").
+public struct Projection: Sendable, Hashable {
+    public var attributes: [AttributePath]
+    public var excludedAttributes: [AttributePath]
+
+    public static let `default` = Projection(attributes: [], excludedAttributes: [])
+
+    public init(attributes: [AttributePath], excludedAttributes: [AttributePath]) {
+        self.attributes = attributes
+        self.excludedAttributes = excludedAttributes
+    }
+
+    /// Parses the comma-separated `attributes` and `excludedAttributes` parameters.
+    public static func parse(attributes: String?, excludedAttributes: String?) throws(SCIMError) -> Projection {
+        Projection(attributes: try parseList(attributes), excludedAttributes: try parseList(excludedAttributes))
+    }
+
+    private static func parseList(_ text: String?) throws(SCIMError) -> [AttributePath] {
+        guard let text else { return [] }
+        var paths: [AttributePath] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            paths.append(try AttributePath.parse(trimmed))
+        }
+        return paths
+    }
+
+    /// Whether a top-level attribute (such as `members`) can appear in the response, so it need not be read if not.
+    public func mayInclude(_ name: String) -> Bool {
+        if !attributes.isEmpty {
+            return attributes.contains { $0.schema == nil && $0.name.caseInsensitiveEquals(name) }
+        }
+        return !excludedAttributes.contains { $0.schema == nil && $0.subAttribute == nil && $0.name.caseInsensitiveEquals(name) }
+    }
+}
+
+extension Projection {
+    /// The representation reduced to what the client asked for; `returned: always` attributes always stay,
+    /// `returned: never` ones never appear, `returned: request` ones only when named.
+    public func apply(to representation: JSONObject, of type: ResourceType) -> JSONObject {
+        var result = JSONObject()
+        for (key, value) in representation.members {
+            if ["schemas", "id"].contains(key) {
+                result[key] = value
+            } else if let schema = type.extensions.first(where: { $0.schema.id == key })?.schema {
+                let projected = projectObject(value.objectValue ?? [:], schema: schema, urn: schema.id)
+                if !projected.isEmpty { result[key] = .object(projected) }
+            } else if let kept = project(key: key, value: value, attribute: Self.definition(of: key, in: type), urn: nil)
+            {
+                result[key] = kept
+            }
+        }
+        return result
+    }
+
+    private func projectObject(_ object: JSONObject, schema: Schema, urn: String) -> JSONObject {
+        let wholeRequested = attributes.contains { $0.subAttribute == nil && $0.description.caseInsensitiveEquals(urn) }
+        var result = JSONObject()
+        for (key, value) in object.members {
+            if wholeRequested {
+                result[key] = value
+            } else if let kept = project(key: key, value: value, attribute: schema.attribute(named: key), urn: urn) {
+                result[key] = kept
+            }
+        }
+        return result
+    }
+
+    private func project(key: String, value: JSON, attribute: Attribute?, urn: String?) -> JSON? {
+        let returned = attribute?.returned ?? .default
+        if returned == .never { return nil }
+        if returned == .always { return value }
+        let named = { (path: AttributePath) in
+            path.name.caseInsensitiveEquals(key) && Self.sameSchema(path.schema, urn)
+        }
+        if !attributes.isEmpty {
+            let matching = attributes.filter(named)
+            guard !matching.isEmpty else { return nil }
+            if matching.contains(where: { $0.subAttribute == nil }) { return value }
+            return Self.keepingSubAttributes(matching.compactMap(\.subAttribute), of: value)
+        }
+        if returned == .request { return nil }
+        let excluded = excludedAttributes.filter(named)
+        if excluded.contains(where: { $0.subAttribute == nil }) { return nil }
+        return Self.droppingSubAttributes(excluded.compactMap(\.subAttribute), of: value)
+    }
+
+    private static func sameSchema(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): true
+        case (let left?, let right?): left.caseInsensitiveEquals(right)
+        case (nil, _?): true
+        default: false
+        }
+    }
+
+    private static func definition(of key: String, in type: ResourceType) -> Attribute? {
+        type.schema.attribute(named: key) ?? Schema.commonAttributes.first { $0.name.caseInsensitiveEquals(key) }
+    }
+
+    private static func keepingSubAttributes(_ names: [String], of value: JSON) -> JSON? {
+        return transformObjects(value) { object in
+            JSONObject(object.members.filter { member in names.contains(where: member.key.caseInsensitiveEquals) })
+        }
+    }
+
+    private static func droppingSubAttributes(_ names: [String], of value: JSON) -> JSON? {
+        guard !names.isEmpty else { return value }
+        return transformObjects(value) { object in
+            JSONObject(object.members.filter { member in !names.contains(where: member.key.caseInsensitiveEquals) })
+        }
+    }
+
+    private static func transformObjects(_ value: JSON, _ transform: (JSONObject) -> JSONObject) -> JSON? {
+        switch value {
+        case .object(let object):
+            let result = transform(object)
+            return result.isEmpty ? nil : .object(result)
+        case .array(let values):
+            let result = values.compactMap { transformObjects($0, transform) }
+            return result.isEmpty ? nil : .array(result)
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Directory
+import Hummingbird
+
+/// The per-request context of SCIM routes: the authenticated token, once the auth middleware has run.
+public struct SCIMRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var token: TokenRecord?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+}

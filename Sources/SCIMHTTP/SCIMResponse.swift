@@ -1,0 +1,57 @@
+import Foundation
+import NIOCore
+import Hummingbird
+import SCIMCore
+
+/// Builds responses the way SCIM clients expect them: `application/scim+json`, compact UTF-8 JSON.
+enum SCIMResponse {
+    static let contentType = "application/scim+json"
+
+    static func json(_ status: HTTPResponse.Status, _ json: JSON, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: json.serialized())))
+    }
+
+    static func error(_ error: SCIMError, requestID: String? = nil) -> Response {
+        var body = error.body
+        if let requestID, error.status >= 500, case .object(var object) = body {
+            object["detail"] = .string("\(error.detail) Request id: \(requestID).")
+            body = .object(object)
+        }
+        var headers: HTTPFields = [:]
+        if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
+        return json(HTTPResponse.Status(code: error.status), body, headers: headers)
+    }
+}
+
+extension Request {
+    /// Reads and parses the JSON body, refusing more than `limit` bytes with a 413.
+    mutating func scimBody(limit: Int) async throws -> JSON {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw SCIMError.payloadTooLarge("The request body is larger than \(limit) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw SCIMError.invalidSyntax("The request has no body.") }
+        return try JSON.parse(buffer.readableBytesView)
+    }
+
+    /// Query parameters decoded the way identity providers encode them: `%20` or `+` for spaces.
+    /// Names are matched case-insensitively.
+    func scimQuery(_ name: String) -> String? {
+        guard let query = uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = parts.first.map(String.init).flatMap(Self.decode), key.caseInsensitiveEquals(name)
+            else { continue }
+            return parts.count > 1 ? Self.decode(String(parts[1])) : ""
+        }
+        return nil
+    }
+
+    private static func decode(_ text: String) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

@@ -1,0 +1,93 @@
+import Directory
+import Hummingbird
+import SCIMCore
+
+extension SCIMRoutes {
+    func list(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+        try SearchRequest.refuseSorting(["sortBy": request.scimQuery("sortBy").map(JSON.string) ?? .null])
+        let page = try Page.parse(
+            startIndex: request.scimQuery("startIndex"), count: request.scimQuery("count"),
+            maximum: directory.limits.maxResults)
+        let result = try await directory.list(
+            kind, filter: request.scimQuery("filter"), page: page, projection: try projection(request))
+        return SCIMResponse.json(.ok, result.json)
+    }
+
+    /// `POST /Users/.search` (RFC 7644 §3.4.3): the query parameters carried in a SearchRequest body.
+    func search(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let search = try SearchRequest(body)
+        let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
+        let result = try await directory.list(kind, filter: search.filter, page: page, projection: search.projection)
+        return SCIMResponse.json(.ok, result.json)
+    }
+
+    func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let resource = try await directory.get(kind, id: id, projection: try projection(request))
+        /// RFC 7644 §3.14: a GET with a current `If-None-Match` version is answered with 304 Not Modified.
+        if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: {
+            VersionPrecondition(ifMatch: String($0)).map { $0 == .any || $0 == .version(resource.meta.version) }
+                ?? false
+        }) {
+            return Response(status: .notModified, headers: [.eTag: resource.meta.etag])
+        }
+        return resourceResponse(.ok, resource)
+    }
+
+    func create(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let resource = try await directory.create(kind, body: body)
+        return resourceResponse(.created, resource, location: true)
+    }
+
+    func replace(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        var request = request
+        let id = try context.parameters.require("id")
+        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let resource = try await directory.replace(
+            kind, id: id, body: body, precondition: try precondition(request), projection: try projection(request))
+        return resourceResponse(.ok, resource)
+    }
+
+    /// Users answer 200 with the resource; groups answer 204 unless the client asked for attributes, so a change
+    /// to a large group never sends its whole member list back.
+    func patch(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        var request = request
+        let id = try context.parameters.require("id")
+        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let projection = try projection(request)
+        let resource = try await directory.patch(
+            kind, id: id, body: body, precondition: try precondition(request), projection: projection)
+        if kind == .group && projection == .default {
+            return Response(status: .noContent, headers: [.eTag: resource.meta.etag])
+        }
+        return resourceResponse(.ok, resource)
+    }
+
+    func delete(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        try await directory.delete(kind, id: id, precondition: try precondition(request))
+        return Response(status: .noContent)
+    }
+
+    private func resourceResponse(_ status: HTTPResponse.Status, _ resource: ResourceResponse, location: Bool = false)
+        -> Response
+    {
+        var headers: HTTPFields = [.eTag: resource.meta.etag]
+        if location { headers[.location] = resource.meta.location }
+        return SCIMResponse.json(status, .object(resource.representation), headers: headers)
+    }
+
+    private func projection(_ request: Request) throws -> Projection {
+        try Projection.parse(
+            attributes: request.scimQuery("attributes"), excludedAttributes: request.scimQuery("excludedAttributes"))
+    }
+
+    /// `If-Match` (RFC 7644 §3.14); a value that is not one of our tags can never match, so it yields a 412.
+    private func precondition(_ request: Request) throws -> VersionPrecondition? {
+        VersionPrecondition(ifMatch: request.headers[.ifMatch])
+    }
+}

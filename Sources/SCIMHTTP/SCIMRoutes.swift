@@ -1,0 +1,47 @@
+import Directory
+import Hummingbird
+import SCIMCore
+
+/// The `/scim/v2` API: resources, discovery, and the errors RFC 7644 asks for.
+public struct SCIMRoutes: Sendable {
+    let directory: Directory
+    let authenticator: TokenAuthenticator
+
+    public init(directory: Directory, authenticator: TokenAuthenticator) {
+        self.directory = directory
+        self.authenticator = authenticator
+    }
+
+    /// Adds the SCIM API under `path` (normally `scim/v2`).
+    public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
+        let group = router.group(path)
+            .add(middleware: SCIMErrorMiddleware())
+            .add(middleware: TokenAuthMiddleware(authenticator: authenticator))
+        for kind in ResourceKind.allCases {
+            registerResource(kind, on: group)
+        }
+        registerDiscovery(on: group)
+        group.on("**", method: .get) { request, _ in try Self.noEndpoint(request) }
+        for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
+            group.on("**", method: method) { request, _ in try Self.noEndpoint(request) }
+        }
+    }
+
+    private func registerResource(_ kind: ResourceKind, on group: RouterGroup<SCIMRequestContext>) {
+        let endpoint = RouterPath(stringLiteral: String(kind.endpoint.dropFirst()))
+        let item = RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/:id")
+        group.get(endpoint) { request, _ in try await list(kind, request) }
+        group.post(endpoint) { request, _ in try await create(kind, request) }
+        group.post(RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/.search")) { request, _ in
+            try await search(kind, request)
+        }
+        group.get(item) { request, context in try await get(kind, request, context) }
+        group.put(item) { request, context in try await replace(kind, request, context) }
+        group.patch(item) { request, context in try await patch(kind, request, context) }
+        group.delete(item) { request, context in try await delete(kind, request, context) }
+    }
+
+    static func noEndpoint(_ request: Request) throws -> Response {
+        throw SCIMError.notFound("No SCIM endpoint at \(request.uri.path).")
+    }
+}

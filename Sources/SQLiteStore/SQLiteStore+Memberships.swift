@@ -1,0 +1,68 @@
+import Directory
+import GRDB
+import SCIMCore
+
+extension SQLiteStore {
+    public func members(ofGroup id: String) async throws -> [ResourceReference] {
+        try await database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id, m.kind, m.display FROM resources g
+                    JOIN memberships ms ON ms.group_pk = g.pk
+                    JOIN resources m ON m.pk = ms.member_pk
+                    WHERE g.id = ? ORDER BY ms.member_pk
+                    """,
+                arguments: [id])
+            return rows.compactMap(Self.reference)
+        }
+    }
+
+    public func groups(of ids: [String]) async throws -> [String: [ResourceReference]] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id AS member_id, g.id, g.kind, g.display FROM resources m
+                    JOIN memberships ms ON ms.member_pk = m.pk
+                    JOIN resources g ON g.pk = ms.group_pk
+                    WHERE m.id IN (\(placeholders)) ORDER BY ms.group_pk
+                    """,
+                arguments: StatementArguments(ids))
+            var result: [String: [ResourceReference]] = [:]
+            for row in rows {
+                guard let reference = Self.reference(row) else { continue }
+                result[row["member_id"], default: []].append(reference)
+            }
+            return result
+        }
+    }
+
+    static func reference(_ row: Row) -> ResourceReference? {
+        guard let kind = ResourceKind(rawValue: row["kind"]) else { return nil }
+        return ResourceReference(id: row["id"], kind: kind, display: row["display"])
+    }
+
+    /// Adds members by public id; an id that names no user or group is an `invalidValue` and undoes the write.
+    static func addMembers(_ ids: [String], toGroupKey groupKey: Int64, _ db: Database) throws {
+        for id in ids {
+            guard let memberKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [id])
+            else {
+                throw SCIMError.invalidValue("Member \"\(id)\" is not a user or group in this directory.")
+            }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO memberships (group_pk, member_pk) VALUES (?, ?)",
+                arguments: [groupKey, memberKey])
+        }
+    }
+
+    static func removeMembers(_ ids: [String], fromGroupKey groupKey: Int64, _ db: Database) throws {
+        for id in ids {
+            try db.execute(
+                sql: "DELETE FROM memberships WHERE group_pk = ? AND member_pk = (SELECT pk FROM resources WHERE id = ?)",
+                arguments: [groupKey, id])
+        }
+    }
+}

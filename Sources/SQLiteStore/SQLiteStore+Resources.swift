@@ -1,0 +1,103 @@
+import Directory
+import Foundation
+import GRDB
+import SCIMCore
+
+extension SQLiteStore {
+    public func insert(_ resource: StoredResource, members: [String]) async throws {
+        try await Self.translating(resource.kind) {
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO resources
+                            (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                try Self.addMembers(members, toGroupKey: db.lastInsertedRowID, db)
+            }
+        }
+    }
+
+    public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?",
+                arguments: [id, kind.rawValue]
+            ).map(Self.resource)
+        }
+    }
+
+    public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws
+        -> Bool
+    {
+        try await Self.translating(resource.kind) {
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?,
+                            external_id = ?, display = ?, body = ?
+                        WHERE id = ? AND kind = ? AND version = ?
+                        """,
+                    arguments: Self.arguments(
+                        resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion]))
+                guard db.changesCount == 1 else { return false }
+                guard !members.isEmpty else { return true }
+                let groupKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
+                guard let groupKey else { return false }
+                try Self.addMembers(members.added, toGroupKey: groupKey, db)
+                try Self.removeMembers(members.removed, fromGroupKey: groupKey, db)
+                return true
+            }
+        }
+    }
+
+    public func delete(_ kind: ResourceKind, id: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM resources WHERE id = ? AND kind = ?", arguments: [id, kind.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
+    public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+        let condition = try FilterSQL.compile(query.filter, kind: query.kind)
+        return try await database.read { db in
+            let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
+            let arguments = StatementArguments([query.kind.rawValue]) + condition.arguments
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(scope)", arguments: arguments) ?? 0
+            guard query.page.count > 0, query.page.offset < total else { return (total, []) }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.columns) \(scope) ORDER BY pk LIMIT ? OFFSET ?",
+                arguments: arguments + [query.page.count, query.page.offset])
+            return (total, try rows.map(Self.resource))
+        }
+    }
+
+    static let columns = "id, kind, version, created_ms, modified_ms, body"
+
+    static func resource(_ row: Row) throws -> StoredResource {
+        let kindName: String = row["kind"]
+        let text: String = row["body"]
+        guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8))
+        else {
+            throw StoreCorruption(detail: "resource \(row["id"] as String? ?? "?") has an unreadable body")
+        }
+        return StoredResource(
+            id: row["id"], kind: kind, version: row["version"], created: Date(milliseconds: row["created_ms"]),
+            lastModified: Date(milliseconds: row["modified_ms"]), body: body)
+    }
+
+    static func arguments(_ resource: StoredResource, including leading: [any DatabaseValueConvertible], trailing: [any DatabaseValueConvertible] = []) -> StatementArguments {
+        let values: [(any DatabaseValueConvertible)?] = [
+            resource.version, resource.created.milliseconds, resource.lastModified.milliseconds,
+            resource.uniqueKey, resource.externalId, resource.displayName, JSON.object(resource.body).serialized(),
+        ]
+        return StatementArguments(leading.map { Optional($0) } + values + trailing.map { Optional($0) })
+    }
+}
+
+/// A row the store cannot read back: a bug or a damaged file, reported as a 500.
+struct StoreCorruption: Error, CustomStringConvertible {
+    var detail: String
+    var description: String { "Store corruption: \(detail)" }
+}

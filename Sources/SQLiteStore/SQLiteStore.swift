@@ -1,0 +1,88 @@
+import Directory
+import Foundation
+import GRDB
+import SCIMCore
+
+/// The store on an embedded SQLite database (GRDB), in WAL mode so readers never wait for the writer.
+public struct SQLiteStore: Store {
+    let database: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        self.database = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(database: DatabaseQueue())
+    }
+
+    init(database: any DatabaseWriter) throws {
+        self.database = database
+        try Self.migrator.migrate(database)
+    }
+
+    /// Translates SQLite's unique-constraint failures into the SCIM error the client should see.
+    static func translating<T>(_ kind: ResourceKind, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            let attribute = kind == .user ? "userName" : "displayName"
+            throw SCIMError.uniqueness("A \(kind.rawValue.lowercased()) with this \(attribute) already exists.")
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Append-only migrations, named in plain words.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("create resources, memberships and tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE resources (
+                    pk INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    modified_ms INTEGER NOT NULL,
+                    unique_key TEXT,
+                    external_id TEXT,
+                    display TEXT,
+                    body TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX resources_by_unique_key ON resources(kind, unique_key);
+                CREATE INDEX resources_by_external_id ON resources(kind, external_id);
+                CREATE INDEX resources_by_kind ON resources(kind, pk);
+                CREATE TABLE memberships (
+                    group_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    member_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    PRIMARY KEY (group_pk, member_pk)
+                ) WITHOUT ROWID;
+                CREATE INDEX memberships_by_member ON memberships(member_pk, group_pk);
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    last_used_ms INTEGER
+                );
+                """)
+        }
+        return migrator
+    }
+}
+
+extension Date {
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,33 @@
+import App
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the SCIM server.")
+
+    @Option(help: "Address to listen on. Environment: ROSTER_HOST.")
+    var host: String = env("ROSTER_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on. Environment: ROSTER_PORT.")
+    var port: Int = env("ROSTER_PORT").flatMap(Int.init) ?? 8080
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let configuration = App.Configuration(
+            host: host, port: port, database: database.database, publicURL: database.publicURL)
+        var logger = Logger(label: "roster")
+        logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let store = try Roster.openStore(configuration)
+        let app = Roster.application(configuration, store: store, logger: logger) { channel in
+            let address = channel.localAddress.map { "\($0)" } ?? "\(configuration.host):\(configuration.port)"
+            print("Roster is listening on \(address)")
+            print("Database: \(configuration.database)")
+            print("SCIM endpoint: \(configuration.scimEndpoint)")
+            print("Create a token with: roster token create --description \"Okta\"")
+        }
+        try await app.runService()
+    }
+}
