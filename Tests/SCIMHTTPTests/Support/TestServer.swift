@@ -1,0 +1,133 @@
+import App
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SCIMCore
+import SQLiteStore
+import Testing
+
+/// A real Roster server on a loopback port, over a fresh SQLite file, with one active token.
+struct TestServer: Sendable {
+    static let publicURL = "https://roster.example.com"
+    static let scimBase = publicURL + "/scim/v2"
+
+    let store: SQLiteStore
+    let directory: Directory
+    let token: String
+
+    /// Runs `body` against a live server; the database file is removed afterwards.
+    static func run<T: Sendable>(
+        tokenCacheSeconds: Double = 2, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+    ) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = App.Configuration(
+            host: "127.0.0.1", port: 0, database: folder.appendingPathComponent("roster.sqlite").path,
+            publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds)
+        let store = try SQLiteStore(path: configuration.database)
+        let directory = Roster.directory(configuration, store: store)
+        let token = try await directory.createToken(description: "Okta", status: .active).secret
+        var logger = Logger(label: "roster-test")
+        logger.logLevel = .warning
+        let app = Roster.application(configuration, store: store, logger: logger)
+        let server = TestServer(store: store, directory: directory, token: token)
+        return try await app.test(.live) { client in
+            try await body(server, SCIMClient(client: client, token: token))
+        }
+    }
+}
+
+/// A response with its body parsed as JSON (nil when empty or not JSON).
+struct SCIMReply: Sendable {
+    let status: Int
+    let headers: HTTPFields
+    let text: String
+    let json: JSON?
+
+    subscript(key: String) -> JSON? { json?[key] }
+
+    var contentType: String? { headers[.contentType] }
+}
+
+/// Sends SCIM requests with real JSON bodies and Okta's headers.
+struct SCIMClient: Sendable {
+    let client: any TestClientProtocol
+    let token: String
+
+    static let oktaHeaders: HTTPFields = [
+        .accept: "application/scim+json", HTTPField.Name("Accept-Charset")!: "utf-8", .userAgent: "Okta SCIM Client 1.0.0",
+    ]
+
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, body: String? = nil, authorization: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> SCIMReply {
+        var headers = Self.oktaHeaders
+        headers[.authorization] = authorization ?? "Bearer \(token)"
+        if body != nil { headers[.contentType] = "application/scim+json; charset=utf-8" }
+        for field in extra { headers[field.name] = field.value }
+        let uri = path.hasPrefix("/") ? path : "/scim/v2/" + path
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        let json = text.isEmpty ? nil : try? JSON.parse(Array(text.utf8))
+        return SCIMReply(status: Int(response.status.code), headers: response.headers, text: text, json: json)
+    }
+
+    func get(_ path: String, authorization: String? = nil, headers: HTTPFields = [:]) async throws -> SCIMReply {
+        try await send(.get, path, authorization: authorization, headers: headers)
+    }
+
+    func post(_ path: String, _ body: String) async throws -> SCIMReply {
+        try await send(.post, path, body: body)
+    }
+
+    func put(_ path: String, _ body: String, headers: HTTPFields = [:]) async throws -> SCIMReply {
+        try await send(.put, path, body: body, headers: headers)
+    }
+
+    func patch(_ path: String, _ body: String, headers: HTTPFields = [:]) async throws -> SCIMReply {
+        try await send(.patch, path, body: body, headers: headers)
+    }
+
+    func delete(_ path: String, headers: HTTPFields = [:]) async throws -> SCIMReply {
+        try await send(.delete, path, headers: headers)
+    }
+
+    /// Creates a user with a given and family name and returns its id.
+    func createUser(_ userName: String, extra: String = "") async throws -> String {
+        let reply = try await post(
+            "Users",
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(userName)","#
+                + #""name":{"givenName":"Given","familyName":"Family"},"active":true\#(extra)}"#)
+        #expect(reply.status == 201, "\(reply.text)")
+        return try #require(reply["id"]?.stringValue)
+    }
+
+    /// Creates a group with the given member ids and returns its id.
+    func createGroup(_ displayName: String, members: [String] = []) async throws -> String {
+        let list = members.map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+        let reply = try await post(
+            "Groups",
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"\#(displayName)","#
+                + #""members":[\#(list)]}"#)
+        #expect(reply.status == 201, "\(reply.text)")
+        return try #require(reply["id"]?.stringValue)
+    }
+}
+
+extension SCIMReply {
+    /// Checks the RFC 7644 §3.12 error shape: Error schema, `status` as a string, a non-empty `detail`.
+    func expectError(_ status: Int, scimType: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(self.status == status, "\(text)", sourceLocation: sourceLocation)
+        #expect(self["schemas"] == [.string(MessageSchema.error)], sourceLocation: sourceLocation)
+        #expect(self["status"] == .string(String(status)), sourceLocation: sourceLocation)
+        #expect((self["detail"]?.stringValue ?? "").isEmpty == false, sourceLocation: sourceLocation)
+        #expect(self["scimType"]?.stringValue == scimType, "\(text)", sourceLocation: sourceLocation)
+        #expect(contentType == "application/scim+json", sourceLocation: sourceLocation)
+    }
+}
