@@ -106,15 +106,16 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         return members.remove(at: index).value
     }
 
+    /// JSON objects are unordered: two objects are equal when they hold the same names with equal values.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        guard lhs.members.count == rhs.members.count else { return false }
+        return lhs.members.allSatisfy { member in rhs.members.contains { $0.key == member.key && $0.value == member.value } }
     }
 
     public func hash(into hasher: inout Hasher) {
-        for member in members {
-            hasher.combine(member.key)
-            hasher.combine(member.value)
+        hasher.combine(members.count)
+        for key in members.map(\.key).sorted() {
+            hasher.combine(key)
         }
     }
 }
