@@ -6,6 +6,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests import less strictly: they reach into several modules at once.
+let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "roster",
     platforms: [.macOS(.v15)],
@@ -68,11 +71,11 @@ let package = Package(
             dependencies: ["App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: testSettings),
         .testTarget(
             name: "SQLiteStoreTests",
             dependencies: ["SQLiteStore", "Directory", "SCIMCore"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "SCIMHTTPTests",
@@ -82,7 +85,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
     ]
 )

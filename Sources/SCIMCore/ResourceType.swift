@@ -39,6 +39,7 @@ public struct ResourceType: Sendable, Hashable {
 
     /// Resolves a path to its schema and attribute definitions, or nil when the schema has no such attribute.
     ///
+    /// The common attributes `id`, `externalId` and `meta` (RFC 7643 §3.1) belong to the core schema.
     /// An unqualified name refers to the core schema (RFC 7644 §3.10); extension attributes are also
     /// found unqualified when exactly one extension defines them, which is what clients expect.
     public func resolve(_ path: AttributePath) -> ResolvedAttribute? {
@@ -50,7 +51,8 @@ public struct ResourceType: Sendable, Hashable {
             candidates = allSchemas
         }
         for schema in candidates {
-            guard let attribute = schema.attribute(named: path.name) else { continue }
+            let common = schema == self.schema ? Schema.commonAttributes.first { $0.name.caseInsensitiveEquals(path.name) } : nil
+            guard let attribute = common ?? schema.attribute(named: path.name) else { continue }
             guard let subName = path.subAttribute else {
                 return ResolvedAttribute(schema: schema, attribute: attribute, subAttribute: nil)
             }

@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SCIMCore
+import Testing
+
+/// Every malformed request gets the right status and a SCIM error body, and changes nothing.
+@Suite struct BadInputTests {
+    static let userURN = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+    /// Bodies that must be refused on POST /Users, with the status and `scimType` RFC 7644 §3.12 gives them.
+    static let badUserBodies: [(body: String, status: Int, scimType: String?)] = [
+        ("{", 400, "invalidSyntax"),
+        ("not json at all", 400, "invalidSyntax"),
+        ("[1,2,3]", 400, "invalidSyntax"),
+        (#""just a string""#, 400, "invalidSyntax"),
+        ("", 400, "invalidSyntax"),
+        (#"{"schemas":["\#(userURN)"]}"#, 400, "invalidValue"),
+        (#"{"userName":""}"#, 400, "invalidValue"),
+        (#"{"userName":42}"#, 400, "invalidValue"),
+        (#"{"userName":"a","active":"maybe"}"#, 400, "invalidValue"),
+        (#"{"userName":"a","name":"Alice"}"#, 400, "invalidValue"),
+        (#"{"userName":"a","emails":{"value":"a@example.com"}}"#, 400, "invalidValue"),
+        (#"{"userName":"a","shoeSize":44}"#, 400, "invalidValue"),
+        (#"{"userName":"a","name":{"nickname":"x"}}"#, 400, "invalidValue"),
+        (#"{"userName":"a","schemas":"\#(userURN)"}"#, 400, "invalidSyntax"),
+        (#"{"userName":"a","urn:example:unknown:2.0:User":{"x":1}}"#, 400, "invalidValue"),
+    ]
+
+    @Test func malformedUserBodiesAreRefusedAndNothingIsCreated() async throws {
+        try await TestServer.run { _, client in
+            for (body, status, scimType) in Self.badUserBodies {
+                let reply = try await client.post("Users", body)
+                reply.expectError(status, scimType: scimType)
+            }
+            #expect(try await client.get("Users")["totalResults"] == 0)
+        }
+    }
+
+    @Test func everyProblemInABodyIsReportedTogether() async throws {
+        try await TestServer.run { _, client in
+            let reply = try await client.post("Users", #"{"active":"sometimes","title":7,"nope":true}"#)
+            reply.expectError(400, scimType: "invalidValue")
+            let detail = reply["detail"]?.stringValue ?? ""
+            for word in ["active", "title", "nope", "userName"] {
+                #expect(detail.contains(word), "\(detail)")
+            }
+        }
+    }
+
+    @Test func duplicateUserNameDifferingOnlyInCaseIsAConflict() async throws {
+        try await TestServer.run { _, client in
+            _ = try await client.createUser("jane.doe@example.com")
+            let reply = try await client.post("Users", #"{"userName":"JANE.DOE@example.com"}"#)
+            reply.expectError(409, scimType: "uniqueness")
+            #expect(try await client.get("Users")["totalResults"] == 1)
+        }
+    }
+
+    @Test func oversizedBodyIs413AndTheServerStaysHealthy() async throws {
+        try await TestServer.run { _, client in
+            let padding = String(repeating: "x", count: 1_100_000)
+            let reply = try await client.post("Users", #"{"userName":"big","title":"\#(padding)"}"#)
+            reply.expectError(413)
+            #expect(try await client.get("Users")["totalResults"] == 0)
+            #expect(try await client.get("Users?count=1").status == 200)
+        }
+    }
+
+    @Test func unknownIdsAre404OnEveryVerb() async throws {
+        try await TestServer.run { _, client in
+            try await client.get("Users/nope").expectError(404)
+            try await client.put("Users/nope", #"{"userName":"x"}"#).expectError(404)
+            let patch = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                + #""Operations":[{"op":"replace","value":{"active":false}}]}"#
+            try await client.patch("Users/nope", patch).expectError(404)
+            try await client.delete("Users/nope").expectError(404)
+            try await client.get("Groups/nope").expectError(404)
+            try await client.get("Nothing/here").expectError(404)
+        }
+    }
+
+    @Test(arguments: [
+        #"userName eq"#, #"userName eq "unterminated"#, #"userName zz "x""#, #"(userName eq "x""#,
+        #"userName eq "x" and"#, #"shoeSize eq "44""#, #"active gt true"#,
+        String(repeating: "(", count: 200) + #"userName eq "x""# + String(repeating: ")", count: 200),
+    ])
+    func badFiltersAreInvalidFilterNot500(filter: String) async throws {
+        try await TestServer.run { _, client in
+            let encoded = filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? filter
+            try await client.get("Users?filter=\(encoded)").expectError(400, scimType: "invalidFilter")
+        }
+    }
+
+    @Test func nonIntegerPagingParametersAreInvalidValue() async throws {
+        try await TestServer.run { _, client in
+            try await client.get("Users?startIndex=one").expectError(400, scimType: "invalidValue")
+            try await client.get("Users?count=ten").expectError(400, scimType: "invalidValue")
+        }
+    }
+
+    /// RFC 7644 §3.4.2.4: startIndex below 1 means 1; a negative count means 0.
+    @Test func outOfRangePagingIsClampedAsTheRFCSays() async throws {
+        try await TestServer.run { _, client in
+            _ = try await client.createUser("a@example.com")
+            let clamped = try await client.get("Users?startIndex=-5&count=-1")
+            #expect(clamped.status == 200)
+            #expect(clamped["startIndex"] == 1)
+            #expect(clamped["itemsPerPage"] == 0)
+            #expect(clamped["totalResults"] == 1)
+        }
+    }
+
+    @Test func patchBodiesThatAreNotPatchRequestsAreRefused() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createUser("p@example.com")
+            let cases: [(String, String)] = [
+                (#"{"Operations":"nope"}"#, "invalidSyntax"),
+                (#"{"Operations":[{"op":"explode","path":"title","value":"x"}]}"#, "invalidSyntax"),
+                (#"{"Operations":[{"op":"remove"}]}"#, "noTarget"),
+                (#"{"Operations":[{"op":"replace","path":"shoeSize","value":"44"}]}"#, "invalidPath"),
+                (#"{"Operations":[{"op":"replace","path":"id","value":"x"}]}"#, "mutability"),
+                (#"{"Operations":[{"op":"replace","path":"active","value":"perhaps"}]}"#, "invalidValue"),
+                (#"{"Operations":[{"op":"replace","path":"emails[type eq ]","value":"x"}]}"#, "invalidFilter"),
+                (#"{"schemas":["urn:wrong"],"Operations":[]}"#, "invalidSyntax"),
+            ]
+            for (body, scimType) in cases {
+                try await client.patch("Users/\(id)", body).expectError(400, scimType: scimType)
+            }
+            let user = try await client.get("Users/\(id)")
+            #expect(user["meta"]?["version"] == .string(#"W/"1""#))
+        }
+    }
+
+    /// RFC 7644 §3.5.2: "the operations ... MUST be applied ... If any operation fails, the whole request fails".
+    @Test func aFailingOperationUndoesTheOperationsBeforeIt() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createUser("atomic@example.com")
+            let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["#
+                + #"{"op":"replace","path":"title","value":"Boss"},"#
+                + #"{"op":"replace","path":"active","value":"perhaps"}]}"#
+            try await client.patch("Users/\(id)", body).expectError(400, scimType: "invalidValue")
+            let user = try await client.get("Users/\(id)")
+            #expect(user["title"] == nil)
+            #expect(user["meta"]?["version"] == .string(#"W/"1""#))
+        }
+    }
+
+    @Test func discoveryEndpointsRefuseWritesWith405() async throws {
+        try await TestServer.run { _, client in
+            try await client.post("ServiceProviderConfig", "test").expectError(405)
+            try await client.post("ResourceTypes", "{}").expectError(405)
+            try await client.post("Schemas", "test").expectError(405)
+            try await client.delete("Schemas/urn:ietf:params:scim:schemas:core:2.0:User").expectError(405)
+        }
+    }
+
+    @Test func sortingIsRefusedUntilItIsSupported() async throws {
+        try await TestServer.run { _, client in
+            try await client.get("Users?sortBy=userName").expectError(400, scimType: "invalidValue")
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SCIMCore
+import Testing
+
+/// Groups and the membership dialects of Okta Group Push and Entra ID (idp-behaviour.md §1.8, §2.3).
+@Suite struct GroupTests {
+    static func patch(_ operations: String) -> String {
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#
+    }
+
+    static func memberIDs(_ reply: SCIMReply) -> [String] {
+        reply["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
+    }
+
+    @Test func oktaGroupPushLooksUpCreatesReadsAndPuts() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let lookup = try await client.get(#"Groups?filter=displayName%20eq%20%22Test%20SCIMv2%22"#)
+            #expect(lookup["totalResults"] == 0)
+            let created = try await client.post(
+                "Groups",
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","members":[]}"#)
+            #expect(created.status == 201)
+            #expect(created["meta"]?["resourceType"] == "Group")
+            let id = try #require(created["id"]?.stringValue)
+            let put = try await client.put(
+                "Groups/\(id)",
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","#
+                    + #""members":[{"value":"\#(alice)","display":"alice@example.com"}]}"#)
+            #expect(put.status == 200, "\(put.text)")
+            let members = try #require(put["members"]?.arrayValue)
+            #expect(members.count == 1)
+            #expect(members.first?["value"] == .string(alice))
+            #expect(members.first?["display"] == "alice@example.com")
+            #expect(members.first?["type"] == "User")
+            #expect(members.first?["$ref"] == .string("\(TestServer.scimBase)/Users/\(alice)"))
+            let found = try await client.get(#"Groups?filter=displayName+eq+%22test+scimv2%22"#)
+            #expect(found["totalResults"] == 1)
+            let user = try await client.get("Users/\(alice)")
+            #expect(user["groups"]?.arrayValue?.first?["value"] == .string(id))
+            #expect(user["groups"]?.arrayValue?.first?["type"] == "direct")
+        }
+    }
+
+    /// Okta OIN renames with a pathless replace whose value carries the group's own `id`.
+    @Test func oktaPathlessReplaceWithIdRenamesTheGroup() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createGroup("Old name")
+            let reply = try await client.patch(
+                "Groups/\(id)", Self.patch(#"{"op":"replace","value":{"id":"\#(id)","displayName":"New name"}}"#))
+            #expect(reply.status == 204, "\(reply.text)")
+            #expect(try await client.get("Groups/\(id)")["displayName"] == "New name")
+        }
+    }
+
+    @Test func oktaRemoveByFilterAndAddInOneRequest() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let reply = try await client.patch(
+                "Groups/\(id)",
+                Self.patch(
+                    #"{"op":"remove","path":"members[value eq \"\#(alice)\"]"},"#
+                        + #"{"op":"add","path":"members","value":[{"value":"\#(bob)","display":"bob@example.com"}]}"#))
+            #expect(reply.status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [bob])
+        }
+    }
+
+    @Test func addingAnExistingMemberIsANoOp() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let add = Self.patch(#"{"op":"add","path":"members","value":[{"value":"\#(alice)"}]}"#)
+            #expect(try await client.patch("Groups/\(id)", add).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [alice])
+        }
+    }
+
+    /// Entra ID's legacy removal lists the members to remove under `path: members`; only those go.
+    @Test func entraRemoveWithValueListRemovesOnlyTheListedMembers() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let carol = try await client.createUser("carol@example.com")
+            let id = try await client.createGroup("Team", members: [alice, bob, carol])
+            let reply = try await client.patch(
+                "Groups/\(id)",
+                Self.patch(#"{"op":"Remove","path":"members","value":[{"$ref":null,"value":"\#(bob)"}]}"#))
+            #expect(reply.status == 204, "\(reply.text)")
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [alice, carol])
+        }
+    }
+
+    @Test func entraAddWithNullRefAddsTheMember() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let id = try await client.createGroup("Team")
+            let reply = try await client.patch(
+                "Groups/\(id)", Self.patch(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(alice)"}]}"#))
+            #expect(reply.status == 204, "\(reply.text)")
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [alice])
+        }
+    }
+
+    @Test func pushNowReplacesTheWholeMemberList() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let replace = Self.patch(#"{"op":"replace","path":"members","value":[{"value":"\#(bob)"}]}"#)
+            #expect(try await client.patch("Groups/\(id)", replace).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [bob])
+            let empty = Self.patch(#"{"op":"replace","path":"members","value":[]}"#)
+            #expect(try await client.patch("Groups/\(id)", empty).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")).isEmpty)
+        }
+    }
+
+    @Test func unknownMemberIsInvalidValueAndNothingChanges() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let add = Self.patch(#"{"op":"add","path":"members","value":[{"value":"no-such-user"}]}"#)
+            try await client.patch("Groups/\(id)", add).expectError(400, scimType: "invalidValue")
+            let group = try await client.get("Groups/\(id)")
+            #expect(Self.memberIDs(group) == [alice])
+            #expect(group["meta"]?["version"] == .string(#"W/"1""#))
+            let post = try await client.post("Groups", #"{"displayName":"Ghosts","members":[{"value":"nobody"}]}"#)
+            post.expectError(400, scimType: "invalidValue")
+            #expect(try await client.get("Groups")["totalResults"] == 1)
+        }
+    }
+
+    @Test func duplicateDisplayNameIsAConflict() async throws {
+        try await TestServer.run { _, client in
+            _ = try await client.createGroup("Sales")
+            try await client.post("Groups", #"{"displayName":"SALES"}"#).expectError(409, scimType: "uniqueness")
+        }
+    }
+
+    @Test func excludedMembersAreAbsentFromGetAndList() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let one = try await client.get("Groups/\(id)?excludedAttributes=members")
+            #expect(one.status == 200)
+            #expect(one["members"] == nil)
+            #expect(one["displayName"] == "Team")
+            let list = try await client.get(#"Groups?excludedAttributes=members&filter=displayName%20eq%20%22Team%22"#)
+            #expect(list["Resources"]?.arrayValue?.first?["members"] == nil)
+            #expect(list["totalResults"] == 1)
+        }
+    }
+
+    @Test func deletingAUserRemovesItsMemberships() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let id = try await client.createGroup("Team", members: [alice, bob])
+            #expect(try await client.delete("Users/\(alice)").status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [bob])
+            #expect(try await client.delete("Groups/\(id)").status == 204)
+            #expect(try await client.get("Users/\(bob)")["groups"] == .array([]))
+        }
+    }
+
+    @Test func groupsCanBeMembersOfGroups() async throws {
+        try await TestServer.run { _, client in
+            let inner = try await client.createGroup("Inner")
+            let outer = try await client.createGroup("Outer", members: [inner])
+            let members = try await client.get("Groups/\(outer)")["members"]?.arrayValue
+            #expect(members?.first?["type"] == "Group")
+            #expect(members?.first?["$ref"] == .string("\(TestServer.scimBase)/Groups/\(inner)"))
+        }
+    }
+}
