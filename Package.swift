@@ -87,5 +87,10 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(
+            name: "RosterCLITests",
+            dependencies: ["roster", "SCIMCore"],
+            swiftSettings: testSettings
+        ),
     ]
 )

@@ -21,9 +21,13 @@ extension Directory {
         projection: Projection = .default
     ) async throws -> ResourceResponse {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
-        let normalized = try Normalizer(kind.resourceType).normalize(resource: object)
+        let type = kind.resourceType
+        let normalized = try Normalizer(type).normalize(resource: object)
         return try await modify(kind, id: id, precondition: precondition, projection: projection) { current, _ in
-            normalized
+            if let error = SCIMError.combining(type.immutableViolations(from: current.body, to: normalized)) {
+                throw error
+            }
+            return normalized
         }
     }
 
@@ -68,6 +72,8 @@ extension Directory {
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             let change = Self.difference(from: oldMembers, to: newMembers)
+            // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
+            if body == current.body && change.isEmpty { return try await respond(current, projection: projection) }
             if try await store.update(updated, expectedVersion: current.version, members: change) {
                 return try await respond(updated, projection: projection)
             }

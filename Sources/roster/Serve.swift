@@ -22,11 +22,16 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration)
         let app = Roster.application(configuration, store: store, logger: logger) { channel in
-            let address = channel.localAddress.map { "\($0)" } ?? "\(configuration.host):\(configuration.port)"
-            print("Roster is listening on \(address)")
-            print("Database: \(configuration.database)")
-            print("SCIM endpoint: \(configuration.scimEndpoint)")
-            print("Create a token with: roster token create --description \"Okta\"")
+            var actual = configuration
+            if let port = channel.localAddress?.port { actual.port = port }
+            // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
+            let lines = [
+                "Roster is listening on \(actual.host):\(actual.port)",
+                "Database: \(actual.database)",
+                "SCIM endpoint: \(actual.scimEndpoint)",
+                "Create a token with: roster token create --description \"Okta\"",
+            ]
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
     }

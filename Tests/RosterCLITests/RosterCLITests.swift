@@ -1,0 +1,140 @@
+import Foundation
+import SCIMCore
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The `roster` executable as an operator runs it: tokens from the command line, a server in another process.
+@Suite(.serialized) struct RosterCLITests {
+    /// The built `roster` binary, next to the test bundle.
+    static var binary: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("roster")
+    }
+
+    static func temporaryDatabase() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-\(UUID().uuidString).sqlite").path
+    }
+
+    @discardableResult
+    static func roster(_ arguments: [String], expectSuccess: Bool = true) throws -> String {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect((process.terminationStatus == 0) == expectSuccess, "roster \(arguments): \(text)")
+        return text
+    }
+
+    @Test func tokenCreateListAndRevoke() throws {
+        let database = Self.temporaryDatabase()
+        let created = try Self.roster([
+            "token", "create", "--description", "Okta", "--json", "--database", database,
+            "--public-url", "https://roster.example.com/",
+        ])
+        let json = try JSON.parse(Array(created.utf8))
+        let id = try #require(json["id"]?.stringValue)
+        let token = try #require(json["token"]?.stringValue)
+        #expect(token.hasPrefix("roster_"))
+        #expect(json["scimEndpoint"] == "https://roster.example.com/scim/v2")
+
+        let listed = try Self.roster(["token", "list", "--database", database])
+        #expect(listed.contains(id))
+        #expect(listed.contains("Okta"))
+        #expect(listed.contains("active"))
+        #expect(!listed.contains(token))
+
+        let inactive = try Self.roster(["token", "create", "--description", "Later", "--inactive", "--database", database])
+        #expect(inactive.contains("SCIM endpoint:"))
+        #expect(try Self.roster(["token", "list", "--database", database]).contains("inactive"))
+
+        try Self.roster(["token", "revoke", id, "--database", database])
+        #expect(!(try Self.roster(["token", "list", "--database", database]).contains(id)))
+        try Self.roster(["token", "revoke", id, "--database", database], expectSuccess: false)
+    }
+
+    /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
+    /// from the command line takes effect on the running server within seconds.
+    @Test func serverHonoursTokensCreatedAndRevokedByAnotherProcess() async throws {
+        let database = Self.temporaryDatabase()
+        let json = try JSON.parse(
+            Array(try Self.roster(["token", "create", "--description", "Okta", "--json", "--database", database]).utf8))
+        let token = try #require(json["token"]?.stringValue)
+        let id = try #require(json["id"]?.stringValue)
+
+        let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+        #expect(server.output.contains("SCIM endpoint: http://127.0.0.1:\(port)/scim/v2"))
+
+        let url = URL(string: "http://127.0.0.1:\(port)/scim/v2/Users?startIndex=1&count=2")!
+        #expect(try await Self.status(url, token: token) == 200)
+        try Self.roster(["token", "revoke", id, "--database", database])
+        var status = 200
+        for _ in 0..<30 where status == 200 {
+            try await Task.sleep(for: .milliseconds(200))
+            status = try await Self.status(url, token: token)
+        }
+        #expect(status == 401)
+    }
+
+    static func status(_ url: URL, token: String) async throws -> Int {
+        var request = URLRequest(url: url)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+}
+
+/// A `roster serve` child process whose output is collected as it runs.
+final class RunningServer: @unchecked Sendable {
+    private let process = Process()
+    private let pipe = Pipe()
+    private let lock = NSLock()
+    private var collected = ""
+
+    init(arguments: [String]) throws {
+        process.executableURL = RosterCLITests.binary
+        process.arguments = arguments
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            self?.lock.withLock { self?.collected += text }
+        }
+        try process.run()
+    }
+
+    var output: String { lock.withLock { collected } }
+
+    /// The port from the "listening on …:PORT" line, once the server prints it.
+    func waitForPort() async throws -> Int {
+        for _ in 0..<100 {
+            if let line = output.split(separator: "\n").first(where: { $0.contains("Roster is listening on") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+            {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CLIError(description: "roster serve did not start: \(output)")
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        pipe.fileHandleForReading.readabilityHandler = nil
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+}
