@@ -11,7 +11,7 @@ extension Directory {
 
     /// GET on a collection or `/.search`: filter, page and project (RFC 7644 §3.4.2).
     public func list(
-        _ kind: ResourceKind, filter: String?, page: Page, projection: Projection = .default
+        _ kind: ResourceKind, filter: String?, sort: Sort? = nil, page: Page, projection: Projection = .default
     ) async throws -> ListResponse {
         var parsed: Filter?
         if let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -19,7 +19,7 @@ extension Directory {
             try value.validate(against: kind.resourceType)
             parsed = value
         }
-        let result = try await store.search(ResourceQuery(kind: kind, filter: parsed, page: page))
+        let result = try await store.search(ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page))
         let derived = try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
         let representations = result.resources.map { resource in
             JSON.object(render(resource, derived: derived[resource.id] ?? [:], projection: projection).representation)

@@ -5,12 +5,40 @@ import SCIMCore
 public struct ResourceQuery: Sendable, Hashable {
     public var kind: ResourceKind
     public var filter: Filter?
+    public var sort: Sort?
     public var page: Page
 
-    public init(kind: ResourceKind, filter: Filter?, page: Page) {
+    public init(kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page) {
         self.kind = kind
         self.filter = filter
+        self.sort = sort
         self.page = page
+    }
+}
+
+/// RFC 7644 §3.4.2.3 sorting; ties are always broken by creation order, so pages never overlap or skip.
+public struct Sort: Sendable, Hashable {
+    public var path: AttributePath
+    public var ascending: Bool
+
+    public init(path: AttributePath, ascending: Bool) {
+        self.path = path
+        self.ascending = ascending
+    }
+
+    /// Parses `sortBy` and `sortOrder` ("ascending", the default, or "descending", in any case).
+    public static func parse(sortBy: String?, sortOrder: String?, kind: ResourceKind) throws(SCIMError) -> Sort? {
+        guard let sortBy = sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty else { return nil }
+        let path: AttributePath
+        do { path = try AttributePath.parse(sortBy) } catch { throw .invalidValue("\"sortBy\" is not an attribute: \(sortBy)") }
+        guard kind.resourceType.resolve(path) != nil else {
+            throw .invalidValue("Cannot sort by \"\(sortBy)\": \(kind.rawValue) has no such attribute.")
+        }
+        switch sortOrder?.lowercased() {
+        case nil, "", "ascending": return Sort(path: path, ascending: true)
+        case "descending": return Sort(path: path, ascending: false)
+        default: throw .invalidValue("\"sortOrder\" must be \"ascending\" or \"descending\".")
+        }
     }
 }
 

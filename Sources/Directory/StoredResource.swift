@@ -36,11 +36,11 @@ public struct StoredResource: Sendable, Hashable {
 
     /// The case-folded value a store keeps unique per kind: `userName` for users, `displayName` for groups.
     public var uniqueKey: String? {
-        switch kind {
-        case .user: body["userName"]?.stringValue.map(Folding.fold)
-        case .group: body["displayName"]?.stringValue.map(Folding.fold)
-        }
+        body[kind.uniqueAttribute]?.stringValue.map(Folding.fold)
     }
+
+    /// The leaf values a store indexes for filters and sorting.
+    public var indexedValues: [IndexedValue] { AttributeIndex.values(of: body, kind: kind) }
 
     /// `externalId` is case-exact (RFC 7643 §3.1), so it is kept as sent.
     public var externalId: String? { body["externalId"]?.stringValue }

@@ -3,6 +3,8 @@ public struct SearchRequest: Sendable {
     public var filter: String?
     public var startIndex: Int?
     public var count: Int?
+    public var sortBy: String?
+    public var sortOrder: String?
     public var projection: Projection
 
     public init(_ body: JSON) throws(SCIMError) {
@@ -15,17 +17,11 @@ public struct SearchRequest: Sendable {
         filter = try Self.string(object["filter"], name: "filter")
         startIndex = try Self.integer(object["startIndex"], name: "startIndex")
         count = try Self.integer(object["count"], name: "count")
-        try Self.refuseSorting(object)
+        sortBy = try Self.string(object["sortBy"], name: "sortBy")
+        sortOrder = try Self.string(object["sortOrder"], name: "sortOrder")
         projection = Projection(
             attributes: try Self.paths(object["attributes"], name: "attributes"),
             excludedAttributes: try Self.paths(object["excludedAttributes"], name: "excludedAttributes"))
-    }
-
-    /// Sorting is not offered yet (`sort.supported` is false), so a request for it is refused, not ignored.
-    public static func refuseSorting(_ parameters: JSONObject) throws(SCIMError) {
-        if let sortBy = parameters["sortBy"], !sortBy.isEmptyValue, sortBy != .string("") {
-            throw .invalidValue("Sorting (sortBy) is not supported by this server yet.")
-        }
     }
 
     private static func string(_ value: JSON?, name: String) throws(SCIMError) -> String? {

@@ -23,7 +23,7 @@ public struct ServiceProviderConfig: Sendable {
         ])
         object["filter"] = .object(["supported": true, "maxResults": .int(maxResults)])
         object["changePassword"] = .object(["supported": false])
-        object["sort"] = .object(["supported": false])
+        object["sort"] = .object(["supported": true])
         object["etag"] = .object(["supported": true])
         object["pagination"] = .object([
             "cursor": false, "index": true, "defaultPaginationMethod": "index",

@@ -4,12 +4,12 @@ import SCIMCore
 
 extension SCIMRoutes {
     func list(_ kind: ResourceKind, _ request: Request) async throws -> Response {
-        try SearchRequest.refuseSorting(["sortBy": request.scimQuery("sortBy").map(JSON.string) ?? .null])
         let page = try Page.parse(
             startIndex: request.scimQuery("startIndex"), count: request.scimQuery("count"),
             maximum: directory.limits.maxResults)
+        let sort = try Sort.parse(sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"), kind: kind)
         let result = try await directory.list(
-            kind, filter: request.scimQuery("filter"), page: page, projection: try projection(request))
+            kind, filter: request.scimQuery("filter"), sort: sort, page: page, projection: try projection(request))
         return SCIMResponse.json(.ok, result.json)
     }
 
@@ -19,7 +19,9 @@ extension SCIMRoutes {
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
         let search = try SearchRequest(body)
         let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
-        let result = try await directory.list(kind, filter: search.filter, page: page, projection: search.projection)
+        let sort = try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind)
+        let result = try await directory.list(
+            kind, filter: search.filter, sort: sort, page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)
     }
 

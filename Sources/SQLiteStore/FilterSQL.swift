@@ -2,60 +2,104 @@ import Directory
 import GRDB
 import SCIMCore
 
-/// Compiles a filter to a SQL condition over indexed columns, with every value bound, never interpolated.
+/// A SQL condition compiled from a filter, with every value bound, never interpolated.
 ///
-/// This store answers `eq` and `ne` on `id`, `externalId`, and the folded unique key (`userName` of users,
-/// `displayName` of groups), combined with `and`, `or` and `not`. Any other filter is refused with a clear
-/// `invalidFilter` rather than answered wrongly or by scanning.
+/// Conditions run in `SELECT … FROM resources WHERE kind = ? AND (condition)`. Attributes kept in columns (`id`,
+/// `externalId`, the folded unique key, `meta.created`, `meta.lastModified`) compare on those columns; every
+/// other attribute is looked up in `attribute_values` through its `(path, value)` indexes, and memberships
+/// through the `memberships` table. Case folding happened in Swift before values were stored, and happens to the
+/// comparison value here, so the same filter gives the same answer on every store.
 struct FilterSQL {
     var sql: String
     var arguments: StatementArguments
 
+    static let always = FilterSQL(sql: "1", arguments: [])
+    static let never = FilterSQL(sql: "0", arguments: [])
+
     static func compile(_ filter: Filter?, kind: ResourceKind) throws(SCIMError) -> FilterSQL {
-        guard let filter else { return FilterSQL(sql: "1", arguments: []) }
-        return try compile(filter, kind: kind)
+        guard let filter else { return .always }
+        return try FilterCompiler(kind: kind).compile(filter)
     }
 
-    private static func compile(_ filter: Filter, kind: ResourceKind) throws(SCIMError) -> FilterSQL {
-        switch filter {
-        case .and(let lhs, let rhs):
-            return try combine(compile(lhs, kind: kind), "AND", compile(rhs, kind: kind))
-        case .or(let lhs, let rhs):
-            return try combine(compile(lhs, kind: kind), "OR", compile(rhs, kind: kind))
-        case .not(let inner):
-            let compiled = try compile(inner, kind: kind)
-            return FilterSQL(sql: "NOT (\(compiled.sql))", arguments: compiled.arguments)
-        case .compare(let path, let op, .string(let value)) where op == .eq || op == .ne:
-            guard let (column, folded) = column(for: path, kind: kind) else { throw unsupported(filter) }
-            let bound = folded ? Folding.fold(value) : value
-            let sql = op == .eq ? "\(column) = ?" : "(\(column) IS NULL OR \(column) <> ?)"
-            return FilterSQL(sql: sql, arguments: [bound])
-        default:
-            throw unsupported(filter)
-        }
-    }
-
-    private static func combine(_ lhs: FilterSQL, _ op: String, _ rhs: FilterSQL) -> FilterSQL {
+    static func combine(_ lhs: FilterSQL, _ op: String, _ rhs: FilterSQL) -> FilterSQL {
         FilterSQL(sql: "(\(lhs.sql)) \(op) (\(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
     }
 
-    /// The column a path maps to, and whether its values are case-folded.
-    private static func column(for path: AttributePath, kind: ResourceKind) -> (String, Bool)? {
-        guard path.subAttribute == nil else { return nil }
-        let coreSchema = kind.resourceType.schema.id
-        guard path.schema == nil || path.schema?.caseInsensitiveEquals(coreSchema) == true else { return nil }
-        switch (kind, path.name.lowercased()) {
-        case (_, "id"): return ("id", false)
-        case (_, "externalid"): return ("external_id", false)
-        case (.user, "username"): return ("unique_key", true)
-        case (.group, "displayname"): return ("unique_key", true)
-        default: return nil
+    func negated() -> FilterSQL {
+        FilterSQL(sql: "NOT (\(sql))", arguments: arguments)
+    }
+}
+
+/// Compiles one resource kind's filters.
+struct FilterCompiler {
+    let kind: ResourceKind
+    var type: ResourceType { kind.resourceType }
+
+    func compile(_ filter: Filter) throws(SCIMError) -> FilterSQL {
+        switch filter {
+        case .and(let lhs, let rhs): return FilterSQL.combine(try compile(lhs), "AND", try compile(rhs))
+        case .or(let lhs, let rhs): return FilterSQL.combine(try compile(lhs), "OR", try compile(rhs))
+        case .not(let inner): return try compile(inner).negated()
+        case .present(let path): return try present(try target(path))
+        case .compare(let path, let op, let value): return try compare(try target(path), op, value, path: path)
+        case .valuePath(let path, let inner): return try valuePath(try target(path), inner, path: path)
         }
     }
 
-    private static func unsupported(_ filter: Filter) -> SCIMError {
-        .invalidFilter(
-            "The filter \"\(filter)\" is valid SCIM but not supported yet: use eq or ne on id, externalId, "
-                + "userName (users) or displayName (groups), combined with and, or, not.")
+    private func present(_ target: FilterTarget) throws(SCIMError) -> FilterSQL {
+        switch target {
+        case .column(let column): return column.present
+        case .membership(let membership): return membership.present
+        case .leaf(let path, _): return Self.anyRow(paths: [path])
+        case .complex(let attribute, let urn): return Self.anyRow(paths: FilterTarget.paths(of: attribute, urn: urn))
+        }
+    }
+
+    static func anyRow(paths: [String]) -> FilterSQL {
+        let placeholders = Array(repeating: "?", count: paths.count).joined(separator: ",")
+        return FilterSQL(
+            sql: "resources.pk IN (SELECT resource_pk FROM attribute_values WHERE path IN (\(placeholders)))",
+            arguments: StatementArguments(paths))
+    }
+
+    private func compare(_ target: FilterTarget, _ op: ComparisonOperator, _ value: ComparisonValue, path: AttributePath)
+        throws(SCIMError) -> FilterSQL
+    {
+        if value == .null {
+            guard op == .eq || op == .ne else { throw .invalidFilter("\"\(op)\" cannot compare \"\(path)\" with null.") }
+            let present = try present(target)
+            return op == .eq ? present.negated() : present
+        }
+        switch target {
+        case .column(let column):
+            return try column.compare(op, value, path: path)
+        case .membership(let membership):
+            return try membership.compare(op, value, path: path)
+        case .leaf(let leafPath, let attribute):
+            let condition = try ValueCondition(leaf: attribute, op: op, value: value, path: path).sql(alias: "a")
+            return FilterSQL(
+                sql: "resources.pk IN (SELECT a.resource_pk FROM attribute_values a WHERE a.path = ? AND \(condition.sql))",
+                arguments: [leafPath] + condition.arguments)
+        case .complex(let attribute, let urn):
+            // `emails eq "x"` compares `emails.value` (RFC 7644 §3.4.2.2).
+            guard let valueAttribute = attribute.subAttribute(named: "value") else {
+                throw .invalidFilter("The complex attribute \"\(path)\" needs a sub-attribute to compare, or \"pr\".")
+            }
+            let leafPath = AttributeIndex.path(urn: urn, attribute: attribute.name, sub: valueAttribute.name)
+            return try compare(.leaf(path: leafPath, attribute: valueAttribute), op, value, path: path)
+        }
+    }
+
+    private func valuePath(_ target: FilterTarget, _ inner: Filter, path: AttributePath) throws(SCIMError)
+        -> FilterSQL
+    {
+        switch target {
+        case .membership(let membership):
+            return try membership.matching(inner)
+        case .complex(let attribute, let urn):
+            return try ElementFilter(attribute: attribute, urn: urn).compile(inner)
+        default:
+            throw .invalidFilter("\"\(path)\" is not a complex attribute, so it cannot take a value filter.")
+        }
     }
 }

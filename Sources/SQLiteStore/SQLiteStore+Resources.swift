@@ -14,7 +14,9 @@ extension SQLiteStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
-                try Self.addMembers(members, toGroupKey: db.lastInsertedRowID, db)
+                let key = db.lastInsertedRowID
+                try Self.writeIndex(of: resource, key: key, db)
+                try Self.addMembers(members, toGroupKey: key, db)
             }
         }
     }
@@ -41,12 +43,12 @@ extension SQLiteStore {
                         """,
                     arguments: Self.arguments(
                         resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion]))
-                guard db.changesCount == 1 else { return false }
-                guard !members.isEmpty else { return true }
-                let groupKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
-                guard let groupKey else { return false }
-                try Self.addMembers(members.added, toGroupKey: groupKey, db)
-                try Self.removeMembers(members.removed, fromGroupKey: groupKey, db)
+                guard db.changesCount == 1,
+                    let key = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
+                else { return false }
+                try Self.writeIndex(of: resource, key: key, db)
+                try Self.addMembers(members.added, toGroupKey: key, db)
+                try Self.removeMembers(members.removed, fromGroupKey: key, db)
                 return true
             }
         }
@@ -61,14 +63,15 @@ extension SQLiteStore {
 
     public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
         let condition = try FilterSQL.compile(query.filter, kind: query.kind)
+        let order = try SortSQL.compile(query.sort, kind: query.kind)
         return try await database.read { db in
             let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
             let arguments = StatementArguments([query.kind.rawValue]) + condition.arguments
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(scope)", arguments: arguments) ?? 0
             guard query.page.count > 0, query.page.offset < total else { return (total, []) }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.columns) \(scope) ORDER BY pk LIMIT ? OFFSET ?",
-                arguments: arguments + [query.page.count, query.page.offset])
+                db, sql: "SELECT \(Self.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?",
+                arguments: arguments + order.arguments + [query.page.count, query.page.offset])
             return (total, try rows.map(Self.resource))
         }
     }
@@ -100,4 +103,18 @@ extension SQLiteStore {
 struct StoreCorruption: Error, CustomStringConvertible {
     var detail: String
     var description: String { "Store corruption: \(detail)" }
+}
+
+extension SQLiteStore {
+    /// SQLite's plan for the page query of `query`, one line per step, so tests can check that indexes are used.
+    func queryPlan(for query: ResourceQuery) async throws -> [String] {
+        let condition = try FilterSQL.compile(query.filter, kind: query.kind)
+        let order = try SortSQL.compile(query.sort, kind: query.kind)
+        return try await database.read { db in
+            let sql = "EXPLAIN QUERY PLAN SELECT \(Self.columns) FROM resources WHERE kind = ? AND (\(condition.sql)) "
+                + "ORDER BY \(order.sql) LIMIT ? OFFSET ?"
+            let arguments = StatementArguments([query.kind.rawValue]) + condition.arguments + order.arguments + [100, 0]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
+        }
+    }
 }

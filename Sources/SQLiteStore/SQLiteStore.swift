@@ -75,7 +75,44 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("index attribute values for filters and sorting") { db in
+            try db.execute(sql: """
+                CREATE TABLE attribute_values (
+                    resource_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    element INTEGER NOT NULL,
+                    text_value TEXT,
+                    number_value REAL,
+                    bool_value INTEGER,
+                    time_value INTEGER
+                );
+                CREATE INDEX attribute_values_by_text ON attribute_values(path, text_value, resource_pk);
+                CREATE INDEX attribute_values_by_number ON attribute_values(path, number_value, resource_pk);
+                CREATE INDEX attribute_values_by_time ON attribute_values(path, time_value, resource_pk);
+                CREATE INDEX attribute_values_by_resource ON attribute_values(resource_pk, path, element);
+                CREATE INDEX resources_by_kind_created ON resources(kind, created_ms, pk);
+                CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk);
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT pk, \(SQLiteStore.columns) FROM resources") {
+                try SQLiteStore.writeIndex(of: try SQLiteStore.resource(row), key: row["pk"], db)
+            }
+        }
         return migrator
+    }
+
+    /// Replaces a resource's indexed values; called in the transaction that writes the resource.
+    static func writeIndex(of resource: StoredResource, key: Int64, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM attribute_values WHERE resource_pk = ?", arguments: [key])
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        for value in resource.indexedValues {
+            try statement.execute(arguments: [
+                key, value.path, value.element, value.text, value.number, value.bool, value.time,
+            ])
+        }
     }
 }
 

@@ -1,0 +1,40 @@
+import Directory
+import Foundation
+import SCIMCore
+@testable import SQLiteStore
+import Testing
+
+/// The filters identity providers send on every provisioning call are index lookups, never scans of
+/// `resources` or of `attribute_values` (checked on SQLite's query plan, not with a timing).
+@Suite struct QueryPlanTests {
+    static func plan(_ filter: String, kind: ResourceKind = .user) async throws -> [String] {
+        let store = try SQLiteStore.inMemory()
+        let query = ResourceQuery(
+            kind: kind, filter: try Filter.parse(filter), page: Page(startIndex: 1, count: 100, maximum: 100))
+        return try await store.queryPlan(for: query)
+    }
+
+    static func expectNoScan(_ plan: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        let scans = plan.filter { $0.hasPrefix("SCAN") }
+        #expect(scans.isEmpty, "plan scans: \(plan)", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: [
+        (#"userName eq "jane@example.com""#, ResourceKind.user),
+        (#"externalId eq "00u1""#, .user),
+        (#"id eq "3f1c""#, .user),
+        (#"displayName eq "Sales""#, .group),
+        (#"emails[type eq "work" and value eq "jane@example.com"]"#, .user),
+        (#"emails.value eq "jane@example.com""#, .user),
+        (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984""#, .user),
+        (#"members[value eq "3f1c"]"#, .group),
+        (#"members.value eq "3f1c""#, .group),
+        (#"groups.value eq "3f1c""#, .user),
+        (#"userName eq "a" or externalId eq "b""#, .user),
+    ])
+    func providerLookupsAreIndexLookups(filter: String, kind: ResourceKind) async throws {
+        let plan = try await Self.plan(filter, kind: kind)
+        Self.expectNoScan(plan)
+        #expect(plan.contains { $0.contains("USING") }, "\(plan)")
+    }
+}
