@@ -170,7 +170,10 @@ struct FilterParser {
         let path = try AttributePath.parseWord(word, position: token.position)
         index += 1
         if peek?.kind == .openBracket {
-            let inner = try parseValueFilter(of: path, word: word)
+            var inner = try parseValueFilter(of: path, word: word)
+            if let subToken = peek, let subWord = subToken.word, subWord.hasPrefix("."), subWord.count > 1 {
+                inner = try parseSubAttributeComparison(after: inner, word: subWord, token: subToken)
+            }
             return (.valuePath(path, inner.filter), try height(inner.height + 1, at: token.position))
         }
         guard let operatorToken = peek, let operatorWord = operatorToken.word else {
@@ -182,6 +185,20 @@ struct FilterParser {
             throw error("Unknown comparison operator \"\(operatorWord)\"", at: operatorToken.position)
         }
         return (.compare(path, comparison, try parseValue(after: operatorWord)), 0)
+    }
+
+    /// Entra ID filters on `emails[type eq "work"].value eq "x"`, which is not in RFC 7644's grammar; it means
+    /// `emails[type eq "work" and value eq "x"]`, and is read that way.
+    private mutating func parseSubAttributeComparison(after inner: Node, word: String, token: FilterToken)
+        throws(FilterSyntaxError) -> Node
+    {
+        let name = String(word.dropFirst())
+        let sub = try AttributePath.parseWord(name, position: token.position + 1)
+        guard sub.schema == nil, sub.subAttribute == nil else {
+            throw error("Expected a sub-attribute name after \"]\"", at: token.position)
+        }
+        let comparison = try parseAttributeExpression(word: name, token: token)
+        return (.and(inner.filter, comparison.filter), try height(inner.height + 1, at: token.position))
     }
 
     /// `"[" valFilter "]"`, whose paths name sub-attributes; value filters do not nest.
