@@ -3,7 +3,9 @@ import SCIMCore
 
 extension Directory {
     /// POST (RFC 7644 §3.3): validates, stores and returns the new resource.
-    public func create(_ kind: ResourceKind, body: JSON) async throws -> ResourceResponse {
+    public func create(_ kind: ResourceKind, body: JSON, projection: Projection = .default) async throws
+        -> ResourceResponse
+    {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
         var normalized = try Normalizer(kind.resourceType).normalize(resource: object)
         if kind == .user && normalized["active"] == nil { normalized["active"] = true }
@@ -12,7 +14,7 @@ extension Directory {
         let resource = StoredResource(
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
         try await store.insert(resource, members: members)
-        return try await respond(resource, projection: .default)
+        return try await respond(resource, projection: projection)
     }
 
     /// PUT (RFC 7644 §3.5.1): replaces every read-write attribute; what the body omits is cleared.

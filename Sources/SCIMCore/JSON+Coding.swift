@@ -1,51 +1,14 @@
 import Foundation
 
-extension JSON: Decodable {
-    public init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: AnyKey.self) {
-            var object = JSONObject()
-            for key in container.allKeys {
-                object[key.stringValue] = try container.decode(JSON.self, forKey: key)
-            }
-            self = .object(object)
-            return
-        }
-        if var container = try? decoder.unkeyedContainer() {
-            var values: [JSON] = []
-            values.reserveCapacity(container.count ?? 0)
-            while !container.isAtEnd { values.append(try container.decode(JSON.self)) }
-            self = .array(values)
-            return
-        }
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-}
-
 extension JSON {
-    /// Parses a request body; anything that is not JSON is an `invalidSyntax` error.
+    /// Parses a request body strictly (RFC 8259), keeping member order and integers apart from decimals;
+    /// anything that is not JSON is an `invalidSyntax` error.
     public static func parse(_ data: some Collection<UInt8>) throws(SCIMError) -> JSON {
+        var parser = JSONParser(Array(data))
         do {
-            return try JSONDecoder().decode(JSON.self, from: Data(data))
+            return try parser.parseDocument()
         } catch {
-            throw .invalidSyntax("The request body is not valid JSON.")
+            throw .invalidSyntax("The request body is not valid JSON (at byte \(error.offset)).")
         }
     }
 
@@ -104,5 +67,219 @@ extension JSON {
 extension String {
     fileprivate func leftPadded(to length: Int) -> String {
         count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
+
+private struct JSONSyntaxError: Error {
+    var offset: Int
+}
+
+/// A recursive-descent parser over UTF-8 bytes (RFC 8259), with nesting bounded so hostile input cannot exhaust
+/// the stack.
+private struct JSONParser {
+    static let maxDepth = 128
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var depth = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSON {
+        // RFC 8259 §8.1: parsers "MAY ignore the presence of a byte order mark rather than treating it as an error".
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        let value = try parseValue()
+        skipWhitespace()
+        guard index == bytes.count else { throw JSONSyntaxError(offset: index) }
+        return value
+    }
+
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSON {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONSyntaxError(offset: index) }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object(try parseObject())
+        case UInt8(ascii: "["): return .array(try parseArray())
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        default: return try parseNumber()
+        }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSONObject {
+        try enter()
+        var members: [(key: String, value: JSON)] = []
+        var seen: Set<String> = []
+        var duplicates = false
+        if !consume(UInt8(ascii: "}")) {
+            repeat {
+                skipWhitespace()
+                let key = try parseString()
+                guard consume(UInt8(ascii: ":")) else { throw JSONSyntaxError(offset: index) }
+                members.append((key: key, value: try parseValue()))
+                duplicates = !seen.insert(key.lowercased()).inserted || duplicates
+            } while consume(UInt8(ascii: ","))
+            guard consume(UInt8(ascii: "}")) else { throw JSONSyntaxError(offset: index) }
+        }
+        depth -= 1
+        guard duplicates else { return JSONObject(members) }
+        // Names compare case-insensitively (RFC 7643 §2.1): a repeated name keeps its first spelling, last value.
+        var object = JSONObject()
+        for (key, value) in members { object[key] = value }
+        return object
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> [JSON] {
+        try enter()
+        var values: [JSON] = []
+        if !consume(UInt8(ascii: "]")) {
+            repeat {
+                values.append(try parseValue())
+            } while consume(UInt8(ascii: ","))
+            guard consume(UInt8(ascii: "]")) else { throw JSONSyntaxError(offset: index) }
+        }
+        depth -= 1
+        return values
+    }
+
+    /// Steps over an opening bracket, one level deeper.
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw JSONSyntaxError(offset: index) }
+        index += 1
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw JSONSyntaxError(offset: index) }
+        index += 1
+        var utf8: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw JSONSyntaxError(offset: index) }
+                return text
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &utf8)
+            case 0..<0x20:
+                throw JSONSyntaxError(offset: index - 1)
+            default:
+                utf8.append(byte)
+            }
+        }
+        throw JSONSyntaxError(offset: index)
+    }
+
+    /// The escape after a backslash (RFC 8259 §7), surrogate pairs included.
+    private mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONSyntaxError) {
+        guard index < bytes.count else { throw JSONSyntaxError(offset: index) }
+        index += 1
+        switch bytes[index - 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(bytes[index - 1])
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            var code = try parseHex4()
+            if (0xD800..<0xDC00).contains(code) {
+                guard consume(literal: "\\u") else { throw JSONSyntaxError(offset: index) }
+                let low = try parseHex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw JSONSyntaxError(offset: index) }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let scalar = Unicode.Scalar(code) else { throw JSONSyntaxError(offset: index) }
+            UTF8.encode(scalar) { utf8.append($0) }
+        default:
+            throw JSONSyntaxError(offset: index - 1)
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw JSONSyntaxError(offset: index) }
+        var code: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw JSONSyntaxError(offset: index)
+            }
+            code = code << 4 + UInt32(digit)
+        }
+        index += 4
+        return code
+    }
+
+    /// `[ minus ] int [ frac ] [ exp ]`; integers become `.int` when they fit, everything else `.double`.
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSON {
+        let start = index
+        _ = consume(UInt8(ascii: "-"), skippingWhitespace: false)
+        // A leading zero stands alone, so "01" fails on the "1" that follows.
+        if !consume(UInt8(ascii: "0"), skippingWhitespace: false) {
+            guard digits() > 0 else { throw JSONSyntaxError(offset: index) }
+        }
+        var isInteger = true
+        if consume(UInt8(ascii: "."), skippingWhitespace: false) {
+            isInteger = false
+            guard digits() > 0 else { throw JSONSyntaxError(offset: index) }
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard digits() > 0 else { throw JSONSyntaxError(offset: index) }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let value = Int(text) { return .int(value) }
+        guard let value = Double(text), value.isFinite else { throw JSONSyntaxError(offset: start) }
+        return .double(value)
+    }
+
+    private mutating func literal(_ word: String, _ value: JSON) throws(JSONSyntaxError) -> JSON {
+        guard consume(literal: word) else { throw JSONSyntaxError(offset: index) }
+        return value
+    }
+
+    /// Steps over `byte` if it comes next (after whitespace, unless told otherwise).
+    private mutating func consume(_ byte: UInt8, skippingWhitespace: Bool = true) -> Bool {
+        if skippingWhitespace { skipWhitespace() }
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    private mutating func consume(literal word: String) -> Bool {
+        let utf8 = Array(word.utf8)
+        guard bytes.count - index >= utf8.count, bytes[index..<index + utf8.count].elementsEqual(utf8) else {
+            return false
+        }
+        index += utf8.count
+        return true
+    }
+
+    /// Steps over decimal digits; how many.
+    private mutating func digits() -> Int {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        return index - start
+    }
+
+    /// RFC 8259 §2: whitespace is space, horizontal tab, line feed and carriage return.
+    private mutating func skipWhitespace() {
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D
+        {
+            index += 1
+        }
     }
 }

@@ -8,18 +8,18 @@ extension Patcher {
         let matching = elements.indices.filter { index in
             elements[index].objectValue.map { filter.matchesElement($0, of: target.attribute) } ?? false
         }
-        if op == .remove {
+        // "" and null clear what the path names, as a remove would (Okta test plan C9337, Entra's null update).
+        if op == .remove || Self.clears(value) {
             elements = removing(matching, from: elements, sub: target.subAfterFilter)
             target.write(.array(elements), to: &document)
             return
         }
         let replacement = try filteredValue(value, at: target)
+        guard !replacement.isEmpty else { return }
         if matching.isEmpty {
             // Entra ID relies on add/replace creating the element the filter describes when none matches.
-            var created = Self.equalities(in: filter)
-            created = created.merging(replacement)
-            elements.append(.object(created))
-            target.write(.array(Self.keepingPrimary(of: [.object(created)], in: elements)), to: &document)
+            elements.append(try createdElement(filter, replacement, at: target))
+            target.write(.array(Self.keepingPrimary(at: [elements.count - 1], in: elements)), to: &document)
             return
         }
         for index in matching {
@@ -27,8 +27,18 @@ extension Patcher {
             let keepOld = op == .add || target.subAfterFilter != nil
             elements[index] = .object(keepOld ? old.merging(replacement) : replacement)
         }
-        let touched = matching.map { elements[$0] }
-        target.write(.array(Self.keepingPrimary(of: touched, in: elements)), to: &document)
+        target.write(.array(Self.keepingPrimary(at: matching, in: elements)), to: &document)
+    }
+
+    /// The element a value filter's `eq` conditions describe, with the operation's value, normalized (so Entra ID's
+    /// `roles[primary eq "True"]` creates a boolean `primary`).
+    private func createdElement(_ filter: Filter, _ replacement: JSONObject, at target: PatchTarget)
+        throws(SCIMError) -> JSON
+    {
+        var single = target.attribute
+        single.multiValued = false
+        let described = JSON.object(Self.equalities(in: filter).merging(replacement))
+        return try normalized(described, for: single, path: target.description) ?? .object(replacement)
     }
 
     private func removing(_ matching: [Int], from elements: [JSON], sub: Attribute?) -> [JSON] {
@@ -82,7 +92,8 @@ extension Patcher {
         let sameValue =
             caseExact
             ? leftValue == rightValue
-            : leftValue.stringValue?.lowercased() == rightValue.stringValue?.lowercased() && leftValue.stringValue != nil
+            : leftValue.stringValue?.lowercased() == rightValue.stringValue?.lowercased()
+                && leftValue.stringValue != nil
                 || leftValue == rightValue
         guard sameValue else { return false }
         guard let leftType = left["type"], let rightType = right["type"] else { return true }
@@ -94,24 +105,12 @@ extension Patcher {
         return .object(oldObject.merging(newObject))
     }
 
-    /// RFC 7643 §2.4: at most one element may be primary; the last one marked wins.
-    static func clearingOtherPrimaries(_ elements: [JSON]) -> [JSON] {
-        guard let last = elements.lastIndex(where: { $0["primary"] == .bool(true) }) else { return elements }
-        return elements.enumerated().map { index, element in
-            guard index != last, element["primary"] == .bool(true), var object = element.objectValue else {
-                return element
-            }
-            object["primary"] = nil
-            return .object(object)
-        }
-    }
-
-    /// After an operation set `primary: true` on some of `touched`, clears it on every other element.
-    static func keepingPrimary(of touched: [JSON], in elements: [JSON]) -> [JSON] {
-        guard touched.contains(where: { $0["primary"] == .bool(true) }) else { return elements }
-        guard let keep = elements.lastIndex(where: { touched.contains($0) && $0["primary"] == .bool(true) }) else {
-            return elements
-        }
+    /// RFC 7643 §2.4: "The primary attribute value "true" MUST appear no more than once"; after an operation set it
+    /// on some of the `touched` elements, the last of them keeps it and every other element loses it.
+    static func keepingPrimary(at touched: [Int], in elements: [JSON]) -> [JSON] {
+        guard
+            let keep = touched.last(where: { elements.indices.contains($0) && elements[$0]["primary"] == .bool(true) })
+        else { return elements }
         return elements.enumerated().map { index, element in
             guard index != keep, element["primary"] == .bool(true), var object = element.objectValue else {
                 return element

@@ -31,9 +31,12 @@ public struct Projection: Sendable, Hashable {
     /// Whether a top-level attribute (such as `members`) can appear in the response, so it need not be read if not.
     public func mayInclude(_ name: String) -> Bool {
         if !attributes.isEmpty {
-            return attributes.contains { $0.schema == nil && $0.name.caseInsensitiveEquals(name) }
+            // Any schema: `urn:ietf:params:scim:schemas:core:2.0:Group:members` names members too.
+            return attributes.contains { $0.name.caseInsensitiveEquals(name) }
         }
-        return !excludedAttributes.contains { $0.schema == nil && $0.subAttribute == nil && $0.name.caseInsensitiveEquals(name) }
+        return !excludedAttributes.contains {
+            $0.schema == nil && $0.subAttribute == nil && $0.name.caseInsensitiveEquals(name)
+        }
     }
 }
 
@@ -46,18 +49,39 @@ extension Projection {
             if ["schemas", "id"].contains(key) {
                 result[key] = value
             } else if let schema = type.extensions.first(where: { $0.schema.id == key })?.schema {
+                if attributes.isEmpty && Self.namesWhole(schema.id, in: excludedAttributes) { continue }
                 let projected = projectObject(value.objectValue ?? [:], schema: schema, urn: schema.id)
                 if !projected.isEmpty { result[key] = .object(projected) }
-            } else if let kept = project(key: key, value: value, attribute: Self.definition(of: key, in: type), urn: nil)
+            } else if let kept = project(
+                key: key, value: value, attribute: Self.definition(of: key, in: type), urn: type.schema.id)
             {
                 result[key] = kept
             }
         }
+        return Self.listingPresentSchemas(result, of: type)
+    }
+
+    /// RFC 7643 §3: "schemas" names the schemas of the attributes present, so an extension projected away leaves it.
+    private static func listingPresentSchemas(_ object: JSONObject, of type: ResourceType) -> JSONObject {
+        guard let schemas = object["schemas"]?.arrayValue else { return object }
+        var result = object
+        result["schemas"] = .array(
+            schemas.filter { urn in
+                guard let text = urn.stringValue, type.extensions.contains(where: { $0.schema.id == text }) else {
+                    return true
+                }
+                return object[text] != nil
+            })
         return result
     }
 
+    /// Whether `paths` holds the bare URN of a schema, which names all of its attributes.
+    private static func namesWhole(_ urn: String, in paths: [AttributePath]) -> Bool {
+        paths.contains { $0.subAttribute == nil && $0.description.caseInsensitiveEquals(urn) }
+    }
+
     private func projectObject(_ object: JSONObject, schema: Schema, urn: String) -> JSONObject {
-        let wholeRequested = attributes.contains { $0.subAttribute == nil && $0.description.caseInsensitiveEquals(urn) }
+        let wholeRequested = Self.namesWhole(urn, in: attributes)
         var result = JSONObject()
         for (key, value) in object.members {
             if wholeRequested {
@@ -69,7 +93,7 @@ extension Projection {
         return result
     }
 
-    private func project(key: String, value: JSON, attribute: Attribute?, urn: String?) -> JSON? {
+    private func project(key: String, value: JSON, attribute: Attribute?, urn: String) -> JSON? {
         let returned = attribute?.returned ?? .default
         if returned == .never { return nil }
         if returned == .always { return value }
@@ -88,13 +112,9 @@ extension Projection {
         return Self.droppingSubAttributes(excluded.compactMap(\.subAttribute), of: value)
     }
 
-    private static func sameSchema(_ lhs: String?, _ rhs: String?) -> Bool {
-        switch (lhs, rhs) {
-        case (nil, nil): true
-        case (let left?, let right?): left.caseInsensitiveEquals(right)
-        case (nil, _?): true
-        default: false
-        }
+    /// An unqualified path names an attribute of any schema; a qualified one only of its own (RFC 7644 §3.10).
+    private static func sameSchema(_ path: String?, _ urn: String) -> Bool {
+        path.map { $0.caseInsensitiveEquals(urn) } ?? true
     }
 
     private static func definition(of key: String, in type: ResourceType) -> Attribute? {

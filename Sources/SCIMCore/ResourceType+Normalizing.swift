@@ -29,7 +29,8 @@ public struct Normalizer: Sendable {
         } else if Self.commonReadOnly.contains(where: key.caseInsensitiveEquals) {
             return
         } else if key.caseInsensitiveEquals("externalId") {
-            guard let text = normalizedString(value, path: "externalId", problems: &problems) else { return }
+            guard !value.isEmptyValue, let text = normalizedString(value, path: "externalId", problems: &problems)
+            else { return }
             result["externalId"] = .string(text)
         } else if let schema = resourceType.extensions.first(where: { $0.schema.id.caseInsensitiveEquals(key) }) {
             guard let normalized = normalizeExtension(value, schema: schema.schema, problems: &problems) else { return }

@@ -25,6 +25,19 @@ extension SCIMRoutes {
         return SCIMResponse.json(.ok, result.json)
     }
 
+    /// `POST /.search` at the service provider's root: every resource type at once.
+    func searchAll(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let search = try SearchRequest(body)
+        let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
+        let result = try await directory.searchAll(
+            filter: search.filter,
+            sort: { kind in try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind) },
+            page: page, projection: search.projection)
+        return SCIMResponse.json(.ok, result.json)
+    }
+
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let resource = try await directory.get(kind, id: id, projection: try projection(request))
@@ -41,7 +54,7 @@ extension SCIMRoutes {
     func create(_ kind: ResourceKind, _ request: Request) async throws -> Response {
         var request = request
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
-        let resource = try await directory.create(kind, body: body)
+        let resource = try await directory.create(kind, body: body, projection: try projection(request))
         return resourceResponse(.created, resource, location: true)
     }
 

@@ -20,6 +20,7 @@ public struct SCIMRoutes: Sendable {
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }
+        group.post(".search") { request, _ in try await searchAll(request) }
         registerDiscovery(on: group)
         group.on("**", method: .get) { request, _ in try Self.noEndpoint(request) }
         for method in [HTTPRequest.Method.post, .put, .patch, .delete] {

@@ -154,10 +154,4 @@ import Testing
             try await client.delete("Schemas/urn:ietf:params:scim:schemas:core:2.0:User").expectError(405)
         }
     }
-
-    @Test func sortingIsRefusedUntilItIsSupported() async throws {
-        try await TestServer.run { _, client in
-            try await client.get("Users?sortBy=userName").expectError(400, scimType: "invalidValue")
-        }
-    }
 }

@@ -23,7 +23,7 @@ import Testing
             #expect(reply["bulk"]?["supported"] == false)
             #expect(reply["bulk"]?["maxOperations"]?.intValue != nil)
             #expect(reply["bulk"]?["maxPayloadSize"]?.intValue == 1_048_576)
-            #expect(reply["sort"]?["supported"] == false)
+            #expect(reply["sort"]?["supported"] == true)
             #expect(reply["changePassword"]?["supported"] == false)
             let scheme = reply["authenticationSchemes"]?.arrayValue?.first
             #expect(scheme?["type"] == "oauthbearertoken")

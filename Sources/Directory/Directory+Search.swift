@@ -1,0 +1,52 @@
+import Foundation
+import SCIMCore
+
+extension Directory {
+    /// `POST /.search` across resource types (RFC 7644 §3.4.3): users, then groups, as one paged list.
+    ///
+    /// A filter applies to the types whose schemas know its attributes; a filter no type knows is an error.
+    /// A sort orders each type's results; the types follow each other.
+    public func searchAll(filter: String?, sort: (ResourceKind) throws -> Sort?, page: Page, projection: Projection)
+        async throws -> ListResponse
+    {
+        let kinds = try applicableKinds(for: filter)
+        var totals: [ResourceKind: Int] = [:]
+        for kind in kinds {
+            totals[kind] = try await list(kind, filter: filter, page: Page(startIndex: 1, count: 0, maximum: 0)).totalResults
+        }
+        var offset = page.offset
+        var remaining = page.count
+        var resources: [JSON] = []
+        for kind in kinds {
+            let total = totals[kind] ?? 0
+            guard offset < total else {
+                offset -= total
+                continue
+            }
+            guard remaining > 0 else { break }
+            let slice = Page(startIndex: offset + 1, count: remaining, maximum: remaining)
+            let result = try await list(kind, filter: filter, sort: try sort(kind), page: slice, projection: projection)
+            resources += result.resources
+            remaining -= result.resources.count
+            offset = 0
+        }
+        return ListResponse(totalResults: totals.values.reduce(0, +), startIndex: page.startIndex, resources: resources)
+    }
+
+    private func applicableKinds(for filter: String?) throws -> [ResourceKind] {
+        guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else { return ResourceKind.allCases }
+        let parsed = try Filter.parse(filter)
+        var firstError: SCIMError?
+        let kinds = ResourceKind.allCases.filter { kind in
+            do throws(SCIMError) {
+                try parsed.validate(against: kind.resourceType)
+                return true
+            } catch {
+                firstError = firstError ?? error
+                return false
+            }
+        }
+        if kinds.isEmpty, let firstError { throw firstError }
+        return kinds
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+@testable import SCIMCore
+
+/// Barbara's full representation, as the directory builds it, with a (never stored) password slipped in.
+private func representation() -> JSONObject {
+    let meta = ResourceMeta(
+        created: Date(timeIntervalSince1970: 0), lastModified: Date(timeIntervalSince1970: 60), version: 3,
+        location: "https://example.com/scim/v2/Users/2819c223")
+    var body = barbara
+    body["password"] = "t1meMa$heen"
+    let derived: JSONObject = ["groups": [["value": "g1", "display": "Tour Guides"]]]
+    return ResourceType.user.representation(id: "2819c223", body: body, derived: derived, meta: meta)
+}
+
+private func projected(
+    attributes: String? = nil, excluded: String? = nil, type: ResourceType = .user,
+    of resource: JSONObject = representation()
+) throws -> JSONObject {
+    try Projection.parse(attributes: attributes, excludedAttributes: excluded).apply(to: resource, of: type)
+}
+
+/// RFC 7643 §4.1.1: password is "returned: never", whatever the request.
+@Test(arguments: [nil, "password", "password,userName"])
+func passwordNeverAppears(attributes: String?) throws {
+    #expect(representation()["password"] != nil)
+    #expect(try projected(attributes: attributes)["password"] == nil)
+    #expect(try projected(excluded: "userName")["password"] == nil)
+}
+
+@Test func defaultProjectionKeepsEveryReturnedAttribute() throws {
+    let result = try projected()
+    #expect(result.keys == representation().keys.filter { $0 != "password" })
+}
+
+/// RFC 7644 §3.4.2.5: `attributes` returns those named plus the "returned: always" ones (`id`) and `schemas`.
+@Test func attributesKeepsOnlyNamedAttributesAndId() throws {
+    let result = try projected(attributes: "userName")
+    #expect(
+        result == ["schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "2819c223", "userName": "bjensen"])
+}
+
+/// RFC 7644 §3.10: attribute names may be fully qualified with the core schema URN.
+@Test func attributesAcceptsCoreQualifiedNames() throws {
+    let result = try projected(attributes: "urn:ietf:params:scim:schemas:core:2.0:User:userName,NAME.givenName")
+    #expect(result.keys == ["schemas", "id", "userName", "name"])
+    #expect(result["name"] == ["givenName": "Barbara"])
+    let projection = try Projection.parse(
+        attributes: "urn:ietf:params:scim:schemas:core:2.0:Group:members", excludedAttributes: nil)
+    #expect(projection.mayInclude("members"))
+}
+
+@Test func subAttributeSelectionKeepsOnlyThoseSubAttributes() throws {
+    let result = try projected(attributes: "name.familyName,emails.value")
+    #expect(result["name"] == ["familyName": "Jensen"])
+    #expect(result["emails"] == [["value": "bjensen@example.com"], ["value": "babs@jensen.org"]])
+}
+
+/// Entra ID's `excludedAttributes=members` on groups.
+@Test func excludedAttributesDropsMembers() throws {
+    let group = try parsedObject(
+        #"""
+        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","displayName":"Team",
+         "members":[{"value":"u1","display":"Ann"}],"meta":{"resourceType":"Group"}}
+        """#)
+    let result = try projected(excluded: "members", type: .group, of: group)
+    #expect(result.keys == ["schemas", "id", "displayName", "meta"])
+    #expect(try Projection.parse(attributes: nil, excludedAttributes: "members").mayInclude("members") == false)
+    #expect(try projected(excluded: "members.display", type: .group, of: group)["members"] == [["value": "u1"]])
+}
+
+/// RFC 7643 §7: "returned: always" attributes are returned even when excluded.
+@Test func excludedAttributesNeverDropsId() throws {
+    #expect(try projected(excluded: "id,userName")["id"] == "2819c223")
+}
+
+/// A bare extension URN names the whole extension.
+@Test func extensionURNKeepsTheWholeExtension() throws {
+    let result = try projected(attributes: enterpriseUserURN)
+    #expect(result.keys == ["schemas", "id", enterpriseUserURN])
+    #expect(result[enterpriseUserURN] == ["employeeNumber": "701984", "manager": ["value": "26118915"]])
+    #expect(result["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:User", .string(enterpriseUserURN)])
+}
+
+@Test func extensionAttributeCanBeSelectedQualifiedOrNot() throws {
+    for attributes in ["\(enterpriseUserURN):employeeNumber", "employeeNumber"] {
+        #expect(try projected(attributes: attributes)[enterpriseUserURN] == ["employeeNumber": "701984"])
+    }
+    let manager = try projected(attributes: "\(enterpriseUserURN):manager.value,userName")
+    #expect(manager[enterpriseUserURN] == ["manager": ["value": "26118915"]])
+}
+
+@Test func excludingTheExtensionURNDropsTheWholeExtension() throws {
+    let result = try projected(excluded: enterpriseUserURN)
+    #expect(result[enterpriseUserURN] == nil)
+    #expect(result["userName"] == "bjensen")
+    #expect(try projected(excluded: "\(enterpriseUserURN):manager")[enterpriseUserURN] == ["employeeNumber": "701984"])
+}
+
+/// RFC 7643 §3: "schemas" names the schemas of the attributes present; a dropped extension is not listed.
+@Test func schemasListsOnlyExtensionsThatArePresent() throws {
+    #expect(try projected(attributes: "userName")["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:User"])
+    #expect(try projected(excluded: enterpriseUserURN)["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:User"])
+}
+
+@Test func malformedAttributeListIsInvalidPath() throws {
+    let error = #expect(throws: SCIMError.self) {
+        try Projection.parse(attributes: "name..givenName", excludedAttributes: nil)
+    }
+    #expect(error?.scimType == "invalidPath")
+}
