@@ -19,6 +19,11 @@ extension Directory {
             try value.validate(against: kind.resourceType)
             parsed = value
         }
+        var projection = projection
+        // Lists carry members only when asked for by name: a page of large groups would otherwise be enormous.
+        if kind == .group && !projection.attributes.contains(where: { $0.name.caseInsensitiveEquals("members") }) {
+            projection.excludedAttributes.append(AttributePath(name: "members"))
+        }
         let result = try await store.search(ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page))
         let derived = try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
         let representations = result.resources.map { resource in
@@ -50,7 +55,7 @@ extension Directory {
             guard projection.mayInclude("members") else { return [:] }
             var result: [String: JSONObject] = [:]
             for group in resources {
-                let members = try await store.members(ofGroup: group.id)
+                let members = try await store.allMembers(ofGroup: group.id)
                 result[group.id] = ["members": .array(members.map { reference($0, type: $0.kind.rawValue) })]
             }
             return result
@@ -64,16 +69,6 @@ extension Directory {
             }
             return result
         }
-    }
-
-    private func reference(_ reference: ResourceReference, type: String) -> JSON {
-        var object: JSONObject = [
-            "value": .string(reference.id),
-            "$ref": .string(location(reference.kind, id: reference.id)),
-        ]
-        if let display = reference.display { object["display"] = .string(display) }
-        object["type"] = .string(type)
-        return .object(object)
     }
 
     static func notFound(_ kind: ResourceKind, id: String) -> SCIMError {

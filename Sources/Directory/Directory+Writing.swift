@@ -24,28 +24,37 @@ extension Directory {
     ) async throws -> ResourceResponse {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
         let type = kind.resourceType
-        let normalized = try Normalizer(type).normalize(resource: object)
-        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current, _ in
+        let (normalized, members) = Self.splitMembers(try Normalizer(type).normalize(resource: object), kind: kind)
+        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current in
             if let error = SCIMError.combining(type.immutableViolations(from: current.body, to: normalized)) {
                 throw error
             }
-            return normalized
+            guard kind == .group else { return (normalized, MembershipChange()) }
+            let old = try await store.allMembers(ofGroup: id).map(\.id)
+            return (normalized, Self.difference(from: old, to: members))
         }
     }
 
-    /// PATCH (RFC 7644 §3.5.2): every operation applies or none does.
+    /// PATCH (RFC 7644 §3.5.2): every operation applies or none does. Operations on a group's `members` become
+    /// row edits, so the member list is never read unless an operation needs it.
     public func patch(
         _ kind: ResourceKind, id: String, body: JSON, precondition: VersionPrecondition? = nil,
         projection: Projection = .default
     ) async throws -> ResourceResponse {
         let request = try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations)
         let type = kind.resourceType
-        return try await modify(kind, id: id, precondition: precondition, projection: projection) {
-            current, members in
+        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current in
+            if kind == .group, let (rest, edits) = request.separatingMemberEdits() {
+                let patched = try Patcher(type).applying(rest, to: current.body)
+                let body = try Normalizer(type).normalize(resource: patched)
+                return (body, try await membershipChange(for: edits, group: id))
+            }
             var document = current.body
-            if kind == .group { document["members"] = .array(members.map { .object(["value": .string($0)]) }) }
-            let patched = try Patcher(type).applying(request, to: document)
-            return try Normalizer(type).normalize(resource: patched)
+            let old = kind == .group ? try await store.allMembers(ofGroup: id).map(\.id) : []
+            if kind == .group { document["members"] = .array(old.map { .object(["value": .string($0)]) }) }
+            let patched = try Normalizer(type).normalize(resource: try Patcher(type).applying(request, to: document))
+            let (body, members) = Self.splitMembers(patched, kind: kind)
+            return (body, kind == .group ? Self.difference(from: old, to: members) : MembershipChange())
         }
     }
 
@@ -62,21 +71,19 @@ extension Directory {
     /// pinned a version, in which case a stale version is a 412 and nothing changes.
     private func modify(
         _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
-        change: (StoredResource, [String]) throws -> JSONObject
+        change: (StoredResource) async throws -> (JSONObject, MembershipChange)
     ) async throws -> ResourceResponse {
         for _ in 0..<Self.maxAttempts {
             guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
             if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
-            let oldMembers = kind == .group ? try await store.members(ofGroup: id).map(\.id) : []
-            let (body, newMembers) = Self.splitMembers(try change(current, oldMembers), kind: kind)
+            let (body, members) = try await change(current)
+            // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
+            if body == current.body && members.isEmpty { return try await respond(current, projection: projection) }
             var updated = current
             updated.body = body
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
-            let change = Self.difference(from: oldMembers, to: newMembers)
-            // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
-            if body == current.body && change.isEmpty { return try await respond(current, projection: projection) }
-            if try await store.update(updated, expectedVersion: current.version, members: change) {
+            if try await store.update(updated, expectedVersion: current.version, members: members) {
                 return try await respond(updated, projection: projection)
             }
         }

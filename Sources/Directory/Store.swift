@@ -42,17 +42,31 @@ public struct Sort: Sendable, Hashable {
     }
 }
 
-/// A change to a group's members, applied row by row.
+/// A change to a group's members, applied row by row: first `removeAll`, then `removed`, then `added`.
 public struct MembershipChange: Sendable, Hashable {
+    public var removeAll: Bool
     public var added: [String]
     public var removed: [String]
 
-    public init(added: [String] = [], removed: [String] = []) {
+    public init(removeAll: Bool = false, added: [String] = [], removed: [String] = []) {
+        self.removeAll = removeAll
         self.added = added
         self.removed = removed
     }
 
-    public var isEmpty: Bool { added.isEmpty && removed.isEmpty }
+    public var isEmpty: Bool { !removeAll && added.isEmpty && removed.isEmpty }
+}
+
+/// One page of a group's members, in a stable order, and where the next page starts.
+public struct MemberPage: Sendable {
+    public var members: [ResourceReference]
+    /// Pass as `after` for the next page; nil on the last page.
+    public var next: Int64?
+
+    public init(members: [ResourceReference], next: Int64?) {
+        self.members = members
+        self.next = next
+    }
 }
 
 /// The persistence contract every store satisfies; the contract suite runs against each store.
@@ -68,7 +82,10 @@ public protocol Store: Sendable {
     func delete(_ kind: ResourceKind, id: String) async throws -> Bool
     /// One page of matching resources in a stable order, and the number of all matches.
     func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource])
-    func members(ofGroup id: String) async throws -> [ResourceReference]
+    /// Up to `limit` members of a group, after the position `after` of an earlier page.
+    func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage
+    /// Which of `candidates` are direct members of the group: an indexed lookup of just those ids.
+    func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String>
     /// The groups each of `ids` belongs to directly.
     func groups(of ids: [String]) async throws -> [String: [ResourceReference]]
 
@@ -78,4 +95,18 @@ public protocol Store: Sendable {
     func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool
     func deleteToken(id: String) async throws -> Bool
     func recordTokenUse(id: String, at time: Date) async throws
+}
+
+extension Store {
+    /// Every member of a group, read page by page.
+    public func allMembers(ofGroup id: String) async throws -> [ResourceReference] {
+        var result: [ResourceReference] = []
+        var after: Int64?
+        repeat {
+            let page = try await members(ofGroup: id, after: after, limit: 1000)
+            result += page.members
+            after = page.next
+        } while after != nil
+        return result
+    }
 }

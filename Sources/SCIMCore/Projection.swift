@@ -30,6 +30,10 @@ public struct Projection: Sendable, Hashable {
 
     /// Whether a top-level attribute (such as `members`) can appear in the response, so it need not be read if not.
     public func mayInclude(_ name: String) -> Bool {
+        let excludedWhole = excludedAttributes.contains {
+            $0.schema == nil && $0.subAttribute == nil && $0.name.caseInsensitiveEquals(name)
+        }
+        if excludedWhole { return false }
         if !attributes.isEmpty {
             // Any schema: `urn:ietf:params:scim:schemas:core:2.0:Group:members` names members too.
             return attributes.contains { $0.name.caseInsensitiveEquals(name) }
@@ -100,6 +104,9 @@ extension Projection {
         let named = { (path: AttributePath) in
             path.name.caseInsensitiveEquals(key) && Self.sameSchema(path.schema, urn)
         }
+        // Exclusion wins: clients send one list or the other, and the server may combine them.
+        let excluded = excludedAttributes.filter(named)
+        if excluded.contains(where: { $0.subAttribute == nil }) { return nil }
         if !attributes.isEmpty {
             let matching = attributes.filter(named)
             guard !matching.isEmpty else { return nil }
@@ -107,8 +114,6 @@ extension Projection {
             return Self.keepingSubAttributes(matching.compactMap(\.subAttribute), of: value)
         }
         if returned == .request { return nil }
-        let excluded = excludedAttributes.filter(named)
-        if excluded.contains(where: { $0.subAttribute == nil }) { return nil }
         return Self.droppingSubAttributes(excluded.compactMap(\.subAttribute), of: value)
     }
 

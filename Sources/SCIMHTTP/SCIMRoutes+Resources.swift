@@ -40,7 +40,10 @@ extension SCIMRoutes {
 
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let resource = try await directory.get(kind, id: id, projection: try projection(request))
+        let projection = try projection(request)
+        let streamsMembers = kind == .group && Self.streamsMembers(projection)
+        let resource = try await directory.get(
+            kind, id: id, projection: streamsMembers ? projection.excluding(Self.membersPath) : projection)
         /// RFC 7644 §3.14: a GET with a current `If-None-Match` version is answered with 304 Not Modified.
         if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: {
             VersionPrecondition(ifMatch: String($0)).map { $0 == .any || $0 == .version(resource.meta.version) }
@@ -48,6 +51,7 @@ extension SCIMRoutes {
         }) {
             return Response(status: .notModified, headers: [.eTag: resource.meta.etag])
         }
+        if streamsMembers { return streamingGroup(resource, id: id) }
         return resourceResponse(.ok, resource)
     }
 
@@ -74,11 +78,11 @@ extension SCIMRoutes {
         let id = try context.parameters.require("id")
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
         let projection = try projection(request)
+        let answerEmpty = kind == .group && projection == .default
         let resource = try await directory.patch(
-            kind, id: id, body: body, precondition: try precondition(request), projection: projection)
-        if kind == .group && projection == .default {
-            return Response(status: .noContent, headers: [.eTag: resource.meta.etag])
-        }
+            kind, id: id, body: body, precondition: try precondition(request),
+            projection: answerEmpty ? Self.withoutMembers : projection)
+        if answerEmpty { return Response(status: .noContent, headers: [.eTag: resource.meta.etag]) }
         return resourceResponse(.ok, resource)
     }
 

@@ -3,18 +3,40 @@ import GRDB
 import SCIMCore
 
 extension SQLiteStore {
-    public func members(ofGroup id: String) async throws -> [ResourceReference] {
+    public func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {
         try await database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT m.id, m.kind, m.display FROM resources g
-                    JOIN memberships ms ON ms.group_pk = g.pk
+                    SELECT ms.member_pk, m.id, m.kind, m.display FROM memberships ms
                     JOIN resources m ON m.pk = ms.member_pk
-                    WHERE g.id = ? ORDER BY ms.member_pk
+                    WHERE ms.group_pk = (SELECT pk FROM resources WHERE id = ?) AND ms.member_pk > ?
+                    ORDER BY ms.member_pk LIMIT ?
                     """,
-                arguments: [id])
-            return rows.compactMap(Self.reference)
+                arguments: [id, after ?? 0, limit])
+            let next: Int64? = rows.count == limit ? rows.last?["member_pk"] : nil
+            return MemberPage(members: rows.compactMap(Self.reference), next: next)
+        }
+    }
+
+    public func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
+        guard !candidates.isEmpty else { return [] }
+        return try await database.read { db in
+            var found = Set<String>()
+            for chunk in stride(from: 0, to: candidates.count, by: 500) {
+                let ids = Array(candidates[chunk..<min(chunk + 500, candidates.count)])
+                let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let rows = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT m.id FROM resources m
+                        JOIN memberships ms ON ms.member_pk = m.pk
+                        WHERE m.id IN (\(placeholders)) AND ms.group_pk = (SELECT pk FROM resources WHERE id = ?)
+                        """,
+                    arguments: StatementArguments(ids) + [id])
+                found.formUnion(rows)
+            }
+            return found
         }
     }
 
@@ -56,6 +78,14 @@ extension SQLiteStore {
                 sql: "INSERT OR IGNORE INTO memberships (group_pk, member_pk) VALUES (?, ?)",
                 arguments: [groupKey, memberKey])
         }
+    }
+
+    static func apply(_ change: MembershipChange, toGroupKey groupKey: Int64, _ db: Database) throws {
+        if change.removeAll {
+            try db.execute(sql: "DELETE FROM memberships WHERE group_pk = ?", arguments: [groupKey])
+        }
+        try removeMembers(change.removed, fromGroupKey: groupKey, db)
+        try addMembers(change.added, toGroupKey: groupKey, db)
     }
 
     static func removeMembers(_ ids: [String], fromGroupKey groupKey: Int64, _ db: Database) throws {

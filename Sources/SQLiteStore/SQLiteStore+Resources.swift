@@ -47,8 +47,7 @@ extension SQLiteStore {
                     let key = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
                 else { return false }
                 try Self.writeIndex(of: resource, key: key, db)
-                try Self.addMembers(members.added, toGroupKey: key, db)
-                try Self.removeMembers(members.removed, fromGroupKey: key, db)
+                try Self.apply(members, toGroupKey: key, db)
                 return true
             }
         }

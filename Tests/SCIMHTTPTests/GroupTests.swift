@@ -178,3 +178,74 @@ import Testing
         }
     }
 }
+
+extension GroupTests {
+    @Test func listsCarryMembersOnlyWhenAskedByName() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            _ = try await client.createGroup("Team", members: [alice])
+            let plain = try await client.get("Groups")
+            #expect(plain["Resources"]?.arrayValue?.first?["members"] == nil)
+            #expect(plain["Resources"]?.arrayValue?.first?["displayName"] == "Team")
+            let asked = try await client.get("Groups?attributes=displayName,members")
+            #expect(asked["Resources"]?.arrayValue?.first?["members"]?.arrayValue?.count == 1)
+        }
+    }
+
+    /// A large group's GET streams its members page by page; the result is one valid JSON document.
+    @Test func largeGroupIsStreamedAsValidJSONWithEveryMember() async throws {
+        try await TestServer.run { server, client in
+            var ids: [String] = []
+            for index in 0..<2_300 {
+                let user = try await server.directory.create(.user, body: .object(["userName": .string("bulk\(index)")]))
+                ids.append(try #require(user.representation["id"]?.stringValue))
+            }
+            let group = try await client.createGroup("Everyone", members: ids)
+            let reply = try await client.get("Groups/\(group)")
+            #expect(reply.status == 200)
+            #expect(reply.contentType == "application/scim+json")
+            #expect(reply.headers[.eTag] == #"W/"1""#)
+            #expect(reply["displayName"] == "Everyone")
+            #expect(reply["meta"]?["resourceType"] == "Group")
+            #expect(Self.memberIDs(reply) == ids)
+            let subset = try await client.get("Groups/\(group)?attributes=members.value")
+            #expect(subset["members"]?.arrayValue?.first == .object(["value": .string(ids[0])]))
+        }
+    }
+
+    /// Okta OIN sends its pathless rename with every membership push, even when the name is unchanged.
+    @Test func oktaUnchangedRenameKeepsTheVersion() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createGroup("Stable")
+            let rename = Self.patch(#"{"op":"replace","value":{"id":"\#(id)","displayName":"Stable"}}"#)
+            let reply = try await client.patch("Groups/\(id)", rename)
+            #expect(reply.status == 204)
+            #expect(reply.headers[.eTag] == #"W/"1""#)
+        }
+    }
+
+    @Test func membershipEditsComposeInOrderWithinOneRequest() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            let operations = Self.patch(
+                #"{"op":"remove","path":"members[value eq \"\#(alice)\" or value eq \"\#(bob)\"]"},"#
+                    + #"{"op":"add","path":"members","value":[{"value":"\#(alice)"}]},"#
+                    + #"{"op":"replace","path":"displayName","value":"Renamed"}"#)
+            #expect(try await client.patch("Groups/\(id)", operations).status == 204)
+            let group = try await client.get("Groups/\(id)")
+            #expect(Self.memberIDs(group) == [alice])
+            #expect(group["displayName"] == "Renamed")
+        }
+    }
+
+    @Test func removingEveryMemberWithoutValue() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let id = try await client.createGroup("Team", members: [alice])
+            #expect(try await client.patch("Groups/\(id)", Self.patch(#"{"op":"remove","path":"members"}"#)).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(id)")).isEmpty)
+        }
+    }
+}

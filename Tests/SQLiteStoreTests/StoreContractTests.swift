@@ -101,16 +101,16 @@ import Testing
         try await store.insert(bob, members: [])
         var group = Self.group("Engineering")
         try await store.insert(group, members: [alice.id, bob.id])
-        #expect(try await store.members(ofGroup: group.id).map(\.id) == [alice.id, bob.id])
+        #expect(try await store.allMembers(ofGroup: group.id).map(\.id) == [alice.id, bob.id])
         #expect(try await store.groups(of: [alice.id])[alice.id]?.map(\.id) == [group.id])
 
         group.version = 2
         let change = MembershipChange(added: [alice.id], removed: [bob.id])
         #expect(try await store.update(group, expectedVersion: 1, members: change))
-        #expect(try await store.members(ofGroup: group.id).map(\.id) == [alice.id])
+        #expect(try await store.allMembers(ofGroup: group.id).map(\.id) == [alice.id])
 
         #expect(try await store.delete(.user, id: alice.id))
-        #expect(try await store.members(ofGroup: group.id).isEmpty)
+        #expect(try await store.allMembers(ofGroup: group.id).isEmpty)
     }
 
     @Test(arguments: Backend.allCases)
@@ -176,5 +176,47 @@ import Testing
         #expect(try await store.deleteToken(id: "t1"))
         #expect(try await store.deleteToken(id: "t1") == false)
         #expect(try await store.tokens().isEmpty)
+    }
+}
+
+extension StoreContractTests {
+    @Test(arguments: Backend.allCases)
+    func membersComeInStablePagesAndCandidatesAreCheckedByIndex(backend: Backend) async throws {
+        let store = try backend.make()
+        var ids: [String] = []
+        for index in 0..<25 {
+            let user = Self.user("member\(index)")
+            ids.append(user.id)
+            try await store.insert(user, members: [])
+        }
+        let group = Self.group("Big")
+        try await store.insert(group, members: ids)
+        var paged: [String] = []
+        var after: Int64?
+        var pages = 0
+        repeat {
+            let page = try await store.members(ofGroup: group.id, after: after, limit: 10)
+            paged += page.members.map(\.id)
+            after = page.next
+            pages += 1
+        } while after != nil
+        #expect(paged == ids)
+        #expect(pages == 3)
+        let found = try await store.memberIDs(ofGroup: group.id, among: [ids[3], "stranger", ids[24]])
+        #expect(found == [ids[3], ids[24]])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func removeAllEmptiesTheGroupBeforeAdding(backend: Backend) async throws {
+        let store = try backend.make()
+        let alice = Self.user("alice")
+        let bob = Self.user("bob")
+        try await store.insert(alice, members: [])
+        try await store.insert(bob, members: [])
+        var group = Self.group("Team")
+        try await store.insert(group, members: [alice.id])
+        group.version = 2
+        #expect(try await store.update(group, expectedVersion: 1, members: MembershipChange(removeAll: true, added: [bob.id])))
+        #expect(try await store.allMembers(ofGroup: group.id).map(\.id) == [bob.id])
     }
 }

@@ -1,0 +1,78 @@
+import Directory
+import Foundation
+import SCIMCore
+import SQLiteStore
+import Testing
+import Synchronization
+
+/// A real store that counts how often a group's member list is read, to show which operations never read it.
+final class MemberReadCountingStore: Store, Sendable {
+    let base: SQLiteStore
+    let memberPageReads = Mutex(0)
+
+    init(_ base: SQLiteStore) { self.base = base }
+
+    func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {
+        memberPageReads.withLock { $0 += 1 }
+        return try await base.members(ofGroup: id, after: after, limit: limit)
+    }
+
+    func insert(_ resource: StoredResource, members: [String]) async throws { try await base.insert(resource, members: members) }
+    func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? { try await base.fetch(kind, id: id) }
+    func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
+        try await base.update(resource, expectedVersion: expectedVersion, members: members)
+    }
+    func delete(_ kind: ResourceKind, id: String) async throws -> Bool { try await base.delete(kind, id: id) }
+    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) { try await base.search(query) }
+    func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
+        try await base.memberIDs(ofGroup: id, among: candidates)
+    }
+    func groups(of ids: [String]) async throws -> [String: [ResourceReference]] { try await base.groups(of: ids) }
+    func insertToken(_ token: TokenRecord) async throws { try await base.insertToken(token) }
+    func token(withHash hash: String) async throws -> TokenRecord? { try await base.token(withHash: hash) }
+    func tokens() async throws -> [TokenRecord] { try await base.tokens() }
+    func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool { try await base.setTokenStatus(id: id, status: status) }
+    func deleteToken(id: String) async throws -> Bool { try await base.deleteToken(id: id) }
+    func recordTokenUse(id: String, at time: Date) async throws { try await base.recordTokenUse(id: id, at: time) }
+}
+
+/// Membership changes touch the rows they name and never read the whole member list (issue: 22 s to add one
+/// member to a 1,300-member group elsewhere, because each change rewrote the list).
+@Suite struct MembershipScalingTests {
+    static let withoutMembers = Projection(attributes: [], excludedAttributes: [AttributePath(name: "members")])
+
+    static func patch(_ operations: String) throws -> JSON {
+        try JSON.parse(Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#.utf8))
+    }
+
+    @Test func memberPatchesOfEveryProviderDialectNeverReadTheMemberList() async throws {
+        let store = MemberReadCountingStore(try SQLiteStore.inMemory())
+        let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
+        var ids: [String] = []
+        for index in 0..<50 {
+            let user = try await directory.create(.user, body: .object(["userName": .string("u\(index)")]))
+            ids.append(try #require(user.representation["id"]?.stringValue))
+        }
+        let group = try await directory.create(
+            .group, body: .object(["displayName": "Big", "members": .array(ids.dropLast().map { .object(["value": .string($0)]) })]),
+            projection: Self.withoutMembers)
+        let groupID = try #require(group.representation["id"]?.stringValue)
+        let newcomer = ids[49]
+        let dialects = [
+            #"{"op":"add","path":"members","value":[{"value":"\#(newcomer)","display":"u49"}]}"#,
+            #"{"op":"remove","path":"members[value eq \"\#(newcomer)\"]"}"#,
+            #"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(newcomer)"}]}"#,
+            #"{"op":"Remove","path":"members","value":[{"$ref":null,"value":"\#(newcomer)"}]}"#,
+            #"{"op":"replace","value":{"id":"\#(groupID)","displayName":"Big"}}"#,
+            #"{"op":"replace","path":"displayName","value":"Bigger"}"#,
+        ]
+        store.memberPageReads.withLock { $0 = 0 }
+        for operation in dialects {
+            _ = try await directory.patch(.group, id: groupID, body: try Self.patch(operation), projection: Self.withoutMembers)
+        }
+        #expect(store.memberPageReads.withLock { $0 } == 0)
+        let members = try await store.base.allMembers(ofGroup: groupID)
+        #expect(members.count == 49)
+        #expect(!members.contains { $0.id == newcomer })
+    }
+}
