@@ -13,7 +13,8 @@ let package = Package(
     name: "roster",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "roster", targets: ["roster"])
+        .executable(name: "roster", targets: ["roster"]),
+        .executable(name: "roster-bench", targets: ["RosterBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -69,6 +70,15 @@ let package = Package(
         .executableTarget(
             name: "roster",
             dependencies: ["App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        /// Benchmarks: `swift run -c release roster-bench --help`.
+        .executableTarget(
+            name: "RosterBenchmarks",
+            dependencies: [
+                "Directory", "SCIMCore", "SQLiteStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: testSettings),

@@ -76,6 +76,8 @@ public struct MemberPage: Sendable {
 public protocol Store: Sendable {
     /// Inserts a new resource and, for a group, its members, in one transaction.
     func insert(_ resource: StoredResource, members: [String]) async throws
+    /// Inserts many resources in one transaction: the bulk path for imports and benchmarks.
+    func insertMany(_ resources: [StoredResource]) async throws
     func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource?
     /// Writes `resource` if the stored version is still `expectedVersion`; false when it is not (or is gone).
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool

@@ -8,15 +8,23 @@ extension SQLiteStore {
         try await Self.translating(resource.kind) {
             try await database.write { db in
                 try db.execute(
-                    sql: """
-                        INSERT INTO resources
-                            (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                    sql: Self.insertSQL, arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
                 let key = db.lastInsertedRowID
                 try Self.writeIndex(of: resource, key: key, db)
                 try Self.addMembers(members, toGroupKey: key, db)
+            }
+        }
+    }
+
+    public func insertMany(_ resources: [StoredResource]) async throws {
+        guard let kind = resources.first?.kind else { return }
+        try await Self.translating(kind) {
+            try await database.write { db in
+                let statement = try db.cachedStatement(sql: Self.insertSQL)
+                for resource in resources {
+                    try statement.execute(arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                    try Self.writeIndex(of: resource, key: db.lastInsertedRowID, db)
+                }
             }
         }
     }
@@ -76,6 +84,11 @@ extension SQLiteStore {
     }
 
     static let columns = "id, kind, version, created_ms, modified_ms, body"
+
+    static let insertSQL = """
+        INSERT INTO resources (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     static func resource(_ row: Row) throws -> StoredResource {
         let kindName: String = row["kind"]

@@ -18,6 +18,7 @@ final class MemberReadCountingStore: Store, Sendable {
     }
 
     func insert(_ resource: StoredResource, members: [String]) async throws { try await base.insert(resource, members: members) }
+    func insertMany(_ resources: [StoredResource]) async throws { try await base.insertMany(resources) }
     func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? { try await base.fetch(kind, id: id) }
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
         try await base.update(resource, expectedVersion: expectedVersion, members: members)
