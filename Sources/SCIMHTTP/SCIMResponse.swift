@@ -39,14 +39,20 @@ extension Request {
     }
 
     /// Query parameters decoded the way identity providers encode them: `%20` or `+` for spaces.
-    /// Names are matched case-insensitively.
-    func scimQuery(_ name: String) -> String? {
+    /// Names are matched case-insensitively; a value that is not valid percent-encoding is an error, never
+    /// silently absent (an unreadable filter must not match everything).
+    func scimQuery(_ name: String) throws(SCIMError) -> String? {
         guard let query = uri.query else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = parts.first.map(String.init).flatMap(Self.decode), key.caseInsensitiveEquals(name)
             else { continue }
-            return parts.count > 1 ? Self.decode(String(parts[1])) : ""
+            guard parts.count > 1 else { return "" }
+            guard let value = Self.decode(String(parts[1])) else {
+                let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
+                throw SCIMError(status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
+            }
+            return value
         }
         return nil
     }

@@ -154,4 +154,13 @@ import Testing
             try await client.delete("Schemas/urn:ietf:params:scim:schemas:core:2.0:User").expectError(405)
         }
     }
+
+    /// A filter that cannot be decoded must not be treated as "no filter", which would match everyone.
+    @Test func undecodableFilterIsAnErrorNotEveryone() async throws {
+        try await TestServer.run { _, client in
+            _ = try await client.createUser("someone@example.com")
+            try await client.get("Users?filter=userName%20eq%20%ZZ").expectError(400, scimType: "invalidFilter")
+            try await client.get("Users?count=%G1").expectError(400, scimType: "invalidValue")
+        }
+    }
 }
