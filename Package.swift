@@ -38,10 +38,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Filters and sorts compiled to SQL for the stores, with bound values only.
+        .target(name: "StoreSQL", dependencies: ["Directory", "SCIMCore"], swiftSettings: swiftSettings),
         /// The store on embedded SQLite (GRDB).
         .target(
             name: "SQLiteStore",
-            dependencies: ["Directory", "SCIMCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Directory", "SCIMCore", "StoreSQL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         /// The HTTP edge: Hummingbird routes for /scim/v2.
@@ -84,7 +86,7 @@ let package = Package(
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: testSettings),
         .testTarget(
             name: "SQLiteStoreTests",
-            dependencies: ["SQLiteStore", "Directory", "SCIMCore"],
+            dependencies: ["SQLiteStore", "StoreSQL", "Directory", "SCIMCore"],
             swiftSettings: testSettings
         ),
         .testTarget(

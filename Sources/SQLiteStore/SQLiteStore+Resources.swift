@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GRDB
 import SCIMCore
+import StoreSQL
 
 extension SQLiteStore {
     public func insert(_ resource: StoredResource, members: [String]) async throws {
@@ -73,12 +74,12 @@ extension SQLiteStore {
         let order = try SortSQL.compile(query.sort, kind: query.kind)
         return try await database.read { db in
             let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
-            let arguments = StatementArguments([query.kind.rawValue]) + condition.arguments
+            let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(scope)", arguments: arguments) ?? 0
             guard query.page.count > 0, query.page.offset < total else { return (total, []) }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(Self.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?",
-                arguments: arguments + order.arguments + [query.page.count, query.page.offset])
+                arguments: arguments + StatementArguments(order.values) + [query.page.count, query.page.offset])
             return (total, try rows.map(Self.resource))
         }
     }
@@ -125,7 +126,8 @@ extension SQLiteStore {
         return try await database.read { db in
             let sql = "EXPLAIN QUERY PLAN SELECT \(Self.columns) FROM resources WHERE kind = ? AND (\(condition.sql)) "
                 + "ORDER BY \(order.sql) LIMIT ? OFFSET ?"
-            let arguments = StatementArguments([query.kind.rawValue]) + condition.arguments + order.arguments + [100, 0]
+            let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
+                + StatementArguments(order.values) + [100, 0]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
         }
     }

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import GRDB
 import SCIMCore
+import StoreSQL
 
 /// The store on an embedded SQLite database (GRDB), in WAL mode so readers never wait for the writer.
 public struct SQLiteStore: Store {
@@ -15,6 +16,8 @@ public struct SQLiteStore: Store {
         configuration.prepareDatabase { db in
             // A directory of a million users is a few hundred MiB: keep its hot pages in memory.
             try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456")
+            // Filters' co/sw/ew compile to LIKE, which must compare case as PostgreSQL's does.
+            try db.execute(sql: "PRAGMA case_sensitive_like = ON")
         }
         self.database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
@@ -22,7 +25,9 @@ public struct SQLiteStore: Store {
 
     /// A private in-memory database, for tests.
     public static func inMemory() throws -> SQLiteStore {
-        try SQLiteStore(database: DatabaseQueue())
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA case_sensitive_like = ON") }
+        return try SQLiteStore(database: DatabaseQueue(configuration: configuration))
     }
 
     init(database: any DatabaseWriter) throws {
@@ -125,5 +130,19 @@ extension Date {
 
     init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+extension StatementArguments {
+    /// The bound values of compiled SQL, in GRDB's terms.
+    init(_ values: [SQLValue]) {
+        self.init(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .text(let text): text
+            case .integer(let number): number
+            case .real(let number): number
+            case .null: nil
+            }
+        })
     }
 }

@@ -76,6 +76,8 @@ import Testing
         #"meta.created gt "2020-01-01T00:00:00Z""#, #"meta.lastModified lt "2020-01-01T00:00:00Z""#,
         #"(userName sw "user2" or userName sw "user3") and not (active eq true)"#,
         #"id pr and userName ne "nobody""#,
+        #"not (externalId eq "EXT-4")"#, #"not (externalId sw "ext" or active eq true)"#,
+        #"not (title eq "x")"#, #"not (emails[type eq "work"])"#, #"not (name.familyName co "i")"#,
     ]
 
     @Test func sqlResultsEqualInMemoryEvaluation() async throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Directory
-import GRDB
+
 import SCIMCore
 
 /// One comparison, with its value coerced to the attribute's type the way in-memory evaluation does it.
@@ -50,9 +50,9 @@ struct ValueCondition {
     func sql(alias: String) -> FilterSQL {
         switch operand {
         case .text: sql(column: "\(alias).text_value")
-        case .number(let number): Self.ordering(op, "\(alias).number_value", number)
-        case .bool(let flag): Self.ordering(op, "\(alias).bool_value", flag)
-        case .time(let time): Self.ordering(op, "\(alias).time_value", time)
+        case .number(let number): Self.ordering(op, "\(alias).number_value", .real(number))
+        case .bool(let flag): Self.ordering(op, "\(alias).bool_value", SQLValue(flag))
+        case .time(let time): Self.ordering(op, "\(alias).time_value", .integer(time))
         }
     }
 
@@ -60,20 +60,20 @@ struct ValueCondition {
     func sql(column: String) -> FilterSQL {
         guard case .text(let text) = operand else { return sql(timeColumn: column) }
         if [.co, .sw, .ew].contains(op) && text.isEmpty {
-            return FilterSQL(sql: "\(column) IS NOT NULL", arguments: [])
+            return FilterSQL(sql: "\(column) IS NOT NULL", values: [])
         }
         switch op {
-        case .co: return FilterSQL(sql: "instr(\(column), ?) > 0", arguments: [text])
-        case .sw: return FilterSQL(sql: "substr(\(column), 1, length(?)) = ?", arguments: [text, text])
-        case .ew: return FilterSQL(sql: "substr(\(column), -length(?)) = ?", arguments: [text, text])
-        default: return Self.ordering(op, column, text)
+        case .co: return Self.like(column, "%" + Self.escapedForLike(text) + "%")
+        case .sw: return Self.like(column, Self.escapedForLike(text) + "%")
+        case .ew: return Self.like(column, "%" + Self.escapedForLike(text))
+        default: return Self.ordering(op, column, .text(text))
         }
     }
 
     /// The condition on a column of milliseconds.
     func sql(timeColumn column: String) -> FilterSQL {
         guard case .time(let time) = operand else { return .never }
-        return Self.ordering(op, column, time)
+        return Self.ordering(op, column, .integer(time))
     }
 
     /// A comparison whose left side is known now, such as `meta.resourceType`.
@@ -94,8 +94,22 @@ struct ValueCondition {
         return holds ? .always : .never
     }
 
-    private static func ordering(_ op: ComparisonOperator, _ column: String, _ value: some DatabaseValueConvertible)
-        -> FilterSQL
+    /// `LIKE` is case-sensitive on every store (SQLite connections set `case_sensitive_like`), and `%`, `_`
+    /// and `\\` in the value are matched literally.
+    private static func like(_ column: String, _ pattern: String) -> FilterSQL {
+        FilterSQL(sql: "\(column) LIKE ? ESCAPE '\\'", values: [.text(pattern)])
+    }
+
+    static func escapedForLike(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+
+    private static func ordering(_ op: ComparisonOperator, _ column: String, _ value: SQLValue) -> FilterSQL
     {
         let symbol =
             switch op {
@@ -107,6 +121,6 @@ struct ValueCondition {
             case .le: "<="
             case .co, .sw, .ew: "="
             }
-        return FilterSQL(sql: "\(column) \(symbol) ?", arguments: [value])
+        return FilterSQL(sql: "\(column) \(symbol) ?", values: [value])
     }
 }

@@ -1,5 +1,5 @@
 import Directory
-import GRDB
+
 import SCIMCore
 
 /// A value filter such as `emails[type eq "work" and value co "@example.com"]`: every condition must hold on the
@@ -13,7 +13,7 @@ struct ElementFilter {
         let driver = try driver(in: inner)
         return FilterSQL(
             sql: "resources.pk IN (SELECT e.resource_pk FROM attribute_values e WHERE \(driver.sql) AND \(condition.sql))",
-            arguments: driver.arguments + condition.arguments)
+            values: driver.values + condition.values)
     }
 
     /// Which rows to start from: those of an `eq` in the top-level conjunction (preferring `value`), so that
@@ -27,10 +27,10 @@ struct ElementFilter {
         guard let (path, value) = chosen, let sub = attribute.subAttribute(named: path.name) else {
             let paths = FilterTarget.paths(of: attribute, urn: urn)
             let placeholders = Array(repeating: "?", count: paths.count).joined(separator: ",")
-            return FilterSQL(sql: "e.path IN (\(placeholders))", arguments: StatementArguments(paths))
+            return FilterSQL(sql: "e.path IN (\(placeholders))", values: paths.map(SQLValue.text))
         }
         let condition = try ValueCondition(leaf: sub, op: .eq, value: value, path: path).sql(alias: "e")
-        return FilterSQL(sql: "e.path = ? AND \(condition.sql)", arguments: [subPath(sub)] + condition.arguments)
+        return FilterSQL(sql: "e.path = ? AND \(condition.sql)", values: [.text(subPath(sub))] + condition.values)
     }
 
     private static func conjuncts(_ filter: Filter) -> [Filter] {
@@ -59,12 +59,12 @@ struct ElementFilter {
     private func sibling(_ sub: Attribute, condition: FilterSQL?) -> FilterSQL {
         var sql = "EXISTS (SELECT 1 FROM attribute_values x WHERE x.resource_pk = e.resource_pk "
             + "AND x.element = e.element AND x.path = ?"
-        var arguments: StatementArguments = [subPath(sub)]
+        var values: [SQLValue] = [.text(subPath(sub))]
         if let condition {
             sql += " AND \(condition.sql)"
-            arguments += condition.arguments
+            values += condition.values
         }
-        return FilterSQL(sql: sql + ")", arguments: arguments)
+        return FilterSQL(sql: sql + ")", values: values)
     }
 
     private func sub(_ path: AttributePath) throws(SCIMError) -> Attribute {

@@ -1,5 +1,5 @@
 import Directory
-import GRDB
+
 import SCIMCore
 
 /// `Group.members` and `User.groups`, which live in the `memberships` table rather than in bodies.
@@ -13,7 +13,7 @@ struct MembershipTarget {
         return FilterSQL(
             sql: "resources.pk IN (SELECT ms.\(own) FROM memberships ms JOIN resources m ON m.pk = ms.\(other) "
                 + "WHERE \(condition.sql))",
-            arguments: condition.arguments)
+            values: condition.values)
     }
 
     var present: FilterSQL { related(.always) }

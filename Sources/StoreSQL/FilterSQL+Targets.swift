@@ -1,6 +1,6 @@
 import Directory
 import Foundation
-import GRDB
+
 import SCIMCore
 
 /// Where a filter path's values live.
@@ -65,7 +65,7 @@ struct ColumnTarget {
 
     var present: FilterSQL {
         switch kind {
-        case .text: FilterSQL(sql: "\(column) IS NOT NULL", arguments: [])
+        case .text: FilterSQL(sql: "\(column) IS NOT NULL", values: [])
         case .time, .constant, .version: .always
         }
     }
@@ -81,6 +81,9 @@ struct ColumnTarget {
             let leaf = Attribute(name: path.name, description: "", caseExact: true)
             return try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(column: column)
         case .time:
+            if [.co, .sw, .ew].contains(op) {
+                throw .invalidFilter("\"\(op)\" cannot compare \"\(path)\"; use gt, ge, lt or le with a dateTime.")
+            }
             let leaf = Attribute(name: path.name, type: .dateTime, description: "")
             return try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(timeColumn: column)
         case .constant(let name):

@@ -1,5 +1,5 @@
 import Directory
-import GRDB
+
 import SCIMCore
 
 /// A SQL condition compiled from a filter, with every value bound, never interpolated.
@@ -9,24 +9,26 @@ import SCIMCore
 /// other attribute is looked up in `attribute_values` through its `(path, value)` indexes, and memberships
 /// through the `memberships` table. Case folding happened in Swift before values were stored, and happens to the
 /// comparison value here, so the same filter gives the same answer on every store.
-struct FilterSQL {
-    var sql: String
-    var arguments: StatementArguments
+public struct FilterSQL: Sendable {
+    public var sql: String
+    public var values: [SQLValue]
 
-    static let always = FilterSQL(sql: "1", arguments: [])
-    static let never = FilterSQL(sql: "0", arguments: [])
+    static let always = FilterSQL(sql: "TRUE", values: [])
+    static let never = FilterSQL(sql: "FALSE", values: [])
 
-    static func compile(_ filter: Filter?, kind: ResourceKind) throws(SCIMError) -> FilterSQL {
+    public static func compile(_ filter: Filter?, kind: ResourceKind) throws(SCIMError) -> FilterSQL {
         guard let filter else { return .always }
         return try FilterCompiler(kind: kind).compile(filter)
     }
 
     static func combine(_ lhs: FilterSQL, _ op: String, _ rhs: FilterSQL) -> FilterSQL {
-        FilterSQL(sql: "(\(lhs.sql)) \(op) (\(rhs.sql))", arguments: lhs.arguments + rhs.arguments)
+        FilterSQL(sql: "(\(lhs.sql)) \(op) (\(rhs.sql))", values: lhs.values + rhs.values)
     }
 
+    /// SQL's NOT of an unknown (a NULL column compared) is unknown, where a filter's `not` is true:
+    /// unknown counts as false before negating, as in-memory evaluation does.
     func negated() -> FilterSQL {
-        FilterSQL(sql: "NOT (\(sql))", arguments: arguments)
+        FilterSQL(sql: "NOT COALESCE((\(sql)), FALSE)", values: values)
     }
 }
 
@@ -59,7 +61,7 @@ struct FilterCompiler {
         let placeholders = Array(repeating: "?", count: paths.count).joined(separator: ",")
         return FilterSQL(
             sql: "resources.pk IN (SELECT resource_pk FROM attribute_values WHERE path IN (\(placeholders)))",
-            arguments: StatementArguments(paths))
+            values: paths.map(SQLValue.text))
     }
 
     private func compare(_ target: FilterTarget, _ op: ComparisonOperator, _ value: ComparisonValue, path: AttributePath)
@@ -79,7 +81,7 @@ struct FilterCompiler {
             let condition = try ValueCondition(leaf: attribute, op: op, value: value, path: path).sql(alias: "a")
             return FilterSQL(
                 sql: "resources.pk IN (SELECT a.resource_pk FROM attribute_values a WHERE a.path = ? AND \(condition.sql))",
-                arguments: [leafPath] + condition.arguments)
+                values: [.text(leafPath)] + condition.values)
         case .complex(let attribute, let urn):
             // `emails eq "x"` compares `emails.value` (RFC 7644 §3.4.2.2).
             guard let valueAttribute = attribute.subAttribute(named: "value") else {
@@ -102,4 +104,17 @@ struct FilterCompiler {
             throw .invalidFilter("\"\(path)\" is not a complex attribute, so it cannot take a value filter.")
         }
     }
+}
+
+/// A value bound to a `?` placeholder; booleans are bound as 0 and 1 so every store compares them alike.
+public enum SQLValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    case null
+
+    public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    public init(_ number: Int64?) { self = number.map(SQLValue.integer) ?? .null }
+    public init(_ number: Double?) { self = number.map(SQLValue.real) ?? .null }
+    public init(_ flag: Bool?) { self = flag.map { .integer($0 ? 1 : 0) } ?? .null }
 }
