@@ -62,7 +62,7 @@ public enum AttributeIndex {
         case .string(let text):
             entry.text = leaf.caseExact ? text : Folding.fold(text)
             if leaf.type == .dateTime, let date = DateTime.parse(text) {
-                entry.time = Int64((date.timeIntervalSince1970 * 1000).rounded())
+                entry.time = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded())
             }
         case .bool(let flag): entry.bool = flag
         case .int(let number): entry.number = Double(number)

@@ -4,27 +4,28 @@ extension Directory {
     /// The exact row changes a list of member edits makes, reading only the memberships of the ids named.
     func membershipChange(for edits: [MemberEdit], group id: String) async throws -> MembershipChange {
         var removeAll = false
-        var added: [String] = []
-        var removed: [String] = []
+        var added = OrderedIDs()
+        var removed = OrderedIDs()
         for edit in edits {
             switch edit {
             case .removeAll:
-                (removeAll, added, removed) = (true, [], [])
+                (removeAll, added, removed) = (true, OrderedIDs(), OrderedIDs())
             case .add(let ids):
-                for member in ids where !added.contains(member) { added.append(member) }
-                removed.removeAll { ids.contains($0) }
+                added.insert(ids)
+                removed.remove(ids)
             case .remove(let ids):
-                for member in ids where !removed.contains(member) { removed.append(member) }
-                added.removeAll { ids.contains($0) }
+                removed.insert(ids)
+                added.remove(ids)
             }
         }
         if removeAll {
             // "Push Now" sends the whole list anyway, so comparing with the whole list costs nothing extra and
             // leaves unchanged rows (and the version) alone.
-            return Self.difference(from: try await store.allMembers(ofGroup: id).map(\.id), to: added)
+            return Self.difference(from: try await store.allMembers(ofGroup: id).map(\.id), to: added.ids)
         }
-        let existing = try await store.memberIDs(ofGroup: id, among: added + removed)
-        return MembershipChange(added: added.filter { !existing.contains($0) }, removed: removed.filter(existing.contains))
+        let existing = try await store.memberIDs(ofGroup: id, among: added.ids + removed.ids)
+        return MembershipChange(
+            added: added.ids.filter { !existing.contains($0) }, removed: removed.ids.filter(existing.contains))
     }
 
     /// A group's members as `members` elements, page by page, for responses that stream them.
@@ -66,4 +67,21 @@ public struct MemberPages: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
+}
+
+/// Ids in first-seen order, with constant-time membership, so a request naming thousands of members stays linear.
+struct OrderedIDs {
+    private(set) var ids: [String] = []
+    private var set: Set<String> = []
+
+    mutating func insert(_ more: [String]) {
+        for id in more where set.insert(id).inserted { ids.append(id) }
+    }
+
+    mutating func remove(_ gone: [String]) {
+        let goneSet = Set(gone).intersection(set)
+        guard !goneSet.isEmpty else { return }
+        set.subtract(goneSet)
+        ids.removeAll { goneSet.contains($0) }
+    }
 }

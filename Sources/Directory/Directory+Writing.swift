@@ -45,9 +45,9 @@ extension Directory {
         let type = kind.resourceType
         return try await modify(kind, id: id, precondition: precondition, projection: projection) { current in
             if kind == .group, let (rest, edits) = request.separatingMemberEdits() {
-                let patched = try Patcher(type).applying(rest, to: current.body)
-                let body = try Normalizer(type).normalize(resource: patched)
-                return (body, try await membershipChange(for: edits, group: id))
+                let body = try Normalizer(type).normalize(resource: try Patcher(type).applying(rest, to: current.body))
+                // An operation that reached `members` another way (a URN-qualified key, say) needs the whole list.
+                if body["members"] == nil { return (body, try await membershipChange(for: edits, group: id)) }
             }
             var document = current.body
             let old = kind == .group ? try await store.allMembers(ofGroup: id).map(\.id) : []
@@ -60,11 +60,13 @@ extension Directory {
 
     /// DELETE (RFC 7644 §3.6); memberships go with the resource.
     public func delete(_ kind: ResourceKind, id: String, precondition: VersionPrecondition? = nil) async throws {
-        if let precondition {
+        for _ in 0..<Self.maxAttempts {
             guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
-            guard precondition.allows(current.version) else { throw Self.stale(current.version) }
+            if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
+            // The version is checked in the delete itself, so a write in between is never deleted unseen.
+            if try await store.delete(kind, id: id, expectedVersion: current.version) { return }
         }
-        guard try await store.delete(kind, id: id) else { throw Self.notFound(kind, id: id) }
+        throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to delete now; try again.")
     }
 
     /// Read, change, and write back only if nobody wrote in between; retried on a lost race unless the client
@@ -87,7 +89,7 @@ extension Directory {
                 return try await respond(updated, projection: projection)
             }
         }
-        throw SCIMError(status: 409, detail: "The \(kind.rawValue) changed concurrently too often; try again.")
+        throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to update now; try again.")
     }
 
     static let maxAttempts = 8

@@ -51,31 +51,33 @@ public struct ResourceResponse: Sendable {
     }
 }
 
-/// The `If-Match` precondition of RFC 7644 §3.14.
+/// The `If-Match` precondition of RFC 7644 §3.14: `*`, or the versions any of whose tags may match.
 public enum VersionPrecondition: Sendable, Hashable {
     case any
-    case version(Int)
-    case unparseable
+    case versions(Set<Int>)
 
-    /// Parses `W/"3"`, `"3"` or `*`; several tags separated by commas are not used by SCIM clients.
+    /// Parses `W/"3"`, `"3"`, `*`, or a comma-separated list of tags; tags that are not ours never match.
     public init?(ifMatch header: String?) {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        if header == "*" {
-            self = .any
-            return
+        var versions = Set<Int>()
+        for tag in header.split(separator: ",") {
+            var text = Substring(tag.trimmingCharacters(in: .whitespaces))
+            if text == "*" {
+                self = .any
+                return
+            }
+            if text.hasPrefix("W/") { text = text.dropFirst(2) }
+            text = text.drop { $0 == "\"" }
+            while text.last == "\"" { text = text.dropLast() }
+            if let version = Int(text) { versions.insert(version) }
         }
-        var text = Substring(header)
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        text = text.drop { $0 == "\"" }
-        while text.last == "\"" { text = text.dropLast() }
-        self = Int(text).map(VersionPrecondition.version) ?? .unparseable
+        self = .versions(versions)
     }
 
-    func allows(_ version: Int) -> Bool {
+    public func allows(_ version: Int) -> Bool {
         switch self {
         case .any: true
-        case .version(let expected): expected == version
-        case .unparseable: false
+        case .versions(let versions): versions.contains(version)
         }
     }
 }

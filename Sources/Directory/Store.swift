@@ -81,7 +81,9 @@ public protocol Store: Sendable {
     func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource?
     /// Writes `resource` if the stored version is still `expectedVersion`; false when it is not (or is gone).
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool
-    func delete(_ kind: ResourceKind, id: String) async throws -> Bool
+    /// Deletes a resource (at `expectedVersion`, when given) with its memberships; false when it is not there
+    /// at that version. Groups it belonged to get a new version, since their members changed.
+    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool
     /// One page of matching resources in a stable order, and the number of all matches.
     func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource])
     /// Up to `limit` members of a group, after the position `after` of an earlier page.

@@ -11,6 +11,7 @@ public final class TokenAuthenticator: Sendable {
     let cacheLifetime: TimeInterval
     let clock: @Sendable () -> Date
     private let cache = Mutex<[String: Entry]>([:])
+    private let unknown = Mutex<[String: Entry]>([:])
 
     private struct Entry {
         var token: TokenRecord?
@@ -35,7 +36,8 @@ public final class TokenAuthenticator: Sendable {
             throw SCIMError.unauthorized("The token is unknown, inactive or revoked.")
         }
         if token.lastUsed.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            try await store.recordTokenUse(id: token.id, at: now)
+            // Best effort: a request with a valid token never fails because its last use could not be written.
+            try? await store.recordTokenUse(id: token.id, at: now)
             token.lastUsed = now
             remember(hash: hash, token: token, now: now)
         }
@@ -45,19 +47,31 @@ public final class TokenAuthenticator: Sendable {
     /// Forgets every cached answer, so a change made on this instance applies at once.
     public func invalidate() {
         cache.withLock { $0.removeAll() }
+        unknown.withLock { $0.removeAll() }
     }
 
     private func lookUp(hash: String, now: Date) async throws -> TokenRecord? {
-        if let entry = cache.withLock({ $0[hash] }), entry.expires > now { return entry.token }
+        if let entry = cache.withLock({ $0[hash] }) ?? unknown.withLock({ $0[hash] }), entry.expires > now {
+            return entry.token
+        }
         let token = try await store.token(withHash: hash)
         remember(hash: hash, token: token, now: now)
         return token
     }
 
+    /// Known tokens and unknown hashes are cached apart, so a flood of made-up tokens cannot evict real ones.
     private func remember(hash: String, token: TokenRecord?, now: Date) {
-        cache.withLock { entries in
-            if entries.count > 10_000 { entries.removeAll() }
-            entries[hash] = Entry(token: token, expires: now.addingTimeInterval(cacheLifetime))
+        let entry = Entry(token: token, expires: now.addingTimeInterval(cacheLifetime))
+        if token != nil {
+            cache.withLock { entries in
+                if entries.count > 10_000 { entries = entries.filter { $0.value.expires > now } }
+                entries[hash] = entry
+            }
+        } else {
+            unknown.withLock { entries in
+                if entries.count > 10_000 { entries.removeAll() }
+                entries[hash] = entry
+            }
         }
     }
 

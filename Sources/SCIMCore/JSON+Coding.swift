@@ -128,9 +128,17 @@ private struct JSONParser {
         depth -= 1
         guard duplicates else { return JSONObject(members) }
         // Names compare case-insensitively (RFC 7643 §2.1): a repeated name keeps its first spelling, last value.
-        var object = JSONObject()
-        for (key, value) in members { object[key] = value }
-        return object
+        var positions: [String: Int] = [:]
+        var merged: [(key: String, value: JSON)] = []
+        for (key, value) in members {
+            if let position = positions[key.lowercased()] {
+                merged[position].value = value
+            } else {
+                positions[key.lowercased()] = merged.count
+                merged.append((key: key, value: value))
+            }
+        }
+        return JSONObject(merged)
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) -> [JSON] {

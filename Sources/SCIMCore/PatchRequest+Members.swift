@@ -17,7 +17,7 @@ extension PatchRequest {
         var edits: [MemberEdit] = []
         for operation in operations {
             if let path = operation.path {
-                guard path.attribute.schema == nil || path.attribute.schema == Schema.group.id,
+                guard path.attribute.schema.map({ $0.caseInsensitiveEquals(Schema.group.id) }) ?? true,
                     path.attribute.name.caseInsensitiveEquals("members")
                 else {
                     rest.append(operation)

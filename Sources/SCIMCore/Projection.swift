@@ -17,10 +17,17 @@ public struct Projection: Sendable, Hashable {
         Projection(attributes: try parseList(attributes), excludedAttributes: try parseList(excludedAttributes))
     }
 
+    /// More attribute names than any schema has is a mistake or an attack; refused rather than processed.
+    public static let maxPaths = 200
+
     private static func parseList(_ text: String?) throws(SCIMError) -> [AttributePath] {
         guard let text else { return [] }
         var paths: [AttributePath] = []
-        for item in text.split(separator: ",") {
+        let items = text.split(separator: ",")
+        guard items.count <= maxPaths else {
+            throw .invalidValue("At most \(maxPaths) attribute names may be listed.")
+        }
+        for item in items {
             let trimmed = item.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
             paths.append(try AttributePath.parse(trimmed))

@@ -44,6 +44,9 @@ public struct SearchRequest: Sendable {
         switch value {
         case nil, .null: return []
         case .array(let items):
+            guard items.count <= Projection.maxPaths else {
+                throw .invalidValue("At most \(Projection.maxPaths) attribute names may be listed.")
+            }
             var paths: [AttributePath] = []
             for item in items {
                 guard let text = item.stringValue else { throw .invalidValue("\"\(name)\" must hold strings.") }

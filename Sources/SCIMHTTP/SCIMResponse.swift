@@ -21,6 +21,8 @@ enum SCIMResponse {
         }
         var headers: HTTPFields = [:]
         if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
+        // Okta honours only an integer number of seconds.
+        if error.status == 503 || error.status == 429 { headers[.retryAfter] = "1" }
         return json(HTTPResponse.Status(code: error.status), body, headers: headers)
     }
 }

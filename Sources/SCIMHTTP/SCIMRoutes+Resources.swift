@@ -33,7 +33,13 @@ extension SCIMRoutes {
         let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
         let result = try await directory.searchAll(
             filter: search.filter,
-            sort: { kind in try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind) },
+            sort: { kind in
+                // A sort attribute one type lacks orders the types that have it (userName: users only).
+                if let sortBy = search.sortBy, (try? AttributePath.parse(sortBy)).flatMap(kind.resourceType.resolve) == nil {
+                    return nil
+                }
+                return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind)
+            },
             page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)
     }
@@ -45,10 +51,7 @@ extension SCIMRoutes {
         let resource = try await directory.get(
             kind, id: id, projection: streamsMembers ? projection.excluding(Self.membersPath) : projection)
         /// RFC 7644 §3.14: a GET with a current `If-None-Match` version is answered with 304 Not Modified.
-        if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: {
-            VersionPrecondition(ifMatch: String($0)).map { $0 == .any || $0 == .version(resource.meta.version) }
-                ?? false
-        }) {
+        if let tags = request.headers[.ifNoneMatch], VersionPrecondition(ifMatch: tags)?.allows(resource.meta.version) == true {
             return Response(status: .notModified, headers: [.eTag: resource.meta.etag])
         }
         if streamsMembers { return streamingGroup(resource, id: id) }
@@ -58,7 +61,13 @@ extension SCIMRoutes {
     func create(_ kind: ResourceKind, _ request: Request) async throws -> Response {
         var request = request
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
-        let resource = try await directory.create(kind, body: body, projection: try projection(request))
+        let projection = try projection(request)
+        let streams = kind == .group && Self.streamsMembers(projection)
+        let resource = try await directory.create(
+            kind, body: body, projection: streams ? projection.excluding(Self.membersPath) : projection)
+        if streams {
+            return streamingGroup(resource, id: resource.representation["id"]?.stringValue ?? "", status: .created)
+        }
         return resourceResponse(.created, resource, location: true)
     }
 
@@ -66,9 +75,12 @@ extension SCIMRoutes {
         var request = request
         let id = try context.parameters.require("id")
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let projection = try projection(request)
+        let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.replace(
-            kind, id: id, body: body, precondition: try precondition(request), projection: try projection(request))
-        return resourceResponse(.ok, resource)
+            kind, id: id, body: body, precondition: try precondition(request),
+            projection: streams ? projection.excluding(Self.membersPath) : projection)
+        return streams ? streamingGroup(resource, id: id) : resourceResponse(.ok, resource)
     }
 
     /// Users answer 200 with the resource; groups answer 204 unless the client asked for attributes, so a change

@@ -17,7 +17,7 @@ extension SCIMRoutes {
 
     /// A group whose `members` are written page by page as they are read, so a group of 100,000 members never
     /// becomes one value in memory. `members` comes last; the other attributes are those of `resource`.
-    func streamingGroup(_ resource: ResourceResponse, id: String) -> Response {
+    func streamingGroup(_ resource: ResourceResponse, id: String, status: HTTPResponse.Status = .ok) -> Response {
         var head = JSON.object(resource.representation).serialized()
         head.removeLast()
         head += resource.representation.isEmpty ? "\"members\":[" : ",\"members\":["
@@ -38,8 +38,9 @@ extension SCIMRoutes {
             try await writer.write(ByteBuffer(string: "]}"))
             try await writer.finish(nil)
         }
-        let headers: HTTPFields = [.contentType: SCIMResponse.contentType, .eTag: resource.meta.etag]
-        return Response(status: .ok, headers: headers, body: body)
+        var headers: HTTPFields = [.contentType: SCIMResponse.contentType, .eTag: resource.meta.etag]
+        if status == .created { headers[.location] = resource.meta.location }
+        return Response(status: status, headers: headers, body: body)
     }
 }
 

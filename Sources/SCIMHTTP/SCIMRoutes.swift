@@ -1,3 +1,4 @@
+import Foundation
 import Directory
 import Hummingbird
 import SCIMCore
@@ -22,6 +23,7 @@ public struct SCIMRoutes: Sendable {
         }
         group.post(".search") { request, _ in try await searchAll(request) }
         registerDiscovery(on: group)
+        registerUnsupported(on: group)
         group.on("**", method: .get) { request, _ in try Self.noEndpoint(request) }
         for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
             group.on("**", method: method) { request, _ in try Self.noEndpoint(request) }
@@ -40,6 +42,29 @@ public struct SCIMRoutes: Sendable {
         group.put(item) { request, context in try await replace(kind, request, context) }
         group.patch(item) { request, context in try await patch(kind, request, context) }
         group.delete(item) { request, context in try await delete(kind, request, context) }
+    }
+
+    /// RFC 7644 §3.7 Bulk and §3.11 /Me are not offered (ServiceProviderConfig says so): 501, not 404.
+    /// A verb a resource endpoint does not take is a 405.
+    private func registerUnsupported(on group: RouterGroup<SCIMRequestContext>) {
+        for path in ["Bulk", "Me", "Me/**"] {
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+                group.on(RouterPath(stringLiteral: path), method: method) { _, _ -> Response in
+                    throw SCIMError.notImplemented("\(path.replacingOccurrences(of: "/**", with: "")) is not supported by Roster.")
+                }
+            }
+        }
+        for kind in ResourceKind.allCases {
+            let endpoint = String(kind.endpoint.dropFirst())
+            let wrong: [(String, [HTTPRequest.Method])] = [(endpoint, [.put, .patch, .delete]), ("\(endpoint)/:id", [.post])]
+            for (path, methods) in wrong {
+                for method in methods {
+                    group.on(RouterPath(stringLiteral: path), method: method) { request, _ -> Response in
+                        throw SCIMError.methodNotAllowed("\(request.method) is not allowed on \(request.uri.path).")
+                    }
+                }
+            }
+        }
     }
 
     static func noEndpoint(_ request: Request) throws -> Response {

@@ -74,14 +74,19 @@ extension SQLiteStore {
             else {
                 throw SCIMError.invalidValue("Member \"\(id)\" is not a user or group in this directory.")
             }
+            guard memberKey != groupKey else { throw SCIMError.invalidValue("A group cannot be a member of itself.") }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO memberships (group_pk, member_pk) VALUES (?, ?)",
                 arguments: [groupKey, memberKey])
+            if db.changesCount > 0 { try touch(key: memberKey, db) }
         }
     }
 
     static func apply(_ change: MembershipChange, toGroupKey groupKey: Int64, _ db: Database) throws {
         if change.removeAll {
+            try db.execute(
+                sql: "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
+                arguments: [groupKey])
             try db.execute(sql: "DELETE FROM memberships WHERE group_pk = ?", arguments: [groupKey])
         }
         try removeMembers(change.removed, fromGroupKey: groupKey, db)
@@ -90,9 +95,23 @@ extension SQLiteStore {
 
     static func removeMembers(_ ids: [String], fromGroupKey groupKey: Int64, _ db: Database) throws {
         for id in ids {
+            guard let memberKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [id])
+            else { continue }
             try db.execute(
-                sql: "DELETE FROM memberships WHERE group_pk = ? AND member_pk = (SELECT pk FROM resources WHERE id = ?)",
-                arguments: [groupKey, id])
+                sql: "DELETE FROM memberships WHERE group_pk = ? AND member_pk = ?", arguments: [groupKey, memberKey])
+            if db.changesCount > 0 { try touch(key: memberKey, db) }
         }
+    }
+
+    /// A new version for a resource whose derived attributes (`groups`, `members`) changed, so ETags stay true.
+    static func touch(key: Int64, _ db: Database) throws {
+        try db.execute(sql: "UPDATE resources SET version = version + 1 WHERE pk = ?", arguments: [key])
+    }
+
+    /// New versions for the groups a resource about to be deleted belongs to.
+    static func touchGroups(ofMemberKey key: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
+            arguments: [key])
     }
 }

@@ -62,10 +62,16 @@ extension SQLiteStore {
         }
     }
 
-    public func delete(_ kind: ResourceKind, id: String) async throws -> Bool {
+    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM resources WHERE id = ? AND kind = ?", arguments: [id, kind.rawValue])
-            return db.changesCount > 0
+            guard
+                let key = try Int64.fetchOne(
+                    db, sql: "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version)",
+                    arguments: [id, kind.rawValue, expectedVersion])
+            else { return false }
+            try Self.touchGroups(ofMemberKey: key, db)
+            try db.execute(sql: "DELETE FROM resources WHERE pk = ?", arguments: [key])
+            return true
         }
     }
 

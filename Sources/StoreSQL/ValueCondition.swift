@@ -40,7 +40,7 @@ struct ValueCondition {
             return [.co, .sw, .ew].contains(op) ? nil : .number(number)
         case (.dateTime, .string(let text)):
             if [.co, .sw, .ew].contains(op) { return .text(Folding.fold(text)) }
-            return DateTime.parse(text).map { .time(Int64(($0.timeIntervalSince1970 * 1000).rounded())) }
+            return DateTime.parse(text).flatMap { Int64(exactly: ($0.timeIntervalSince1970 * 1000).rounded()) }.map(Operand.time)
         default:
             return nil
         }

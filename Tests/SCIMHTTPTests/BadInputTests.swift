@@ -163,4 +163,27 @@ import Testing
             try await client.get("Users?count=%G1").expectError(400, scimType: "invalidValue")
         }
     }
+
+    /// RFC 7644 §3.12: a feature the server does not offer is 501; a verb an endpoint does not take is 405.
+    @Test func bulkAndMeAre501AndWrongVerbsAre405() async throws {
+        try await TestServer.run { _, client in
+            try await client.post("Bulk", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#)
+                .expectError(501)
+            try await client.get("Me").expectError(501)
+            try await client.put("Users", #"{"userName":"x"}"#).expectError(405)
+            try await client.delete("Groups").expectError(405)
+            let id = try await client.createUser("verbs@example.com")
+            try await client.post("Users/\(id)", #"{"userName":"x"}"#).expectError(405)
+        }
+    }
+
+    @Test func ifMatchMayListSeveralTags() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createUser("tags@example.com")
+            let body = #"{"Operations":[{"op":"replace","path":"title","value":"x"}]}"#
+            let reply = try await client.patch("Users/\(id)", body, headers: [.ifMatch: #"W/"7", W/"1""#])
+            #expect(reply.status == 200)
+            try await client.patch("Users/\(id)", body, headers: [.ifMatch: #"W/"7", "garbage""#]).expectError(412)
+        }
+    }
 }

@@ -249,3 +249,50 @@ extension GroupTests {
         }
     }
 }
+
+extension GroupTests {
+    @Test func aGroupCannotContainItself() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createGroup("Ouroboros")
+            let add = Self.patch(#"{"op":"add","path":"members","value":[{"value":"\#(id)"}]}"#)
+            try await client.patch("Groups/\(id)", add).expectError(400, scimType: "invalidValue")
+        }
+    }
+
+    /// `User.groups` and `Group.members` are derived, so a membership change gives both sides a new ETag and
+    /// a client holding the old one gets a fresh copy rather than a 304.
+    @Test func membershipChangesRenewBothSidesETags() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let group = try await client.createGroup("Team")
+            let userBefore = try #require(try await client.get("Users/\(alice)").headers[.eTag])
+            let add = Self.patch(#"{"op":"add","path":"members","value":[{"value":"\#(alice)"}]}"#)
+            #expect(try await client.patch("Groups/\(group)", add).status == 204)
+            let userAfter = try await client.get("Users/\(alice)", headers: [.ifNoneMatch: userBefore])
+            #expect(userAfter.status == 200)
+            #expect(userAfter["groups"]?.arrayValue?.count == 1)
+            let groupBefore = try #require(try await client.get("Groups/\(group)").headers[.eTag])
+            #expect(try await client.delete("Users/\(alice)").status == 204)
+            let groupAfter = try await client.get("Groups/\(group)", headers: [.ifNoneMatch: groupBefore])
+            #expect(groupAfter.status == 200)
+            #expect(Self.memberIDs(groupAfter).isEmpty)
+        }
+    }
+
+    /// A pathless value naming `members` by its full URN is still a membership change, never stored in the body.
+    @Test func urnQualifiedMembersKeyIsAMembershipChange() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let bob = try await client.createUser("bob@example.com")
+            let group = try await client.createGroup("Team", members: [alice])
+            let replace = Self.patch(
+                #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:Group:members":[{"value":"\#(bob)"}]}}"#)
+            #expect(try await client.patch("Groups/\(group)", replace).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(group)")) == [bob])
+            let remove = Self.patch(#"{"op":"remove","path":"urn:ietf:params:scim:schemas:core:2.0:Group:MEMBERS[value eq \"\#(bob)\"]"}"#)
+            #expect(try await client.patch("Groups/\(group)", remove).status == 204)
+            #expect(Self.memberIDs(try await client.get("Groups/\(group)")).isEmpty)
+            #expect(try await client.get("Users/\(alice)")["groups"] == .array([]))
+        }
+    }
+}

@@ -23,7 +23,9 @@ final class MemberReadCountingStore: Store, Sendable {
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
         try await base.update(resource, expectedVersion: expectedVersion, members: members)
     }
-    func delete(_ kind: ResourceKind, id: String) async throws -> Bool { try await base.delete(kind, id: id) }
+    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
+        try await base.delete(kind, id: id, expectedVersion: expectedVersion)
+    }
     func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) { try await base.search(query) }
     func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
         try await base.memberIDs(ofGroup: id, among: candidates)

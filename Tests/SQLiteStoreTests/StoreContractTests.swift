@@ -109,7 +109,7 @@ import Testing
         #expect(try await store.update(group, expectedVersion: 1, members: change))
         #expect(try await store.allMembers(ofGroup: group.id).map(\.id) == [alice.id])
 
-        #expect(try await store.delete(.user, id: alice.id))
+        #expect(try await store.delete(.user, id: alice.id, expectedVersion: nil))
         #expect(try await store.allMembers(ofGroup: group.id).isEmpty)
     }
 
