@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -46,6 +48,17 @@ let package = Package(
             dependencies: ["Directory", "SCIMCore", "StoreSQL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        /// The store on PostgreSQL (postgres-nio), for several instances behind one database.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Directory", "SCIMCore", "StoreSQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The HTTP edge: Hummingbird routes for /scim/v2.
         .target(
             name: "SCIMHTTP",
@@ -61,8 +74,10 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore",
+                "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -10,16 +10,19 @@ public struct Configuration: Sendable {
     public var publicURL: String?
     /// How long an answer about a token may be reused before the store is asked again.
     public var tokenCacheSeconds: Double
+    /// The most connections to PostgreSQL this instance opens.
+    public var databasePoolSize: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
-        tokenCacheSeconds: Double = 2
+        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10
     ) {
         self.host = host
         self.port = port
         self.database = database
         self.publicURL = publicURL
         self.tokenCacheSeconds = tokenCacheSeconds
+        self.databasePoolSize = databasePoolSize
     }
 
     /// The public base URL without a trailing slash; by default the listening address.

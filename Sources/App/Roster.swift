@@ -8,25 +8,26 @@ import SQLiteStore
 
 /// The composition root: opens the store, wires the directory and the routes, and builds the server.
 public enum Roster {
-    /// Opens the store named by `configuration.database`, creating and migrating it if needed.
-    public static func openStore(_ configuration: Configuration) throws -> any Store {
-        let location = configuration.database
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw ConfigurationError(
-                "PostgreSQL is not supported by this build yet; use a SQLite file path for --database.")
-        }
-        return try SQLiteStore(path: location)
-    }
-
     public static func directory(_ configuration: Configuration, store: any Store) -> Directory {
         Directory(store: store, baseURL: configuration.scimEndpoint)
     }
 
-    /// The HTTP application serving `/scim/v2` and `/healthz`.
+    /// The HTTP application serving `/scim/v2` and `/healthz`, with the store's services and migrations.
+    public static func application(
+        _ configuration: Configuration, store opened: OpenedStore, logger: Logger = Logger(label: "roster"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var app = application(configuration, store: opened.store, logger: logger, onServerRunning: onServerRunning)
+        app.addServices(opened.services)
+        app.beforeServerStarts(perform: opened.migrate)
+        return app
+    }
+
+    /// The HTTP application over a store that is ready to use.
     public static func application(
         _ configuration: Configuration, store: any Store, logger: Logger = Logger(label: "roster"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
         router.get("healthz") { _, _ in "ok\n" }
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)

@@ -9,14 +9,17 @@ struct RosterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A SCIM 2.0 provisioning server: identity providers create and update your users here.",
-        subcommands: [Serve.self, TokenCommand.self],
+        subcommands: [Serve.self, TokenCommand.self, Migrate.self],
         defaultSubcommand: Serve.self)
 }
 
 /// Options shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "SQLite file path. Environment: ROSTER_DATABASE.")
+    @Option(help: "SQLite file path, or postgres://user:password@host:port/database[?sslmode=require]. Environment: ROSTER_DATABASE.")
     var database: String = env("ROSTER_DATABASE") ?? "./roster.sqlite"
+
+    @Option(name: .customLong("database-pool-size"), help: "Most PostgreSQL connections. Environment: ROSTER_DATABASE_POOL_SIZE.")
+    var poolSize: Int = env("ROSTER_DATABASE_POOL_SIZE").flatMap(Int.init) ?? 10
 
     @Option(name: .customLong("public-url"), help: "URL Roster is reached at. Environment: ROSTER_PUBLIC_URL.")
     var publicURL: String? = env("ROSTER_PUBLIC_URL")
@@ -24,4 +27,16 @@ struct DatabaseOptions: ParsableArguments {
 
 func env(_ name: String) -> String? {
     ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or update the database schema, then exit (serve does this on start too).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await Roster.withStore(database.configuration) { _ in }
+        print("Database \(Roster.redacted(database.database)) is up to date.")
+    }
 }

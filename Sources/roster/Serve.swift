@@ -17,17 +17,18 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = App.Configuration(
-            host: host, port: port, database: database.database, publicURL: database.publicURL)
+            host: host, port: port, database: database.database, publicURL: database.publicURL,
+            databasePoolSize: database.poolSize)
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let store = try Roster.openStore(configuration)
+        let store = try Roster.openStore(configuration, logger: logger)
         let app = Roster.application(configuration, store: store, logger: logger) { channel in
             var actual = configuration
             if let port = channel.localAddress?.port { actual.port = port }
             // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
             let lines = [
                 "Roster is listening on \(actual.host):\(actual.port)",
-                "Database: \(actual.database)",
+                "Database: \(Roster.redacted(actual.database))",
                 "SCIM endpoint: \(actual.scimEndpoint)",
                 "Create a token with: roster token create --description \"Okta\"",
             ]

@@ -25,18 +25,20 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = database.configuration
-            let directory = Roster.directory(configuration, store: try Roster.openStore(configuration))
-            let (secret, record) = try await directory.createToken(
-                description: description, status: inactive ? .inactive : .active)
+            let status: TokenStatus = inactive ? .inactive : .active
+            let description = description
+            let (secret, record) = try await Roster.withStore(configuration) { store in
+                try await Roster.directory(configuration, store: store).createToken(description: description, status: status)
+            }
             if json {
                 let object: JSON = .object([
-                    "id": .string(record.id), "token": .string(secret), "scimEndpoint": .string(directory.scimEndpoint),
+                    "id": .string(record.id), "token": .string(secret), "scimEndpoint": .string(configuration.scimEndpoint),
                     "description": .string(record.description), "status": .string(record.status.rawValue),
                 ])
                 print(object.serialized())
             } else {
                 print("Token:         \(secret)")
-                print("SCIM endpoint: \(directory.scimEndpoint)")
+                print("SCIM endpoint: \(configuration.scimEndpoint)")
                 print("Id:            \(record.id) (\(record.status.rawValue))")
                 print("The token is shown only now; Roster keeps only its hash.")
             }
@@ -49,7 +51,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let tokens = try await Roster.openStore(database.configuration).tokens()
+            let tokens = try await Roster.withStore(database.configuration) { try await $0.tokens() }
             if tokens.isEmpty { print("No tokens yet: roster token create --description \"Okta\"") }
             for token in tokens {
                 let lastUsed = token.lastUsed.map(DateTime.format) ?? "never"
@@ -68,7 +70,8 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            guard try await Roster.openStore(database.configuration).deleteToken(id: id) else {
+            let id = id
+            guard try await Roster.withStore(database.configuration, { try await $0.deleteToken(id: id) }) else {
                 throw ValidationError("No token with id \(id).")
             }
             print("Revoked token \(id).")
@@ -80,6 +83,6 @@ extension DatabaseOptions {
     var configuration: App.Configuration {
         App.Configuration(
             host: env("ROSTER_HOST") ?? "127.0.0.1", port: env("ROSTER_PORT").flatMap(Int.init) ?? 8080,
-            database: database, publicURL: publicURL)
+            database: database, publicURL: publicURL, databasePoolSize: poolSize)
     }
 }

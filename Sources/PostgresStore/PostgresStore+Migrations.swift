@@ -1,0 +1,114 @@
+import Directory
+import Logging
+import PostgresNIO
+import SCIMCore
+import StoreSQL
+
+extension PostgresStore {
+    /// The same schema as the SQLite store's, migration by migration, with byte-order ("C") collation on every
+    /// compared text column, so both stores sort and compare alike.
+    static let migrations: [(name: String, sql: [String])] = [
+        (
+            "create resources, memberships and tokens",
+            [
+                """
+                CREATE TABLE resources (
+                    pk BIGSERIAL PRIMARY KEY,
+                    id TEXT COLLATE "C" NOT NULL UNIQUE,
+                    kind TEXT COLLATE "C" NOT NULL,
+                    version BIGINT NOT NULL,
+                    created_ms BIGINT NOT NULL,
+                    modified_ms BIGINT NOT NULL,
+                    unique_key TEXT COLLATE "C",
+                    external_id TEXT COLLATE "C",
+                    display TEXT,
+                    body TEXT NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX resources_by_unique_key ON resources(kind, unique_key)",
+                "CREATE INDEX resources_by_external_id ON resources(kind, external_id)",
+                "CREATE INDEX resources_by_kind ON resources(kind, pk)",
+                """
+                CREATE TABLE memberships (
+                    group_pk BIGINT NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    member_pk BIGINT NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    PRIMARY KEY (group_pk, member_pk)
+                )
+                """,
+                "CREATE INDEX memberships_by_member ON memberships(member_pk, group_pk)",
+                """
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    created_ms BIGINT NOT NULL,
+                    last_used_ms BIGINT
+                )
+                """,
+            ]
+        ),
+        (
+            "index attribute values for filters and sorting",
+            [
+                """
+                CREATE TABLE attribute_values (
+                    resource_pk BIGINT NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                    path TEXT COLLATE "C" NOT NULL,
+                    element INTEGER NOT NULL,
+                    text_value TEXT COLLATE "C",
+                    number_value DOUBLE PRECISION,
+                    bool_value SMALLINT,
+                    time_value BIGINT
+                )
+                """,
+                "CREATE INDEX attribute_values_by_text ON attribute_values(path, text_value, resource_pk)",
+                "CREATE INDEX attribute_values_by_number ON attribute_values(path, number_value, resource_pk)",
+                "CREATE INDEX attribute_values_by_time ON attribute_values(path, time_value, resource_pk)",
+                "CREATE INDEX attribute_values_by_resource ON attribute_values(resource_pk, path, element)",
+                "CREATE INDEX resources_by_kind_created ON resources(kind, created_ms, pk)",
+                "CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk)",
+            ]
+        ),
+    ]
+
+    /// An arbitrary constant naming Roster's migration lock.
+    static let migrationLock: Int64 = 0x526F_7374_6572
+
+    /// Applies the migrations not yet applied, each in its own transaction, holding an advisory lock so that
+    /// instances starting together apply each migration once.
+    public func migrate() async throws {
+        try await client.withConnection { connection in
+            try await connection.run(SQL("SELECT pg_advisory_lock(?)", [.integer(Self.migrationLock)]), logger: logger)
+            do {
+                try await applyMigrations(on: connection)
+            } catch {
+                _ = try? await connection.run(SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
+                throw error
+            }
+            try await connection.run(SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
+        }
+    }
+
+    private func applyMigrations(on connection: PostgresConnection) async throws {
+        try await connection.run(
+            SQL("CREATE TABLE IF NOT EXISTS roster_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"),
+            logger: logger)
+        var applied = Set<String>()
+        for try await name in try await connection.run(SQL("SELECT name FROM roster_migrations"), logger: logger).decode(String.self) {
+            applied.insert(name)
+        }
+        for migration in Self.migrations where !applied.contains(migration.name) {
+            try await connection.run(SQL("BEGIN"), logger: logger)
+            do {
+                for statement in migration.sql { try await connection.run(SQL(statement), logger: logger) }
+                try await connection.run(SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), logger: logger)
+                try await connection.run(SQL("COMMIT"), logger: logger)
+            } catch {
+                _ = try? await connection.run(SQL("ROLLBACK"), logger: logger)
+                throw error
+            }
+        }
+    }
+}
