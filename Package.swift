@@ -89,6 +89,15 @@ let package = Package(
             dependencies: ["App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        /// What the test suites share: fresh databases for every store.
+        .target(
+            name: "RosterTestSupport",
+            dependencies: [
+                "App", "Directory", "SQLiteStore", "PostgresStore", "StoreSQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: testSettings
+        ),
         /// Benchmarks: `swift run -c release roster-bench --help`.
         .executableTarget(
             name: "RosterBenchmarks",
@@ -100,23 +109,26 @@ let package = Package(
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: testSettings),
         .testTarget(
-            name: "SQLiteStoreTests",
-            dependencies: ["SQLiteStore", "StoreSQL", "Directory", "SCIMCore"],
+            name: "StoreTests",
+            dependencies: [
+                "SQLiteStore", "PostgresStore", "StoreSQL", "Directory", "SCIMCore", "RosterTestSupport",
+            ],
             swiftSettings: testSettings
         ),
         .testTarget(
             name: "SCIMHTTPTests",
             dependencies: [
-                "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore",
+                "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore", "RosterTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: testSettings
         ),
         .testTarget(
             name: "RosterCLITests",
-            dependencies: ["roster", "SCIMCore"],
+            dependencies: ["roster", "SCIMCore", "RosterTestSupport"],
             swiftSettings: testSettings
         ),
     ]

@@ -6,37 +6,51 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SCIMCore
+import RosterTestSupport
 import SQLiteStore
 import Testing
 
-/// A real Roster server on a loopback port, over a fresh SQLite file, with one active token.
+/// A real Roster server on a loopback port, over a fresh database, with one active token.
 struct TestServer: Sendable {
     static let publicURL = "https://roster.example.com"
     static let scimBase = publicURL + "/scim/v2"
 
-    let store: SQLiteStore
+    let store: any Store
     let directory: Directory
     let token: String
+    let backend: StoreBackend
 
-    /// Runs `body` against a live server; the database file is removed afterwards.
+    /// Runs `body` against a live server on each available store: a SQLite file always, PostgreSQL when
+    /// `ROSTER_TEST_POSTGRES_URL` is set. Returns the last run's result.
+    @discardableResult
     static func run<T: Sendable>(
         tokenCacheSeconds: Double = 2, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        var result: T?
+        for backend in StoreBackend.servable {
+            result = try await run(on: backend, tokenCacheSeconds: tokenCacheSeconds, body)
+        }
+        guard let result else { throw CancellationError() }
+        return result
+    }
+
+    static func run<T: Sendable>(
+        on backend: StoreBackend, tokenCacheSeconds: Double, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+    ) async throws -> T {
+        let location = try await backend.newLocation()
+        defer { if backend != .postgres { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) } } }
         let configuration = App.Configuration(
-            host: "127.0.0.1", port: 0, database: folder.appendingPathComponent("roster.sqlite").path,
-            publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds)
-        let store = try SQLiteStore(path: configuration.database)
-        let directory = Roster.directory(configuration, store: store)
-        let token = try await directory.createToken(description: "Okta", status: .active).secret
-        var logger = Logger(label: "roster-test")
-        logger.logLevel = .warning
-        let app = Roster.application(configuration, store: store, logger: logger)
-        let server = TestServer(store: store, directory: directory, token: token)
-        return try await app.test(.live) { client in
-            try await body(server, SCIMClient(client: client, token: token))
+            host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds)
+        return try await Roster.withStore(configuration) { store in
+            let directory = Roster.directory(configuration, store: store)
+            let token = try await directory.createToken(description: "Okta", status: .active).secret
+            var logger = Logger(label: "roster-test")
+            logger.logLevel = .warning
+            let app = Roster.application(configuration, store: store, logger: logger)
+            let server = TestServer(store: store, directory: directory, token: token, backend: backend)
+            return try await app.test(.live) { client in
+                try await body(server, SCIMClient(client: client, token: token))
+            }
         }
     }
 }

@@ -1,16 +1,17 @@
 import Directory
 import Foundation
 import SCIMCore
+import RosterTestSupport
 import SQLiteStore
 import Testing
 import Synchronization
 
 /// A real store that counts how often a group's member list is read, to show which operations never read it.
 final class MemberReadCountingStore: Store, Sendable {
-    let base: SQLiteStore
+    let base: any Store
     let memberPageReads = Mutex(0)
 
-    init(_ base: SQLiteStore) { self.base = base }
+    init(_ base: any Store) { self.base = base }
 
     func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {
         memberPageReads.withLock { $0 += 1 }
@@ -48,8 +49,12 @@ final class MemberReadCountingStore: Store, Sendable {
         try JSON.parse(Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#.utf8))
     }
 
-    @Test func memberPatchesOfEveryProviderDialectNeverReadTheMemberList() async throws {
-        let store = MemberReadCountingStore(try SQLiteStore.inMemory())
+    @Test(arguments: StoreBackend.available)
+    func memberPatchesOfEveryProviderDialectNeverReadTheMemberList(backend: StoreBackend) async throws {
+        try await backend.withStore { base in try await Self.checkNoMemberListReads(MemberReadCountingStore(base)) }
+    }
+
+    static func checkNoMemberListReads(_ store: MemberReadCountingStore) async throws {
         let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
         var ids: [String] = []
         for index in 0..<50 {
@@ -58,7 +63,7 @@ final class MemberReadCountingStore: Store, Sendable {
         }
         let group = try await directory.create(
             .group, body: .object(["displayName": "Big", "members": .array(ids.dropLast().map { .object(["value": .string($0)]) })]),
-            projection: Self.withoutMembers)
+            projection: withoutMembers)
         let groupID = try #require(group.representation["id"]?.stringValue)
         let newcomer = ids[49]
         let dialects = [
@@ -71,7 +76,7 @@ final class MemberReadCountingStore: Store, Sendable {
         ]
         store.memberPageReads.withLock { $0 = 0 }
         for operation in dialects {
-            _ = try await directory.patch(.group, id: groupID, body: try Self.patch(operation), projection: Self.withoutMembers)
+            _ = try await directory.patch(.group, id: groupID, body: try patch(operation), projection: withoutMembers)
         }
         #expect(store.memberPageReads.withLock { $0 } == 0)
         let members = try await store.base.allMembers(ofGroup: groupID)

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import SCIMCore
+import RosterTestSupport
 import SQLiteStore
 import Testing
 
@@ -80,16 +81,21 @@ import Testing
         #"not (title eq "x")"#, #"not (emails[type eq "work"])"#, #"not (name.familyName co "i")"#,
     ]
 
-    @Test func sqlResultsEqualInMemoryEvaluation() async throws {
-        let store = try SQLiteStore.inMemory()
+    /// Every store equals in-memory evaluation, so SQLite and PostgreSQL give the same ids for the same filters.
+    @Test(arguments: StoreBackend.available)
+    func sqlResultsEqualInMemoryEvaluation(backend: StoreBackend) async throws {
+        try await backend.withStore { store in try await Self.compareWithEvaluation(store: store) }
+    }
+
+    static func compareWithEvaluation(store: any Store) async throws {
         let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
-        for body in Self.population(count: 120) {
+        for body in population(count: 120) {
             _ = try await directory.create(.user, body: .object(body))
         }
         let everyone = try await directory.list(.user, filter: nil, page: Page(startIndex: 1, count: 1000, maximum: 1000))
         #expect(everyone.totalResults == 120)
         var informative = 0
-        for text in Self.filters {
+        for text in filters {
             let filter = try Filter.parse(text)
             try filter.validate(against: .user)
             let expected = everyone.resources.compactMap { resource -> String? in
@@ -103,14 +109,17 @@ import Testing
             if expected.count > 0 && expected.count < 120 { informative += 1 }
         }
         // The population is varied enough that most filters split it, so the comparison means something.
-        #expect(informative >= Self.filters.count * 3 / 4, "only \(informative) filters split the population")
+        #expect(informative >= filters.count * 3 / 4, "only \(informative) filters split the population")
     }
 
-    @Test(arguments: ["name.givenName", "userName", "emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "meta.created", "active"])
-    func sortedPagesNeverOverlapOrSkip(sortBy: String) async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available, ["name.givenName", "userName", "emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "meta.created", "active"])
+    func sortedPagesNeverOverlapOrSkip(backend: StoreBackend, sortBy: String) async throws {
+        try await backend.withStore { store in try await Self.checkSortedPages(store: store, sortBy: sortBy) }
+    }
+
+    static func checkSortedPages(store: any Store, sortBy: String) async throws {
         let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
-        for body in Self.population(count: 40) { _ = try await directory.create(.user, body: .object(body)) }
+        for body in population(count: 40) { _ = try await directory.create(.user, body: .object(body)) }
         for ascending in [true, false] {
             let sort = Sort(path: try AttributePath.parse(sortBy), ascending: ascending)
             let all = try await directory.list(.user, filter: nil, sort: sort, page: Page(startIndex: 1, count: 100, maximum: 100))
@@ -124,8 +133,12 @@ import Testing
         }
     }
 
-    @Test func sortOrdersByValueWithMissingValuesLastWhenAscending() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackend.available)
+    func sortOrdersByValueWithMissingValuesLastWhenAscending(backend: StoreBackend) async throws {
+        try await backend.withStore { store in try await Self.checkMissingValuesOrder(store: store) }
+    }
+
+    static func checkMissingValuesOrder(store: any Store) async throws {
         let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
         for (name, title) in [("c", "Zed"), ("a", nil), ("b", "alpha"), ("d", "Mid")] {
             var body: JSONObject = ["userName": .string(name)]

@@ -1,0 +1,45 @@
+import App
+import Directory
+import Foundation
+import SQLiteStore
+
+/// The stores a suite runs against: SQLite always, PostgreSQL when `ROSTER_TEST_POSTGRES_URL` names a server.
+public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqliteFile, sqliteMemory, postgres
+
+    public var description: String { rawValue }
+
+    /// Every backend this machine can run; PostgreSQL is left out, with a note on stderr, when not configured.
+    public static var available: [StoreBackend] {
+        guard PostgresTestDatabase.isConfigured else {
+            Self.reportSkippedPostgres()
+            return [.sqliteFile, .sqliteMemory]
+        }
+        return allCases
+    }
+
+    /// The backends that keep data in a database an HTTP server opens by location.
+    public static var servable: [StoreBackend] { available.filter { $0 != .sqliteMemory } }
+
+    /// A new, empty database's location: a SQLite file path or a PostgreSQL URL.
+    public func newLocation() async throws -> String {
+        switch self {
+        case .sqliteFile, .sqliteMemory:
+            FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString).sqlite").path
+        case .postgres:
+            try await PostgresTestDatabase.create()
+        }
+    }
+
+    /// Runs `body` with a fresh, migrated store, its services running around it.
+    public func withStore<T: Sendable>(_ body: @Sendable (any Store) async throws -> T) async throws -> T {
+        if self == .sqliteMemory { return try await body(try SQLiteStore.inMemory()) }
+        let configuration = App.Configuration(database: try await newLocation())
+        return try await Roster.withStore(configuration, body)
+    }
+
+    private static func reportSkippedPostgres() {
+        let note = "note: \(PostgresTestDatabase.environmentVariable) is not set: the PostgreSQL runs of the store and HTTP suites were skipped (scripts/with-postgres.sh swift test runs them).\n"
+        FileHandle.standardError.write(Data(note.utf8))
+    }
+}
