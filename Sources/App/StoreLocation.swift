@@ -35,7 +35,9 @@ extension Roster {
     public static func withStore<T: Sendable>(
         _ configuration: Configuration, _ body: @Sendable (any Store) async throws -> T
     ) async throws -> T {
-        let opened = try openStore(configuration)
+        var logger = Logger(label: "roster")
+        logger.logLevel = .warning
+        let opened = try openStore(configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for service in opened.services { group.addTask { try await service.run() } }
             defer { group.cancelAll() }

@@ -81,6 +81,9 @@ extension Directory {
             let (body, members) = try await change(current)
             // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
             if body == current.body && members.isEmpty { return try await respond(current, projection: projection) }
+            if body == current.body && precondition == nil {
+                return try await changeMembers(current, members, projection: projection)
+            }
             var updated = current
             updated.body = body
             updated.version = current.version + 1
@@ -90,6 +93,20 @@ extension Directory {
             }
         }
         throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to update now; try again.")
+    }
+
+    /// A change to members only, which needs no compare-and-swap: rows commute with every other write.
+    private func changeMembers(_ group: StoredResource, _ change: MembershipChange, projection: Projection) async throws
+        -> ResourceResponse
+    {
+        let modified = max(Self.toMilliseconds(clock()), group.lastModified)
+        guard let version = try await store.changeMembers(ofGroup: group.id, change, modified: modified) else {
+            throw Self.notFound(.group, id: group.id)
+        }
+        var updated = group
+        updated.version = version
+        updated.lastModified = modified
+        return try await respond(updated, projection: projection)
     }
 
     static let maxAttempts = 8

@@ -83,6 +83,10 @@ public protocol Store: Sendable {
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool
     /// Deletes a resource (at `expectedVersion`, when given) with its memberships; false when it is not there
     /// at that version. Groups it belonged to get a new version, since their members changed.
+    /// Applies a membership change and gives the group a new version and modification time, whatever its current
+    /// version: membership rows commute with other writes, so concurrent member changes never conflict. Returns
+    /// the new version, or nil when the group is gone.
+    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int?
     func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool
     /// One page of matching resources in a stable order, and the number of all matches.
     func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource])

@@ -1,3 +1,4 @@
+import Foundation
 import Directory
 import PostgresNIO
 import SCIMCore
@@ -19,6 +20,21 @@ extension PostgresStore {
             if let kind = ResourceKind(rawValue: kindName) { members.append(ResourceReference(id: memberID, kind: kind, display: display)) }
         }
         return MemberPage(members: members, next: members.count == limit ? last : nil)
+    }
+
+    public func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
+        try await transaction { connection in
+            let sql = SQL(
+                """
+                UPDATE resources SET version = version + 1, modified_ms = GREATEST(modified_ms, ?)
+                WHERE id = ? AND kind = ? RETURNING pk, version
+                """, [.integer(modified.milliseconds), .text(id), .text(ResourceKind.group.rawValue)])
+            var updated: (Int64, Int64)?
+            for try await row in try await connection.run(sql, logger: logger).decode((Int64, Int64).self) { updated = row }
+            guard let (key, version) = updated else { return nil }
+            try await apply(change, toGroupKey: key, on: connection)
+            return Int(version)
+        }
     }
 
     public func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {

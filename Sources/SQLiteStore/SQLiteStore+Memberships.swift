@@ -1,3 +1,4 @@
+import Foundation
 import Directory
 import GRDB
 import SCIMCore
@@ -16,6 +17,23 @@ extension SQLiteStore {
                 arguments: [id, after ?? 0, limit])
             let next: Int64? = rows.count == limit ? rows.last?["member_pk"] : nil
             return MemberPage(members: rows.compactMap(Self.reference), next: next)
+        }
+    }
+
+    public func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
+        try await database.write { db -> Int? in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT pk, version FROM resources WHERE id = ? AND kind = ?",
+                    arguments: [id, ResourceKind.group.rawValue])
+            else { return nil }
+            let key: Int64 = row["pk"]
+            let version: Int = row["version"] + 1
+            try db.execute(
+                sql: "UPDATE resources SET version = ?, modified_ms = MAX(modified_ms, ?) WHERE pk = ?",
+                arguments: [version, modified.milliseconds, key])
+            try Self.apply(change, toGroupKey: key, db)
+            return version
         }
     }
 

@@ -24,13 +24,16 @@ import FoundationNetworking
         process.executableURL = binary
         process.arguments = arguments
         let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
-        process.standardError = output
+        process.standardError = errors
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        #expect((process.terminationStatus == 0) == expectSuccess, "roster \(arguments): \(text)")
+        let errorText = String(decoding: errorData, as: UTF8.self)
+        #expect((process.terminationStatus == 0) == expectSuccess, "roster \(arguments): \(text)\(errorText)")
         return text
     }
 

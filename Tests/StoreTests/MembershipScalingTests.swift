@@ -24,6 +24,9 @@ final class MemberReadCountingStore: Store, Sendable {
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
         try await base.update(resource, expectedVersion: expectedVersion, members: members)
     }
+    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
+        try await base.changeMembers(ofGroup: id, change, modified: modified)
+    }
     func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
         try await base.delete(kind, id: id, expectedVersion: expectedVersion)
     }
