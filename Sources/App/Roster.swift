@@ -1,8 +1,8 @@
-import NIOCore
 import Directory
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SCIMHTTP
 import SQLiteStore
 
@@ -35,7 +35,8 @@ public enum Roster {
             .register(on: router)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
             onServerRunning: onServerRunning,
             logger: logger)
     }

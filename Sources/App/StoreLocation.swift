@@ -50,7 +50,8 @@ extension Roster {
     /// off for a loopback host and preferred otherwise; `require` verifies the server's certificate.
     static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
-            throw ConfigurationError("--database: \"\(redacted(url))\" is not a postgres://user:password@host:port/database URL.")
+            throw ConfigurationError(
+                "--database: \"\(redacted(url))\" is not a postgres://user:password@host:port/database URL.")
         }
         let database = String(components.path.drop { $0 == "/" })
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value

@@ -13,7 +13,9 @@ public struct IndexedValue: Sendable, Hashable {
     public var bool: Bool?
     public var time: Int64?
 
-    public init(path: String, element: Int, text: String? = nil, number: Double? = nil, bool: Bool? = nil, time: Int64? = nil) {
+    public init(
+        path: String, element: Int, text: String? = nil, number: Double? = nil, bool: Bool? = nil, time: Int64? = nil
+    ) {
         self.path = path
         self.element = element
         self.text = text
@@ -62,7 +64,7 @@ public enum AttributeIndex {
         case .string(let text):
             entry.text = leaf.caseExact ? text : Folding.fold(text)
             if leaf.type == .dateTime, let date = DateTime.parse(text) {
-                entry.time = Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded())
+                entry.time = date.milliseconds
             }
         case .bool(let flag): entry.bool = flag
         case .int(let number): entry.number = Double(number)

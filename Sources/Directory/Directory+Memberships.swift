@@ -59,7 +59,8 @@ public struct MemberPages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> [JSON]? {
             guard !finished else { return nil }
-            let page = try await pages.directory.store.members(ofGroup: pages.group, after: after, limit: pages.pageSize)
+            let page = try await pages.directory.store.members(
+                ofGroup: pages.group, after: after, limit: pages.pageSize)
             after = page.next
             finished = page.next == nil
             return page.members.map { pages.directory.reference($0, type: $0.kind.rawValue) }

@@ -12,7 +12,8 @@ extension Directory {
         let kinds = try applicableKinds(for: filter)
         var totals: [ResourceKind: Int] = [:]
         for kind in kinds {
-            totals[kind] = try await list(kind, filter: filter, page: Page(startIndex: 1, count: 0, maximum: 0)).totalResults
+            totals[kind] = try await list(kind, filter: filter, page: Page(startIndex: 1, count: 0, maximum: 0))
+                .totalResults
         }
         var offset = page.offset
         var remaining = page.count

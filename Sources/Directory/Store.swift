@@ -30,7 +30,9 @@ public struct Sort: Sendable, Hashable {
     public static func parse(sortBy: String?, sortOrder: String?, kind: ResourceKind) throws(SCIMError) -> Sort? {
         guard let sortBy = sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty else { return nil }
         let path: AttributePath
-        do { path = try AttributePath.parse(sortBy) } catch { throw .invalidValue("\"sortBy\" is not an attribute: \(sortBy)") }
+        do { path = try AttributePath.parse(sortBy) } catch {
+            throw .invalidValue("\"sortBy\" is not an attribute: \(sortBy)")
+        }
         guard kind.resourceType.resolve(path) != nil else {
             throw .invalidValue("Cannot sort by \"\(sortBy)\": \(kind.rawValue) has no such attribute.")
         }

@@ -71,3 +71,25 @@ public struct ResourceReference: Sendable, Hashable {
 public enum Folding {
     public static func fold(_ text: String) -> String { text.lowercased() }
 }
+
+extension Date {
+    /// Milliseconds since 1970, as stores keep instants; clamped, so no date (a corrupt one included) traps.
+    public var milliseconds: Int64 {
+        let value = (timeIntervalSince1970 * 1000).rounded()
+        return Int64(exactly: value) ?? (value < 0 ? Int64.min / 2 : Int64.max / 2)
+    }
+
+    public init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+/// A row a store cannot read back: a bug or damaged data, reported as a 500.
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var detail: String
+    public var description: String { "Store corruption: \(detail)" }
+
+    public init(detail: String) {
+        self.detail = detail
+    }
+}

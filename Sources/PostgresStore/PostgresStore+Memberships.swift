@@ -1,5 +1,5 @@
-import Foundation
 import Directory
+import Foundation
 import PostgresNIO
 import SCIMCore
 import StoreSQL
@@ -15,9 +15,13 @@ extension PostgresStore {
             """, [.text(id), .integer(after ?? 0), .integer(Int64(limit))])
         var members: [ResourceReference] = []
         var last: Int64?
-        for try await (key, memberID, kindName, display) in try await run(sql).decode((Int64, String, String, String?).self) {
+        for try await (key, memberID, kindName, display) in try await run(sql).decode(
+            (Int64, String, String, String?).self)
+        {
             last = key
-            if let kind = ResourceKind(rawValue: kindName) { members.append(ResourceReference(id: memberID, kind: kind, display: display)) }
+            if let kind = ResourceKind(rawValue: kindName) {
+                members.append(ResourceReference(id: memberID, kind: kind, display: display))
+            }
         }
         return MemberPage(members: members, next: members.count == limit ? last : nil)
     }
@@ -30,7 +34,9 @@ extension PostgresStore {
                 WHERE id = ? AND kind = ? RETURNING pk, version
                 """, [.integer(modified.milliseconds), .text(id), .text(ResourceKind.group.rawValue)])
             var updated: (Int64, Int64)?
-            for try await row in try await connection.run(sql, logger: logger).decode((Int64, Int64).self) { updated = row }
+            for try await row in try await connection.run(sql, logger: logger).decode((Int64, Int64).self) {
+                updated = row
+            }
             guard let (key, version) = updated else { return nil }
             try await apply(change, toGroupKey: key, on: connection)
             return Int(version)
@@ -62,7 +68,9 @@ extension PostgresStore {
             WHERE m.id IN (\(placeholders)) ORDER BY ms.group_pk
             """, ids.map(SQLValue.text))
         var result: [String: [ResourceReference]] = [:]
-        for try await (memberID, groupID, kindName, display) in try await run(sql).decode((String, String, String, String?).self) {
+        for try await (memberID, groupID, kindName, display) in try await run(sql).decode(
+            (String, String, String, String?).self)
+        {
             guard let kind = ResourceKind(rawValue: kindName) else { continue }
             result[memberID, default: []].append(ResourceReference(id: groupID, kind: kind, display: display))
         }
@@ -72,9 +80,12 @@ extension PostgresStore {
     func apply(_ change: MembershipChange, toGroupKey groupKey: Int64, on connection: PostgresConnection) async throws {
         if change.removeAll {
             try await connection.run(
-                SQL("UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)", [.integer(groupKey)]),
+                SQL(
+                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
+                    [.integer(groupKey)]),
                 logger: logger)
-            try await connection.run(SQL("DELETE FROM memberships WHERE group_pk = ?", [.integer(groupKey)]), logger: logger)
+            try await connection.run(
+                SQL("DELETE FROM memberships WHERE group_pk = ?", [.integer(groupKey)]), logger: logger)
         }
         for id in change.removed {
             let sql = SQL(
@@ -91,10 +102,13 @@ extension PostgresStore {
     func addMembers(_ ids: [String], toGroupKey groupKey: Int64, on connection: PostgresConnection) async throws {
         for id in ids {
             var memberKey: Int64?
-            for try await key in try await connection.run(SQL("SELECT pk FROM resources WHERE id = ?", [.text(id)]), logger: logger)
-                .decode(Int64.self)
-            { memberKey = key }
-            guard let memberKey else { throw SCIMError.invalidValue("Member \"\(id)\" is not a user or group in this directory.") }
+            for try await key in try await connection.run(
+                SQL("SELECT pk FROM resources WHERE id = ?", [.text(id)]), logger: logger
+            )
+            .decode(Int64.self) { memberKey = key }
+            guard let memberKey else {
+                throw SCIMError.invalidValue("Member \"\(id)\" is not a user or group in this directory.")
+            }
             guard memberKey != groupKey else { throw SCIMError.invalidValue("A group cannot be a member of itself.") }
             let sql = SQL(
                 """

@@ -84,26 +84,33 @@ extension PostgresStore {
             do {
                 try await applyMigrations(on: connection)
             } catch {
-                _ = try? await connection.run(SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
+                _ = try? await connection.run(
+                    SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
                 throw error
             }
-            try await connection.run(SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
+            try await connection.run(
+                SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
         }
     }
 
     private func applyMigrations(on connection: PostgresConnection) async throws {
         try await connection.run(
-            SQL("CREATE TABLE IF NOT EXISTS roster_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS roster_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            ),
             logger: logger)
         var applied = Set<String>()
-        for try await name in try await connection.run(SQL("SELECT name FROM roster_migrations"), logger: logger).decode(String.self) {
+        for try await name in try await connection.run(SQL("SELECT name FROM roster_migrations"), logger: logger)
+            .decode(String.self)
+        {
             applied.insert(name)
         }
         for migration in Self.migrations where !applied.contains(migration.name) {
             try await connection.run(SQL("BEGIN"), logger: logger)
             do {
                 for statement in migration.sql { try await connection.run(SQL(statement), logger: logger) }
-                try await connection.run(SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), logger: logger)
+                try await connection.run(
+                    SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), logger: logger)
                 try await connection.run(SQL("COMMIT"), logger: logger)
             } catch {
                 _ = try? await connection.run(SQL("ROLLBACK"), logger: logger)

@@ -20,7 +20,8 @@ extension PostgresStore {
         try await Self.translating(kind) {
             try await transaction { connection in
                 for resource in resources {
-                    try await writeIndex(of: resource, key: try await insertRow(resource, on: connection), on: connection)
+                    try await writeIndex(
+                        of: resource, key: try await insertRow(resource, on: connection), on: connection)
                 }
             }
         }
@@ -37,12 +38,14 @@ extension PostgresStore {
     }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        let rows = try await run(SQL("SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?", [.text(id), .text(kind.rawValue)]))
+        let rows = try await run(
+            SQL("SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?", [.text(id), .text(kind.rawValue)]))
         for try await row in rows { return try Self.resource(row) }
         return nil
     }
 
-    public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
+    public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool
+    {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
                 let sql = SQL(
@@ -51,7 +54,9 @@ extension PostgresStore {
                         display = ?, body = ?
                     WHERE id = ? AND kind = ? AND version = ? RETURNING pk
                     """,
-                    Self.columnValues(resource) + [.text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion))])
+                    Self.columnValues(resource) + [
+                        .text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion)),
+                    ])
                 var key: Int64?
                 for try await pk in try await connection.run(sql, logger: logger).decode(Int64.self) { key = pk }
                 guard let key else { return false }
@@ -71,7 +76,9 @@ extension PostgresStore {
             for try await pk in try await connection.run(select, logger: logger).decode(Int64.self) { key = pk }
             guard let key else { return false }
             try await connection.run(
-                SQL("UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)", [.integer(key)]),
+                SQL(
+                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
+                    [.integer(key)]),
                 logger: logger)
             try await connection.run(SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), logger: logger)
             return true
@@ -81,7 +88,8 @@ extension PostgresStore {
     public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
         let condition = try FilterSQL.compile(query.filter, kind: query.kind)
         let order = try SortSQL.compile(query.sort, kind: query.kind)
-        let scope = SQL("FROM resources WHERE kind = ? AND (\(condition.sql))", [.text(query.kind.rawValue)] + condition.values)
+        let scope = SQL(
+            "FROM resources WHERE kind = ? AND (\(condition.sql))", [.text(query.kind.rawValue)] + condition.values)
         var total = 0
         for try await count in try await run(SQL("SELECT COUNT(*) ") + scope).decode(Int64.self) { total = Int(count) }
         guard query.page.count > 0, query.page.offset < total else { return (total, []) }
@@ -97,7 +105,8 @@ extension PostgresStore {
 
     /// Replaces a resource's indexed values, in the transaction that writes the resource.
     func writeIndex(of resource: StoredResource, key: Int64, on connection: PostgresConnection) async throws {
-        try await connection.run(SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), logger: logger)
+        try await connection.run(
+            SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), logger: logger)
         let values = resource.indexedValues
         guard !values.isEmpty else { return }
         // One multi-row INSERT per resource rather than one round trip per value.
@@ -110,7 +119,8 @@ extension PostgresStore {
                 SQLValue(value.number), SQLValue(value.bool), SQLValue(value.time),
             ]
         }
-        let sql = "INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value) VALUES "
+        let sql =
+            "INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value) VALUES "
             + rows.joined(separator: ", ")
         try await connection.run(SQL(sql, bound), logger: logger)
     }
@@ -126,18 +136,14 @@ extension PostgresStore {
     }
 
     static func resource(_ row: PostgresRow) throws -> StoredResource {
-        let (id, kindName, version, created, modified, text) = try row.decode((String, String, Int64, Int64, Int64, String).self)
-        guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8)) else {
+        let (id, kindName, version, created, modified, text) = try row.decode(
+            (String, String, Int64, Int64, Int64, String).self)
+        guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8))
+        else {
             throw StoreCorruption(detail: "resource \(id) has an unreadable body")
         }
         return StoredResource(
             id: id, kind: kind, version: Int(version), created: Date(milliseconds: created),
             lastModified: Date(milliseconds: modified), body: body)
     }
-}
-
-/// A row the store cannot read back: a bug or damaged data, reported as a 500.
-struct StoreCorruption: Error, CustomStringConvertible {
-    var detail: String
-    var description: String { "Store corruption: \(detail)" }
 }

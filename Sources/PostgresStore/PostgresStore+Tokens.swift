@@ -5,12 +5,13 @@ import StoreSQL
 
 extension PostgresStore {
     public func insertToken(_ token: TokenRecord) async throws {
-        try await run(SQL(
-            "INSERT INTO tokens (id, description, status, hash, prefix, created_ms, last_used_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                .text(token.id), .text(token.description), .text(token.status.rawValue), .text(token.hash),
-                .text(token.prefix), .integer(token.created.milliseconds), SQLValue(token.lastUsed?.milliseconds),
-            ]))
+        try await run(
+            SQL(
+                "INSERT INTO tokens (id, description, status, hash, prefix, created_ms, last_used_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(token.id), .text(token.description), .text(token.status.rawValue), .text(token.hash),
+                    .text(token.prefix), .integer(token.created.milliseconds), SQLValue(token.lastUsed?.milliseconds),
+                ]))
     }
 
     public func token(withHash hash: String) async throws -> TokenRecord? {
@@ -29,15 +30,18 @@ extension PostgresStore {
         for try await (id, description, status, hash, prefix, created, lastUsed) in try await run(sql)
             .decode((String, String, String, String, String, Int64, Int64?).self)
         {
-            result.append(TokenRecord(
-                id: id, description: description, status: TokenStatus(rawValue: status) ?? .inactive, hash: hash,
-                prefix: prefix, created: Date(milliseconds: created), lastUsed: lastUsed.map(Date.init(milliseconds:))))
+            result.append(
+                TokenRecord(
+                    id: id, description: description, status: TokenStatus(rawValue: status) ?? .inactive, hash: hash,
+                    prefix: prefix, created: Date(milliseconds: created),
+                    lastUsed: lastUsed.map(Date.init(milliseconds:))))
         }
         return result
     }
 
     public func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool {
-        try await changed(SQL("UPDATE tokens SET status = ? WHERE id = ? RETURNING id", [.text(status.rawValue), .text(id)]))
+        try await changed(
+            SQL("UPDATE tokens SET status = ? WHERE id = ? RETURNING id", [.text(status.rawValue), .text(id)]))
     }
 
     public func deleteToken(id: String) async throws -> Bool {

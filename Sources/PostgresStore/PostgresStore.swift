@@ -94,14 +94,3 @@ extension PostgresStore {
         try await client.query(sql.query, logger: logger)
     }
 }
-
-extension Date {
-    var milliseconds: Int64 {
-        let value = (timeIntervalSince1970 * 1000).rounded()
-        return Int64(exactly: value) ?? (value < 0 ? Int64.min / 2 : Int64.max / 2)
-    }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-}

@@ -28,13 +28,17 @@ struct MembershipBenchmark: AsyncParsableCommand {
             rows.append((size, result.seed, result.add, result.remove))
         }
         let base = rows.first
-        print("| group size | seed (s) | add one member p50 (ms) | remove one member p50 (ms) | add ratio | remove ratio |")
+        print(
+            "| group size | seed (s) | add one member p50 (ms) | remove one member p50 (ms) | add ratio | remove ratio |"
+        )
         print("|---:|---:|---:|---:|---:|---:|")
         for row in rows {
             let addRatio = base.map { row.add / $0.add } ?? 1
             let removeRatio = base.map { row.remove / $0.remove } ?? 1
-            print(String(format: "| %d | %.1f | %.3f | %.3f | %.2f× | %.2f× |",
-                row.size, row.seed / 1000, row.add, row.remove, addRatio, removeRatio))
+            print(
+                String(
+                    format: "| %d | %.1f | %.3f | %.3f | %.2f× | %.2f× |",
+                    row.size, row.seed / 1000, row.add, row.remove, addRatio, removeRatio))
         }
     }
 
@@ -54,14 +58,21 @@ struct MembershipBenchmark: AsyncParsableCommand {
         var adds: [Duration] = []
         var removes: [Duration] = []
         for _ in 0..<iterations {
-            adds.append(try await Stopwatch.time { _ = try await directory.patch(.group, id: group, body: add, projection: projection) })
-            removes.append(try await Stopwatch.time { _ = try await directory.patch(.group, id: group, body: remove, projection: projection) })
+            adds.append(
+                try await Stopwatch.time {
+                    _ = try await directory.patch(.group, id: group, body: add, projection: projection)
+                })
+            removes.append(
+                try await Stopwatch.time {
+                    _ = try await directory.patch(.group, id: group, body: remove, projection: projection)
+                })
         }
         return (seed.milliseconds, median(adds), median(removes))
     }
 
     static func body(_ operation: String) throws -> JSON {
-        try JSON.parse(Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operation)]}"#.utf8))
+        try JSON.parse(
+            Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operation)]}"#.utf8))
     }
 }
 
@@ -81,8 +92,12 @@ struct Seeder {
                 ids.append(id)
                 let body: JSONObject = [
                     "userName": .string("user\(index)@example.com"),
-                    "name": .object(["givenName": .string("Given\(index)"), "familyName": .string("Family\(index % 997)")]),
-                    "emails": [.object(["value": .string("user\(index)@example.com"), "type": "work", "primary": true])],
+                    "name": .object([
+                        "givenName": .string("Given\(index)"), "familyName": .string("Family\(index % 997)"),
+                    ]),
+                    "emails": [
+                        .object(["value": .string("user\(index)@example.com"), "type": "work", "primary": true])
+                    ],
                     "active": true,
                 ]
                 return StoredResource(id: id, kind: .user, version: 1, created: now, lastModified: now, body: body)
@@ -97,7 +112,8 @@ struct Seeder {
     func group(_ name: String, members: [String]) async throws -> String {
         let now = Date()
         let id = UUID().uuidString.lowercased()
-        let group = StoredResource(id: id, kind: .group, version: 1, created: now, lastModified: now, body: ["displayName": .string(name)])
+        let group = StoredResource(
+            id: id, kind: .group, version: 1, created: now, lastModified: now, body: ["displayName": .string(name)])
         try await store.insert(group, members: members)
         return id
     }

@@ -25,7 +25,8 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     public func newLocation() async throws -> String {
         switch self {
         case .sqliteFile, .sqliteMemory:
-            FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString).sqlite").path
+            FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString).sqlite")
+                .path
         case .postgres:
             try await PostgresTestDatabase.create()
         }
@@ -39,7 +40,8 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     }
 
     private static func reportSkippedPostgres() {
-        let note = "note: \(PostgresTestDatabase.environmentVariable) is not set: the PostgreSQL runs of the store and HTTP suites were skipped (scripts/with-postgres.sh swift test runs them).\n"
+        let note =
+            "note: \(PostgresTestDatabase.environmentVariable) is not set: the PostgreSQL runs of the store and HTTP suites were skipped (scripts/with-postgres.sh swift test runs them).\n"
         FileHandle.standardError.write(Data(note.utf8))
     }
 }

@@ -69,10 +69,12 @@ private enum FilterScope {
     func target(of path: AttributePath) -> FilterTarget? {
         switch self {
         case .resource(let type):
-            return FilterTarget.common(path, in: type) ?? type.resolve(path).map { resolved in
-                let urn = resolved.isCore(in: type) ? nil : resolved.schema.id
-                return FilterTarget(attribute: resolved.attribute, subAttribute: resolved.subAttribute, extension: urn)
-            }
+            return FilterTarget.common(path, in: type)
+                ?? type.resolve(path).map { resolved in
+                    let urn = resolved.isCore(in: type) ? nil : resolved.schema.id
+                    return FilterTarget(
+                        attribute: resolved.attribute, subAttribute: resolved.subAttribute, extension: urn)
+                }
         case .element(let attribute):
             guard path.schema == nil, path.subAttribute == nil else { return nil }
             guard let sub = attribute.subAttribute(named: path.name) else { return nil }

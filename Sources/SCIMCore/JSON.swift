@@ -109,7 +109,9 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     /// JSON objects are unordered: two objects are equal when they hold the same names with equal values.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        return lhs.members.allSatisfy { member in rhs.members.contains { $0.key == member.key && $0.value == member.value } }
+        return lhs.members.allSatisfy { member in
+            rhs.members.contains { $0.key == member.key && $0.value == member.value }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -26,7 +26,9 @@ extension PatchRequest {
                 guard let memberEdits = Self.edits(operation.op, path: path, value: operation.value) else { return nil }
                 edits += memberEdits
             } else if case .object(var object) = operation.value, let members = object.removeValue(forKey: "members") {
-                guard let memberEdits = Self.edits(operation.op, path: PatchPath(attribute: AttributePath(name: "members")), value: members)
+                guard
+                    let memberEdits = Self.edits(
+                        operation.op, path: PatchPath(attribute: AttributePath(name: "members")), value: members)
                 else { return nil }
                 edits += memberEdits
                 if !object.isEmpty { rest.append(PatchOperation(op: operation.op, value: .object(object))) }
@@ -73,7 +75,8 @@ extension PatchRequest {
     /// `value eq "a"` or `value eq "a" or value eq "b"`.
     private static func memberIDs(in filter: Filter) -> [String]? {
         switch filter {
-        case .compare(let path, .eq, .string(let id)) where path.schema == nil && path.subAttribute == nil
+        case .compare(let path, .eq, .string(let id))
+        where path.schema == nil && path.subAttribute == nil
             && path.name.caseInsensitiveEquals("value"):
             return [id]
         case .or(let lhs, let rhs):

@@ -67,7 +67,8 @@ public struct PatchOperation: Sendable, Hashable {
             throw .noTarget("Operation \(index + 1) removes without a \"path\".")
         }
         if op != .remove && (value == nil || (path == nil && value?.objectValue == nil)) {
-            throw .invalidValue("Operation \(index + 1) (\(op.rawValue)) needs a \"value\"\(path == nil ? " object" : "").")
+            throw .invalidValue(
+                "Operation \(index + 1) (\(op.rawValue)) needs a \"value\"\(path == nil ? " object" : "").")
         }
         return PatchOperation(op: op, path: path, value: value)
     }

@@ -51,7 +51,8 @@ public struct ResourceType: Sendable, Hashable {
             candidates = allSchemas
         }
         for schema in candidates {
-            let common = schema == self.schema ? Schema.commonAttributes.first { $0.name.caseInsensitiveEquals(path.name) } : nil
+            let common =
+                schema == self.schema ? Schema.commonAttributes.first { $0.name.caseInsensitiveEquals(path.name) } : nil
             guard let attribute = common ?? schema.attribute(named: path.name) else { continue }
             guard let subName = path.subAttribute else {
                 return ResolvedAttribute(schema: schema, attribute: attribute, subAttribute: nil)

@@ -1,6 +1,6 @@
-import NIOCore
 import Hummingbird
 import Logging
+import NIOCore
 import SCIMCore
 
 /// Turns every failure under `/scim/v2` into a SCIM error body; unexpected errors become a 500 that names the
@@ -12,14 +12,17 @@ struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as SCIMError {
-            if error.status >= 500 { context.logger.error("SCIM request failed", metadata: ["detail": "\(error.detail)"]) }
+            if error.status >= 500 {
+                context.logger.error("SCIM request failed", metadata: ["detail": "\(error.detail)"])
+            }
             return SCIMResponse.error(error, requestID: context.id)
         } catch let error as HTTPError {
             return SCIMResponse.error(Self.translate(error, request: request))
         } catch is NIOTooManyBytesError {
             return SCIMResponse.error(.payloadTooLarge("The request body is too large."))
         } catch {
-            context.logger.error("Unexpected error in SCIM request", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error(
+                "Unexpected error in SCIM request", metadata: ["error": "\(String(reflecting: error))"])
             return SCIMResponse.error(SCIMError(status: 500, detail: "Internal server error."), requestID: context.id)
         }
     }

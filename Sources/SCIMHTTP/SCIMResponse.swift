@@ -1,6 +1,6 @@
 import Foundation
-import NIOCore
 import Hummingbird
+import NIOCore
 import SCIMCore
 
 /// Builds responses the way SCIM clients expect them: `application/scim+json`, compact UTF-8 JSON.
@@ -52,7 +52,8 @@ extension Request {
             guard parts.count > 1 else { return "" }
             guard let value = Self.decode(String(parts[1])) else {
                 let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
-                throw SCIMError(status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
+                throw SCIMError(
+                    status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
             }
             return value
         }

@@ -31,8 +31,9 @@ extension SCIMRoutes {
         for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
             for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
                 group.on(RouterPath(stringLiteral: path), method: method) { request, _ -> Response in
-                    throw SCIMError.methodNotAllowed("\(request.method) is not allowed on \(request.uri.path): "
-                        + "discovery endpoints are read-only.")
+                    throw SCIMError.methodNotAllowed(
+                        "\(request.method) is not allowed on \(request.uri.path): "
+                            + "discovery endpoints are read-only.")
                 }
             }
         }

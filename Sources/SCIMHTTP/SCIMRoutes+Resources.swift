@@ -7,7 +7,8 @@ extension SCIMRoutes {
         let page = try Page.parse(
             startIndex: request.scimQuery("startIndex"), count: request.scimQuery("count"),
             maximum: directory.limits.maxResults)
-        let sort = try Sort.parse(sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"), kind: kind)
+        let sort = try Sort.parse(
+            sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"), kind: kind)
         let result = try await directory.list(
             kind, filter: request.scimQuery("filter"), sort: sort, page: page, projection: try projection(request))
         return SCIMResponse.json(.ok, result.json)
@@ -35,7 +36,9 @@ extension SCIMRoutes {
             filter: search.filter,
             sort: { kind in
                 // A sort attribute one type lacks orders the types that have it (userName: users only).
-                if let sortBy = search.sortBy, (try? AttributePath.parse(sortBy)).flatMap(kind.resourceType.resolve) == nil {
+                if let sortBy = search.sortBy,
+                    (try? AttributePath.parse(sortBy)).flatMap(kind.resourceType.resolve) == nil
+                {
                     return nil
                 }
                 return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind)
@@ -51,7 +54,9 @@ extension SCIMRoutes {
         let resource = try await directory.get(
             kind, id: id, projection: streamsMembers ? projection.excluding(Self.membersPath) : projection)
         /// RFC 7644 §3.14: a GET with a current `If-None-Match` version is answered with 304 Not Modified.
-        if let tags = request.headers[.ifNoneMatch], VersionPrecondition(ifMatch: tags)?.allows(resource.meta.version) == true {
+        if let tags = request.headers[.ifNoneMatch],
+            VersionPrecondition(ifMatch: tags)?.allows(resource.meta.version) == true
+        {
             return Response(status: .notModified, headers: [.eTag: resource.meta.etag])
         }
         if streamsMembers { return streamingGroup(resource, id: id) }

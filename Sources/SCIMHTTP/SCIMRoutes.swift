@@ -1,5 +1,5 @@
-import Foundation
 import Directory
+import Foundation
 import Hummingbird
 import SCIMCore
 
@@ -50,13 +50,16 @@ public struct SCIMRoutes: Sendable {
         for path in ["Bulk", "Me", "Me/**"] {
             for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
                 group.on(RouterPath(stringLiteral: path), method: method) { _, _ -> Response in
-                    throw SCIMError.notImplemented("\(path.replacingOccurrences(of: "/**", with: "")) is not supported by Roster.")
+                    throw SCIMError.notImplemented(
+                        "\(path.replacingOccurrences(of: "/**", with: "")) is not supported by Roster.")
                 }
             }
         }
         for kind in ResourceKind.allCases {
             let endpoint = String(kind.endpoint.dropFirst())
-            let wrong: [(String, [HTTPRequest.Method])] = [(endpoint, [.put, .patch, .delete]), ("\(endpoint)/:id", [.post])]
+            let wrong: [(String, [HTTPRequest.Method])] = [
+                (endpoint, [.put, .patch, .delete]), ("\(endpoint)/:id", [.post]),
+            ]
             for (path, methods) in wrong {
                 for method in methods {
                     group.on(RouterPath(stringLiteral: path), method: method) { request, _ -> Response in

@@ -1,5 +1,5 @@
-import Foundation
 import Directory
+import Foundation
 import GRDB
 import SCIMCore
 
@@ -103,7 +103,8 @@ extension SQLiteStore {
     static func apply(_ change: MembershipChange, toGroupKey groupKey: Int64, _ db: Database) throws {
         if change.removeAll {
             try db.execute(
-                sql: "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
+                sql:
+                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
                 arguments: [groupKey])
             try db.execute(sql: "DELETE FROM memberships WHERE group_pk = ?", arguments: [groupKey])
         }
@@ -129,7 +130,8 @@ extension SQLiteStore {
     /// New versions for the groups a resource about to be deleted belongs to.
     static func touchGroups(ofMemberKey key: Int64, _ db: Database) throws {
         try db.execute(
-            sql: "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
+            sql:
+                "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
             arguments: [key])
     }
 }

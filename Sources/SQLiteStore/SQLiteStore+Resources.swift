@@ -9,7 +9,8 @@ extension SQLiteStore {
         try await Self.translating(resource.kind) {
             try await database.write { db in
                 try db.execute(
-                    sql: Self.insertSQL, arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                    sql: Self.insertSQL,
+                    arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
                 let key = db.lastInsertedRowID
                 try Self.writeIndex(of: resource, key: key, db)
                 try Self.addMembers(members, toGroupKey: key, db)
@@ -23,7 +24,8 @@ extension SQLiteStore {
             try await database.write { db in
                 let statement = try db.cachedStatement(sql: Self.insertSQL)
                 for resource in resources {
-                    try statement.execute(arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                    try statement.execute(
+                        arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
                     try Self.writeIndex(of: resource, key: db.lastInsertedRowID, db)
                 }
             }
@@ -53,7 +55,8 @@ extension SQLiteStore {
                     arguments: Self.arguments(
                         resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion]))
                 guard db.changesCount == 1,
-                    let key = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
+                    let key = try Int64.fetchOne(
+                        db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
                 else { return false }
                 try Self.writeIndex(of: resource, key: key, db)
                 try Self.apply(members, toGroupKey: key, db)
@@ -109,19 +112,16 @@ extension SQLiteStore {
             lastModified: Date(milliseconds: row["modified_ms"]), body: body)
     }
 
-    static func arguments(_ resource: StoredResource, including leading: [any DatabaseValueConvertible], trailing: [any DatabaseValueConvertible] = []) -> StatementArguments {
+    static func arguments(
+        _ resource: StoredResource, including leading: [any DatabaseValueConvertible],
+        trailing: [any DatabaseValueConvertible] = []
+    ) -> StatementArguments {
         let values: [(any DatabaseValueConvertible)?] = [
             resource.version, resource.created.milliseconds, resource.lastModified.milliseconds,
             resource.uniqueKey, resource.externalId, resource.displayName, JSON.object(resource.body).serialized(),
         ]
         return StatementArguments(leading.map { Optional($0) } + values + trailing.map { Optional($0) })
     }
-}
-
-/// A row the store cannot read back: a bug or a damaged file, reported as a 500.
-struct StoreCorruption: Error, CustomStringConvertible {
-    var detail: String
-    var description: String { "Store corruption: \(detail)" }
 }
 
 extension SQLiteStore {

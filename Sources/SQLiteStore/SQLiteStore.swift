@@ -51,57 +51,59 @@ extension SQLiteStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("create resources, memberships and tokens") { db in
-            try db.execute(sql: """
-                CREATE TABLE resources (
-                    pk INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
-                    kind TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    created_ms INTEGER NOT NULL,
-                    modified_ms INTEGER NOT NULL,
-                    unique_key TEXT,
-                    external_id TEXT,
-                    display TEXT,
-                    body TEXT NOT NULL
-                );
-                CREATE UNIQUE INDEX resources_by_unique_key ON resources(kind, unique_key);
-                CREATE INDEX resources_by_external_id ON resources(kind, external_id);
-                CREATE INDEX resources_by_kind ON resources(kind, pk);
-                CREATE TABLE memberships (
-                    group_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                    member_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                    PRIMARY KEY (group_pk, member_pk)
-                ) WITHOUT ROWID;
-                CREATE INDEX memberships_by_member ON memberships(member_pk, group_pk);
-                CREATE TABLE tokens (
-                    id TEXT PRIMARY KEY,
-                    description TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    hash TEXT NOT NULL UNIQUE,
-                    prefix TEXT NOT NULL,
-                    created_ms INTEGER NOT NULL,
-                    last_used_ms INTEGER
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE resources (
+                        pk INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        created_ms INTEGER NOT NULL,
+                        modified_ms INTEGER NOT NULL,
+                        unique_key TEXT,
+                        external_id TEXT,
+                        display TEXT,
+                        body TEXT NOT NULL
+                    );
+                    CREATE UNIQUE INDEX resources_by_unique_key ON resources(kind, unique_key);
+                    CREATE INDEX resources_by_external_id ON resources(kind, external_id);
+                    CREATE INDEX resources_by_kind ON resources(kind, pk);
+                    CREATE TABLE memberships (
+                        group_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                        member_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                        PRIMARY KEY (group_pk, member_pk)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX memberships_by_member ON memberships(member_pk, group_pk);
+                    CREATE TABLE tokens (
+                        id TEXT PRIMARY KEY,
+                        description TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        hash TEXT NOT NULL UNIQUE,
+                        prefix TEXT NOT NULL,
+                        created_ms INTEGER NOT NULL,
+                        last_used_ms INTEGER
+                    );
+                    """)
         }
         migrator.registerMigration("index attribute values for filters and sorting") { db in
-            try db.execute(sql: """
-                CREATE TABLE attribute_values (
-                    resource_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                    path TEXT NOT NULL,
-                    element INTEGER NOT NULL,
-                    text_value TEXT,
-                    number_value REAL,
-                    bool_value INTEGER,
-                    time_value INTEGER
-                );
-                CREATE INDEX attribute_values_by_text ON attribute_values(path, text_value, resource_pk);
-                CREATE INDEX attribute_values_by_number ON attribute_values(path, number_value, resource_pk);
-                CREATE INDEX attribute_values_by_time ON attribute_values(path, time_value, resource_pk);
-                CREATE INDEX attribute_values_by_resource ON attribute_values(resource_pk, path, element);
-                CREATE INDEX resources_by_kind_created ON resources(kind, created_ms, pk);
-                CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE attribute_values (
+                        resource_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+                        path TEXT NOT NULL,
+                        element INTEGER NOT NULL,
+                        text_value TEXT,
+                        number_value REAL,
+                        bool_value INTEGER,
+                        time_value INTEGER
+                    );
+                    CREATE INDEX attribute_values_by_text ON attribute_values(path, text_value, resource_pk);
+                    CREATE INDEX attribute_values_by_number ON attribute_values(path, number_value, resource_pk);
+                    CREATE INDEX attribute_values_by_time ON attribute_values(path, time_value, resource_pk);
+                    CREATE INDEX attribute_values_by_resource ON attribute_values(resource_pk, path, element);
+                    CREATE INDEX resources_by_kind_created ON resources(kind, created_ms, pk);
+                    CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk);
+                    """)
             for row in try Row.fetchAll(db, sql: "SELECT pk, \(SQLiteStore.columns) FROM resources") {
                 try SQLiteStore.writeIndex(of: try SQLiteStore.resource(row), key: row["pk"], db)
             }
@@ -125,28 +127,17 @@ extension SQLiteStore {
     }
 }
 
-extension Date {
-    /// Clamped, so no date (a corrupt one included) can trap the conversion.
-    var milliseconds: Int64 {
-        let value = (timeIntervalSince1970 * 1000).rounded()
-        return Int64(exactly: value) ?? (value < 0 ? Int64.min / 2 : Int64.max / 2)
-    }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-}
-
 extension StatementArguments {
     /// The bound values of compiled SQL, in GRDB's terms.
     init(_ values: [SQLValue]) {
-        self.init(values.map { value -> (any DatabaseValueConvertible)? in
-            switch value {
-            case .text(let text): text
-            case .integer(let number): number
-            case .real(let number): number
-            case .null: nil
-            }
-        })
+        self.init(
+            values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .text(let text): text
+                case .integer(let number): number
+                case .real(let number): number
+                case .null: nil
+                }
+            })
     }
 }

@@ -1,5 +1,4 @@
 import Directory
-
 import SCIMCore
 
 /// A value filter such as `emails[type eq "work" and value co "@example.com"]`: every condition must hold on the
@@ -12,7 +11,8 @@ struct ElementFilter {
         let condition = try element(inner)
         let driver = try driver(in: inner)
         return FilterSQL(
-            sql: "resources.pk IN (SELECT e.resource_pk FROM attribute_values e WHERE \(driver.sql) AND \(condition.sql))",
+            sql:
+                "resources.pk IN (SELECT e.resource_pk FROM attribute_values e WHERE \(driver.sql) AND \(condition.sql))",
             values: driver.values + condition.values)
     }
 
@@ -50,14 +50,16 @@ struct ElementFilter {
             return op == .eq ? present.negated() : present
         case .compare(let path, let op, let value):
             let leaf = try sub(path)
-            return sibling(leaf, condition: try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(alias: "x"))
+            return sibling(
+                leaf, condition: try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(alias: "x"))
         case .valuePath:
             throw .invalidFilter("Value filters cannot be nested.")
         }
     }
 
     private func sibling(_ sub: Attribute, condition: FilterSQL?) -> FilterSQL {
-        var sql = "EXISTS (SELECT 1 FROM attribute_values x WHERE x.resource_pk = e.resource_pk "
+        var sql =
+            "EXISTS (SELECT 1 FROM attribute_values x WHERE x.resource_pk = e.resource_pk "
             + "AND x.element = e.element AND x.path = ?"
         var values: [SQLValue] = [.text(subPath(sub))]
         if let condition {

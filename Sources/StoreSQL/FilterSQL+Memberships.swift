@@ -1,5 +1,4 @@
 import Directory
-
 import SCIMCore
 
 /// `Group.members` and `User.groups`, which live in the `memberships` table rather than in bodies.

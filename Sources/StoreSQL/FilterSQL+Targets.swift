@@ -1,6 +1,5 @@
 import Directory
 import Foundation
-
 import SCIMCore
 
 /// Where a filter path's values live.
@@ -16,7 +15,9 @@ enum FilterTarget {
 extension FilterCompiler {
     /// Resolves a path to the place its values are kept; unknown attributes are an `invalidFilter`.
     func target(_ path: AttributePath) throws(SCIMError) -> FilterTarget {
-        guard let resolved = type.resolve(path) else { throw .invalidFilter("Unknown attribute \"\(path)\" in filter.") }
+        guard let resolved = type.resolve(path) else {
+            throw .invalidFilter("Unknown attribute \"\(path)\" in filter.")
+        }
         let name = resolved.attribute.name
         if resolved.isCore(in: type) {
             if let column = ColumnTarget(kind: kind, attribute: name, sub: resolved.subAttribute?.name) {

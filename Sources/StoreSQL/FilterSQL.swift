@@ -1,5 +1,4 @@
 import Directory
-
 import SCIMCore
 
 /// A SQL condition compiled from a filter, with every value bound, never interpolated.
@@ -64,11 +63,15 @@ struct FilterCompiler {
             values: paths.map(SQLValue.text))
     }
 
-    private func compare(_ target: FilterTarget, _ op: ComparisonOperator, _ value: ComparisonValue, path: AttributePath)
+    private func compare(
+        _ target: FilterTarget, _ op: ComparisonOperator, _ value: ComparisonValue, path: AttributePath
+    )
         throws(SCIMError) -> FilterSQL
     {
         if value == .null {
-            guard op == .eq || op == .ne else { throw .invalidFilter("\"\(op)\" cannot compare \"\(path)\" with null.") }
+            guard op == .eq || op == .ne else {
+                throw .invalidFilter("\"\(op)\" cannot compare \"\(path)\" with null.")
+            }
             let present = try present(target)
             return op == .eq ? present.negated() : present
         }
@@ -80,7 +83,8 @@ struct FilterCompiler {
         case .leaf(let leafPath, let attribute):
             let condition = try ValueCondition(leaf: attribute, op: op, value: value, path: path).sql(alias: "a")
             return FilterSQL(
-                sql: "resources.pk IN (SELECT a.resource_pk FROM attribute_values a WHERE a.path = ? AND \(condition.sql))",
+                sql:
+                    "resources.pk IN (SELECT a.resource_pk FROM attribute_values a WHERE a.path = ? AND \(condition.sql))",
                 values: [.text(leafPath)] + condition.values)
         case .complex(let attribute, let urn):
             // `emails eq "x"` compares `emails.value` (RFC 7644 §3.4.2.2).

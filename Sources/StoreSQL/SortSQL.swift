@@ -1,5 +1,4 @@
 import Directory
-
 import SCIMCore
 
 /// The ORDER BY of a query: the sort key, missing values last when ascending and first when descending
@@ -25,7 +24,8 @@ public struct SortSQL: Sendable {
             return indexed(leafPath, attribute, ascending: ascending)
         case .complex(let attribute, let urn):
             guard let value = attribute.subAttribute(named: "value") else { throw unsortable(path) }
-            return indexed(AttributeIndex.path(urn: urn, attribute: attribute.name, sub: value.name), value, ascending: ascending)
+            return indexed(
+                AttributeIndex.path(urn: urn, attribute: attribute.name, sub: value.name), value, ascending: ascending)
         default:
             throw unsortable(path)
         }
@@ -40,7 +40,8 @@ public struct SortSQL: Sendable {
             default: "text_value"
             }
         return SortSQL(
-            sql: "(SELECT \(ascending ? "MIN" : "MAX")(s.\(column)) FROM attribute_values s WHERE s.resource_pk = resources.pk AND s.path = ?)",
+            sql:
+                "(SELECT \(ascending ? "MIN" : "MAX")(s.\(column)) FROM attribute_values s WHERE s.resource_pk = resources.pk AND s.path = ?)",
             values: [.text(path)])
     }
 

@@ -1,6 +1,5 @@
-import Foundation
 import Directory
-
+import Foundation
 import SCIMCore
 
 /// One comparison, with its value coerced to the attribute's type the way in-memory evaluation does it.
@@ -33,14 +32,15 @@ struct ValueCondition {
         case (.boolean, .bool(let flag)) where op == .eq || op == .ne:
             return .bool(flag)
         case (.boolean, .string(let text)) where op == .eq || op == .ne:
-            return text.caseInsensitiveEquals("true") ? .bool(true) : text.caseInsensitiveEquals("false") ? .bool(false) : nil
+            return text.caseInsensitiveEquals("true")
+                ? .bool(true) : text.caseInsensitiveEquals("false") ? .bool(false) : nil
         case (.integer, .int(let number)), (.decimal, .int(let number)):
             return [.co, .sw, .ew].contains(op) ? nil : .number(Double(number))
         case (.integer, .double(let number)), (.decimal, .double(let number)):
             return [.co, .sw, .ew].contains(op) ? nil : .number(number)
         case (.dateTime, .string(let text)):
             if [.co, .sw, .ew].contains(op) { return .text(Folding.fold(text)) }
-            return DateTime.parse(text).flatMap { Int64(exactly: ($0.timeIntervalSince1970 * 1000).rounded()) }.map(Operand.time)
+            return DateTime.parse(text).map { .time($0.milliseconds) }
         default:
             return nil
         }
@@ -109,8 +109,7 @@ struct ValueCondition {
         return result
     }
 
-    private static func ordering(_ op: ComparisonOperator, _ column: String, _ value: SQLValue) -> FilterSQL
-    {
+    private static func ordering(_ op: ComparisonOperator, _ column: String, _ value: SQLValue) -> FilterSQL {
         let symbol =
             switch op {
             case .eq: "="

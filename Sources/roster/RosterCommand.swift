@@ -15,10 +15,15 @@ struct RosterCommand: AsyncParsableCommand {
 
 /// Options shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "SQLite file path, or postgres://user:password@host:port/database[?sslmode=require]. Environment: ROSTER_DATABASE.")
+    @Option(
+        help:
+            "SQLite file path, or postgres://user:password@host:port/database[?sslmode=require]. Environment: ROSTER_DATABASE."
+    )
     var database: String = env("ROSTER_DATABASE") ?? "./roster.sqlite"
 
-    @Option(name: .customLong("database-pool-size"), help: "Most PostgreSQL connections. Environment: ROSTER_DATABASE_POOL_SIZE.")
+    @Option(
+        name: .customLong("database-pool-size"),
+        help: "Most PostgreSQL connections. Environment: ROSTER_DATABASE_POOL_SIZE.")
     var poolSize: Int = env("ROSTER_DATABASE_POOL_SIZE").flatMap(Int.init) ?? 10
 
     @Option(name: .customLong("public-url"), help: "URL Roster is reached at. Environment: ROSTER_PUBLIC_URL.")

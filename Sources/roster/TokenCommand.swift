@@ -28,11 +28,13 @@ struct TokenCommand: AsyncParsableCommand {
             let status: TokenStatus = inactive ? .inactive : .active
             let description = description
             let (secret, record) = try await Roster.withStore(configuration) { store in
-                try await Roster.directory(configuration, store: store).createToken(description: description, status: status)
+                try await Roster.directory(configuration, store: store).createToken(
+                    description: description, status: status)
             }
             if json {
                 let object: JSON = .object([
-                    "id": .string(record.id), "token": .string(secret), "scimEndpoint": .string(configuration.scimEndpoint),
+                    "id": .string(record.id), "token": .string(secret),
+                    "scimEndpoint": .string(configuration.scimEndpoint),
                     "description": .string(record.description), "status": .string(record.status.rawValue),
                 ])
                 print(object.serialized())
@@ -55,8 +57,9 @@ struct TokenCommand: AsyncParsableCommand {
             if tokens.isEmpty { print("No tokens yet: roster token create --description \"Okta\"") }
             for token in tokens {
                 let lastUsed = token.lastUsed.map(DateTime.format) ?? "never"
-                print("\(token.id)  \(token.status.rawValue)  \(token.prefix)…  created \(DateTime.format(token.created))  "
-                    + "last used \(lastUsed)  \(token.description)")
+                print(
+                    "\(token.id)  \(token.status.rawValue)  \(token.prefix)…  created \(DateTime.format(token.created))  "
+                        + "last used \(lastUsed)  \(token.description)")
             }
         }
     }

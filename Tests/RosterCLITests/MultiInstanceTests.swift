@@ -4,14 +4,16 @@ import SCIMCore
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Two `roster serve` processes on one PostgreSQL database, as behind a load balancer: uniqueness, versions and
 /// memberships are enforced by the database, so neither instance can make the other wrong.
 @Suite(
     .serialized,
-    .enabled(if: PostgresTestDatabase.isConfigured, "ROSTER_TEST_POSTGRES_URL is not set: multi-instance tests need PostgreSQL"))
+    .enabled(
+        if: PostgresTestDatabase.isConfigured,
+        "ROSTER_TEST_POSTGRES_URL is not set: multi-instance tests need PostgreSQL"))
 struct MultiInstanceTests {
     struct Instances {
         let ports: [Int]
@@ -43,11 +45,15 @@ struct MultiInstanceTests {
 
     static func withInstances(_ body: (Instances) async throws -> Void) async throws {
         let database = try await PostgresTestDatabase.create()
-        let created = try RosterCLITests.roster(["token", "create", "--description", "LB", "--json", "--database", database])
+        let created = try RosterCLITests.roster([
+            "token", "create", "--description", "LB", "--json", "--database", database,
+        ])
         let json = try JSON.parse(Array(created.utf8))
         let token = try #require(json["token"]?.stringValue)
         let tokenID = try #require(json["id"]?.stringValue)
-        let servers = try (0..<2).map { _ in try RunningServer(arguments: ["serve", "--port", "0", "--database", database]) }
+        let servers = try (0..<2).map { _ in
+            try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
+        }
         defer { servers.forEach { $0.stop() } }
         var ports: [Int] = []
         for server in servers { ports.append(try await server.waitForPort()) }
@@ -71,9 +77,13 @@ struct MultiInstanceTests {
     @Test func concurrentCreatesThroughBothInstancesMakeEachUserOnce() async throws {
         try await Self.withInstances { instances in
             let statuses = try await Self.concurrently(200) { index in
-                try await instances.send("POST", "Users", on: index, body: #"{"userName":"user\#(index % 20)@example.com"}"#).status
+                try await instances.send(
+                    "POST", "Users", on: index, body: #"{"userName":"user\#(index % 20)@example.com"}"#
+                ).status
             }
-            #expect(statuses.filter { $0 == 201 }.count == 20, "\(Dictionary(grouping: statuses) { $0 }.mapValues(\.count))")
+            #expect(
+                statuses.filter { $0 == 201 }.count == 20, "\(Dictionary(grouping: statuses) { $0 }.mapValues(\.count))"
+            )
             #expect(statuses.filter { $0 == 409 }.count == 180)
             let total = try await instances.send("GET", "Users?count=0", on: 1).json?["totalResults"]
             #expect(total == 20)
@@ -82,10 +92,13 @@ struct MultiInstanceTests {
 
     @Test func conditionalPatchesThroughBothInstancesLetOneWinPerVersion() async throws {
         try await Self.withInstances { instances in
-            let id = try #require(try await instances.send("POST", "Users", on: 0, body: #"{"userName":"race@example.com"}"#).json?["id"]?.stringValue)
+            let id = try #require(
+                try await instances.send("POST", "Users", on: 0, body: #"{"userName":"race@example.com"}"#).json?["id"]?
+                    .stringValue)
             let statuses = try await Self.concurrently(20) { index in
                 let body = #"{"Operations":[{"op":"replace","path":"title","value":"writer \#(index)"}]}"#
-                return try await instances.send("PATCH", "Users/\(id)", on: index, body: body, ifMatch: #"W/"1""#).status
+                return try await instances.send("PATCH", "Users/\(id)", on: index, body: body, ifMatch: #"W/"1""#)
+                    .status
             }
             #expect(statuses.filter { $0 == 200 }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == 412 }.count == 19)
@@ -97,7 +110,9 @@ struct MultiInstanceTests {
     @Test func aThousandConcurrentMemberAddsThroughBothInstancesAreAllKept() async throws {
         try await Self.withInstances { instances in
             let created = try await Self.concurrentlyCreateUsers(1000, instances)
-            let group = try #require(try await instances.send("POST", "Groups", on: 0, body: #"{"displayName":"Everyone"}"#).json?["id"]?.stringValue)
+            let group = try #require(
+                try await instances.send("POST", "Groups", on: 0, body: #"{"displayName":"Everyone"}"#).json?["id"]?
+                    .stringValue)
             let statuses = try await Self.concurrently(1000) { index in
                 let body = #"{"Operations":[{"op":"add","path":"members","value":[{"value":"\#(created[index])"}]}]}"#
                 return try await instances.send("PATCH", "Groups/\(group)", on: index, body: body).status
@@ -113,7 +128,8 @@ struct MultiInstanceTests {
     static func concurrentlyCreateUsers(_ count: Int, _ instances: Instances) async throws -> [String] {
         let ids = Mutexed<[Int: String]>([:])
         _ = try await concurrently(count) { index in
-            let reply = try await instances.send("POST", "Users", on: index, body: #"{"userName":"member\#(index)@example.com"}"#)
+            let reply = try await instances.send(
+                "POST", "Users", on: index, body: #"{"userName":"member\#(index)@example.com"}"#)
             if let id = reply.json?["id"]?.stringValue { ids.update { $0[index] = id } }
             return reply.status
         }

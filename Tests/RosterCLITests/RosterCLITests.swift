@@ -3,7 +3,7 @@ import SCIMCore
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The `roster` executable as an operator runs it: tokens from the command line, a server in another process.
@@ -55,7 +55,9 @@ import FoundationNetworking
         #expect(listed.contains("active"))
         #expect(!listed.contains(token))
 
-        let inactive = try Self.roster(["token", "create", "--description", "Later", "--inactive", "--database", database])
+        let inactive = try Self.roster([
+            "token", "create", "--description", "Later", "--inactive", "--database", database,
+        ])
         #expect(inactive.contains("SCIM endpoint:"))
         #expect(try Self.roster(["token", "list", "--database", database]).contains("inactive"))
 

@@ -14,7 +14,9 @@ import Testing
                 .compare(AttributePath(name: "value"), .eq, .string("user@contoso.com"))))
         #expect(filter == expected)
         let user: JSONObject = [
-            "emails": [.object(["value": "user@contoso.com", "type": "home"]), .object(["value": "x@y", "type": "work"])]
+            "emails": [
+                .object(["value": "user@contoso.com", "type": "home"]), .object(["value": "x@y", "type": "work"]),
+            ]
         ]
         #expect(filter.matches(user, in: .user) == false)
         let matching: JSONObject = ["emails": [.object(["value": "User@Contoso.com", "type": "work"])]]
@@ -31,7 +33,8 @@ import Testing
 
     /// PingOne's admin-written filters use mixed-case operators.
     @Test func pingOneMixedCaseOperatorsParse() throws {
-        #expect(try Filter.parse(#"username Eq "jdoe""#) == .compare(AttributePath(name: "username"), .eq, .string("jdoe")))
+        #expect(
+            try Filter.parse(#"username Eq "jdoe""#) == .compare(AttributePath(name: "username"), .eq, .string("jdoe")))
         #expect(try Filter.parse(#"email Co "@x""#) == .compare(AttributePath(name: "email"), .co, .string("@x")))
     }
 }

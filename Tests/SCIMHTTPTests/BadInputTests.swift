@@ -71,7 +71,8 @@ import Testing
         try await TestServer.run { _, client in
             try await client.get("Users/nope").expectError(404)
             try await client.put("Users/nope", #"{"userName":"x"}"#).expectError(404)
-            let patch = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+            let patch =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
                 + #""Operations":[{"op":"replace","value":{"active":false}}]}"#
             try await client.patch("Users/nope", patch).expectError(404)
             try await client.delete("Users/nope").expectError(404)
@@ -136,7 +137,8 @@ import Testing
     @Test func aFailingOperationUndoesTheOperationsBeforeIt() async throws {
         try await TestServer.run { _, client in
             let id = try await client.createUser("atomic@example.com")
-            let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["#
+            let body =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["#
                 + #"{"op":"replace","path":"title","value":"Boss"},"#
                 + #"{"op":"replace","path":"active","value":"perhaps"}]}"#
             try await client.patch("Users/\(id)", body).expectError(400, scimType: "invalidValue")

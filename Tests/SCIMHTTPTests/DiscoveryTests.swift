@@ -66,9 +66,10 @@ import Testing
             let reply = try await client.get("Schemas")
             var checked = 0
             func check(_ attribute: JSON) {
-                for key in ["name", "type", "multiValued", "description", "required", "caseExact", "mutability",
-                    "returned", "uniqueness"]
-                {
+                for key in [
+                    "name", "type", "multiValued", "description", "required", "caseExact", "mutability",
+                    "returned", "uniqueness",
+                ] {
                     #expect(attribute[key] != nil, "\(attribute["name"]?.stringValue ?? "?") lacks \(key)")
                 }
                 checked += 1

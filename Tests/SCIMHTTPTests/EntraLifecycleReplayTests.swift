@@ -36,7 +36,8 @@ import Testing
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created["id"]?.stringValue)
 
-            let byName = try await client.get("Users?filter=" + Self.filter(#"userName eq "TEST_USER_00AA00AA@contoso.com""#))
+            let byName = try await client.get(
+                "Users?filter=" + Self.filter(#"userName eq "TEST_USER_00AA00AA@contoso.com""#))
             #expect(byName["totalResults"] == 1)
             let byExternal = try await client.get(
                 "Users?filter=" + Self.filter(#"externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef""#))
@@ -67,17 +68,21 @@ import Testing
             // Manager: set as a bare id, changed, then removed by replacing with an empty value.
             let managerPath = "\(Self.enterprise):manager"
             for manager in ["2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2", "5e0f37a2-7f05-4d3b-a1a8-55e1e9e2d7d1"] {
-                let set = try await client.patch("Users/\(id)", Self.patch(#"{"op":"Add","path":"\#(managerPath)","value":"\#(manager)"}"#))
+                let set = try await client.patch(
+                    "Users/\(id)", Self.patch(#"{"op":"Add","path":"\#(managerPath)","value":"\#(manager)"}"#))
                 #expect(set[Self.enterprise]?["manager"] == .object(["value": .string(manager)]))
             }
-            let cleared = try await client.patch("Users/\(id)", Self.patch(#"{"op":"Replace","path":"\#(managerPath)","value":""}"#))
+            let cleared = try await client.patch(
+                "Users/\(id)", Self.patch(#"{"op":"Replace","path":"\#(managerPath)","value":""}"#))
             #expect(cleared[Self.enterprise]?["manager"] == nil)
             #expect(cleared[Self.enterprise]?["employeeNumber"] == "Aklq")
 
             // Disable (soft delete): the user stays readable and filterable with active false.
-            let disabled = try await client.patch("Users/\(id)", Self.patch(#"{"op":"Replace","path":"active","value":"False"}"#))
+            let disabled = try await client.patch(
+                "Users/\(id)", Self.patch(#"{"op":"Replace","path":"active","value":"False"}"#))
             #expect(disabled["active"] == false)
-            let stillThere = try await client.get("Users?filter=" + Self.filter(#"userName eq "test_user_00aa00aa@contoso.com""#))
+            let stillThere = try await client.get(
+                "Users?filter=" + Self.filter(#"userName eq "test_user_00aa00aa@contoso.com""#))
             #expect(stillThere["Resources"]?.arrayValue?.first?["active"] == false)
 
             // Hard delete, then a second delete of the same user.

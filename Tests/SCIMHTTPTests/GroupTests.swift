@@ -21,7 +21,8 @@ import Testing
             #expect(lookup["totalResults"] == 0)
             let created = try await client.post(
                 "Groups",
-                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","members":[]}"#)
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Test SCIMv2","members":[]}"#
+            )
             #expect(created.status == 201)
             #expect(created["meta"]?["resourceType"] == "Group")
             let id = try #require(created["id"]?.stringValue)
@@ -100,7 +101,8 @@ import Testing
             let alice = try await client.createUser("alice@example.com")
             let id = try await client.createGroup("Team")
             let reply = try await client.patch(
-                "Groups/\(id)", Self.patch(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(alice)"}]}"#))
+                "Groups/\(id)",
+                Self.patch(#"{"op":"Add","path":"members","value":[{"$ref":null,"value":"\#(alice)"}]}"#))
             #expect(reply.status == 204, "\(reply.text)")
             #expect(Self.memberIDs(try await client.get("Groups/\(id)")) == [alice])
         }
@@ -197,7 +199,8 @@ extension GroupTests {
         try await TestServer.run { server, client in
             var ids: [String] = []
             for index in 0..<2_300 {
-                let user = try await server.directory.create(.user, body: .object(["userName": .string("bulk\(index)")]))
+                let user = try await server.directory.create(
+                    .user, body: .object(["userName": .string("bulk\(index)")]))
                 ids.append(try #require(user.representation["id"]?.stringValue))
             }
             let group = try await client.createGroup("Everyone", members: ids)
@@ -244,7 +247,8 @@ extension GroupTests {
         try await TestServer.run { _, client in
             let alice = try await client.createUser("alice@example.com")
             let id = try await client.createGroup("Team", members: [alice])
-            #expect(try await client.patch("Groups/\(id)", Self.patch(#"{"op":"remove","path":"members"}"#)).status == 204)
+            #expect(
+                try await client.patch("Groups/\(id)", Self.patch(#"{"op":"remove","path":"members"}"#)).status == 204)
             #expect(Self.memberIDs(try await client.get("Groups/\(id)")).isEmpty)
         }
     }
@@ -286,10 +290,12 @@ extension GroupTests {
             let bob = try await client.createUser("bob@example.com")
             let group = try await client.createGroup("Team", members: [alice])
             let replace = Self.patch(
-                #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:Group:members":[{"value":"\#(bob)"}]}}"#)
+                #"{"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:Group:members":[{"value":"\#(bob)"}]}}"#
+            )
             #expect(try await client.patch("Groups/\(group)", replace).status == 204)
             #expect(Self.memberIDs(try await client.get("Groups/\(group)")) == [bob])
-            let remove = Self.patch(#"{"op":"remove","path":"urn:ietf:params:scim:schemas:core:2.0:Group:MEMBERS[value eq \"\#(bob)\"]"}"#)
+            let remove = Self.patch(
+                #"{"op":"remove","path":"urn:ietf:params:scim:schemas:core:2.0:Group:MEMBERS[value eq \"\#(bob)\"]"}"#)
             #expect(try await client.patch("Groups/\(group)", remove).status == 204)
             #expect(Self.memberIDs(try await client.get("Groups/\(group)")).isEmpty)
             #expect(try await client.get("Users/\(alice)")["groups"] == .array([]))

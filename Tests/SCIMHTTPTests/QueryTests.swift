@@ -19,9 +19,12 @@ import Testing
         try await TestServer.run { _, client in
             let id = try await client.createUser(
                 "jyoung@contoso.com",
-                extra: #","externalId":"jyoung","emails":[{"type":"work","value":"Jyoung@Contoso.com","primary":true}]"#)
-            _ = try await client.createUser("other@contoso.com", extra: #","emails":[{"type":"home","value":"jyoung@contoso.com"}]"#)
-            let byEmail = try await client.get("Users?filter=" + Self.encoded(#"emails[type eq "work"].value eq "jyoung@contoso.com""#))
+                extra: #","externalId":"jyoung","emails":[{"type":"work","value":"Jyoung@Contoso.com","primary":true}]"#
+            )
+            _ = try await client.createUser(
+                "other@contoso.com", extra: #","emails":[{"type":"home","value":"jyoung@contoso.com"}]"#)
+            let byEmail = try await client.get(
+                "Users?filter=" + Self.encoded(#"emails[type eq "work"].value eq "jyoung@contoso.com""#))
             #expect(byEmail.status == 200, "\(byEmail.text)")
             #expect(Self.ids(byEmail) == [id])
             let unquoted = try await client.get("Users?filter=" + Self.encoded("externalId eq jyoung"))
@@ -83,8 +86,11 @@ import Testing
         try await TestServer.run { _, client in
             let ann = try await client.createUser(
                 "ann@example.com",
-                extra: #","title":"Engineer","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"42","department":"R&D"}"#)
-            let bob = try await client.createUser("bob@example.com", extra: #","title":"Sales 50% lead","active":false"#)
+                extra:
+                    #","title":"Engineer","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"42","department":"R&D"}"#
+            )
+            let bob = try await client.createUser(
+                "bob@example.com", extra: #","title":"Sales 50% lead","active":false"#)
             let cases: [(String, [String])] = [
                 (#"title co "engin""#, [ann]),
                 (#"title co "50%""#, [bob]),
@@ -127,7 +133,8 @@ import Testing
         try await TestServer.run { _, client in
             let alice = try await client.createUser("alice")
             let group = try await client.createGroup("Sales")
-            let all = try await client.post(".search", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}"#)
+            let all = try await client.post(
+                ".search", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}"#)
             #expect(all.status == 200, "\(all.text)")
             #expect(all["totalResults"] == 2)
             #expect(Self.ids(all) == [alice, group])

@@ -76,13 +76,15 @@ import Testing
     @Test func oktaDeactivationWithoutPathSetsActiveFalse() async throws {
         try await TestServer.run { _, client in
             let id = try #require(try await client.post("Users", Self.oktaCreate)["id"]?.stringValue)
-            let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+            let body =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
                 + #""Operations":[{"op":"replace","value":{"active":false}}]}"#
             let reply = try await client.patch("Users/\(id)", body)
             #expect(reply.status == 200)
             #expect(reply["active"] == false)
             #expect(reply["userName"] == "test.user@okta.local")
-            let reactivated = try await client.patch("Users/\(id)", body.replacingOccurrences(of: "false", with: "true"))
+            let reactivated = try await client.patch(
+                "Users/\(id)", body.replacingOccurrences(of: "false", with: "true"))
             #expect(reactivated["active"] == true)
             #expect(reactivated["meta"]?["version"] == .string(#"W/"3""#))
         }
@@ -92,7 +94,8 @@ import Testing
     @Test func entraReplaceWithCapitalisedOpAndStringFalseDeactivates() async throws {
         try await TestServer.run { _, client in
             let id = try await client.createUser("Test_User_00aa00aa")
-            let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+            let body =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
                 + #""Operations":[{"op":"Replace","path":"active","value":"False"}]}"#
             let reply = try await client.patch("Users/\(id)", body)
             #expect(reply.status == 200, "\(reply.text)")
@@ -129,7 +132,9 @@ import Testing
             let reply = try await client.patch("Users/\(id)", body)
             let enterprise = reply["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
             #expect(enterprise?["manager"] == .object(["value": "2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2"]))
-            #expect(reply["schemas"]?.arrayValue?.contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User") == true)
+            #expect(
+                reply["schemas"]?.arrayValue?.contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+                    == true)
         }
     }
 
@@ -199,7 +204,8 @@ import Testing
         try await TestServer.run { _, client in
             _ = try await client.createUser("one@example.com")
             let two = try await client.createUser("two@example.com")
-            let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"#
+            let body =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"#
                 + #""filter":"userName eq \"TWO@example.com\"","attributes":["userName"],"startIndex":1,"count":10}"#
             let reply = try await client.post("Users/.search", body)
             #expect(reply.status == 200, "\(reply.text)")

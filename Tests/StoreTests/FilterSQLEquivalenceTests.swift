@@ -1,7 +1,7 @@
 import Directory
 import Foundation
-import SCIMCore
 import RosterTestSupport
+import SCIMCore
 import SQLiteStore
 import Testing
 
@@ -37,15 +37,20 @@ import Testing
             body["active"] = .bool(Bool.random(using: &random))
             if index % 3 != 0 { body["externalId"] = .string(index % 2 == 0 ? "EXT-\(index)" : "ext-\(index)") }
             let emailCount = Int.random(in: 0...2, using: &random)
-            body["emails"] = .array((0..<emailCount).map { ordinal in
-                .object([
-                    "value": .string("\(given.lowercased())\(ordinal)@\(domains.randomElement(using: &random)!)"),
-                    "type": .string(emailTypes.randomElement(using: &random)!),
-                    "primary": .bool(ordinal == 0),
-                ])
-            })
-            var extensionValues: JSONObject = ["employeeNumber": .string(String(Int.random(in: 1...30, using: &random)))]
-            if Bool.random(using: &random) { extensionValues["department"] = .string(["Sales", "sales", "R&D"].randomElement(using: &random)!) }
+            body["emails"] = .array(
+                (0..<emailCount).map { ordinal in
+                    .object([
+                        "value": .string("\(given.lowercased())\(ordinal)@\(domains.randomElement(using: &random)!)"),
+                        "type": .string(emailTypes.randomElement(using: &random)!),
+                        "primary": .bool(ordinal == 0),
+                    ])
+                })
+            var extensionValues: JSONObject = [
+                "employeeNumber": .string(String(Int.random(in: 1...30, using: &random)))
+            ]
+            if Bool.random(using: &random) {
+                extensionValues["department"] = .string(["Sales", "sales", "R&D"].randomElement(using: &random)!)
+            }
             if index % 4 == 0 { extensionValues["manager"] = .object(["value": .string("mgr-\(index % 8)")]) }
             body[enterprise] = .object(extensionValues)
             return body
@@ -92,7 +97,8 @@ import Testing
         for body in population(count: 120) {
             _ = try await directory.create(.user, body: .object(body))
         }
-        let everyone = try await directory.list(.user, filter: nil, page: Page(startIndex: 1, count: 1000, maximum: 1000))
+        let everyone = try await directory.list(
+            .user, filter: nil, page: Page(startIndex: 1, count: 1000, maximum: 1000))
         #expect(everyone.totalResults == 120)
         var informative = 0
         for text in filters {
@@ -102,7 +108,8 @@ import Testing
                 guard let object = resource.objectValue, filter.matches(object, in: .user) else { return nil }
                 return object["id"]?.stringValue
             }
-            let actual = try await directory.list(.user, filter: text, page: Page(startIndex: 1, count: 1000, maximum: 1000))
+            let actual = try await directory.list(
+                .user, filter: text, page: Page(startIndex: 1, count: 1000, maximum: 1000))
             let ids = actual.resources.compactMap { $0["id"]?.stringValue }
             #expect(ids == expected, "\(text): SQL found \(ids.count), evaluation \(expected.count)")
             #expect(actual.totalResults == expected.count, "\(text)")
@@ -112,7 +119,12 @@ import Testing
         #expect(informative >= filters.count * 3 / 4, "only \(informative) filters split the population")
     }
 
-    @Test(arguments: StoreBackend.available, ["name.givenName", "userName", "emails", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "meta.created", "active"])
+    @Test(
+        arguments: StoreBackend.available,
+        [
+            "name.givenName", "userName", "emails",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "meta.created", "active",
+        ])
     func sortedPagesNeverOverlapOrSkip(backend: StoreBackend, sortBy: String) async throws {
         try await backend.withStore { store in try await Self.checkSortedPages(store: store, sortBy: sortBy) }
     }
@@ -122,10 +134,13 @@ import Testing
         for body in population(count: 40) { _ = try await directory.create(.user, body: .object(body)) }
         for ascending in [true, false] {
             let sort = Sort(path: try AttributePath.parse(sortBy), ascending: ascending)
-            let all = try await directory.list(.user, filter: nil, sort: sort, page: Page(startIndex: 1, count: 100, maximum: 100))
+            let all = try await directory.list(
+                .user, filter: nil, sort: sort, page: Page(startIndex: 1, count: 100, maximum: 100))
             var paged: [JSON] = []
             for start in stride(from: 1, through: 40, by: 7) {
-                paged += try await directory.list(.user, filter: nil, sort: sort, page: Page(startIndex: start, count: 7, maximum: 100)).resources
+                paged += try await directory.list(
+                    .user, filter: nil, sort: sort, page: Page(startIndex: start, count: 7, maximum: 100)
+                ).resources
             }
             #expect(paged.count == 40)
             #expect(paged.map { $0["id"] } == all.resources.map { $0["id"] })
@@ -146,9 +161,11 @@ import Testing
             _ = try await directory.create(.user, body: .object(body))
         }
         let page = Page(startIndex: 1, count: 10, maximum: 10)
-        let ascending = try await directory.list(.user, filter: nil, sort: Sort(path: AttributePath(name: "title"), ascending: true), page: page)
+        let ascending = try await directory.list(
+            .user, filter: nil, sort: Sort(path: AttributePath(name: "title"), ascending: true), page: page)
         #expect(ascending.resources.compactMap { $0["userName"]?.stringValue } == ["b", "d", "c", "a"])
-        let descending = try await directory.list(.user, filter: nil, sort: Sort(path: AttributePath(name: "title"), ascending: false), page: page)
+        let descending = try await directory.list(
+            .user, filter: nil, sort: Sort(path: AttributePath(name: "title"), ascending: false), page: page)
         #expect(descending.resources.compactMap { $0["userName"]?.stringValue } == ["a", "c", "d", "b"])
     }
 }

@@ -1,10 +1,10 @@
 import Directory
 import Foundation
-import SCIMCore
 import RosterTestSupport
+import SCIMCore
 import SQLiteStore
-import Testing
 import Synchronization
+import Testing
 
 /// A real store that counts how often a group's member list is read, to show which operations never read it.
 final class MemberReadCountingStore: Store, Sendable {
@@ -18,7 +18,9 @@ final class MemberReadCountingStore: Store, Sendable {
         return try await base.members(ofGroup: id, after: after, limit: limit)
     }
 
-    func insert(_ resource: StoredResource, members: [String]) async throws { try await base.insert(resource, members: members) }
+    func insert(_ resource: StoredResource, members: [String]) async throws {
+        try await base.insert(resource, members: members)
+    }
     func insertMany(_ resources: [StoredResource]) async throws { try await base.insertMany(resources) }
     func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? { try await base.fetch(kind, id: id) }
     func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
@@ -30,7 +32,9 @@ final class MemberReadCountingStore: Store, Sendable {
     func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
         try await base.delete(kind, id: id, expectedVersion: expectedVersion)
     }
-    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) { try await base.search(query) }
+    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+        try await base.search(query)
+    }
     func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
         try await base.memberIDs(ofGroup: id, among: candidates)
     }
@@ -38,7 +42,9 @@ final class MemberReadCountingStore: Store, Sendable {
     func insertToken(_ token: TokenRecord) async throws { try await base.insertToken(token) }
     func token(withHash hash: String) async throws -> TokenRecord? { try await base.token(withHash: hash) }
     func tokens() async throws -> [TokenRecord] { try await base.tokens() }
-    func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool { try await base.setTokenStatus(id: id, status: status) }
+    func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool {
+        try await base.setTokenStatus(id: id, status: status)
+    }
     func deleteToken(id: String) async throws -> Bool { try await base.deleteToken(id: id) }
     func recordTokenUse(id: String, at time: Date) async throws { try await base.recordTokenUse(id: id, at: time) }
 }
@@ -49,7 +55,8 @@ final class MemberReadCountingStore: Store, Sendable {
     static let withoutMembers = Projection(attributes: [], excludedAttributes: [AttributePath(name: "members")])
 
     static func patch(_ operations: String) throws -> JSON {
-        try JSON.parse(Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#.utf8))
+        try JSON.parse(
+            Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#.utf8))
     }
 
     @Test(arguments: StoreBackend.available)
@@ -65,7 +72,10 @@ final class MemberReadCountingStore: Store, Sendable {
             ids.append(try #require(user.representation["id"]?.stringValue))
         }
         let group = try await directory.create(
-            .group, body: .object(["displayName": "Big", "members": .array(ids.dropLast().map { .object(["value": .string($0)]) })]),
+            .group,
+            body: .object([
+                "displayName": "Big", "members": .array(ids.dropLast().map { .object(["value": .string($0)]) }),
+            ]),
             projection: withoutMembers)
         let groupID = try #require(group.representation["id"]?.stringValue)
         let newcomer = ids[49]

@@ -1,8 +1,9 @@
 import Directory
 import Foundation
 import SCIMCore
-@testable import SQLiteStore
 import Testing
+
+@testable import SQLiteStore
 
 /// The filters identity providers send on every provisioning call are index lookups, never scans of
 /// `resources` or of `attribute_values` (checked on SQLite's query plan, not with a timing).

@@ -1,7 +1,7 @@
 import Directory
 import Foundation
-import SCIMCore
 import RosterTestSupport
+import SCIMCore
 import SQLiteStore
 import Testing
 
@@ -22,7 +22,9 @@ import Testing
             body: ["displayName": .string(displayName)])
     }
 
-    static func page(_ start: Int = 1, _ count: Int = 100) -> Page { Page(startIndex: start, count: count, maximum: 1000) }
+    static func page(_ start: Int = 1, _ count: Int = 100) -> Page {
+        Page(startIndex: start, count: count, maximum: 1000)
+    }
 
     @Test(arguments: StoreBackend.available)
     func insertedResourceReadsBackExactly(backend: StoreBackend) async throws {
@@ -39,7 +41,9 @@ import Testing
     func userNamesAreUniqueCaseInsensitively(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             try await store.insert(Self.user("alice@example.com"), members: [])
-            await #expect(throws: SCIMError.self) { try await store.insert(Self.user("ALICE@example.com"), members: []) }
+            await #expect(throws: SCIMError.self) {
+                try await store.insert(Self.user("ALICE@example.com"), members: [])
+            }
             #expect(try await store.search(ResourceQuery(kind: .user, filter: nil, page: Self.page())).total == 1)
         }
     }
@@ -130,10 +134,14 @@ import Testing
             #expect(page.resources.map(\.id) == Array(ids[1...2]))
 
             let byName = try Filter.parse(#"userName eq "USER3@EXAMPLE.COM""#)
-            #expect(try await store.search(ResourceQuery(kind: .user, filter: byName, page: Self.page())).resources.map(\.id) == [ids[2]])
+            #expect(
+                try await store.search(ResourceQuery(kind: .user, filter: byName, page: Self.page())).resources.map(
+                    \.id) == [ids[2]])
 
             let byExternal = try Filter.parse(#"externalId eq "EXT-4" or externalId eq "ext-5""#)
-            #expect(try await store.search(ResourceQuery(kind: .user, filter: byExternal, page: Self.page())).resources.map(\.id) == [ids[4]])
+            #expect(
+                try await store.search(ResourceQuery(kind: .user, filter: byExternal, page: Self.page())).resources.map(
+                    \.id) == [ids[4]])
 
             let excluding = try Filter.parse(#"not (id eq "\#(ids[0])") and userName ne "user2@example.com""#)
             #expect(try await store.search(ResourceQuery(kind: .user, filter: excluding, page: Self.page())).total == 3)
@@ -212,7 +220,9 @@ extension StoreContractTests {
             var group = Self.group("Team")
             try await store.insert(group, members: [alice.id])
             group.version = 2
-            #expect(try await store.update(group, expectedVersion: 1, members: MembershipChange(removeAll: true, added: [bob.id])))
+            #expect(
+                try await store.update(
+                    group, expectedVersion: 1, members: MembershipChange(removeAll: true, added: [bob.id])))
             #expect(try await store.allMembers(ofGroup: group.id).map(\.id) == [bob.id])
         }
     }

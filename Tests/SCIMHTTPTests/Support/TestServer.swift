@@ -5,8 +5,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import SCIMCore
 import RosterTestSupport
+import SCIMCore
 import SQLiteStore
 import Testing
 
@@ -35,10 +35,15 @@ struct TestServer: Sendable {
     }
 
     static func run<T: Sendable>(
-        on backend: StoreBackend, tokenCacheSeconds: Double, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        on backend: StoreBackend, tokenCacheSeconds: Double,
+        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         let location = try await backend.newLocation()
-        defer { if backend != .postgres { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) } } }
+        defer {
+            if backend != .postgres {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) }
+            }
+        }
         let configuration = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds)
         return try await Roster.withStore(configuration) { store in
@@ -73,7 +78,8 @@ struct SCIMClient: Sendable {
     let token: String
 
     static let oktaHeaders: HTTPFields = [
-        .accept: "application/scim+json", HTTPField.Name("Accept-Charset")!: "utf-8", .userAgent: "Okta SCIM Client 1.0.0",
+        .accept: "application/scim+json", HTTPField.Name("Accept-Charset")!: "utf-8",
+        .userAgent: "Okta SCIM Client 1.0.0",
     ]
 
     func send(
