@@ -30,6 +30,12 @@ public enum Roster {
     ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
         router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            let ready = await store.isReady()
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
+        }
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
         SCIMRoutes(directory: directory(configuration, store: store), authenticator: authenticator)
             .register(on: router)

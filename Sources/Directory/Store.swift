@@ -99,6 +99,9 @@ public protocol Store: Sendable {
     /// The groups each of `ids` belongs to directly.
     func groups(of ids: [String]) async throws -> [String: [ResourceReference]]
 
+    /// Whether the database answers and every migration has been applied (for `/readyz`).
+    func isReady() async -> Bool
+
     func insertToken(_ token: TokenRecord) async throws
     func token(withHash hash: String) async throws -> TokenRecord?
     func tokens() async throws -> [TokenRecord]

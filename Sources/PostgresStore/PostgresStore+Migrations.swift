@@ -73,6 +73,18 @@ extension PostgresStore {
         ),
     ]
 
+    public func isReady() async -> Bool {
+        do {
+            var count: Int64 = 0
+            for try await applied in try await run(SQL("SELECT COUNT(*) FROM roster_migrations")).decode(Int64.self) {
+                count = applied
+            }
+            return count >= Int64(Self.migrations.count)
+        } catch {
+            return false
+        }
+    }
+
     /// An arbitrary constant naming Roster's migration lock.
     static let migrationLock: Int64 = 0x526F_7374_6572
 

@@ -16,6 +16,7 @@ public struct SCIMRoutes: Sendable {
     /// Adds the SCIM API under `path` (normally `scim/v2`).
     public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
         let group = router.group(path)
+            .add(middleware: RequestLogMiddleware())
             .add(middleware: SCIMErrorMiddleware())
             .add(middleware: TokenAuthMiddleware(authenticator: authenticator))
         for kind in ResourceKind.allCases {

@@ -16,6 +16,10 @@ public struct SQLiteStore: Store {
         configuration.prepareDatabase { db in
             // A directory of a million users is a few hundred MiB: keep its hot pages in memory.
             try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456")
+            // WAL (DatabasePool) with synchronous FULL: every acknowledged write has been fsynced to the WAL, so it
+            // survives a crash of the process and of the machine. NORMAL would be faster and still survive a killed
+            // process, but could lose the last commits on power loss; a directory of record wants FULL.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Filters' co/sw/ew compile to LIKE, which must compare case as PostgreSQL's does.
             try db.execute(sql: "PRAGMA case_sensitive_like = ON")
         }
@@ -43,6 +47,17 @@ public struct SQLiteStore: Store {
             let attribute = kind == .user ? "userName" : "displayName"
             throw SCIMError.uniqueness("A \(kind.rawValue.lowercased()) with this \(attribute) already exists.")
         }
+    }
+}
+
+extension SQLiteStore {
+    /// SQLite's own consistency check: "ok", or the problems it found.
+    public func integrityCheck() async throws -> String {
+        try await database.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+
+    public func isReady() async -> Bool {
+        (try? await database.read { db in try Self.migrator.hasCompletedMigrations(db) }) ?? false
     }
 }
 

@@ -133,6 +133,15 @@ final class RunningServer: @unchecked Sendable {
         throw CLIError(description: "roster serve did not start: \(output)")
     }
 
+    /// Kills the server outright, as a crash or the OOM killer would: no cleanup, no draining.
+    func kill() {
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        pipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+    var exitStatus: Int32 { process.terminationStatus }
+
     func stop() {
         process.terminate()
         process.waitUntilExit()

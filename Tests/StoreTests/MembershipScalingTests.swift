@@ -39,6 +39,7 @@ final class MemberReadCountingStore: Store, Sendable {
         try await base.memberIDs(ofGroup: id, among: candidates)
     }
     func groups(of ids: [String]) async throws -> [String: [ResourceReference]] { try await base.groups(of: ids) }
+    func isReady() async -> Bool { await base.isReady() }
     func insertToken(_ token: TokenRecord) async throws { try await base.insertToken(token) }
     func token(withHash hash: String) async throws -> TokenRecord? { try await base.token(withHash: hash) }
     func tokens() async throws -> [TokenRecord] { try await base.tokens() }
