@@ -12,10 +12,13 @@ public struct Configuration: Sendable {
     public var tokenCacheSeconds: Double
     /// The most connections to PostgreSQL this instance opens.
     public var databasePoolSize: Int
+    /// Requests a second allowed per SCIM token (bursts of twice that); nil picks the default: off on a
+    /// loopback address, 50 otherwise; 0 turns the limit off.
+    public var rateLimit: Double?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
-        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10
+        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil
     ) {
         self.host = host
         self.port = port
@@ -23,6 +26,7 @@ public struct Configuration: Sendable {
         self.publicURL = publicURL
         self.tokenCacheSeconds = tokenCacheSeconds
         self.databasePoolSize = databasePoolSize
+        self.rateLimit = rateLimit
     }
 
     /// The public base URL without a trailing slash; by default the listening address.
@@ -30,6 +34,13 @@ public struct Configuration: Sendable {
         var url = publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    /// The per-token request rate in force; nil when unlimited.
+    public var effectiveRateLimit: Double? {
+        let isLoopback = ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.")
+        let rate = rateLimit ?? (isLoopback ? 0 : 50)
+        return rate > 0 ? rate : nil
     }
 
     /// The SCIM endpoint to paste into an identity provider.

@@ -37,7 +37,8 @@ public enum Roster {
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
         }
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
-        SCIMRoutes(directory: directory(configuration, store: store), authenticator: authenticator)
+        let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
+        SCIMRoutes(directory: directory(configuration, store: store), authenticator: authenticator, throttles: throttles)
             .register(on: router)
         return Application(
             router: router,

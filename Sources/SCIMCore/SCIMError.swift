@@ -6,6 +6,8 @@ public struct SCIMError: Error, Sendable, Equatable {
     public var scimType: String?
     /// A human-readable explanation, shown to administrators by identity providers.
     public var detail: String
+    /// For 429 and 503: whole seconds before trying again, sent as `Retry-After` (Okta honours integers only).
+    public var retryAfter: Int?
 
     public init(status: Int, scimType: String? = nil, detail: String) {
         self.status = status

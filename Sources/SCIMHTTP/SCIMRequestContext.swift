@@ -5,8 +5,11 @@ import Hummingbird
 public struct SCIMRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var token: TokenRecord?
+    /// The peer's IP address, for throttling failed authentication.
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -22,7 +22,7 @@ enum SCIMResponse {
         var headers: HTTPFields = [:]
         if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
         // Okta honours only an integer number of seconds.
-        if error.status == 503 || error.status == 429 { headers[.retryAfter] = "1" }
+        if error.status == 503 || error.status == 429 { headers[.retryAfter] = String(error.retryAfter ?? 1) }
         return json(HTTPResponse.Status(code: error.status), body, headers: headers)
     }
 }

@@ -7,10 +7,12 @@ import SCIMCore
 public struct SCIMRoutes: Sendable {
     let directory: Directory
     let authenticator: TokenAuthenticator
+    let throttles: Throttles
 
-    public init(directory: Directory, authenticator: TokenAuthenticator) {
+    public init(directory: Directory, authenticator: TokenAuthenticator, throttles: Throttles = Throttles(requestsPerSecond: nil)) {
         self.directory = directory
         self.authenticator = authenticator
+        self.throttles = throttles
     }
 
     /// Adds the SCIM API under `path` (normally `scim/v2`).
@@ -18,7 +20,7 @@ public struct SCIMRoutes: Sendable {
         let group = router.group(path)
             .add(middleware: RequestLogMiddleware())
             .add(middleware: SCIMErrorMiddleware())
-            .add(middleware: TokenAuthMiddleware(authenticator: authenticator))
+            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles))
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }

@@ -1,16 +1,32 @@
 import Directory
 import Hummingbird
+import SCIMCore
 
 /// Requires a valid SCIM token on every route it guards (RFC 7644 §2).
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
     let authenticator: TokenAuthenticator
+    let throttles: Throttles
 
+    /// A client address that keeps failing authentication is refused for a while before its tokens are even
+    /// checked; an authenticated token is held to its request rate.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        let address = context.clientAddress ?? "unknown"
+        if let wait = throttles.failedAuthentication.isExhausted(address) {
+            throw Throttles.tooMany("Too many failed authentications from this address.", retryAfter: wait)
+        }
         var context = context
-        context.token = try await authenticator.authenticate(authorization: request.headers[.authorization])
+        do {
+            context.token = try await authenticator.authenticate(authorization: request.headers[.authorization])
+        } catch let error as SCIMError where error.status == 401 {
+            _ = throttles.failedAuthentication.acquire(address)
+            throw error
+        }
+        if let token = context.token, let wait = throttles.requests?.acquire(token.id) {
+            throw Throttles.tooMany("Too many requests with this token; slow down.", retryAfter: wait)
+        }
         return try await next(request, context)
     }
 }

@@ -13,12 +13,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on. Environment: ROSTER_PORT.")
     var port: Int = env("ROSTER_PORT").flatMap(Int.init) ?? 8080
 
+    @Option(
+        name: .customLong("rate-limit"),
+        help: "Requests a second per SCIM token, 0 for none (default: none on loopback, else 50). Environment: ROSTER_RATE_LIMIT.")
+    var rateLimit: Double? = env("ROSTER_RATE_LIMIT").flatMap(Double.init)
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
-            databasePoolSize: database.poolSize)
+            databasePoolSize: database.poolSize, rateLimit: rateLimit)
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration, logger: logger)

@@ -1,0 +1,66 @@
+import Foundation
+import SCIMCore
+import Synchronization
+
+/// A token bucket per key: `rate` requests a second on average, bursts up to `burst`.
+public final class RateLimiter: Sendable {
+    let rate: Double
+    let burst: Double
+    let clock: @Sendable () -> Date
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
+
+    public init(rate: Double, burst: Double, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.clock = clock
+    }
+
+    /// Takes one request from `key`'s bucket; when it is empty, the whole seconds until it refills (at least 1).
+    public func acquire(_ key: String) -> Int? {
+        let now = clock()
+        return buckets.withLock { buckets in
+            if buckets.count > 100_000 { buckets.removeAll() }
+            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
+            bucket.updated = now
+            defer { buckets[key] = bucket }
+            guard bucket.tokens >= 1 else { return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up))) }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+
+    /// Whether `key` has requests left, without taking one.
+    public func isExhausted(_ key: String) -> Int? {
+        let now = clock()
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return nil }
+            let tokens = min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
+            return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / rate).rounded(.up)))
+        }
+    }
+}
+
+/// The throttles of the SCIM API: requests per token, and failed authentications per client address.
+public struct Throttles: Sendable {
+    /// Nil when requests are not limited.
+    public var requests: RateLimiter?
+    public var failedAuthentication: RateLimiter
+
+    public init(requestsPerSecond: Double?, failedAuthenticationsPerMinute: Double = 30) {
+        requests = requestsPerSecond.flatMap { $0 > 0 ? RateLimiter(rate: $0, burst: $0 * 2) : nil }
+        failedAuthentication = RateLimiter(
+            rate: failedAuthenticationsPerMinute / 60, burst: failedAuthenticationsPerMinute)
+    }
+
+    static func tooMany(_ detail: String, retryAfter: Int) -> SCIMError {
+        var error = SCIMError(status: 429, detail: detail)
+        error.retryAfter = retryAfter
+        return error
+    }
+}
