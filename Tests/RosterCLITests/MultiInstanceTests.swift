@@ -149,15 +149,3 @@ struct MultiInstanceTests {
         }
     }
 }
-
-/// A value shared by concurrent tasks in a test.
-final class Mutexed<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value { lock.withLock { stored } }
-
-    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
-}
