@@ -13,6 +13,7 @@ extension Directory {
         let now = Self.toMilliseconds(clock())
         let resource = StoredResource(
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
+        try checkSize(resource)
         try await store.insert(resource, members: members)
         return try await respond(resource, projection: projection)
     }
@@ -86,6 +87,7 @@ extension Directory {
             }
             var updated = current
             updated.body = body
+            try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             if try await store.update(updated, expectedVersion: current.version, members: members) {
@@ -107,6 +109,14 @@ extension Directory {
         updated.version = version
         updated.lastModified = modified
         return try await respond(updated, projection: projection)
+    }
+
+    private func checkSize(_ resource: StoredResource) throws {
+        let count = resource.indexedValues.count
+        guard count <= limits.maxValuesPerResource else {
+            throw SCIMError.invalidValue(
+                "A \(resource.kind.rawValue) may hold at most \(limits.maxValuesPerResource) values; this one has \(count).")
+        }
     }
 
     static let maxAttempts = 8

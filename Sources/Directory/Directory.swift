@@ -27,11 +27,17 @@ public struct Directory: Sendable {
         public var maxResults: Int
         public var maxPatchOperations: Int
         public var maxPayloadSize: Int
+        /// Leaf values one resource may hold (each is an index row): 10,000 emails, say, is an attack, not a person.
+        public var maxValuesPerResource: Int
 
-        public init(maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576) {
+        public init(
+            maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576,
+            maxValuesPerResource: Int = 2000
+        ) {
             self.maxResults = maxResults
             self.maxPatchOperations = maxPatchOperations
             self.maxPayloadSize = maxPayloadSize
+            self.maxValuesPerResource = maxValuesPerResource
         }
     }
 

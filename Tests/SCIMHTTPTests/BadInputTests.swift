@@ -188,4 +188,13 @@ import Testing
             try await client.patch("Users/\(id)", body, headers: [.ifMatch: #"W/"7", "garbage""#]).expectError(412)
         }
     }
+
+    @Test func aResourceWithTooManyValuesIsRefused() async throws {
+        try await TestServer.run { _, client in
+            let emails = (0..<1200).map { #"{"value":"a\#($0)@example.com","type":"work"}"# }.joined(separator: ",")
+            let reply = try await client.post("Users", #"{"userName":"hoarder","emails":[\#(emails)]}"#)
+            reply.expectError(400, scimType: "invalidValue")
+            #expect(try await client.get("Users")["totalResults"] == 0)
+        }
+    }
 }
