@@ -1,0 +1,130 @@
+import Foundation
+import SCIMCore
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One load scenario: a name and the wrk Lua script that makes its requests.
+struct Scenario {
+    var name: String
+    var lua: String
+
+    /// The scenarios of the published benchmark, `/healthz` (the ceiling) first.
+    static func all(_ seeded: Seeded) -> [Scenario] {
+        let ids = luaList("ids", seeded.userIDs)
+        let names = luaList("names", seeded.userNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
+        let lastPage = max(1, seeded.userIDs.count - 99)
+        let member = #"{"Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
+        let unmember = #"{"Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
+        return [
+            Scenario(name: "healthz (ceiling)", lua: #"request = function() return wrk.format("GET", "/healthz") end"#),
+            Scenario(name: "GET user by id", lua: ids + #"request = function() return wrk.format("GET", "/scim/v2/Users/" .. ids[math.random(#ids)]) end"#),
+            Scenario(name: "filter userName eq", lua: names + #"request = function() return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#),
+            Scenario(name: "list count=100, first page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=1&count=100") end"#),
+            Scenario(name: "list count=100, last page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=\#(lastPage)&count=100") end"#),
+            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "/scim/v2/Users", nil, '{"userName":"new-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
+            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "/scim/v2/Users/" .. ids[i], nil, '{"userName":"user' .. (i - 1) .. '@example.com","title":"t' .. math.random(1000) .. '","active":true}') end"#),
+            Scenario(name: "PATCH deactivate", lua: ids + #"request = function() return wrk.format("PATCH", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"Operations":[{"op":"replace","value":{"active":false}}]}') end"#),
+            Scenario(name: "PATCH member of \(seeded.bigGroupSize)-member group", lua: #"flip = false request = function() flip = not flip return wrk.format("PATCH", "/scim/v2/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#),
+            Scenario(name: "mixed Okta-like", lua: ids + names + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "/scim/v2/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#),
+        ]
+    }
+
+    /// A Lua string literal holding `text` exactly.
+    private static func luaString(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    private static func luaList(_ name: String, _ values: [String]) -> String {
+        "\(name) = {" + values.map { "\"\($0)\"" }.joined(separator: ",") + "}\n"
+    }
+
+    private static let uniqueCounter = """
+        local counter = 0
+        function setup(thread) counter = counter + 1 thread:set("tid", counter) end
+        n = 0
+        tid = tid or 0
+
+        """
+}
+
+/// One scenario's measurements.
+struct ScenarioResult {
+    var name: String
+    var requestsPerSecond: Double
+    var p50: Double
+    var p99: Double
+    var errors: Int
+
+    func ratio(to ceiling: ScenarioResult?) -> Double {
+        guard let ceiling, ceiling.requestsPerSecond > 0 else { return 1 }
+        return requestsPerSecond / ceiling.requestsPerSecond
+    }
+
+    func row(ceiling: ScenarioResult?) -> String {
+        String(format: "| %@ | %.0f | %.2f | %.2f | %.0f%% | %d |", name, requestsPerSecond, p50, p99,
+            ratio(to: ceiling) * 100, errors)
+    }
+}
+
+/// Runs wrk against the server.
+struct Load {
+    var port: Int
+    var token: String
+    var folder: String
+    var seconds: Int
+    var connections: Int
+    var threads: Int
+
+    func run(_ scenario: Scenario) throws -> ScenarioResult {
+        let script = "\(folder)/\(UUID().uuidString).lua"
+        let headers = """
+            wrk.headers["Authorization"] = "Bearer \(token)"
+            wrk.headers["Content-Type"] = "application/scim+json"
+
+            """
+        try (headers + scenario.lua + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        let output = try Command.run(
+            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"])
+        return WrkOutput.parse(output, name: scenario.name)
+    }
+}
+
+/// Reads wrk's report: requests a second, the 50th and 99th percentile latencies, and non-2xx answers.
+enum WrkOutput {
+    static func parse(_ text: String, name: String) -> ScenarioResult {
+        var result = ScenarioResult(name: name, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0)
+        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if line.hasPrefix("Requests/sec:"), let value = fields.last.flatMap(Double.init) { result.requestsPerSecond = value }
+            if fields.first == "50%", let value = fields.last.flatMap(milliseconds) { result.p50 = value }
+            if fields.first == "99%", let value = fields.last.flatMap(milliseconds) { result.p99 = value }
+            if line.hasPrefix("Non-2xx or 3xx responses:"), let value = fields.last.flatMap(Int.init) { result.errors = value }
+        }
+        return result
+    }
+
+    static func milliseconds(_ text: String) -> Double? {
+        for (suffix, scale) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * scale }
+        }
+        return nil
+    }
+}
+
+/// Runs a program to completion and returns what it printed.
+enum Command {
+    static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
