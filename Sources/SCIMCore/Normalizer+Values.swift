@@ -22,7 +22,14 @@ extension Normalizer {
         case .complex:
             return normalizeComplex(value, for: attribute, path: path, problems: &problems)
         case .string, .reference, .binary:
-            return normalizedString(value, path: path, problems: &problems).map(JSON.string)
+            guard let text = normalizedString(value, path: path, problems: &problems) else { return nil }
+            guard attribute.canonicalOnly else { return .string(text) }
+            guard let canonical = attribute.canonicalValues.first(where: text.caseInsensitiveEquals) else {
+                let allowed = attribute.canonicalValues.joined(separator: ", ")
+                problems.append(.invalidValue("\"\(path)\" must be one of \(allowed), not \"\(text)\"."))
+                return nil
+            }
+            return .string(canonical)
         case .boolean:
             return normalizedBool(value, path: path, problems: &problems).map(JSON.bool)
         case .integer:

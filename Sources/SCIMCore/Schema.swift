@@ -30,6 +30,9 @@ public struct Attribute: Sendable, Hashable {
     public var returned: Returned
     public var uniqueness: Uniqueness
     public var canonicalValues: [String]
+    /// Whether only `canonicalValues` are accepted (compared case-insensitively). RFC 7643 makes most canonical
+    /// values suggestions (`emails.type` may be anything); it fixes a few, such as `members.type`.
+    public var canonicalOnly: Bool
     public var referenceTypes: [String]
     public var subAttributes: [Attribute]
 
@@ -44,6 +47,7 @@ public struct Attribute: Sendable, Hashable {
         returned: Returned = .default,
         uniqueness: Uniqueness = .none,
         canonicalValues: [String] = [],
+        canonicalOnly: Bool = false,
         referenceTypes: [String] = [],
         subAttributes: [Attribute] = []
     ) {
@@ -57,6 +61,7 @@ public struct Attribute: Sendable, Hashable {
         self.returned = returned
         self.uniqueness = uniqueness
         self.canonicalValues = canonicalValues
+        self.canonicalOnly = canonicalOnly
         self.referenceTypes = referenceTypes
         self.subAttributes = subAttributes
     }

@@ -301,4 +301,16 @@ extension GroupTests {
             #expect(try await client.get("Users/\(alice)")["groups"] == .array([]))
         }
     }
+
+    /// RFC 7643 §4.2 fixes `members.type` to "User" or "Group".
+    @Test func memberTypeMustBeUserOrGroup() async throws {
+        try await TestServer.run { _, client in
+            let alice = try await client.createUser("alice@example.com")
+            let post = try await client.post(
+                "Groups", #"{"displayName":"Odd","members":[{"value":"\#(alice)","type":"Printer"}]}"#)
+            post.expectError(400, scimType: "invalidValue")
+            let fine = try await client.post("Groups", #"{"displayName":"Fine","members":[{"value":"\#(alice)","type":"user"}]}"#)
+            #expect(fine.status == 201)
+        }
+    }
 }

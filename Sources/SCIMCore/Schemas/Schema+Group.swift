@@ -40,7 +40,8 @@ extension Schema {
                         name: "type",
                         description: "A label indicating the type of resource, e.g., 'User' or 'Group'.",
                         mutability: .immutable,
-                        canonicalValues: ["User", "Group"]
+                        canonicalValues: ["User", "Group"],
+                        canonicalOnly: true
                     ),
                 ]
             ),
