@@ -14,8 +14,9 @@ public struct SQLiteStore: Store {
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // A directory of a million users is a few hundred MiB: keep its hot pages in memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456")
+            // A directory of a million users is a few hundred MiB: keep hot pages in memory (16 MiB of cache per
+            // connection, the file mapped for reads) without letting six connections hold 64 MiB each.
+            try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456")
             // WAL (DatabasePool) with synchronous FULL: every acknowledged write has been fsynced to the WAL, so it
             // survives a crash of the process and of the machine. NORMAL would be faster and still survive a killed
             // process, but could lose the last commits on power loss; a directory of record wants FULL.
