@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "roster", targets: ["roster"]),
         .executable(name: "roster-bench", targets: ["RosterBenchmarks"]),
+        .executable(name: "roster-fuzz", targets: ["RosterFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -99,6 +100,8 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        /// libFuzzer target over every parser of untrusted input; `scripts/fuzz.sh` builds and runs it.
+        .executableTarget(name: "RosterFuzz", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
         /// Benchmarks: `swift run -c release roster-bench --help`.
         .executableTarget(
             name: "RosterBenchmarks",
@@ -129,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterCLITests",
-            dependencies: ["roster", "SCIMCore", "RosterTestSupport"],
+            dependencies: ["roster", "RosterFuzz", "SCIMCore", "RosterTestSupport"],
             swiftSettings: testSettings
         ),
     ]
