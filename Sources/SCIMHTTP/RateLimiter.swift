@@ -34,14 +34,35 @@ public final class RateLimiter: Sendable {
             return nil
         }
     }
+}
 
-    /// Whether `key` has requests left, without taking one.
-    public func isExhausted(_ key: String) -> Int? {
+/// Locks out a key for a while once it has failed too often: `limit` failures a minute, then `lockout` seconds.
+public final class FailureLockout: Sendable {
+    let failures: RateLimiter
+    let lockout: TimeInterval
+    let clock: @Sendable () -> Date
+    private let lockedUntil = Mutex<[String: Date]>([:])
+
+    public init(limit: Double, lockout: TimeInterval = 60, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.failures = RateLimiter(rate: limit / 60, burst: limit, clock: clock)
+        self.lockout = lockout
+        self.clock = clock
+    }
+
+    /// Seconds until `key` may try again, or nil when it is not locked out.
+    public func remaining(_ key: String) -> Int? {
         let now = clock()
-        return buckets.withLock { buckets in
-            guard let bucket = buckets[key] else { return nil }
-            let tokens = min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
-            return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / rate).rounded(.up)))
+        guard let until = lockedUntil.withLock({ $0[key] }), until > now else { return nil }
+        return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// Counts a failure; the one over the limit starts the lockout.
+    public func recordFailure(_ key: String) {
+        guard failures.acquire(key) != nil else { return }
+        let until = clock().addingTimeInterval(lockout)
+        lockedUntil.withLock { locked in
+            if locked.count > 100_000 { locked.removeAll() }
+            locked[key] = until
         }
     }
 }
@@ -50,12 +71,11 @@ public final class RateLimiter: Sendable {
 public struct Throttles: Sendable {
     /// Nil when requests are not limited.
     public var requests: RateLimiter?
-    public var failedAuthentication: RateLimiter
+    public var failedAuthentication: FailureLockout
 
     public init(requestsPerSecond: Double?, failedAuthenticationsPerMinute: Double = 30) {
         requests = requestsPerSecond.flatMap { $0 > 0 ? RateLimiter(rate: $0, burst: $0 * 2) : nil }
-        failedAuthentication = RateLimiter(
-            rate: failedAuthenticationsPerMinute / 60, burst: failedAuthenticationsPerMinute)
+        failedAuthentication = FailureLockout(limit: failedAuthenticationsPerMinute)
     }
 
     static func tooMany(_ detail: String, retryAfter: Int) -> SCIMError {

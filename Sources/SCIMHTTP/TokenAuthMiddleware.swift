@@ -8,20 +8,20 @@ struct TokenAuthMiddleware: RouterMiddleware {
     let authenticator: TokenAuthenticator
     let throttles: Throttles
 
-    /// A client address that keeps failing authentication is refused for a while before its tokens are even
-    /// checked; an authenticated token is held to its request rate.
+    /// A client address that fails authentication more than 30 times a minute is refused for a minute before its
+    /// tokens are even checked; an authenticated token is held to its request rate.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         let address = context.clientAddress ?? "unknown"
-        if let wait = throttles.failedAuthentication.isExhausted(address) {
+        if let wait = throttles.failedAuthentication.remaining(address) {
             throw Throttles.tooMany("Too many failed authentications from this address.", retryAfter: wait)
         }
         var context = context
         do {
             context.token = try await authenticator.authenticate(authorization: request.headers[.authorization])
         } catch let error as SCIMError where error.status == 401 {
-            _ = throttles.failedAuthentication.acquire(address)
+            throttles.failedAuthentication.recordFailure(address)
             throw error
         }
         if let token = context.token, let wait = throttles.requests?.acquire(token.id) {

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SCIMCore
 import RosterTestSupport
+import SCIMCore
 import Testing
 
 @testable import SCIMHTTP
@@ -45,6 +45,20 @@ import Testing
         #expect(limiter.acquire("other") == nil)
         now.update { $0 = $0.addingTimeInterval(1.5) }
         #expect(limiter.acquire("t") == nil)
-        #expect(limiter.isExhausted("t") != nil)
+        #expect(limiter.acquire("t") != nil)
+    }
+
+    @Test func failuresOverTheLimitLockTheKeyOutForTheLockout() {
+        let now = Mutexed(Date(timeIntervalSince1970: 0))
+        let lockout = FailureLockout(limit: 3, lockout: 60, clock: { now.value })
+        for _ in 0..<3 { lockout.recordFailure("10.0.0.1") }
+        #expect(lockout.remaining("10.0.0.1") == nil)
+        lockout.recordFailure("10.0.0.1")
+        #expect(lockout.remaining("10.0.0.1") == 60)
+        #expect(lockout.remaining("10.0.0.2") == nil)
+        now.update { $0 = $0.addingTimeInterval(59.5) }
+        #expect(lockout.remaining("10.0.0.1") == 1)
+        now.update { $0 = $0.addingTimeInterval(1) }
+        #expect(lockout.remaining("10.0.0.1") == nil)
     }
 }
