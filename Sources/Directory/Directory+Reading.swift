@@ -54,8 +54,9 @@ extension Directory {
         case .group:
             guard projection.mayInclude("members") else { return [:] }
             var result: [String: JSONObject] = [:]
+            var budget = resources.count > 1 ? Self.listMemberBudget : Int.max
             for group in resources {
-                let members = try await store.allMembers(ofGroup: group.id)
+                let members = try await members(of: group.id, budget: &budget)
                 result[group.id] = ["members": .array(members.map { reference($0, type: $0.kind.rawValue) })]
             }
             return result
@@ -69,6 +70,27 @@ extension Directory {
             }
             return result
         }
+    }
+
+    /// The most members a list response inlines; a page of large groups would otherwise be one enormous value.
+    static let listMemberBudget = 10_000
+
+    /// A group's members, read page by page, spending `budget`; over budget is a `tooMany` (RFC 7644 §3.12).
+    private func members(of group: String, budget: inout Int) async throws -> [ResourceReference] {
+        var result: [ResourceReference] = []
+        var after: Int64?
+        repeat {
+            let page = try await store.members(ofGroup: group, after: after, limit: 1000)
+            budget -= page.members.count
+            guard budget >= 0 else {
+                throw SCIMError.tooMany(
+                    "These groups have more than \(Self.listMemberBudget) members together: list them without "
+                        + "members, or with a smaller count, and read each group with GET /Groups/{id}.")
+            }
+            result += page.members
+            after = page.next
+        } while after != nil
+        return result
     }
 
     static func notFound(_ kind: ResourceKind, id: String) -> SCIMError {

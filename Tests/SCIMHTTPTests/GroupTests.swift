@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -309,8 +310,29 @@ extension GroupTests {
             let post = try await client.post(
                 "Groups", #"{"displayName":"Odd","members":[{"value":"\#(alice)","type":"Printer"}]}"#)
             post.expectError(400, scimType: "invalidValue")
-            let fine = try await client.post("Groups", #"{"displayName":"Fine","members":[{"value":"\#(alice)","type":"user"}]}"#)
+            let fine = try await client.post(
+                "Groups", #"{"displayName":"Fine","members":[{"value":"\#(alice)","type":"user"}]}"#)
             #expect(fine.status == 201)
+        }
+    }
+
+    /// RFC 7644 §3.12 `tooMany`: a list that would inline more members than the server will build at once.
+    @Test func listingLargeGroupsWithMembersIsTooMany() async throws {
+        try await TestServer.run { server, client in
+            let now = Date()
+            let users = (0..<5_100).map { index in
+                StoredResource(
+                    id: UUID().uuidString.lowercased(), kind: .user, version: 1, created: now, lastModified: now,
+                    body: ["userName": .string("m\(index)")])
+            }
+            try await server.store.insertMany(users)
+            let ids = users.map(\.id)
+            _ = try await client.createGroup("Half", members: Array(ids.prefix(5_100)))
+            _ = try await client.createGroup("Other half", members: Array(ids.prefix(5_100)))
+            try await client.get("Groups?attributes=displayName,members").expectError(400, scimType: "tooMany")
+            let one = try await client.get("Groups?attributes=displayName,members&count=1")
+            #expect(one["Resources"]?.arrayValue?.first?["members"]?.arrayValue?.count == 5_100)
+            #expect(try await client.get("Groups")["totalResults"] == 2)
         }
     }
 }
