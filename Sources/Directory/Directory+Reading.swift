@@ -13,12 +13,15 @@ extension Directory {
     public func list(
         _ kind: ResourceKind, filter: String?, sort: Sort? = nil, page: Page, projection: Projection = .default
     ) async throws -> ListResponse {
-        var parsed: Filter?
-        if let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty {
-            let value = try Filter.parse(filter)
-            try value.validate(against: kind.resourceType)
-            parsed = value
-        }
+        let parsed = try Self.parseFilter(filter)
+        try parsed?.validate(against: kind.resourceType)
+        return try await list(kind, parsed: parsed, sort: sort, page: page, projection: projection)
+    }
+
+    /// A list over an already parsed and validated filter.
+    func list(_ kind: ResourceKind, parsed: Filter?, sort: Sort?, page: Page, projection: Projection) async throws
+        -> ListResponse
+    {
         var projection = projection
         // Lists carry members only when asked for by name: a page of large groups would otherwise be enormous.
         if kind == .group && !projection.attributes.contains(where: { $0.name.caseInsensitiveEquals("members") }) {
@@ -30,6 +33,12 @@ extension Directory {
             JSON.object(render(resource, derived: derived[resource.id] ?? [:], projection: projection).representation)
         }
         return ListResponse(totalResults: result.total, startIndex: page.startIndex, resources: representations)
+    }
+
+    /// The filter parameter parsed; absent or blank means no filter.
+    static func parseFilter(_ text: String?) throws(SCIMError) -> Filter? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return try Filter.parse(text)
     }
 
     func respond(_ resource: StoredResource, projection: Projection) async throws -> ResourceResponse {

@@ -9,11 +9,12 @@ extension Directory {
     public func searchAll(filter: String?, sort: (ResourceKind) throws -> Sort?, page: Page, projection: Projection)
         async throws -> ListResponse
     {
-        let kinds = try applicableKinds(for: filter)
+        let parsed = try Self.parseFilter(filter)
+        let kinds = try applicableKinds(for: parsed)
         var totals: [ResourceKind: Int] = [:]
         for kind in kinds {
-            totals[kind] = try await list(kind, filter: filter, page: Page(startIndex: 1, count: 0, maximum: 0))
-                .totalResults
+            let counting = ResourceQuery(kind: kind, filter: parsed, page: Page(startIndex: 1, count: 0, maximum: 0))
+            totals[kind] = try await store.search(counting).total
         }
         var offset = page.offset
         var remaining = page.count
@@ -26,7 +27,7 @@ extension Directory {
             }
             guard remaining > 0 else { break }
             let slice = Page(startIndex: offset + 1, count: remaining, maximum: remaining)
-            let result = try await list(kind, filter: filter, sort: try sort(kind), page: slice, projection: projection)
+            let result = try await list(kind, parsed: parsed, sort: try sort(kind), page: slice, projection: projection)
             resources += result.resources
             remaining -= result.resources.count
             offset = 0
@@ -34,9 +35,8 @@ extension Directory {
         return ListResponse(totalResults: totals.values.reduce(0, +), startIndex: page.startIndex, resources: resources)
     }
 
-    private func applicableKinds(for filter: String?) throws -> [ResourceKind] {
-        guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else { return ResourceKind.allCases }
-        let parsed = try Filter.parse(filter)
+    private func applicableKinds(for parsed: Filter?) throws -> [ResourceKind] {
+        guard let parsed else { return ResourceKind.allCases }
         var firstError: SCIMError?
         let kinds = ResourceKind.allCases.filter { kind in
             do throws(SCIMError) {

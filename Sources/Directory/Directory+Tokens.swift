@@ -9,7 +9,4 @@ extension Directory {
         try await store.insertToken(token.record)
         return token
     }
-
-    /// The SCIM endpoint administrators paste into their identity provider.
-    public var scimEndpoint: String { baseURL }
 }

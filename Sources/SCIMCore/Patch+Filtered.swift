@@ -89,13 +89,11 @@ extension Patcher {
         }
         guard let rightValue = right["value"] else { return false }
         let caseExact = attribute.subAttribute(named: "value")?.caseExact ?? false
-        let sameValue =
-            caseExact
-            ? leftValue == rightValue
-            : leftValue.stringValue?.lowercased() == rightValue.stringValue?.lowercased()
-                && leftValue.stringValue != nil
-                || leftValue == rightValue
-        guard sameValue else { return false }
+        if case .string(let leftText) = leftValue, case .string(let rightText) = rightValue, !caseExact {
+            guard leftText.lowercased() == rightText.lowercased() else { return false }
+        } else if leftValue != rightValue {
+            return false
+        }
         guard let leftType = left["type"], let rightType = right["type"] else { return true }
         return leftType.stringValue?.lowercased() == rightType.stringValue?.lowercased()
     }
