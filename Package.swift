@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
     ],
     targets: [
         /// The SCIM protocol: schemas, resources, filters, paths, PATCH, projection, errors. No I/O.
@@ -72,11 +74,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The admin console at /admin: server-rendered pages (Mustache), sessions, CSRF, bcrypt.
+        .target(
+            name: "Admin",
+            dependencies: [
+                "Directory", "SCIMCore", "SCIMHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The composition root: configuration, store choice, services, lifecycle.
         .target(
             name: "App",
             dependencies: [
-                "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
+                "Admin", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -88,7 +106,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "roster",
-            dependencies: ["App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Admin", "App", "Directory", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         /// What the test suites share: fresh databases for every store.
@@ -122,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "SCIMHTTPTests",
             dependencies: [
-                "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore", "RosterTestSupport",
+                "Admin", "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore", "RosterTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -15,10 +15,15 @@ public struct Configuration: Sendable {
     /// Requests a second allowed per SCIM token (bursts of twice that); nil picks the default: off on a
     /// loopback address, 50 otherwise; 0 turns the limit off.
     public var rateLimit: Double?
+    /// How many days provisioning activity is kept.
+    public var activityRetentionDays: Double
+    /// The bcrypt cost of administrator passwords: 12 by default; tests lower it to 4 to run fast.
+    public var passwordCost: UInt8
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
-        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil
+        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil,
+        activityRetentionDays: Double = 30, passwordCost: UInt8 = 12
     ) {
         self.host = host
         self.port = port
@@ -27,6 +32,8 @@ public struct Configuration: Sendable {
         self.tokenCacheSeconds = tokenCacheSeconds
         self.databasePoolSize = databasePoolSize
         self.rateLimit = rateLimit
+        self.activityRetentionDays = activityRetentionDays
+        self.passwordCost = passwordCost
     }
 
     /// The public base URL without a trailing slash; by default the listening address.
@@ -42,6 +49,12 @@ public struct Configuration: Sendable {
         let rate = rateLimit ?? (isLoopback ? 0 : 50)
         return rate > 0 ? rate : nil
     }
+
+    /// Whether people reach Roster over https, so its cookies must be `Secure`.
+    public var isHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
+
+    /// The admin console's address.
+    public var consoleURL: String { baseURL + "/admin" }
 
     /// The SCIM endpoint to paste into an identity provider.
     public var scimEndpoint: String { baseURL + "/scim/v2" }

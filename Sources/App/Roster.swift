@@ -1,3 +1,4 @@
+import Admin
 import Directory
 import Foundation
 import Hummingbird
@@ -34,18 +35,39 @@ public enum Roster {
             let ready = await store.isReady()
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
-                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
         }
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
         let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
-        SCIMRoutes(directory: directory(configuration, store: store), authenticator: authenticator, throttles: throttles)
+        let directory = directory(configuration, store: store)
+        let activity = ActivityLog(store: store)
+        SCIMRoutes(directory: directory, authenticator: authenticator, throttles: throttles, activity: activity)
             .register(on: router)
-        return Application(
+        AdminConsole(
+            directory: directory, authenticator: authenticator, activity: activity,
+            settings: consoleSettings(configuration)
+        ).register(on: router)
+        var app = Application(
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
             onServerRunning: onServerRunning,
             logger: logger)
+        app.addServices(
+            ActivityService(log: activity, retention: configuration.activityRetentionDays * 86400, logger: logger))
+        return app
+    }
+
+    static func consoleSettings(_ configuration: Configuration) -> AdminConsole.Settings {
+        AdminConsole.Settings(
+            scimEndpoint: configuration.scimEndpoint, secureCookies: configuration.isHTTPS,
+            passwordCost: configuration.passwordCost, activityRetention: configuration.activityRetentionDays * 86400)
+    }
+
+    /// The accounts of the admin console over a store.
+    public static func accounts(_ configuration: Configuration, store: any Store) -> Accounts {
+        Accounts(store: store, passwordCost: configuration.passwordCost)
     }
 }
 

@@ -15,7 +15,9 @@ extension Directory {
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
         try checkSize(resource)
         try await store.insert(resource, members: members)
-        return try await respond(resource, projection: projection)
+        var response = try await respond(resource, projection: projection)
+        response.changes = Self.changes(from: nil, to: stored, members: MembershipChange(added: members))
+        return response
     }
 
     /// PUT (RFC 7644 §3.5.1): replaces every read-write attribute; what the body omits is cleared.
@@ -83,7 +85,9 @@ extension Directory {
             // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
             if body == current.body && members.isEmpty { return try await respond(current, projection: projection) }
             if body == current.body && precondition == nil {
-                return try await changeMembers(current, members, projection: projection)
+                var response = try await changeMembers(current, members, projection: projection)
+                response.changes = Self.changes(from: current.body, to: body, members: members)
+                return response
             }
             var updated = current
             updated.body = body
@@ -91,7 +95,9 @@ extension Directory {
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             if try await store.update(updated, expectedVersion: current.version, members: members) {
-                return try await respond(updated, projection: projection)
+                var response = try await respond(updated, projection: projection)
+                response.changes = Self.changes(from: current.body, to: body, members: members)
+                return response
             }
         }
         throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to update now; try again.")

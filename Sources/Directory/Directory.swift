@@ -50,10 +50,13 @@ public struct Directory: Sendable {
 public struct ResourceResponse: Sendable {
     public var representation: JSONObject
     public var meta: ResourceMeta
+    /// What a write changed (empty for reads and for writes that changed nothing), for the activity log.
+    public var changes: [String]
 
-    public init(representation: JSONObject, meta: ResourceMeta) {
+    public init(representation: JSONObject, meta: ResourceMeta, changes: [String] = []) {
         self.representation = representation
         self.meta = meta
+        self.changes = changes
     }
 }
 

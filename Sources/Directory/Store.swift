@@ -75,7 +75,7 @@ public struct MemberPage: Sendable {
 ///
 /// Stores throw `SCIMError.uniqueness` when a unique key is taken and `SCIMError.invalidValue` for a member id that
 /// does not exist; anything else they throw is unexpected and becomes a 500.
-public protocol Store: Sendable {
+public protocol Store: ConsoleStore {
     /// Inserts a new resource and, for a group, its members, in one transaction.
     func insert(_ resource: StoredResource, members: [String]) async throws
     /// Inserts many resources in one transaction: the bulk path for imports and benchmarks.

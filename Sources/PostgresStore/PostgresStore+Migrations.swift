@@ -71,6 +71,7 @@ extension PostgresStore {
                 "CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk)",
             ]
         ),
+        ("create the console's admins, sessions, settings, activity and provenance", consoleSchema),
     ]
 
     public func isReady() async -> Bool {

@@ -7,6 +7,8 @@ public struct SCIMRequestContext: RequestContext {
     public var token: TokenRecord?
     /// The peer's IP address, for throttling failed authentication.
     public var clientAddress: String?
+    /// What this request's activity event will say.
+    public let trace = ActivityTrace()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

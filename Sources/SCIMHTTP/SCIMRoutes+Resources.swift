@@ -53,6 +53,7 @@ extension SCIMRoutes {
         let streamsMembers = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.get(
             kind, id: id, projection: streamsMembers ? projection.excluding(Self.membersPath) : projection)
+        context.trace.resource(resource, kind: kind)
         /// RFC 7644 §3.14: a GET with a current `If-None-Match` version is answered with 304 Not Modified.
         if let tags = request.headers[.ifNoneMatch],
             VersionPrecondition(ifMatch: tags)?.allows(resource.meta.version) == true
@@ -63,13 +64,14 @@ extension SCIMRoutes {
         return resourceResponse(.ok, resource)
     }
 
-    func create(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+    func create(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         var request = request
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
         let projection = try projection(request)
         let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.create(
             kind, body: body, projection: streams ? projection.excluding(Self.membersPath) : projection)
+        context.trace.resource(resource, kind: kind)
         if streams {
             return streamingGroup(resource, id: resource.representation["id"]?.stringValue ?? "", status: .created)
         }
@@ -85,6 +87,7 @@ extension SCIMRoutes {
         let resource = try await directory.replace(
             kind, id: id, body: body, precondition: try precondition(request),
             projection: streams ? projection.excluding(Self.membersPath) : projection)
+        context.trace.resource(resource, kind: kind)
         return streams ? streamingGroup(resource, id: id) : resourceResponse(.ok, resource)
     }
 
@@ -99,6 +102,7 @@ extension SCIMRoutes {
         let resource = try await directory.patch(
             kind, id: id, body: body, precondition: try precondition(request),
             projection: answerEmpty ? Self.withoutMembers : projection)
+        context.trace.resource(resource, kind: kind)
         if answerEmpty { return Response(status: .noContent, headers: [.eTag: resource.meta.etag]) }
         return resourceResponse(.ok, resource)
     }

@@ -8,18 +8,24 @@ public struct SCIMRoutes: Sendable {
     let directory: Directory
     let authenticator: TokenAuthenticator
     let throttles: Throttles
+    /// Where every request is recorded for the console; nil records nothing.
+    let activity: ActivityLog?
 
-    public init(directory: Directory, authenticator: TokenAuthenticator, throttles: Throttles = Throttles(requestsPerSecond: nil)) {
+    public init(
+        directory: Directory, authenticator: TokenAuthenticator,
+        throttles: Throttles = Throttles(requestsPerSecond: nil), activity: ActivityLog? = nil
+    ) {
         self.directory = directory
         self.authenticator = authenticator
         self.throttles = throttles
+        self.activity = activity
     }
 
     /// Adds the SCIM API under `path` (normally `scim/v2`).
     public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
-        let group = router.group(path)
-            .add(middleware: RequestLogMiddleware())
-            .add(middleware: SCIMErrorMiddleware())
+        let group = router.group(path).add(middleware: RequestLogMiddleware())
+        if let activity { group.add(middleware: ActivityMiddleware(log: activity)) }
+        group.add(middleware: SCIMErrorMiddleware())
             .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles))
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
@@ -37,7 +43,7 @@ public struct SCIMRoutes: Sendable {
         let endpoint = RouterPath(stringLiteral: String(kind.endpoint.dropFirst()))
         let item = RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/:id")
         group.get(endpoint) { request, _ in try await list(kind, request) }
-        group.post(endpoint) { request, _ in try await create(kind, request) }
+        group.post(endpoint) { request, context in try await create(kind, request, context) }
         group.post(RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/.search")) { request, _ in
             try await search(kind, request)
         }

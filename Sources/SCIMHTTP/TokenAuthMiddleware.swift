@@ -24,6 +24,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
             throttles.failedAuthentication.recordFailure(address)
             throw error
         }
+        if let token = context.token { context.trace.authenticated(token) }
         if let token = context.token, let wait = throttles.requests?.acquire(token.id) {
             throw Throttles.tooMany("Too many requests with this token; slow down.", retryAfter: wait)
         }

@@ -124,6 +124,9 @@ extension SQLiteStore {
                 try SQLiteStore.writeIndex(of: try SQLiteStore.resource(row), key: row["pk"], db)
             }
         }
+        migrator.registerMigration("create the console's admins, sessions, settings, activity and provenance") { db in
+            try db.execute(sql: SQLiteStore.consoleSchema)
+        }
         return migrator
     }
 

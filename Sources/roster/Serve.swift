@@ -1,3 +1,4 @@
+import Admin
 import App
 import ArgumentParser
 import Foundation
@@ -15,28 +16,46 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("rate-limit"),
-        help: "Requests a second per SCIM token, 0 for none (default: none on loopback, else 50). Environment: ROSTER_RATE_LIMIT.")
+        help:
+            "Requests a second per SCIM token, 0 for none (default: none on loopback, else 50). Environment: ROSTER_RATE_LIMIT."
+    )
     var rateLimit: Double? = env("ROSTER_RATE_LIMIT").flatMap(Double.init)
+
+    @Option(
+        name: .customLong("activity-retention-days"),
+        help: "Days provisioning activity is kept. Environment: ROSTER_ACTIVITY_RETENTION_DAYS.")
+    var activityRetentionDays: Double = env("ROSTER_ACTIVITY_RETENTION_DAYS").flatMap(Double.init) ?? 30
 
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
-            databasePoolSize: database.poolSize, rateLimit: rateLimit)
+            databasePoolSize: database.poolSize, rateLimit: rateLimit,
+            activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost())
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration, logger: logger)
+        let setupLogger = logger
         let app = Roster.application(configuration, store: store, logger: logger) { channel in
             var actual = configuration
             if let port = channel.localAddress?.port { actual.port = port }
-            // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
-            let lines = [
+            var lines = [
                 "Roster is listening on \(actual.host):\(actual.port)",
                 "Database: \(Roster.redacted(actual.database))",
                 "SCIM endpoint: \(actual.scimEndpoint)",
-                "Create a token with: roster token create --description \"Okta\"",
+                "Admin console: \(actual.consoleURL)",
             ]
+            // With no administrator yet, a one-time link creates the first; each start replaces the last link.
+            do {
+                if let secret = try await Roster.accounts(actual, store: store.store).prepareSetup() {
+                    lines.append(
+                        "No administrator yet. Create the first one at: \(actual.consoleURL)/setup?token=\(secret)")
+                }
+            } catch {
+                setupLogger.error("Could not prepare the setup link", metadata: ["error": "\(error)"])
+            }
+            // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()

@@ -48,6 +48,24 @@ final class MemberReadCountingStore: Store, Sendable {
     }
     func deleteToken(id: String) async throws -> Bool { try await base.deleteToken(id: id) }
     func recordTokenUse(id: String, at time: Date) async throws { try await base.recordTokenUse(id: id, at: time) }
+    func adminCount() async throws -> Int { try await base.adminCount() }
+    func insertAdmin(_ admin: AdminAccount) async throws { try await base.insertAdmin(admin) }
+    func admin(username: String) async throws -> AdminAccount? { try await base.admin(username: username) }
+    func admin(id: String) async throws -> AdminAccount? { try await base.admin(id: id) }
+    func insertSession(_ session: AdminSession) async throws { try await base.insertSession(session) }
+    func session(withHash hash: String) async throws -> AdminSession? { try await base.session(withHash: hash) }
+    func deleteSession(withHash hash: String) async throws { try await base.deleteSession(withHash: hash) }
+    func deleteSessions(expiredBefore time: Date) async throws { try await base.deleteSessions(expiredBefore: time) }
+    func setting(_ key: String) async throws -> String? { try await base.setting(key) }
+    func setSetting(_ key: String, to value: String?) async throws { try await base.setSetting(key, to: value) }
+    func record(_ events: [ActivityEvent]) async throws { try await base.record(events) }
+    func activity(_ query: ActivityQuery) async throws -> [ActivityEvent] { try await base.activity(query) }
+    func deleteActivity(before time: Date) async throws -> Int { try await base.deleteActivity(before: time) }
+    func provenance(of resourceID: String) async throws -> Provenance? { try await base.provenance(of: resourceID) }
+    func token(id: String) async throws -> TokenRecord? { try await base.token(id: id) }
+    func replaceTokenSecret(id: String, hash: String, prefix: String) async throws -> Bool {
+        try await base.replaceTokenSecret(id: id, hash: hash, prefix: prefix)
+    }
 }
 
 /// Membership changes touch the rows they name and never read the whole member list (issue: 22 s to add one

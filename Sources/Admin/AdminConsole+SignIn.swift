@@ -1,0 +1,130 @@
+import Directory
+import Foundation
+import Hummingbird
+import SCIMHTTP
+
+extension AdminConsole {
+    /// First run, sign-in and sign-out. Failed sign-ins are throttled per client address and per name.
+    func registerSignIn(on group: RouterGroup<SCIMRequestContext>) {
+        group.get("sign-in") { request, _ in
+            if (try? await signedIn(request)) != nil { return Pages.redirect("/admin") }
+            if try await store.adminCount() == 0 {
+                return pages.error(
+                    .notFound,
+                    "No administrator exists yet. Open the setup link that roster serve printed, or run: roster admin create NAME"
+                )
+            }
+            return anonymousForm("sign-in", request: request, data: layout("Sign in", section: "none", signedIn: nil))
+        }
+        group.post("sign-in") { request, context in try await signIn(request, context) }
+        group.post("sign-out") { request, context in
+            let session = try await signedIn(request)
+            _ = try await form(request, context: context, session: session)
+            if let secret = request.cookies[Sessions.cookieName]?.value {
+                try await accounts.endSession(secret: secret)
+            }
+            var response = Pages.redirect("/admin/sign-in")
+            response.setCookie(Sessions.expired(Sessions.cookieName, secure: settings.secureCookies))
+            return response
+        }
+        group.get("setup") { request, _ in
+            guard try await accounts.setupIsValid(request.uri.queryParameters["token"].map(String.init)) else {
+                return try await setupUnavailable()
+            }
+            var data = layout("Create the first administrator", section: "none", signedIn: nil)
+            data["setupToken"] = request.uri.queryParameters["token"].map(String.init) ?? ""
+            return anonymousForm("setup", request: request, data: data)
+        }
+        group.post("setup") { request, context in try await setUp(request, context) }
+    }
+
+    private func signIn(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let form = try await form(request, context: context, session: nil)
+        let address = context.clientAddress ?? "unknown"
+        let name = Folding.fold(form.text("username") ?? "")
+        if let wait = signInThrottle.remaining(address: address, name: name) {
+            throw ConsoleError.tooMany("Too many failed sign-ins. Try again in \(wait) seconds.", retryAfter: wait)
+        }
+        guard let admin = try await accounts.verify(username: form["username"] ?? "", password: form["password"] ?? "")
+        else {
+            signInThrottle.recordFailure(address: address, name: name)
+            var data = layout("Sign in", section: "none", signedIn: nil)
+            data["error"] = "Incorrect name or password."
+            data["username"] = form["username"] ?? ""
+            return anonymousForm("sign-in", request: request, data: data, status: .unauthorized)
+        }
+        return try await startSession(for: admin, request: request)
+    }
+
+    private func setUp(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let form = try await form(request, context: context, session: nil)
+        guard try await accounts.setupIsValid(form["setupToken"]) else { return try await setupUnavailable() }
+        var problem: String?
+        if form["password"] != form["confirm"] { problem = "The two passwords differ." }
+        if problem == nil {
+            do {
+                let admin = try await accounts.create(
+                    username: form["username"] ?? "", password: form["password"] ?? "")
+                try await accounts.finishSetup()
+                return try await startSession(for: admin, request: request)
+            } catch let error as AccountProblem {
+                problem = error.description
+            }
+        }
+        var data = layout("Create the first administrator", section: "none", signedIn: nil)
+        data["setupToken"] = form["setupToken"] ?? ""
+        data["username"] = form["username"] ?? ""
+        data["error"] = problem
+        return anonymousForm("setup", request: request, data: data, status: .badRequest)
+    }
+
+    private func setupUnavailable() async throws -> Response {
+        if try await store.adminCount() > 0 { return Pages.redirect("/admin/sign-in") }
+        return pages.error(
+            .forbidden,
+            "This setup link is not valid (it is replaced each time roster serve starts). Use the newest link, or run: roster admin create NAME"
+        )
+    }
+
+    /// A new session replaces whatever session cookie the browser had, so a planted session id is worthless.
+    private func startSession(for admin: AdminAccount, request: Request) async throws -> Response {
+        if let old = request.cookies[Sessions.cookieName]?.value { try? await accounts.endSession(secret: old) }
+        let (secret, _) = try await accounts.startSession(for: admin, lifetime: settings.sessionLifetime)
+        var response = Pages.redirect("/admin")
+        response.setCookie(
+            Sessions.cookie(
+                Sessions.cookieName, value: secret, maxAge: Int(settings.sessionLifetime),
+                secure: settings.secureCookies))
+        response.setCookie(Sessions.expired(CSRF.cookieName, secure: settings.secureCookies))
+        return response
+    }
+
+    /// A page with a form posted before sign-in: its CSRF token is a double-submit cookie.
+    private func anonymousForm(
+        _ template: String, request: Request, data: [String: Any], status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let token = request.cookies[CSRF.cookieName]?.value ?? Secrets.random()
+        var data = data
+        data["csrf"] = token
+        var response = pages.render(template, data, status: status)
+        response.setCookie(
+            Sessions.cookie(
+                CSRF.cookieName, value: token, maxAge: 3600, secure: settings.secureCookies, sameSite: "Strict"))
+        return response
+    }
+}
+
+/// Failed sign-ins: ten a minute from one address or for one name, then a five-minute wait.
+final class SignInThrottle: Sendable {
+    let addresses = FailureLockout(limit: 10, lockout: 300)
+    let names = FailureLockout(limit: 10, lockout: 300)
+
+    func remaining(address: String, name: String) -> Int? {
+        addresses.remaining(address) ?? names.remaining(name)
+    }
+
+    func recordFailure(address: String, name: String) {
+        addresses.recordFailure(address)
+        names.recordFailure(name)
+    }
+}

@@ -1,0 +1,112 @@
+import Directory
+import Foundation
+import Hummingbird
+import SCIMCore
+import SCIMHTTP
+
+/// The admin console at `/admin`: server-rendered pages over the directory, behind a signed-in session.
+public struct AdminConsole: Sendable {
+    /// How the console is set up; `roster serve` fills it from its configuration.
+    public struct Settings: Sendable {
+        /// The SCIM endpoint shown to admins, such as `https://roster.example.com/scim/v2`.
+        public var scimEndpoint: String
+        /// Whether cookies get `Secure`: true when Roster is reached over https.
+        public var secureCookies: Bool
+        /// The bcrypt cost of new password hashes (12 in production; tests use the minimum, 4).
+        public var passwordCost: UInt8
+        public var sessionLifetime: TimeInterval
+        /// How long provisioning activity is kept, shown on the activity page.
+        public var activityRetention: TimeInterval
+
+        public init(
+            scimEndpoint: String, secureCookies: Bool, passwordCost: UInt8 = 12,
+            sessionLifetime: TimeInterval = 12 * 3600, activityRetention: TimeInterval = 30 * 86400
+        ) {
+            self.scimEndpoint = scimEndpoint
+            self.secureCookies = secureCookies
+            self.passwordCost = passwordCost
+            self.sessionLifetime = sessionLifetime
+            self.activityRetention = activityRetention
+        }
+    }
+
+    let directory: Directory
+    let authenticator: TokenAuthenticator
+    let activity: ActivityLog
+    let settings: Settings
+    let pages: Pages
+    let accounts: Accounts
+    let signInThrottle = SignInThrottle()
+    let clock: @Sendable () -> Date
+
+    public init(
+        directory: Directory, authenticator: TokenAuthenticator, activity: ActivityLog, settings: Settings,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.directory = directory
+        self.authenticator = authenticator
+        self.activity = activity
+        self.settings = settings
+        self.pages = Pages()
+        self.accounts = Accounts(store: directory.store, passwordCost: settings.passwordCost, clock: clock)
+        self.clock = clock
+    }
+
+    var store: any Store { directory.store }
+
+    /// Adds every console route under `/admin`.
+    public func register(on router: Router<SCIMRequestContext>) {
+        router.get("admin/assets/console.css") { _, _ in Assets.response(Assets.css, type: "text/css") }
+        router.get("admin/assets/console.js") { _, _ in Assets.response(Assets.javascript, type: "text/javascript") }
+        let group = router.group("admin")
+            .add(middleware: SecurityHeadersMiddleware())
+            .add(middleware: ConsoleErrorMiddleware(pages: pages))
+        registerSignIn(on: group)
+        registerOverview(on: group)
+        registerTokens(on: group)
+        registerPeople(on: group)
+        registerGroups(on: group)
+        registerActivity(on: group)
+        registerConnect(on: group)
+        group.get("**") { _, _ -> Response in throw ConsoleError.notFound("There is no such page.") }
+    }
+
+    /// The signed-in administrator of a request, or a redirect to the sign-in page.
+    func signedIn(_ request: Request) async throws -> SignedIn {
+        guard let secret = request.cookies[Sessions.cookieName]?.value,
+            let signedIn = try await accounts.session(secret: secret, now: clock())
+        else { throw ConsoleError.signInRequired }
+        return signedIn
+    }
+
+    /// The fields of a posted form, once the request has proven it comes from this console's own page.
+    func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?) async throws -> Form {
+        try CSRF.checkOrigin(request)
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let form = Form(urlEncoded: String(buffer: buffer))
+        let expected = session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value
+        guard let expected, let sent = form["csrf"], CSRF.matches(sent, expected) else {
+            throw ConsoleError.forbidden(
+                "This form has expired or did not come from Roster's console. Go back, reload the page and try again.")
+        }
+        return form
+    }
+
+    /// The values every page's layout needs.
+    func layout(_ title: String, section: String, signedIn: SignedIn?) -> [String: Any] {
+        var data: [String: Any] = ["title": title, "section_\(section)": true]
+        if let signedIn {
+            data["signedIn"] = true
+            data["adminName"] = signedIn.admin.username
+            data["csrf"] = signedIn.session.csrfToken
+        }
+        return data
+    }
+}
+
+/// A session with its administrator.
+struct SignedIn: Sendable {
+    var session: AdminSession
+    var admin: AdminAccount
+}

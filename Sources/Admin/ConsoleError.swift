@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SCIMHTTP
+
+/// A console request that cannot be served, shown to the admin as a page (or a redirect to sign in).
+enum ConsoleError: Error {
+    case signInRequired
+    case forbidden(String)
+    case notFound(String)
+    case badRequest(String)
+    case tooMany(String, retryAfter: Int)
+}
+
+/// Renders console errors as pages; anything unexpected becomes a 500 page naming the request id.
+struct ConsoleErrorMiddleware: RouterMiddleware {
+    typealias Context = SCIMRequestContext
+    let pages: Pages
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as ConsoleError {
+            return response(for: error)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return pages.error(.contentTooLarge, "The form is too large.")
+        } catch {
+            context.logger.error("Console request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return pages.error(.internalServerError, "Something went wrong (request \(context.id)).")
+        }
+    }
+
+    private func response(for error: ConsoleError) -> Response {
+        switch error {
+        case .signInRequired: Pages.redirect("/admin/sign-in")
+        case .forbidden(let detail): pages.error(.forbidden, detail)
+        case .notFound(let detail): pages.error(.notFound, detail)
+        case .badRequest(let detail): pages.error(.badRequest, detail)
+        case .tooMany(let detail, let retryAfter):
+            {
+                var response = pages.error(.tooManyRequests, detail)
+                response.headers[.retryAfter] = String(retryAfter)
+                return response
+            }()
+        }
+    }
+}
+
+/// Headers every console response carries: no framing, no sniffing, no referrer, scripts and styles from Roster only.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var headers: HTTPFields {
+        [
+            HTTPField.Name("Content-Security-Policy")!:
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("X-Frame-Options")!: "DENY",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            .cacheControl: "no-store",
+        ]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response = try await next(request, context)
+        for field in Self.headers where response.headers[field.name] == nil { response.headers.append(field) }
+        return response
+    }
+}

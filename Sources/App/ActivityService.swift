@@ -1,0 +1,39 @@
+import Directory
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Writes the activity log's pending events every second, deletes events past their retention every hour, and
+/// writes what is left when the server shuts down.
+struct ActivityService: Service {
+    let log: ActivityLog
+    let retention: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var lastPurge = ContinuousClock.now - .seconds(3600)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await flush()
+                if ContinuousClock.now - lastPurge >= .seconds(3600) {
+                    lastPurge = ContinuousClock.now
+                    do {
+                        try await log.purge(retention: retention)
+                    } catch {
+                        logger.warning("Could not delete old activity", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+        await flush()
+    }
+
+    private func flush() async {
+        do {
+            try await log.flush()
+        } catch {
+            logger.warning("Could not write provisioning activity", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// One provisioning request as the activity log keeps it: what an admin reads when an identity provider reports
+/// "Errors reported by remote server".
+public struct ActivityEvent: Sendable, Hashable {
+    /// Assigned by the store; newer events have larger ids.
+    public var id: Int64?
+    public var time: Date
+    public var requestID: String
+    public var tokenID: String?
+    /// The token's description when the request was made, kept after the token is gone.
+    public var tokenName: String?
+    /// The identity provider recognised from the User-Agent (`okta`, `entra`, …, `other`).
+    public var client: String
+    public var method: String
+    /// The path without its query string, which may carry a userName.
+    public var path: String
+    public var status: Int
+    public var resourceKind: String?
+    public var resourceID: String?
+    public var resourceName: String?
+    /// The attributes a write changed, such as `name.givenName`, `active` or `members (+1)`.
+    public var changes: [String]
+    /// The error detail sent to the client when the request failed.
+    public var detail: String?
+    public var milliseconds: Double
+
+    public init(
+        id: Int64? = nil, time: Date, requestID: String, tokenID: String? = nil, tokenName: String? = nil,
+        client: String, method: String, path: String, status: Int, resourceKind: String? = nil,
+        resourceID: String? = nil, resourceName: String? = nil, changes: [String] = [], detail: String? = nil,
+        milliseconds: Double = 0
+    ) {
+        self.id = id
+        self.time = time
+        self.requestID = requestID
+        self.tokenID = tokenID
+        self.tokenName = tokenName
+        self.client = client
+        self.method = method
+        self.path = path
+        self.status = status
+        self.resourceKind = resourceKind
+        self.resourceID = resourceID
+        self.resourceName = resourceName
+        self.changes = changes
+        self.detail = detail
+        self.milliseconds = milliseconds
+    }
+
+    public var succeeded: Bool { status < 400 }
+
+    /// A write that created the resource it names.
+    public var created: Bool { method == "POST" && status == 201 && resourceID != nil }
+
+    /// A write that changed the resource it names.
+    public var modified: Bool {
+        ["PUT", "PATCH"].contains(method) && (200..<300).contains(status) && resourceID != nil
+    }
+}
+
+/// Which events the console lists, newest first, a page at a time.
+public struct ActivityQuery: Sendable, Hashable {
+    public enum Outcome: String, Sendable, CaseIterable {
+        case all, succeeded, failed
+    }
+
+    public var outcome: Outcome
+    public var client: String?
+    public var resourceID: String?
+    /// Only events older than this id: the cursor of the next page.
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        outcome: Outcome = .all, client: String? = nil, resourceID: String? = nil, before: Int64? = nil,
+        limit: Int = 50
+    ) {
+        self.outcome = outcome
+        self.client = client
+        self.resourceID = resourceID
+        self.before = before
+        self.limit = limit
+    }
+}

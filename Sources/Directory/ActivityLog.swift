@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+
+/// Collects activity events in memory and writes them in batches, so recording a request costs an append, not a
+/// database write. Events still pending when the process dies are lost; acknowledged SCIM writes never are.
+public final class ActivityLog: Sendable {
+    let store: any ConsoleStore
+    /// Events held at most; beyond it new events are counted as dropped rather than growing without bound.
+    let capacity: Int
+    private let pending = Mutex<[ActivityEvent]>([])
+    private let droppedCount = Atomic<Int>(0)
+
+    public init(store: any ConsoleStore, capacity: Int = 20_000) {
+        self.store = store
+        self.capacity = capacity
+    }
+
+    public func record(_ event: ActivityEvent) {
+        let kept = pending.withLock { events in
+            guard events.count < capacity else { return false }
+            events.append(event)
+            return true
+        }
+        if !kept { droppedCount.add(1, ordering: .relaxed) }
+    }
+
+    /// Events refused because the buffer was full, since the start.
+    public var dropped: Int { droppedCount.load(ordering: .relaxed) }
+
+    /// Writes every pending event; on failure they are put back for the next attempt.
+    public func flush() async throws {
+        let batch = pending.withLock { events in
+            defer { events.removeAll(keepingCapacity: true) }
+            return events
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.record(batch)
+        } catch {
+            pending.withLock { events in events = Array((batch + events).suffix(capacity)) }
+            throw error
+        }
+    }
+
+    /// Deletes events older than `retention`.
+    @discardableResult
+    public func purge(retention: TimeInterval, now: Date = Date()) async throws -> Int {
+        try await store.deleteActivity(before: now.addingTimeInterval(-retention))
+    }
+}

@@ -1,0 +1,54 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Records every SCIM request in the activity log: who sent it, what it touched, what it changed, how it ended.
+struct ActivityMiddleware: RouterMiddleware {
+    typealias Context = SCIMRequestContext
+    let log: ActivityLog
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        let time = Date()
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            record(request, context: context, status: 500, time: time, elapsed: ContinuousClock.now - started)
+            throw error
+        }
+        record(
+            request, context: context, status: Int(response.status.code), time: time,
+            elapsed: ContinuousClock.now - started)
+        return response
+    }
+
+    private func record(_ request: Request, context: Context, status: Int, time: Date, elapsed: Duration) {
+        let facts = context.trace.current
+        let target = Self.target(of: request.uri.path)
+        log.record(
+            ActivityEvent(
+                time: time, requestID: context.id, tokenID: facts.token?.id, tokenName: facts.token?.description,
+                client: IdentityProvider(userAgent: request.headers[.userAgent]).rawValue,
+                method: request.method.rawValue, path: request.uri.path, status: status,
+                resourceKind: target.kind?.rawValue, resourceID: facts.resourceID ?? target.id,
+                resourceName: facts.resourceName, changes: facts.changes, detail: facts.detail,
+                milliseconds: Double(elapsed.components.seconds) * 1000
+                    + Double(elapsed.components.attoseconds) / 1e15))
+    }
+
+    /// The resource type and id a path names: `/scim/v2/Users/{id}`.
+    static func target(of path: String) -> (kind: ResourceKind?, id: String?) {
+        let parts = path.split(separator: "/").map(String.init)
+        guard
+            let index = parts.firstIndex(where: { part in ResourceKind.allCases.contains { $0.endpoint == "/" + part } }
+            )
+        else { return (nil, nil) }
+        let kind = ResourceKind.allCases.first { $0.endpoint == "/" + parts[index] }
+        let id = index + 1 < parts.count && !parts[index + 1].hasPrefix(".") ? parts[index + 1] : nil
+        return (kind, id?.removingPercentEncoding ?? id)
+    }
+}

@@ -1,0 +1,125 @@
+import Directory
+import Foundation
+
+/// A statement with `?` placeholders and the values bound to them.
+public struct BoundStatement: Sendable, Hashable {
+    public var sql: String
+    public var values: [SQLValue]
+
+    public init(_ sql: String, _ values: [SQLValue] = []) {
+        self.sql = sql
+        self.values = values
+    }
+}
+
+/// The console's statements, written once for both stores: they use only SQL that SQLite and PostgreSQL share.
+public enum ConsoleSQL {
+    public static let adminColumns = "id, username, password_hash, created_ms"
+    public static let sessionColumns = "hash, admin_id, csrf_token, created_ms, expires_ms"
+    public static let activityColumns = """
+        id, time_ms, request_id, token_id, token_name, client, method, path, status, resource_kind, resource_id, \
+        resource_name, changes, detail, duration_ms
+        """
+    public static let provenanceColumns = "resource_id, created_ms, created_by, modified_ms, modified_by"
+
+    public static func insertAdmin(_ admin: AdminAccount) -> BoundStatement {
+        BoundStatement(
+            "INSERT INTO admins (id, username, username_key, password_hash, created_ms) VALUES (?, ?, ?, ?, ?)",
+            [
+                .text(admin.id), .text(admin.username), .text(Folding.fold(admin.username)),
+                .text(admin.passwordHash), .integer(admin.created.milliseconds),
+            ])
+    }
+
+    public static func admin(username: String) -> BoundStatement {
+        BoundStatement("SELECT \(adminColumns) FROM admins WHERE username_key = ?", [.text(Folding.fold(username))])
+    }
+
+    public static func insertSession(_ session: AdminSession) -> BoundStatement {
+        BoundStatement(
+            "INSERT INTO sessions (\(sessionColumns)) VALUES (?, ?, ?, ?, ?)",
+            [
+                .text(session.hash), .text(session.adminID), .text(session.csrfToken),
+                .integer(session.created.milliseconds), .integer(session.expires.milliseconds),
+            ])
+    }
+
+    public static func setSetting(_ key: String, to value: String?) -> BoundStatement {
+        guard let value else { return BoundStatement("DELETE FROM settings WHERE name = ?", [.text(key)]) }
+        return BoundStatement(
+            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [.text(key), .text(value)])
+    }
+
+    public static func insertActivity(_ event: ActivityEvent) -> BoundStatement {
+        BoundStatement(
+            """
+            INSERT INTO activity (time_ms, request_id, token_id, token_name, client, method, path, status, \
+            resource_kind, resource_id, resource_name, changes, detail, duration_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(event.time.milliseconds), .text(event.requestID), SQLValue(event.tokenID),
+                SQLValue(event.tokenName), .text(event.client), .text(event.method), .text(event.path),
+                .integer(Int64(event.status)), SQLValue(event.resourceKind), SQLValue(event.resourceID),
+                SQLValue(event.resourceName), .text(event.changes.joined(separator: "\n")), SQLValue(event.detail),
+                .real(event.milliseconds),
+            ])
+    }
+
+    /// How an event changes the provenance of its resource: set on create, updated on change, gone on delete.
+    public static func provenance(after event: ActivityEvent) -> BoundStatement? {
+        guard let id = event.resourceID else { return nil }
+        let by = SQLValue(event.tokenName ?? event.tokenID)
+        let time = SQLValue.integer(event.time.milliseconds)
+        if event.created {
+            return BoundStatement(
+                """
+                INSERT INTO provenance (\(provenanceColumns)) VALUES (?, ?, ?, NULL, NULL)
+                ON CONFLICT (resource_id) DO UPDATE SET created_ms = excluded.created_ms, created_by = excluded.created_by
+                """, [.text(id), time, by])
+        }
+        if event.modified && !event.changes.isEmpty {
+            return BoundStatement(
+                """
+                INSERT INTO provenance (\(provenanceColumns)) VALUES (?, NULL, NULL, ?, ?)
+                ON CONFLICT (resource_id) DO UPDATE SET modified_ms = excluded.modified_ms, modified_by = excluded.modified_by
+                """, [.text(id), time, by])
+        }
+        if event.method == "DELETE" && event.status == 204 {
+            return BoundStatement("DELETE FROM provenance WHERE resource_id = ?", [.text(id)])
+        }
+        return nil
+    }
+
+    /// The newest matching events first; each condition is bound, and the id cursor keeps deep pages cheap.
+    public static func activity(_ query: ActivityQuery) -> BoundStatement {
+        var conditions = ["1 = 1"]
+        var values: [SQLValue] = []
+        if let before = query.before {
+            conditions.append("id < ?")
+            values.append(.integer(before))
+        }
+        switch query.outcome {
+        case .all: break
+        case .succeeded: conditions.append("status < 400")
+        case .failed: conditions.append("status >= 400")
+        }
+        if let client = query.client {
+            conditions.append("client = ?")
+            values.append(.text(client))
+        }
+        if let id = query.resourceID {
+            conditions.append("resource_id = ?")
+            values.append(.text(id))
+        }
+        values.append(.integer(Int64(max(1, min(query.limit, 1000)))))
+        return BoundStatement(
+            "SELECT \(activityColumns) FROM activity WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?",
+            values)
+    }
+
+    public static func splitChanges(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.components(separatedBy: "\n")
+    }
+}

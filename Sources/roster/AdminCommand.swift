@@ -1,0 +1,46 @@
+import Admin
+import App
+import ArgumentParser
+import Directory
+import Foundation
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin", abstract: "Manage administrators of the admin console.",
+        subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an administrator; the password is read from the first line of standard input.")
+
+        @Argument(help: "The administrator's name, used to sign in.")
+        var username: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError(
+                    "Give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | roster admin create \(username)"
+                )
+            }
+            var configuration = database.configuration
+            configuration.passwordCost = passwordCost()
+            let username = username
+            let settings = configuration
+            do {
+                let admin = try await Roster.withStore(settings) { store in
+                    try await Roster.accounts(settings, store: store).create(username: username, password: password)
+                }
+                print("Administrator \(admin.username) created. Sign in at \(settings.consoleURL)")
+            } catch let problem as AccountProblem {
+                throw ValidationError(problem.description)
+            }
+        }
+    }
+}
+
+/// The bcrypt cost, from ROSTER_PASSWORD_COST (4 to 31) or 12.
+func passwordCost() -> UInt8 {
+    env("ROSTER_PASSWORD_COST").flatMap(UInt8.init).map { min(31, max(4, $0)) } ?? 12
+}
