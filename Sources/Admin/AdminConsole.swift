@@ -68,7 +68,10 @@ public struct AdminConsole: Sendable {
         registerGroups(on: group)
         registerActivity(on: group)
         registerConnect(on: group)
-        group.get("**") { _, _ -> Response in throw ConsoleError.notFound("There is no such page.") }
+        group.get("**") { request, _ -> Response in
+            _ = try await signedIn(request)
+            throw ConsoleError.notFound("There is no such page.")
+        }
     }
 
     /// The signed-in administrator of a request, or a redirect to the sign-in page.

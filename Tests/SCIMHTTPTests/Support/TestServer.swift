@@ -19,6 +19,7 @@ struct TestServer: Sendable {
     let directory: Directory
     let token: String
     let backend: StoreBackend
+    let configuration: App.Configuration
 
     /// Runs `body` against a live server on each available store: a SQLite file always, PostgreSQL when
     /// `ROSTER_TEST_POSTGRES_URL` is set. Returns the last run's result.
@@ -46,14 +47,15 @@ struct TestServer: Sendable {
         }
         let configuration = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
-            rateLimit: rateLimit)
+            rateLimit: rateLimit, passwordCost: 4)
         return try await Roster.withStore(configuration) { store in
             let directory = Roster.directory(configuration, store: store)
             let token = try await directory.createToken(description: "Okta", status: .active).secret
             var logger = Logger(label: "roster-test")
             logger.logLevel = .warning
             let app = Roster.application(configuration, store: store, logger: logger)
-            let server = TestServer(store: store, directory: directory, token: token, backend: backend)
+            let server = TestServer(
+                store: store, directory: directory, token: token, backend: backend, configuration: configuration)
             return try await app.test(.live) { client in
                 try await body(server, SCIMClient(client: client, token: token))
             }

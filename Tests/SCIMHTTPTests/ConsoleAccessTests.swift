@@ -1,0 +1,143 @@
+import Admin
+import App
+import Directory
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The console's doors: the one-time setup link, sign-in, sessions, CSRF and the headers every page carries.
+@Suite struct ConsoleAccessTests {
+    static let pages = [
+        "/admin", "/admin/tokens", "/admin/tokens/new", "/admin/people", "/admin/groups", "/admin/activity",
+        "/admin/connect/okta", "/admin/connect/entra", "/admin/people/x", "/admin/groups/x", "/admin/tokens/x",
+    ]
+
+    @Test func everyPageNeedsASession() async throws {
+        try await TestServer.run { _, scim in
+            let browser = ConsoleClient(scim.client)
+            for path in Self.pages {
+                let page = try await browser.get(path)
+                #expect(page.status == 303 && page.location == "/admin/sign-in", "\(path): \(page.status)")
+            }
+            let post = try await browser.post("/admin/tokens", ["description": "Okta", "status": "active"])
+            #expect(post.status == 303 && post.location == "/admin/sign-in")
+            #expect(try await scim.client.execute(uri: "/admin/nowhere", method: .get).status == .seeOther)
+        }
+    }
+
+    @Test func setupLinkCreatesTheFirstAdministratorOnce() async throws {
+        try await TestServer.run { server, scim in
+            let accounts = Roster.accounts(server.configuration, store: server.store)
+            let browser = ConsoleClient(scim.client)
+            #expect(try await browser.get("/admin/sign-in").status == 404)
+            let first = try #require(try await accounts.prepareSetup())
+            let secret = try #require(try await accounts.prepareSetup())
+            #expect(try await browser.get("/admin/setup?token=\(first)").status == 403, "a newer link replaces the old")
+            #expect(try await browser.get("/admin/setup?token=wrong").status == 403)
+            let form = try await browser.get("/admin/setup?token=\(secret)")
+            #expect(form.status == 200 && form.contains("Create the first administrator"))
+            #expect(browser.cookie("roster_csrf") != nil)
+
+            let forged = try await browser.post(
+                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"],
+                csrf: "forged")
+            #expect(forged.status == 403)
+            let mismatch = try await browser.post(
+                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "other"])
+            #expect(mismatch.status == 400 && mismatch.contains("The two passwords differ."))
+            let short = try await browser.post(
+                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "short", "confirm": "short"])
+            #expect(short.status == 400 && short.contains("at least 10 characters"))
+            #expect(try await server.store.adminCount() == 0)
+
+            let created = try await browser.post(
+                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"])
+            #expect(created.status == 303 && created.location == "/admin")
+            #expect(browser.cookie("roster_session") != nil)
+            let overview = try await browser.get("/admin")
+            #expect(overview.status == 200 && overview.contains("Overview") && overview.contains("ada"))
+            #expect(try await server.store.adminCount() == 1)
+            #expect(try await accounts.prepareSetup() == nil)
+            #expect(try await browser.get("/admin/setup?token=\(secret)").location == "/admin/sign-in")
+        }
+    }
+
+    /// Security review: a wrong password and an unknown name get the same answer; failures are throttled.
+    @Test func signInRevealsNothingAndIsThrottled() async throws {
+        try await TestServer.run { server, scim in
+            _ = try await Roster.accounts(server.configuration, store: server.store)
+                .create(username: "Ada", password: "correct horse battery")
+            let browser = ConsoleClient(scim.client)
+            _ = try await browser.get("/admin/sign-in")
+            let wrong = try await browser.post("/admin/sign-in", ["username": "ada", "password": "wrong password"])
+            let unknown = try await browser.post("/admin/sign-in", ["username": "bob", "password": "wrong password"])
+            #expect(wrong.status == 401 && unknown.status == 401)
+            #expect(wrong.contains("Incorrect name or password.") && unknown.contains("Incorrect name or password."))
+            #expect(browser.cookie("roster_session") == nil)
+            var statuses: [Int] = []
+            for _ in 0..<12 {
+                statuses.append(try await browser.post("/admin/sign-in", ["username": "ada", "password": "nope nope"]).status)
+            }
+            #expect(statuses.last == 429, "\(statuses)")
+            let locked = try await browser.post("/admin/sign-in", ["username": "ada", "password": "correct horse battery"])
+            #expect(locked.status == 429 && locked.headers[.retryAfter] != nil, "a lockout holds for the right password too")
+        }
+    }
+
+    /// Session fixation: signing in always issues a new session id, and signing out ends it on the server.
+    @Test func signInIssuesAFreshSessionAndSignOutEndsIt() async throws {
+        try await TestServer.run { server, scim in
+            let browser = ConsoleClient(scim.client)
+            browser.setCookie("roster_session", "planted-by-an-attacker")
+            try await browser.signIn(server: server)
+            let session = try #require(browser.cookie("roster_session"))
+            #expect(session != "planted-by-an-attacker")
+            let signOut = try await browser.post("/admin/sign-out", [:])
+            #expect(signOut.status == 303 && signOut.location == "/admin/sign-in")
+            let replay = ConsoleClient(scim.client)
+            replay.setCookie("roster_session", session)
+            #expect(try await replay.get("/admin/tokens").location == "/admin/sign-in")
+        }
+    }
+
+    @Test func formsWithoutTheSessionsCSRFTokenAreRefused() async throws {
+        try await TestServer.run { server, scim in
+            let browser = ConsoleClient(scim.client)
+            try await browser.signIn(server: server)
+            let before = try await server.store.tokens().count
+            let forged = try await browser.post("/admin/tokens", ["description": "Evil"], csrf: "not-the-token")
+            #expect(forged.status == 403)
+            let missing = try await browser.post("/admin/tokens", ["description": "Evil", "csrf": ""])
+            #expect(missing.status == 403)
+            _ = try await browser.get("/admin/tokens/new")
+            let crossSite = try await browser.post(
+                "/admin/tokens", ["description": "Evil"], headers: [HTTPField.Name("Origin")!: "https://evil.example"])
+            #expect(crossSite.status == 403)
+            let fetchSite = try await browser.post(
+                "/admin/tokens", ["description": "Evil"], headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(fetchSite.status == 403)
+            #expect(try await server.store.tokens().count == before, "no refused form changed anything")
+        }
+    }
+
+    /// Security review: CSP with frame-ancestors, no-sniff, no caching, and cookies that scripts cannot read.
+    @Test func pagesCarrySecurityHeadersAndCookiesAreLockedDown() async throws {
+        try await TestServer.run { server, scim in
+            let browser = ConsoleClient(scim.client)
+            _ = try await Roster.accounts(server.configuration, store: server.store)
+                .create(username: "ada", password: "correct horse battery")
+            let signInPage = try await browser.get("/admin/sign-in")
+            let csp = try #require(signInPage.headers[HTTPField.Name("Content-Security-Policy")!])
+            #expect(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"))
+            #expect(signInPage.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(signInPage.headers[.cacheControl] == "no-store")
+            let csrfCookie = try #require(signInPage.setCookies.first { $0.hasPrefix("roster_csrf=") })
+            #expect(csrfCookie.contains("HttpOnly") && csrfCookie.contains("SameSite=Strict"))
+            let signedIn = try await browser.post(
+                "/admin/sign-in", ["username": "ada", "password": "correct horse battery"])
+            let cookie = try #require(signedIn.setCookies.first { $0.hasPrefix("roster_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/admin"))
+            #expect(cookie.contains("Secure"), "the public URL is https")
+        }
+    }
+}
