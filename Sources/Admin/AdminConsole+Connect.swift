@@ -23,7 +23,7 @@ extension AdminConsole {
         let lastFailure = try await store.activity(ActivityQuery(outcome: .failed, client: provider.rawValue, limit: 1))
             .first
         var data = layout("Connect \(provider.displayName)", section: "connect-\(provider.rawValue)", signedIn: session)
-        data["endpoint"] = settings.scimEndpoint
+        data["endpoint"] = endpoint(request)
         data["provider"] = provider.displayName
         data["tokens"] = try await store.tokens().filter { $0.status == .active }.map(tokenRow)
         if let last {

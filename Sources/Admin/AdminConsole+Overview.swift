@@ -27,7 +27,7 @@ extension AdminConsole {
         data["noTokens"] = tokens.isEmpty
         data["events"] = failures.map(activityRow)
         data["hasEvents"] = !failures.isEmpty
-        data["endpoint"] = settings.scimEndpoint
+        data["endpoint"] = endpoint(request)
         return pages.render("overview", data)
     }
 }

@@ -27,10 +27,12 @@ extension AdminConsole {
             }
             let status: TokenStatus = form["status"] == "inactive" ? .inactive : .active
             let created = try await directory.createToken(description: description, status: status)
-            return try await tokenPage(created.record.id, session: session, secret: created.secret, status: .created)
+            return try await tokenPage(
+                created.record.id, request: request, session: session, secret: created.secret, status: .created)
         }
         group.get("tokens/:id") { request, context in
-            try await tokenPage(try context.parameters.require("id"), session: try await signedIn(request))
+            try await tokenPage(
+                try context.parameters.require("id"), request: request, session: try await signedIn(request))
         }
         group.post("tokens/:id/status") { request, context in
             let (session, id, form) = try await tokenForm(request, context)
@@ -45,7 +47,7 @@ extension AdminConsole {
             let secret = try await directory.regenerateToken(id: id)
             guard let secret else { throw Self.noToken }
             authenticator.invalidate()
-            return try await tokenPage(id, session: session, secret: secret)
+            return try await tokenPage(id, request: request, session: session, secret: secret)
         }
         group.post("tokens/:id/delete") { request, context in
             let (_, id, form) = try await tokenForm(request, context)
@@ -68,12 +70,12 @@ extension AdminConsole {
 
     /// A token's page; `secret` is shown only in the response to its creation or regeneration.
     private func tokenPage(
-        _ id: String, session: SignedIn, secret: String? = nil, status: HTTPResponse.Status = .ok
+        _ id: String, request: Request, session: SignedIn, secret: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         guard let token = try await store.token(id: id) else { throw Self.noToken }
         var data = layout(token.description, section: "tokens", signedIn: session)
         data["token"] = tokenRow(token)
-        data["endpoint"] = settings.scimEndpoint
+        data["endpoint"] = endpoint(request)
         if let secret { data["secret"] = secret }
         return pages.render("token", data, status: status)
     }

@@ -8,8 +8,9 @@ import SCIMHTTP
 public struct AdminConsole: Sendable {
     /// How the console is set up; `roster serve` fills it from its configuration.
     public struct Settings: Sendable {
-        /// The SCIM endpoint shown to admins, such as `https://roster.example.com/scim/v2`.
-        public var scimEndpoint: String
+        /// The SCIM endpoint shown to admins, such as `https://roster.example.com/scim/v2`; nil when no public URL
+        /// is configured, in which case it is the address the admin's browser used.
+        public var scimEndpoint: String?
         /// Whether cookies get `Secure`: true when Roster is reached over https.
         public var secureCookies: Bool
         /// The bcrypt cost of new password hashes (12 in production; tests use the minimum, 4).
@@ -19,7 +20,7 @@ public struct AdminConsole: Sendable {
         public var activityRetention: TimeInterval
 
         public init(
-            scimEndpoint: String, secureCookies: Bool, passwordCost: UInt8 = 12,
+            scimEndpoint: String?, secureCookies: Bool, passwordCost: UInt8 = 12,
             sessionLifetime: TimeInterval = 12 * 3600, activityRetention: TimeInterval = 30 * 86400
         ) {
             self.scimEndpoint = scimEndpoint
@@ -94,6 +95,11 @@ public struct AdminConsole: Sendable {
                 "This form has expired or did not come from Roster's console. Go back, reload the page and try again.")
         }
         return form
+    }
+
+    /// The SCIM endpoint to paste into an identity provider.
+    func endpoint(_ request: Request) -> String {
+        settings.scimEndpoint ?? "http://\(request.head.authority ?? "localhost")/scim/v2"
     }
 
     /// The values every page's layout needs.

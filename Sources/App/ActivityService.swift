@@ -26,7 +26,13 @@ struct ActivityService: Service {
                 }
             }
         }
-        await flush()
+        // The last events, written unless the database takes longer than a few seconds to answer.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await flush() }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     private func flush() async {

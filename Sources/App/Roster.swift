@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import SCIMHTTP
 import SQLiteStore
+import ServiceLifecycle
 
 /// The composition root: opens the store, wires the directory and the routes, and builds the server.
 public enum Roster {
@@ -18,15 +19,17 @@ public enum Roster {
         _ configuration: Configuration, store opened: OpenedStore, logger: Logger = Logger(label: "roster"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        var app = application(configuration, store: opened.store, logger: logger, onServerRunning: onServerRunning)
-        app.addServices(opened.services)
+        var app = application(
+            configuration, store: opened.store, services: opened.services, logger: logger,
+            onServerRunning: onServerRunning)
         app.beforeServerStarts(perform: opened.migrate)
         return app
     }
 
     /// The HTTP application over a store that is ready to use.
     public static func application(
-        _ configuration: Configuration, store: any Store, logger: Logger = Logger(label: "roster"),
+        _ configuration: Configuration, store: any Store, services: [any Service] = [],
+        logger: Logger = Logger(label: "roster"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
@@ -54,6 +57,8 @@ public enum Roster {
                 address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
             onServerRunning: onServerRunning,
             logger: logger)
+        // Services stop in reverse order: the activity log writes its last events before the database closes.
+        app.addServices(services)
         app.addServices(
             ActivityService(log: activity, retention: configuration.activityRetentionDays * 86400, logger: logger))
         return app
@@ -61,7 +66,8 @@ public enum Roster {
 
     static func consoleSettings(_ configuration: Configuration) -> AdminConsole.Settings {
         AdminConsole.Settings(
-            scimEndpoint: configuration.scimEndpoint, secureCookies: configuration.isHTTPS,
+            scimEndpoint: configuration.publicURL == nil ? nil : configuration.scimEndpoint,
+            secureCookies: configuration.isHTTPS,
             passwordCost: configuration.passwordCost, activityRetention: configuration.activityRetentionDays * 86400)
     }
 

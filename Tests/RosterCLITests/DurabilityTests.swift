@@ -5,7 +5,7 @@ import SQLiteStore
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What an administrator trusts Roster with survives a crash: every acknowledged write is there after a SIGKILL,
@@ -22,7 +22,9 @@ import FoundationNetworking
 
     @Test func acknowledgedWritesSurviveSIGKILL() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let created = try RosterCLITests.roster(["token", "create", "--description", "Crash", "--json", "--database", database])
+        let created = try RosterCLITests.roster([
+            "token", "create", "--description", "Crash", "--json", "--database", database,
+        ])
         let token = try #require(try JSON.parse(Array(created.utf8))["token"]?.stringValue)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
@@ -36,7 +38,8 @@ import FoundationNetworking
                 guard status == 201, let id = user?["id"]?.stringValue else { return }
                 acknowledged.update { $0[id] = "" }
                 let patch = #"{"Operations":[{"op":"replace","path":"title","value":"v\#(index)"}]}"#
-                let (patched, _) = try await Self.send("PATCH", URL(string: "\(base)/Users/\(id)")!, token: token, body: patch)
+                let (patched, _) = try await Self.send(
+                    "PATCH", URL(string: "\(base)/Users/\(id)")!, token: token, body: patch)
                 guard patched == 200 else { return }
                 acknowledged.update { $0[id] = "v\(index)" }
             }
@@ -65,7 +68,9 @@ import FoundationNetworking
     }
 
     @Test func sigtermStopsTheServerCleanly() async throws {
-        let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", RosterCLITests.temporaryDatabase()])
+        let server = try RunningServer(arguments: [
+            "serve", "--port", "0", "--database", RosterCLITests.temporaryDatabase(),
+        ])
         _ = try await server.waitForPort()
         server.stop()
         #expect(server.exitStatus == 0, "\(server.output)")

@@ -106,9 +106,10 @@ final class RunningServer: @unchecked Sendable {
     private let lock = NSLock()
     private var collected = ""
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = RosterCLITests.binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = pipe
         process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in

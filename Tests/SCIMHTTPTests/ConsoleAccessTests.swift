@@ -39,11 +39,13 @@ import Testing
             #expect(browser.cookie("roster_csrf") != nil)
 
             let forged = try await browser.post(
-                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"],
+                "/admin/setup",
+                ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"],
                 csrf: "forged")
             #expect(forged.status == 403)
             let mismatch = try await browser.post(
-                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "other"])
+                "/admin/setup",
+                ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "other"])
             #expect(mismatch.status == 400 && mismatch.contains("The two passwords differ."))
             let short = try await browser.post(
                 "/admin/setup", ["setupToken": secret, "username": "ada", "password": "short", "confirm": "short"])
@@ -51,7 +53,8 @@ import Testing
             #expect(try await server.store.adminCount() == 0)
 
             let created = try await browser.post(
-                "/admin/setup", ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"])
+                "/admin/setup",
+                ["setupToken": secret, "username": "ada", "password": "long enough pw", "confirm": "long enough pw"])
             #expect(created.status == 303 && created.location == "/admin")
             #expect(browser.cookie("roster_session") != nil)
             let overview = try await browser.get("/admin")
@@ -76,11 +79,15 @@ import Testing
             #expect(browser.cookie("roster_session") == nil)
             var statuses: [Int] = []
             for _ in 0..<12 {
-                statuses.append(try await browser.post("/admin/sign-in", ["username": "ada", "password": "nope nope"]).status)
+                statuses.append(
+                    try await browser.post("/admin/sign-in", ["username": "ada", "password": "nope nope"]).status)
             }
             #expect(statuses.last == 429, "\(statuses)")
-            let locked = try await browser.post("/admin/sign-in", ["username": "ada", "password": "correct horse battery"])
-            #expect(locked.status == 429 && locked.headers[.retryAfter] != nil, "a lockout holds for the right password too")
+            let locked = try await browser.post(
+                "/admin/sign-in", ["username": "ada", "password": "correct horse battery"])
+            #expect(
+                locked.status == 429 && locked.headers[.retryAfter] != nil, "a lockout holds for the right password too"
+            )
         }
     }
 

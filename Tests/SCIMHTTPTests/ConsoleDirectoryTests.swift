@@ -18,7 +18,8 @@ import Testing
             let bob = try await scim.createUser("bob@example.com")
             _ = try await scim.patch(
                 "Users/\(bob)",
-                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#)
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#
+            )
             _ = try await scim.createGroup("Engineers", members: [ada])
 
             let browser = ConsoleClient(scim.client)
@@ -64,9 +65,10 @@ import Testing
             #expect(list.contains("Everyone") && list.contains("/admin/groups/\(group)"))
             let first = try await browser.get("/admin/groups/\(group)")
             #expect(first.contains("member0@example.com") && !first.contains("member59@example.com"))
-            let next = try #require(first.html.range(of: "href=\"/admin/groups/\(group)?after=").map { range in
-                String(first.html[range.lowerBound...].dropFirst(6).prefix { $0 != "\"" })
-            })
+            let next = try #require(
+                first.html.range(of: "href=\"/admin/groups/\(group)?after=").map { range in
+                    String(first.html[range.lowerBound...].dropFirst(6).prefix { $0 != "\"" })
+                })
             let second = try await browser.get(next)
             #expect(second.contains("member59@example.com") && !second.contains("member0@example.com<"))
         }
@@ -83,7 +85,8 @@ import Testing
                 #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com","#
                     + #""name":{"givenName":"Ada","familyName":"Family"},"active":false}"#)
             _ = try await scim.send(
-                .get, "Users?filter=userName%20eq%20%22x%22", headers: [.userAgent: "Microsoft Azure AD SCIM provisioning 1.0.0"])
+                .get, "Users?filter=userName%20eq%20%22x%22",
+                headers: [.userAgent: "Microsoft Azure AD SCIM provisioning 1.0.0"])
             _ = try await scim.get("Users", authorization: "Bearer wrong")
 
             let browser = ConsoleClient(scim.client)
@@ -131,7 +134,9 @@ import Testing
             #expect(before.contains("No request from Okta yet"))
             _ = try await scim.get("Users?count=1")
             let after = try await browser.get("/admin/connect/okta")
-            #expect(after.contains("Last request from Okta") && after.contains("GET /scim/v2/Users") && after.contains("200"))
+            #expect(
+                after.contains("Last request from Okta") && after.contains("GET /scim/v2/Users")
+                    && after.contains("200"))
             let entra = try await browser.get("/admin/connect/entra")
             #expect(entra.contains("Tenant URL") && entra.contains("No request from Entra ID yet"))
             let overview = try await browser.get("/admin")

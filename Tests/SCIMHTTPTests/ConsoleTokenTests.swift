@@ -13,7 +13,8 @@ import Testing
             try await browser.signIn(server: server)
             let form = try await browser.get("/admin/tokens/new")
             #expect(form.contains("Description") && form.contains("Active") && form.contains("Create"))
-            let created = try await browser.post("/admin/tokens", ["description": "Okta production", "status": "active"])
+            let created = try await browser.post(
+                "/admin/tokens", ["description": "Okta production", "status": "active"])
             #expect(created.status == 201)
             let secret = try #require(ConsoleClient.element("token-value", in: created.html))
             #expect(secret.hasPrefix("roster_"))

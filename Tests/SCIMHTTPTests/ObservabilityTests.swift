@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-@testable import SCIMHTTP
 import HummingbirdTesting
 import SCIMCore
 import Testing
+
+@testable import SCIMHTTP
 
 /// What an operator sees: request ids on every SCIM response, and readiness that reflects the database.
 @Suite struct ObservabilityTests {

@@ -49,7 +49,8 @@ import Testing
         try await TestServer.run { _, client in
             let id = try #require(try await client.post("Users", Self.create)["id"]?.stringValue)
             for value in ["{\"active\":false}", "{\"active\":true}", "{\"password\":\"n3wS3cret\"}"] {
-                let body = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                let body =
+                    #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
                     + #""Operations":[{"op":"replace","value":\#(value)}]}"#
                 let reply = try await client.patch("Users/\(id)", body)
                 #expect(reply.status == 200, "\(reply.text)")

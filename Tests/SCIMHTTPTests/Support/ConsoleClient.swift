@@ -60,7 +60,8 @@ final class ConsoleClient: Sendable {
         if !jar.isEmpty { headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         let response = try await client.execute(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-        let page = Page(status: Int(response.status.code), headers: response.headers, html: String(buffer: response.body))
+        let page = Page(
+            status: Int(response.status.code), headers: response.headers, html: String(buffer: response.body))
         for header in page.setCookies {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
             let expired = header.contains("Max-Age=0")

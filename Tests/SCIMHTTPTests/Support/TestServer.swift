@@ -25,7 +25,8 @@ struct TestServer: Sendable {
     /// `ROSTER_TEST_POSTGRES_URL` is set. Returns the last run's result.
     @discardableResult
     static func run<T: Sendable>(
-        tokenCacheSeconds: Double = 2, rateLimit: Double? = nil, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        tokenCacheSeconds: Double = 2, rateLimit: Double? = nil,
+        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         var result: T?
         for backend in StoreBackend.servable {

@@ -1,0 +1,106 @@
+import Foundation
+import SCIMCore
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The admin's whole first day, in a real headless Chromium against a real `roster serve`: the setup link, the
+/// first administrator, Admin › SCIM Tokens › + New, the token and endpoint read off the page and used for real
+/// SCIM requests, which then appear under Provisioning activity. Screenshots go to `.build/screenshots`.
+///
+/// Runs when Debian's `chromium` and `chromium-driver` are installed; CI installs them and sets
+/// `ROSTER_REQUIRE_BROWSER=1`, so a missing browser fails there instead of skipping.
+@Suite(.serialized) struct BrowserTests {
+    static let required = ProcessInfo.processInfo.environment["ROSTER_REQUIRE_BROWSER"] == "1"
+
+    @Test(.enabled(if: WebDriver.isAvailable || required))
+    func adminCreatesATokenInTheBrowserAndSeesOktasRequests() async throws {
+        try #require(
+            WebDriver.isAvailable, "chromium and chromedriver are required (apt-get install chromium chromium-driver)")
+        let database = RosterCLITests.temporaryDatabase()
+        let server = try RunningServer(
+            arguments: ["serve", "--port", "0", "--database", database], environment: ["ROSTER_PASSWORD_COST": "4"])
+        defer { server.stop() }
+        _ = try await server.waitForPort()
+        let setup = try #require(
+            server.output.split(separator: "\n").first { $0.contains("/admin/setup?token=") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) })
+        let shots = FileManager.default.currentDirectoryPath + "/.build/screenshots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+
+        let browser = try await WebDriver()
+        do {
+            try await firstDay(browser, setup: setup, shots: shots)
+        } catch {
+            try? await browser.screenshot(to: shots + "/failure.png")
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    private func firstDay(_ browser: WebDriver, setup: String, shots: String) async throws {
+        try await browser.open(setup)
+        try await browser.screenshot(to: shots + "/setup.png")
+        try await browser.type("ada", into: "input[name=username]")
+        try await browser.type("correct horse battery", into: "input[name=password]")
+        try await browser.type("correct horse battery", into: "input[name=confirm]")
+        try await browser.click("button[type=submit].primary")
+        #expect(try await browser.url.hasSuffix("/admin"))
+        #expect(try await browser.pageSource.contains("Overview"))
+
+        try await browser.click("nav a[href='/admin/tokens']")
+        try await browser.click("a[href='/admin/tokens/new']")
+        try await browser.type("Okta", into: "input[name=description]")
+        try await browser.click("select[name=status] option[value=active]")
+        try await browser.click("button[type=submit].primary")
+        let token = try await browser.text(of: "#token-value")
+        let endpoint = try await browser.text(of: "#endpoint-value")
+        #expect(token.hasPrefix("roster_"))
+        #expect(endpoint.hasSuffix("/scim/v2"))
+        try await browser.click("button[data-copy='token-value']")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(
+            try await browser.text(of: "button[data-copy='token-value']") == "Copied", "the script runs under the CSP")
+        try await browser.screenshot(to: shots + "/token.png")
+
+        let lookup = try await Self.scim(
+            endpoint + "/Users?filter=userName%20eq%20%22nobody%40example.com%22", token: token)
+        #expect(lookup.status == 200 && lookup.json?["totalResults"] == 0)
+        let created = try await Self.scim(
+            endpoint + "/Users", token: token, method: "POST",
+            body:
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"grace@example.com","name":{"givenName":"Grace","familyName":"Hopper"}}"#
+        )
+        #expect(created.status == 201)
+
+        try await browser.click("nav a[href='/admin/activity']")
+        let activity = try await browser.pageSource
+        #expect(activity.contains("POST /scim/v2/Users") && activity.contains("grace@example.com"))
+        #expect(activity.contains("Okta"))
+        try await browser.screenshot(to: shots + "/activity.png")
+        try await browser.click("nav a[href='/admin/people']")
+        #expect(try await browser.pageSource.contains("grace@example.com"))
+        try await browser.screenshot(to: shots + "/people.png")
+        try await browser.click("nav a[href='/admin/connect/okta']")
+        #expect(try await browser.pageSource.contains("Last request from Okta"))
+        try await browser.screenshot(to: shots + "/connect-okta.png")
+    }
+
+    static func scim(_ url: String, token: String, method: String = "GET", body: String? = nil) async throws
+        -> (status: Int, json: JSON?)
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("Okta SCIM Client 1.0.0", forHTTPHeaderField: "User-Agent")
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/scim+json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSON.parse(Array(data)))
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import SCIMCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A headless Chromium driven over the W3C WebDriver protocol by Debian's `chromedriver`: a real browser, with
+/// real cookies, CSP and JavaScript, and no dependency beyond the two packages.
+final class WebDriver: @unchecked Sendable {
+    static let chromium = "/usr/bin/chromium"
+    static let driver = "/usr/bin/chromedriver"
+    static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: driver)
+    }
+
+    private let process = Process()
+    private let base: URL
+    private var session = ""
+
+    init() async throws {
+        let port = Int.random(in: 20_000..<40_000)
+        base = URL(string: "http://127.0.0.1:\(port)")!
+        process.executableURL = URL(fileURLWithPath: Self.driver)
+        process.arguments = ["--port=\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if (try? await request("GET", "/status"))?["value"]?["ready"] == .bool(true) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let options: JSONObject = [
+            "binary": .string(Self.chromium),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
+            ],
+        ]
+        let capabilities: JSONObject = [
+            "capabilities": .object([
+                "alwaysMatch": .object(["browserName": "chrome", "goog:chromeOptions": .object(options)])
+            ])
+        ]
+        let created = try await request("POST", "/session", capabilities)
+        guard let id = created["value"]?["sessionId"]?.stringValue else {
+            throw CLIError(description: "chromedriver did not start a session: \(created.serialized())")
+        }
+        session = id
+    }
+
+    func quit() async {
+        _ = try? await request("DELETE", "/session/\(session)")
+        // chromedriver ignores SIGTERM while its browser shuts down.
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func open(_ url: String) async throws { _ = try await command("POST", "url", ["url": .string(url)]) }
+
+    var url: String { get async throws { try await command("GET", "url")["value"]?.stringValue ?? "" } }
+
+    var pageSource: String { get async throws { try await command("GET", "source")["value"]?.stringValue ?? "" } }
+
+    /// The element a CSS selector finds, or an error naming the selector.
+    func element(_ selector: String) async throws -> String {
+        let found = try await command("POST", "element", ["using": "css selector", "value": .string(selector)])
+        guard let id = found["value"]?.objectValue?.members.first?.value.stringValue else {
+            throw CLIError(description: "no element matches \(selector): \(found.serialized())")
+        }
+        return id
+    }
+
+    func type(_ text: String, into selector: String) async throws {
+        let id = try await element(selector)
+        _ = try await command("POST", "element/\(id)/value", ["text": .string(text)])
+    }
+
+    func click(_ selector: String) async throws {
+        _ = try await command("POST", "element/\(try await element(selector))/click", [:])
+    }
+
+    func text(of selector: String) async throws -> String {
+        try await command("GET", "element/\(try await element(selector))/text")["value"]?.stringValue ?? ""
+    }
+
+    /// Saves a PNG of the viewport.
+    func screenshot(to path: String) async throws {
+        guard let base64 = try await command("GET", "screenshot")["value"]?.stringValue,
+            let data = Data(base64Encoded: base64)
+        else { throw CLIError(description: "no screenshot") }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    private func command(_ method: String, _ path: String, _ body: JSONObject? = nil) async throws -> JSON {
+        let reply = try await request(method, "/session/\(session)/\(path)", body)
+        if let error = reply["value"]?["error"]?.stringValue {
+            throw CLIError(
+                description: "WebDriver \(method) \(path): \(error) \(reply["value"]?["message"]?.stringValue ?? "")")
+        }
+        return reply
+    }
+
+    /// Over curl: chromedriver writes headers without a space after the colon, which Foundation's client refuses.
+    private func request(_ method: String, _ path: String, _ body: JSONObject? = nil) async throws -> JSON {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments =
+            ["-s", "--max-time", "60", "-X", method, base.appendingPathComponent(path).absoluteString]
+            + (body == nil ? [] : ["-H", "Content-Type: application/json", "--data-binary", "@-"])
+        let input = Pipe()
+        let output = Pipe()
+        curl.standardInput = input
+        curl.standardOutput = output
+        try curl.run()
+        if let body { input.fileHandleForWriting.write(Data(JSON.object(body).serialized().utf8)) }
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        guard curl.terminationStatus == 0 else {
+            throw CLIError(description: "WebDriver \(method) \(path): curl exited with \(curl.terminationStatus)")
+        }
+        return try JSON.parse(Array(data))
+    }
+}
