@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Hummingbird
+import Prometheus
 import SCIMCore
 
 /// The `/scim/v2` API: resources, discovery, and the errors RFC 7644 asks for.
@@ -8,11 +9,17 @@ public struct SCIMRoutes: Sendable {
     let directory: Directory
     let authenticator: TokenAuthenticator
     let throttles: Throttles
+    let metrics: AuthenticationMetrics
 
-    public init(directory: Directory, authenticator: TokenAuthenticator, throttles: Throttles = Throttles(requestsPerSecond: nil)) {
+    public init(
+        directory: Directory, authenticator: TokenAuthenticator,
+        throttles: Throttles = Throttles(requestsPerSecond: nil),
+        metrics: AuthenticationMetrics = AuthenticationMetrics(registry: PrometheusCollectorRegistry())
+    ) {
         self.directory = directory
         self.authenticator = authenticator
         self.throttles = throttles
+        self.metrics = metrics
     }
 
     /// Adds the SCIM API under `path` (normally `scim/v2`).
@@ -20,7 +27,7 @@ public struct SCIMRoutes: Sendable {
         let group = router.group(path)
             .add(middleware: RequestLogMiddleware())
             .add(middleware: SCIMErrorMiddleware())
-            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles))
+            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics))
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }
