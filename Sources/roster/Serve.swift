@@ -1,8 +1,10 @@
 import App
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the SCIM server.")
@@ -15,7 +17,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("rate-limit"),
-        help: "Requests a second per SCIM token, 0 for none (default: none on loopback, else 50). Environment: ROSTER_RATE_LIMIT.")
+        help:
+            "Requests a second per SCIM token, 0 for none (default: none on loopback, else 50). Environment: ROSTER_RATE_LIMIT."
+    )
     var rateLimit: Double? = env("ROSTER_RATE_LIMIT").flatMap(Double.init)
 
     @OptionGroup var database: DatabaseOptions
@@ -27,7 +31,10 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration, logger: logger)
-        let app = Roster.application(configuration, store: store, logger: logger) { channel in
+        // One server per process here, so libraries' swift-metrics land in the application's registry too.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let app = Roster.application(configuration, store: store, logger: logger, metrics: metrics) { channel in
             var actual = configuration
             if let port = channel.localAddress?.port { actual.port = port }
             // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
