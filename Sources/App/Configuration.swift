@@ -15,10 +15,12 @@ public struct Configuration: Sendable {
     /// Requests a second allowed per SCIM token (bursts of twice that); nil picks the default: off on a
     /// loopback address, 50 otherwise; 0 turns the limit off.
     public var rateLimit: Double?
+    /// The bearer token `/metrics` requires; nil (or empty) leaves it open, since metrics carry no personal data.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
-        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil
+        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil, metricsToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -27,6 +29,7 @@ public struct Configuration: Sendable {
         self.tokenCacheSeconds = tokenCacheSeconds
         self.databasePoolSize = databasePoolSize
         self.rateLimit = rateLimit
+        self.metricsToken = metricsToken
     }
 
     /// The public base URL without a trailing slash; by default the listening address.

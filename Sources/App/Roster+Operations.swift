@@ -19,7 +19,7 @@ extension Roster {
                 body: .init(
                     byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
         }
-        MetricsEndpoint(registry: metrics).register(on: router)
+        MetricsEndpoint(registry: metrics, token: configuration.metricsToken).register(on: router)
     }
 
     /// The store with its operations recorded in `metrics`; only PostgreSQL has a pool size to report.

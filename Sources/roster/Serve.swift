@@ -22,12 +22,19 @@ struct Serve: AsyncParsableCommand {
     )
     var rateLimit: Double? = env("ROSTER_RATE_LIMIT").flatMap(Double.init)
 
+    /// Its environment variable is read in `run()`, so that `--help` never prints the secret as the default.
+    @Option(
+        name: .customLong("metrics-token"),
+        help: "Bearer token /metrics requires (default: none, open). Prefer the environment: ROSTER_METRICS_TOKEN.")
+    var metricsToken: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
-            databasePoolSize: database.poolSize, rateLimit: rateLimit)
+            databasePoolSize: database.poolSize, rateLimit: rateLimit,
+            metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"))
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration, logger: logger)

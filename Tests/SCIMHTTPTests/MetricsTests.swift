@@ -142,6 +142,25 @@ import Testing
         }
     }
 
+    /// Only the metrics token opens `/metrics`: not the SCIM token, not a prefix of it, not without the scheme.
+    @Test func aMetricsTokenIsRequiredWhenConfigured() async throws {
+        try await TestServer.run(metricsToken: "metrics-secret") { server, client in
+            for authorization in [
+                nil, "Bearer wrong", "Bearer metrics-secre", "Bearer \(server.token)", "metrics-secret",
+            ] {
+                let refused = try await Scrape.response(client, authorization: authorization)
+                #expect(refused.status == .unauthorized, "\(authorization ?? "none")")
+                #expect(refused.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                #expect(!String(buffer: refused.body).contains("roster_"))
+            }
+            for authorization in ["Bearer metrics-secret", "bearer metrics-secret"] {
+                let allowed = try await Scrape.response(client, authorization: authorization)
+                #expect(allowed.status == .ok)
+                #expect(String(buffer: allowed.body).contains("# TYPE roster_http_requests_total counter"))
+            }
+        }
+    }
+
     @Test func metricsAreOpenByDefaultInPrometheusTextFormat() async throws {
         try await TestServer.run { _, client in
             let response = try await Scrape.response(client, authorization: nil)
