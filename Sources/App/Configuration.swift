@@ -19,11 +19,14 @@ public struct Configuration: Sendable {
     public var activityRetentionDays: Double
     /// The bcrypt cost of administrator passwords: 12 by default; tests lower it to 4 to run fast.
     public var passwordCost: UInt8
+    /// The bearer token `/metrics` requires; nil (or empty) leaves it open, since metrics carry no personal data.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
         tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil,
-        activityRetentionDays: Double = 30, passwordCost: UInt8 = 12
+        activityRetentionDays: Double = 30, passwordCost: UInt8 = 12,
+        metricsToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -34,6 +37,7 @@ public struct Configuration: Sendable {
         self.rateLimit = rateLimit
         self.activityRetentionDays = activityRetentionDays
         self.passwordCost = passwordCost
+        self.metricsToken = metricsToken
     }
 
     /// The public base URL without a trailing slash; by default the listening address.

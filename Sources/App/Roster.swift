@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 import SCIMHTTP
 import SQLiteStore
 import ServiceLifecycle
@@ -14,39 +15,40 @@ public enum Roster {
         Directory(store: store, baseURL: configuration.scimEndpoint)
     }
 
-    /// The HTTP application serving `/scim/v2` and `/healthz`, with the store's services and migrations.
+    /// The HTTP application serving `/scim/v2`, `/healthz`, `/readyz` and `/metrics`, with the store's services and
+    /// migrations.
     public static func application(
         _ configuration: Configuration, store opened: OpenedStore, logger: Logger = Logger(label: "roster"),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var app = application(
-            configuration, store: opened.store, services: opened.services, logger: logger,
+            configuration, store: opened.store, services: opened.services, logger: logger, metrics: metrics,
             onServerRunning: onServerRunning)
         app.beforeServerStarts(perform: opened.migrate)
         return app
     }
 
-    /// The HTTP application over a store that is ready to use.
+    /// The HTTP application over a store that is ready to use; its metrics go to `metrics`, one registry per
+    /// application, so that many applications can run in one process.
     public static func application(
         _ configuration: Configuration, store: any Store, services: [any Service] = [],
-        logger: Logger = Logger(label: "roster"),
+        logger: Logger = Logger(label: "roster"), metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
-        router.get("healthz") { _, _ in "ok\n" }
-        router.get("readyz") { _, _ -> Response in
-            let ready = await store.isReady()
-            return Response(
-                status: ready ? .ok : .serviceUnavailable,
-                body: .init(
-                    byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
-        }
+        router.add(middleware: RequestMetricsMiddleware(metrics: RequestMetrics(registry: metrics)))
+        let store = measured(store, configuration, metrics: metrics)
+        registerOperations(on: router, store: store, configuration: configuration, metrics: metrics)
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
         let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
         let directory = directory(configuration, store: store)
         let activity = ActivityLog(store: store)
-        SCIMRoutes(directory: directory, authenticator: authenticator, throttles: throttles, activity: activity)
-            .register(on: router)
+        SCIMRoutes(
+            directory: directory, authenticator: authenticator, throttles: throttles, activity: activity,
+            metrics: AuthenticationMetrics(registry: metrics)
+        )
+        .register(on: router)
         AdminConsole(
             directory: directory, authenticator: authenticator, activity: activity,
             settings: consoleSettings(configuration)

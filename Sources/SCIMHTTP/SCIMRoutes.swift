@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Hummingbird
+import Prometheus
 import SCIMCore
 
 /// The `/scim/v2` API: resources, discovery, and the errors RFC 7644 asks for.
@@ -10,15 +11,18 @@ public struct SCIMRoutes: Sendable {
     let throttles: Throttles
     /// Where every request is recorded for the console; nil records nothing.
     let activity: ActivityLog?
+    let metrics: AuthenticationMetrics
 
     public init(
         directory: Directory, authenticator: TokenAuthenticator,
-        throttles: Throttles = Throttles(requestsPerSecond: nil), activity: ActivityLog? = nil
+        throttles: Throttles = Throttles(requestsPerSecond: nil), activity: ActivityLog? = nil,
+        metrics: AuthenticationMetrics = AuthenticationMetrics(registry: PrometheusCollectorRegistry())
     ) {
         self.directory = directory
         self.authenticator = authenticator
         self.throttles = throttles
         self.activity = activity
+        self.metrics = metrics
     }
 
     /// Adds the SCIM API under `path` (normally `scim/v2`).
@@ -26,7 +30,7 @@ public struct SCIMRoutes: Sendable {
         let group = router.group(path).add(middleware: RequestLogMiddleware())
         if let activity { group.add(middleware: ActivityMiddleware(log: activity)) }
         group.add(middleware: SCIMErrorMiddleware())
-            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles))
+            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics))
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }

@@ -1,9 +1,11 @@
 import Admin
 import App
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the SCIM server.")
@@ -26,18 +28,28 @@ struct Serve: AsyncParsableCommand {
         help: "Days provisioning activity is kept. Environment: ROSTER_ACTIVITY_RETENTION_DAYS.")
     var activityRetentionDays: Double = env("ROSTER_ACTIVITY_RETENTION_DAYS").flatMap(Double.init) ?? 30
 
+    /// Its environment variable is read in `run()`, so that `--help` never prints the secret as the default.
+    @Option(
+        name: .customLong("metrics-token"),
+        help: "Bearer token /metrics requires (default: none, open). Prefer the environment: ROSTER_METRICS_TOKEN.")
+    var metricsToken: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
             databasePoolSize: database.poolSize, rateLimit: rateLimit,
-            activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost())
+            activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost(),
+            metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"))
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger
-        let app = Roster.application(configuration, store: store, logger: logger) { channel in
+        // One server per process here, so libraries' swift-metrics land in the application's registry too.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let app = Roster.application(configuration, store: store, logger: logger, metrics: metrics) { channel in
             var actual = configuration
             if let port = channel.localAddress?.port { actual.port = port }
             var lines = [

@@ -91,6 +91,18 @@ import Testing
         #expect(status == 401)
     }
 
+    /// `roster serve --metrics-token` closes `/metrics` to scrapers without that token.
+    @Test func serveProtectsMetricsWithTheMetricsToken() async throws {
+        let database = Self.temporaryDatabase()
+        let server = try RunningServer(
+            arguments: ["serve", "--port", "0", "--database", database, "--metrics-token", "scrape-me"])
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+        let url = URL(string: "http://127.0.0.1:\(port)/metrics")!
+        #expect(try await Self.status(url, token: "wrong") == 401)
+        #expect(try await Self.status(url, token: "scrape-me") == 200)
+    }
+
     static func status(_ url: URL, token: String) async throws -> Int {
         var request = URLRequest(url: url)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")

@@ -25,19 +25,21 @@ struct TestServer: Sendable {
     /// `ROSTER_TEST_POSTGRES_URL` is set. Returns the last run's result.
     @discardableResult
     static func run<T: Sendable>(
-        tokenCacheSeconds: Double = 2, rateLimit: Double? = nil,
+        tokenCacheSeconds: Double = 2, rateLimit: Double? = nil, metricsToken: String? = nil,
         _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         var result: T?
         for backend in StoreBackend.servable {
-            result = try await run(on: backend, tokenCacheSeconds: tokenCacheSeconds, rateLimit: rateLimit, body)
+            result = try await run(
+                on: backend, tokenCacheSeconds: tokenCacheSeconds, rateLimit: rateLimit, metricsToken: metricsToken,
+                body)
         }
         guard let result else { throw CancellationError() }
         return result
     }
 
     static func run<T: Sendable>(
-        on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?,
+        on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?, metricsToken: String? = nil,
         _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         let location = try await backend.newLocation()
@@ -48,7 +50,7 @@ struct TestServer: Sendable {
         }
         let configuration = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
-            rateLimit: rateLimit, passwordCost: 4)
+            rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken)
         return try await Roster.withStore(configuration) { store in
             let directory = Roster.directory(configuration, store: store)
             let token = try await directory.createToken(description: "Okta", status: .active).secret
