@@ -181,3 +181,69 @@ func filtersOnCustomFieldsOfEveryType(text: String, expected: Bool) throws {
 func filtersThatCannotApplyToACustomFieldAreInvalid(text: String) throws {
     #expect(throws: SCIMError.self) { try Filter.parse(text).validate(against: customUser) }
 }
+
+private let meta = ResourceMeta(
+    created: Date(timeIntervalSince1970: 0), lastModified: Date(timeIntervalSince1970: 0), version: 1,
+    location: "https://example.com/scim/v2/Users/1")
+
+/// A disabled field's kept value is not returned, and an extension left empty is not listed in `schemas`.
+@Test func representationHidesTheValuesOfDisabledFields() throws {
+    let full = customUser.representation(id: "1", body: stored, meta: meta)
+    #expect(
+        full[enterpriseUserURN] == ["department": "Tour Operations", "some-users-field": "x", "shirt-size": "Small"])
+    #expect(full[rosterUserURN] == ["badge-colour": "red"])
+    #expect(full["schemas"] == [.string(Schema.user.id), .string(enterpriseUserURN), .string(rosterUserURN)])
+    let onlyDisabled: JSONObject = ["userName": "u", enterpriseUserURN: ["old-code": "X1"], rosterUserURN: ["a": "b"]]
+    let hidden = ResourceType.user.representation(id: "1", body: onlyDisabled, meta: meta)
+    #expect(hidden[enterpriseUserURN] == nil && hidden[rosterUserURN] == nil)
+    #expect(hidden["schemas"] == [.string(Schema.user.id)])
+}
+
+@Test func projectionSelectsACustomFieldByItsQualifiedName() throws {
+    let full = customUser.representation(id: "1", body: stored, meta: meta)
+    let projection = try Projection.parse(attributes: someFieldPath, excludedAttributes: nil)
+    let result = projection.apply(to: full, of: customUser)
+    #expect(result.keys == ["schemas", "id", enterpriseUserURN])
+    #expect(result[enterpriseUserURN] == ["some-users-field": "x"])
+}
+
+/// A PUT cannot mention a disabled field, so its kept value is carried over from the stored body.
+@Test func putKeepsTheValuesOfDisabledFields() throws {
+    var disabledBadge = badgeColour
+    disabledBadge.enabled = false
+    let fields = [someField, shirtSize, disabledBadge, oldCode]
+    let type = ResourceType.user(customFields: fields)
+    var new = try normalizedUser(#"{"userName":"bjensen","\#(enterpriseUserURN)":{"shirt-size":"large"}}"#, type: type)
+    CustomField.carryOver(disabled: fields, from: stored, into: &new)
+    #expect(new[enterpriseUserURN] == ["shirt-size": "Large", "old-code": "X1"])
+    #expect(new[rosterUserURN] == ["badge-colour": "red"])
+    #expect(new["userName"] == "bjensen")
+}
+
+/// The recipe for PATCH: patch and normalize the body without the kept values, then carry them over.
+@Test func patchKeepsTheValuesOfDisabledFields() throws {
+    let operations = #"[{"op":"replace","path":"shirt-size","value":"medium"}]"#
+    #expect(throws: SCIMError.self) {
+        try Normalizer(customUser).normalize(resource: try patched(stored, operations, type: customUser))
+    }
+    let visible = customUser.withoutUnknownExtensionAttributes(stored)
+    #expect(visible[enterpriseUserURN]?["old-code"] == nil && visible[rosterUserURN] == ["badge-colour": "red"])
+    var result = try Normalizer(customUser).normalize(resource: try patched(visible, operations, type: customUser))
+    CustomField.carryOver(disabled: customFields, from: stored, into: &result)
+    #expect(result[enterpriseUserURN]?["old-code"] == "X1")
+    #expect(result[enterpriseUserURN]?["shirt-size"] == "Medium")
+    #expect(result[enterpriseUserURN]?["some-users-field"] == "x")
+}
+
+@Test func carryOverIgnoresEnabledFieldsAndAbsentValues() {
+    var new: JSONObject = ["userName": "bjensen"]
+    CustomField.carryOver(disabled: [someField, shirtSize], from: stored, into: &new)
+    #expect(new == ["userName": "bjensen"])
+    CustomField.carryOver(disabled: [oldCode], from: ["userName": "bjensen"], into: &new)
+    #expect(new == ["userName": "bjensen"])
+}
+
+@Test func unknownURNContainersAreDroppedFromAStoredBody() {
+    let body: JSONObject = ["userName": "u", rosterUserURN: ["badge-colour": "red"], "title": "Boss"]
+    #expect(ResourceType.user.withoutUnknownExtensionAttributes(body) == ["userName": "u", "title": "Boss"])
+}
