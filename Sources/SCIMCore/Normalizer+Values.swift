@@ -24,9 +24,8 @@ extension Normalizer {
         case .string, .reference, .binary:
             guard let text = normalizedString(value, path: path, problems: &problems) else { return nil }
             guard attribute.canonicalOnly else { return .string(text) }
-            guard let canonical = attribute.canonicalValues.first(where: text.caseInsensitiveEquals) else {
-                let allowed = attribute.canonicalValues.joined(separator: ", ")
-                problems.append(.invalidValue("\"\(path)\" must be one of \(allowed), not \"\(text)\"."))
+            guard let canonical = Self.canonicalValue(text, in: attribute.canonicalValues) else {
+                problems.append(Self.notCanonical(text, for: attribute, path: path))
                 return nil
             }
             return .string(canonical)
@@ -96,6 +95,22 @@ extension Normalizer {
             result[sub.name] = normalized
         }
         return result.isEmpty ? nil : .object(result)
+    }
+
+    /// The canonical spelling of `text`, compared case-insensitively beyond ASCII too (a select option "Zürich").
+    static func canonicalValue(_ text: String, in values: [String]) -> String? {
+        if let match = values.first(where: text.caseInsensitiveEquals) { return match }
+        let folded = text.lowercased()
+        return values.first { $0.lowercased() == folded }
+    }
+
+    /// A value outside a closed list, such as a select field's options (which may be empty).
+    static func notCanonical(_ text: String, for attribute: Attribute, path: String) -> SCIMError {
+        guard !attribute.canonicalValues.isEmpty else {
+            return .invalidValue("\"\(path)\" has no allowed values yet, so \"\(text)\" is refused.")
+        }
+        let allowed = attribute.canonicalValues.joined(separator: ", ")
+        return .invalidValue("\"\(path)\" must be one of \(allowed), not \"\(text)\".")
     }
 
     static func wrongType(_ path: String, expected: String, got value: JSON) -> SCIMError {

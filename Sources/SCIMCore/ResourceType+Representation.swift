@@ -31,8 +31,10 @@ extension ResourceType {
             if let value = body[attribute.name] ?? derived[attribute.name] { result[attribute.name] = value }
         }
         for extensionSchema in extensions.map(\.schema) {
-            guard let value = body[extensionSchema.id] else { continue }
-            result[extensionSchema.id] = value
+            // Only what the schema defines: a disabled custom field's kept value is not returned.
+            let value = extensionSchema.definedMembers(of: body[extensionSchema.id]?.objectValue ?? JSONObject())
+            guard !value.isEmpty else { continue }
+            result[extensionSchema.id] = .object(value)
             schemaIDs.append(.string(extensionSchema.id))
         }
         result["schemas"] = .array(schemaIDs)

@@ -84,10 +84,8 @@ public struct ResolvedAttribute: Sendable, Hashable {
 }
 
 extension ResourceType {
-    /// Users, with the Enterprise User extension (RFC 7643 §4.1, §4.3).
-    public static let user = ResourceType(
-        id: "User", name: "User", endpoint: "/Users", description: "People in the directory.", schema: .user,
-        extensions: [Extension(schema: .enterpriseUser, required: false)])
+    /// Users, with the Enterprise User extension (RFC 7643 §4.1, §4.3) and no custom fields.
+    public static let user = ResourceType.user(customFields: [])
 
     /// Groups of users and groups (RFC 7643 §4.2).
     public static let group = ResourceType(
