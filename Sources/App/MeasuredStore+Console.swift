@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import SCIMCore
 
 /// The console's operations pass through unmeasured: they are rare next to SCIM traffic, and the activity log
 /// writes in batches off the request path.
@@ -22,4 +23,8 @@ extension MeasuredStore {
     func replaceTokenSecret(id: String, hash: String, prefix: String) async throws -> Bool {
         try await base.replaceTokenSecret(id: id, hash: hash, prefix: prefix)
     }
+    func customFields() async throws -> [CustomField] { try await base.customFields() }
+    func insertCustomField(_ field: CustomField) async throws { try await base.insertCustomField(field) }
+    func updateCustomField(_ field: CustomField) async throws -> Bool { try await base.updateCustomField(field) }
+    func deleteCustomField(id: String) async throws -> Bool { try await base.deleteCustomField(id: id) }
 }

@@ -28,8 +28,7 @@ public struct IndexedValue: Sendable, Hashable {
 /// Flattens resource bodies into indexed values, and names the paths they are kept under.
 public enum AttributeIndex {
     /// Every leaf value of a body, except those a store keeps in columns (`externalId` and the unique key).
-    public static func values(of body: JSONObject, kind: ResourceKind) -> [IndexedValue] {
-        let type = kind.resourceType
+    public static func values(of body: JSONObject, kind: ResourceKind, type: ResourceType) -> [IndexedValue] {
         var result: [IndexedValue] = []
         for schema in type.allSchemas {
             let container = schema.id == type.schema.id ? body : body[schema.id]?.objectValue ?? JSONObject()

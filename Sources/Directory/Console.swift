@@ -1,4 +1,5 @@
 import Foundation
+import SCIMCore
 
 /// An administrator of the console: a name and a bcrypt hash, never the password.
 public struct AdminAccount: Sendable, Hashable {
@@ -84,4 +85,14 @@ public protocol ConsoleStore: Sendable {
 public struct AdminNameTaken: Error, CustomStringConvertible {
     public var description: String { "An administrator with this name already exists." }
     public init() {}
+}
+
+/// The custom user fields an admin defines; their values live in the users' bodies.
+public protocol FieldStore: Sendable {
+    /// Every field, in the order they were created.
+    func customFields() async throws -> [CustomField]
+    func insertCustomField(_ field: CustomField) async throws
+    /// Saves a field's label, options and enabled flag; false when there is no such field.
+    func updateCustomField(_ field: CustomField) async throws -> Bool
+    func deleteCustomField(id: String) async throws -> Bool
 }

@@ -14,7 +14,7 @@ extension Directory {
         _ kind: ResourceKind, filter: String?, sort: Sort? = nil, page: Page, projection: Projection = .default
     ) async throws -> ListResponse {
         let parsed = try Self.parseFilter(filter)
-        try parsed?.validate(against: kind.resourceType)
+        try parsed?.validate(against: try await resourceType(kind))
         return try await list(kind, parsed: parsed, sort: sort, page: page, projection: projection)
     }
 
@@ -27,10 +27,14 @@ extension Directory {
         if kind == .group && !projection.attributes.contains(where: { $0.name.caseInsensitiveEquals("members") }) {
             projection.excludedAttributes.append(AttributePath(name: "members"))
         }
-        let result = try await store.search(ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page))
+        let type = try await resourceType(kind)
+        let result = try await store.search(
+            ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page, type: type))
         let derived = try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
         let representations = result.resources.map { resource in
-            JSON.object(render(resource, derived: derived[resource.id] ?? [:], projection: projection).representation)
+            JSON.object(
+                render(resource, type: type, derived: derived[resource.id] ?? [:], projection: projection)
+                    .representation)
         }
         return ListResponse(totalResults: result.total, startIndex: page.startIndex, resources: representations)
     }
@@ -43,11 +47,13 @@ extension Directory {
 
     func respond(_ resource: StoredResource, projection: Projection) async throws -> ResourceResponse {
         let derived = try await derivedAttributes(for: [resource], kind: resource.kind, projection: projection)
-        return render(resource, derived: derived[resource.id] ?? [:], projection: projection)
+        let type = try await resourceType(resource.kind)
+        return render(resource, type: type, derived: derived[resource.id] ?? [:], projection: projection)
     }
 
-    func render(_ resource: StoredResource, derived: JSONObject, projection: Projection) -> ResourceResponse {
-        let type = resource.kind.resourceType
+    func render(_ resource: StoredResource, type: ResourceType, derived: JSONObject, projection: Projection)
+        -> ResourceResponse
+    {
         let meta = ResourceMeta(
             created: resource.created, lastModified: resource.lastModified, version: resource.version,
             location: location(resource.kind, id: resource.id))

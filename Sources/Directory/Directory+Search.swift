@@ -6,14 +6,16 @@ extension Directory {
     ///
     /// A filter applies to the types whose schemas know its attributes; a filter no type knows is an error.
     /// A sort orders each type's results; the types follow each other.
-    public func searchAll(filter: String?, sort: (ResourceKind) throws -> Sort?, page: Page, projection: Projection)
+    public func searchAll(filter: String?, sort: (ResourceType) throws -> Sort?, page: Page, projection: Projection)
         async throws -> ListResponse
     {
         let parsed = try Self.parseFilter(filter)
-        let kinds = try applicableKinds(for: parsed)
+        let snapshot = try await schemas.snapshot()
+        let kinds = try applicableKinds(for: parsed, snapshot: snapshot)
         var totals: [ResourceKind: Int] = [:]
         for kind in kinds {
-            let counting = ResourceQuery(kind: kind, filter: parsed, page: Page(startIndex: 1, count: 0, maximum: 0))
+            let counting = ResourceQuery(
+                kind: kind, filter: parsed, page: Page(startIndex: 1, count: 0, maximum: 0), type: snapshot.type(kind))
             totals[kind] = try await store.search(counting).total
         }
         var offset = page.offset
@@ -27,7 +29,8 @@ extension Directory {
             }
             guard remaining > 0 else { break }
             let slice = Page(startIndex: offset + 1, count: remaining, maximum: remaining)
-            let result = try await list(kind, parsed: parsed, sort: try sort(kind), page: slice, projection: projection)
+            let result = try await list(
+                kind, parsed: parsed, sort: try sort(snapshot.type(kind)), page: slice, projection: projection)
             resources += result.resources
             remaining -= result.resources.count
             offset = 0
@@ -35,12 +38,12 @@ extension Directory {
         return ListResponse(totalResults: totals.values.reduce(0, +), startIndex: page.startIndex, resources: resources)
     }
 
-    private func applicableKinds(for parsed: Filter?) throws -> [ResourceKind] {
+    private func applicableKinds(for parsed: Filter?, snapshot: SchemaCatalog.Snapshot) throws -> [ResourceKind] {
         guard let parsed else { return ResourceKind.allCases }
         var firstError: SCIMError?
         let kinds = ResourceKind.allCases.filter { kind in
             do throws(SCIMError) {
-                try parsed.validate(against: kind.resourceType)
+                try parsed.validate(against: snapshot.type(kind))
                 return true
             } catch {
                 firstError = firstError ?? error

@@ -7,12 +7,15 @@ extension Directory {
         -> ResourceResponse
     {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
-        var normalized = try Normalizer(kind.resourceType).normalize(resource: object)
+        let snapshot = try await schemas.snapshot()
+        let policy = FieldPolicy(snapshot: snapshot, kind: kind)
+        var normalized = try Normalizer(snapshot.type(kind)).normalize(resource: policy.body(object))
         if kind == .user && normalized["active"] == nil { normalized["active"] = true }
         let (stored, members) = Self.splitMembers(normalized, kind: kind)
         let now = Self.toMilliseconds(clock())
-        let resource = StoredResource(
+        var resource = StoredResource(
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
+        resource.indexedWith = policy.indexType
         try checkSize(resource)
         try await store.insert(resource, members: members)
         var response = try await respond(resource, projection: projection)
@@ -26,9 +29,14 @@ extension Directory {
         projection: Projection = .default
     ) async throws -> ResourceResponse {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
-        let type = kind.resourceType
-        let (normalized, members) = Self.splitMembers(try Normalizer(type).normalize(resource: object), kind: kind)
-        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current in
+        let snapshot = try await schemas.snapshot()
+        let policy = FieldPolicy(snapshot: snapshot, kind: kind)
+        let type = snapshot.type(kind)
+        let (replacement, members) = Self.splitMembers(
+            try Normalizer(type).normalize(resource: policy.body(object)), kind: kind)
+        return try await modify(kind, id: id, precondition: precondition, projection: projection, policy: policy) {
+            current in
+            let normalized = policy.keepingDisabledValues(of: current.body, in: replacement)
             if let error = SCIMError.combining(type.immutableViolations(from: current.body, to: normalized)) {
                 throw error
             }
@@ -44,19 +52,23 @@ extension Directory {
         _ kind: ResourceKind, id: String, body: JSON, precondition: VersionPrecondition? = nil,
         projection: Projection = .default
     ) async throws -> ResourceResponse {
-        let request = try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations)
-        let type = kind.resourceType
-        return try await modify(kind, id: id, precondition: precondition, projection: projection) { current in
+        let snapshot = try await schemas.snapshot()
+        let policy = FieldPolicy(snapshot: snapshot, kind: kind)
+        let request = policy.patch(try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations))
+        let type = snapshot.type(kind)
+        return try await modify(kind, id: id, precondition: precondition, projection: projection, policy: policy) {
+            current in
             if kind == .group, let (rest, edits) = request.separatingMemberEdits() {
                 let body = try Normalizer(type).normalize(resource: try Patcher(type).applying(rest, to: current.body))
                 // An operation that reached `members` another way (a URN-qualified key, say) needs the whole list.
                 if body["members"] == nil { return (body, try await membershipChange(for: edits, group: id)) }
             }
-            var document = current.body
+            var document = policy.patchable(current.body)
             let old = kind == .group ? try await store.allMembers(ofGroup: id).map(\.id) : []
             if kind == .group { document["members"] = .array(old.map { .object(["value": .string($0)]) }) }
             let patched = try Normalizer(type).normalize(resource: try Patcher(type).applying(request, to: document))
-            let (body, members) = Self.splitMembers(patched, kind: kind)
+            let (changed, members) = Self.splitMembers(patched, kind: kind)
+            let body = policy.keepingDisabledValues(of: current.body, in: changed)
             return (body, kind == .group ? Self.difference(from: old, to: members) : MembershipChange())
         }
     }
@@ -76,7 +88,7 @@ extension Directory {
     /// pinned a version, in which case a stale version is a 412 and nothing changes.
     private func modify(
         _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
-        change: (StoredResource) async throws -> (JSONObject, MembershipChange)
+        policy: FieldPolicy, change: (StoredResource) async throws -> (JSONObject, MembershipChange)
     ) async throws -> ResourceResponse {
         for _ in 0..<Self.maxAttempts {
             guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
@@ -91,6 +103,7 @@ extension Directory {
             }
             var updated = current
             updated.body = body
+            updated.indexedWith = policy.indexType
             try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
@@ -121,7 +134,8 @@ extension Directory {
         let count = resource.indexedValues.count
         guard count <= limits.maxValuesPerResource else {
             throw SCIMError.invalidValue(
-                "A \(resource.kind.rawValue) may hold at most \(limits.maxValuesPerResource) values; this one has \(count).")
+                "A \(resource.kind.rawValue) may hold at most \(limits.maxValuesPerResource) values; this one has \(count)."
+            )
         }
     }
 

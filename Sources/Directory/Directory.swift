@@ -7,19 +7,27 @@ public struct Directory: Sendable {
     /// The SCIM base URL, such as `https://roster.example.com/scim/v2`, for `meta.location` and `$ref`.
     public let baseURL: String
     public let limits: Limits
+    /// The schemas in force, custom user fields included.
+    public let schemas: SchemaCatalog
     let clock: @Sendable () -> Date
     let newID: @Sendable () -> String
 
     public init(
-        store: any Store, baseURL: String, limits: Limits = Limits(),
+        store: any Store, baseURL: String, limits: Limits = Limits(), schemas: SchemaCatalog? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
         newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
         self.store = store
         self.baseURL = baseURL
         self.limits = limits
+        self.schemas = schemas ?? SchemaCatalog(store: store)
         self.clock = clock
         self.newID = newID
+    }
+
+    /// A resource type as it stands now, with the enabled custom fields for users.
+    public func resourceType(_ kind: ResourceKind) async throws -> ResourceType {
+        try await schemas.snapshot().type(kind)
     }
 
     /// The bounds Roster enforces and advertises.

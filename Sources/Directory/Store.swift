@@ -7,12 +7,15 @@ public struct ResourceQuery: Sendable, Hashable {
     public var filter: Filter?
     public var sort: Sort?
     public var page: Page
+    /// The schemas filter and sort paths resolve against: the user type with custom fields, or the standard one.
+    public var type: ResourceType
 
-    public init(kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page) {
+    public init(kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page, type: ResourceType? = nil) {
         self.kind = kind
         self.filter = filter
         self.sort = sort
         self.page = page
+        self.type = type ?? kind.resourceType
     }
 }
 
@@ -27,14 +30,14 @@ public struct Sort: Sendable, Hashable {
     }
 
     /// Parses `sortBy` and `sortOrder` ("ascending", the default, or "descending", in any case).
-    public static func parse(sortBy: String?, sortOrder: String?, kind: ResourceKind) throws(SCIMError) -> Sort? {
+    public static func parse(sortBy: String?, sortOrder: String?, type: ResourceType) throws(SCIMError) -> Sort? {
         guard let sortBy = sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty else { return nil }
         let path: AttributePath
         do { path = try AttributePath.parse(sortBy) } catch {
             throw .invalidValue("\"sortBy\" is not an attribute: \(sortBy)")
         }
-        guard kind.resourceType.resolve(path) != nil else {
-            throw .invalidValue("Cannot sort by \"\(sortBy)\": \(kind.rawValue) has no such attribute.")
+        guard type.resolve(path) != nil else {
+            throw .invalidValue("Cannot sort by \"\(sortBy)\": \(type.name) has no such attribute.")
         }
         switch sortOrder?.lowercased() {
         case nil, "", "ascending": return Sort(path: path, ascending: true)
@@ -75,7 +78,7 @@ public struct MemberPage: Sendable {
 ///
 /// Stores throw `SCIMError.uniqueness` when a unique key is taken and `SCIMError.invalidValue` for a member id that
 /// does not exist; anything else they throw is unexpected and becomes a 500.
-public protocol Store: ConsoleStore {
+public protocol Store: ConsoleStore, FieldStore {
     /// Inserts a new resource and, for a group, its members, in one transaction.
     func insert(_ resource: StoredResource, members: [String]) async throws
     /// Inserts many resources in one transaction: the bulk path for imports and benchmarks.

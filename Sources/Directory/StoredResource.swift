@@ -24,6 +24,8 @@ public struct StoredResource: Sendable, Hashable {
     public var created: Date
     public var lastModified: Date
     public var body: JSONObject
+    /// The resource type whose schemas the filter index follows; nil means the standard one (no custom fields).
+    public var indexedWith: ResourceType?
 
     public init(id: String, kind: ResourceKind, version: Int, created: Date, lastModified: Date, body: JSONObject) {
         self.id = id
@@ -40,7 +42,9 @@ public struct StoredResource: Sendable, Hashable {
     }
 
     /// The leaf values a store indexes for filters and sorting.
-    public var indexedValues: [IndexedValue] { AttributeIndex.values(of: body, kind: kind) }
+    public var indexedValues: [IndexedValue] {
+        AttributeIndex.values(of: body, kind: kind, type: indexedWith ?? kind.resourceType)
+    }
 
     /// `externalId` is case-exact (RFC 7643 §3.1), so it is kept as sent.
     public var externalId: String? { body["externalId"]?.stringValue }

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import PostgresNIO
+import SCIMCore
 import StoreSQL
 
 extension PostgresStore {
@@ -190,5 +191,49 @@ extension PostgresStore {
 extension SQL {
     init(_ statement: BoundStatement) {
         self.init(statement.sql, statement.values)
+    }
+}
+
+extension PostgresStore {
+    public func customFields() async throws -> [CustomField] {
+        var fields: [CustomField] = []
+        for try await (id, label, name, namespace, type, options, enabled) in try await run(SQL(FieldSQL.list))
+            .decode((String, String, String, String, String, String, Int64).self)
+        {
+            if let field = FieldSQL.field(
+                id: id, label: label, attributeName: name, namespace: namespace, type: type, options: options,
+                enabled: enabled != 0)
+            {
+                fields.append(field)
+            }
+        }
+        return fields
+    }
+
+    public func insertCustomField(_ field: CustomField) async throws {
+        do {
+            try await run(SQL(FieldSQL.insert(field, created: Date())))
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            throw SCIMError.uniqueness("A custom field with the SCIM name \(field.attributeName) already exists.")
+        }
+    }
+
+    public func updateCustomField(_ field: CustomField) async throws -> Bool {
+        let statement = FieldSQL.update(field)
+        var count = 0
+        for try await _ in try await run(SQL(statement.sql + " RETURNING id", statement.values)).decode(String.self) {
+            count += 1
+        }
+        return count > 0
+    }
+
+    public func deleteCustomField(id: String) async throws -> Bool {
+        var count = 0
+        for try await _ in try await run(SQL("DELETE FROM custom_fields WHERE id = ? RETURNING id", [.text(id)]))
+            .decode(String.self)
+        {
+            count += 1
+        }
+        return count > 0
     }
 }

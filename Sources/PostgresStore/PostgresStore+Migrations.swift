@@ -1,4 +1,5 @@
 import Directory
+import Foundation
 import Logging
 import PostgresNIO
 import SCIMCore
@@ -72,6 +73,10 @@ extension PostgresStore {
             ]
         ),
         ("create the console's admins, sessions, settings, activity and provenance", consoleSchema),
+        (
+            "create custom user fields",
+            [FieldSQL.schema.replacingOccurrences(of: "enabled INTEGER", with: "enabled BIGINT")]
+        ),
     ]
 
     public func isReady() async -> Bool {

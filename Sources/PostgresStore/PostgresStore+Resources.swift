@@ -86,8 +86,8 @@ extension PostgresStore {
     }
 
     public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind)
-        let order = try SortSQL.compile(query.sort, kind: query.kind)
+        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = SQL(
             "FROM resources WHERE kind = ? AND (\(condition.sql))", [.text(query.kind.rawValue)] + condition.values)
         var total = 0

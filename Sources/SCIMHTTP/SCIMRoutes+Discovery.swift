@@ -9,21 +9,21 @@ extension SCIMRoutes {
             SCIMResponse.json(.ok, serviceProviderConfig.representation(location: url("/ServiceProviderConfig")))
         }
         group.get("ResourceTypes") { _, _ in
-            SCIMResponse.json(.ok, listing(resourceTypes.map(resourceTypeJSON)))
+            SCIMResponse.json(.ok, listing(try await resourceTypes().map(resourceTypeJSON)))
         }
         group.get("ResourceTypes/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let type = resourceTypes.first(where: { $0.id.caseInsensitiveEquals(id) }) else {
+            guard let type = try await resourceTypes().first(where: { $0.id.caseInsensitiveEquals(id) }) else {
                 throw SCIMError.notFound("Resource type \"\(id)\" not found.")
             }
             return SCIMResponse.json(.ok, resourceTypeJSON(type))
         }
         group.get("Schemas") { _, _ in
-            SCIMResponse.json(.ok, listing(schemas.map(schemaJSON)))
+            SCIMResponse.json(.ok, listing(try await schemas().map(schemaJSON)))
         }
         group.get("Schemas/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let schema = schemas.first(where: { $0.id.caseInsensitiveEquals(id) }) else {
+            guard let schema = try await schemas().first(where: { $0.id.caseInsensitiveEquals(id) }) else {
                 throw SCIMError.notFound("Schema \"\(id)\" not found.")
             }
             return SCIMResponse.json(.ok, schemaJSON(schema))
@@ -45,12 +45,16 @@ extension SCIMRoutes {
             maxOperations: directory.limits.maxPatchOperations)
     }
 
-    var resourceTypes: [ResourceType] { ResourceKind.allCases.map(\.resourceType) }
+    /// The resource types as they stand now: custom user fields appear without a restart.
+    func resourceTypes() async throws -> [ResourceType] {
+        let snapshot = try await directory.schemas.snapshot()
+        return ResourceKind.allCases.map(snapshot.type)
+    }
 
     /// Every schema of every resource type, each once.
-    var schemas: [Schema] {
+    func schemas() async throws -> [Schema] {
         var seen = Set<String>()
-        return resourceTypes.flatMap(\.allSchemas).filter { seen.insert($0.id).inserted }
+        return try await resourceTypes().flatMap(\.allSchemas).filter { seen.insert($0.id).inserted }
     }
 
     private func resourceTypeJSON(_ type: ResourceType) -> JSON {

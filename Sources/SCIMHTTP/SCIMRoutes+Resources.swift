@@ -8,7 +8,8 @@ extension SCIMRoutes {
             startIndex: request.scimQuery("startIndex"), count: request.scimQuery("count"),
             maximum: directory.limits.maxResults)
         let sort = try Sort.parse(
-            sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"), kind: kind)
+            sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"),
+            type: try await directory.resourceType(kind))
         let result = try await directory.list(
             kind, filter: request.scimQuery("filter"), sort: sort, page: page, projection: try projection(request))
         return SCIMResponse.json(.ok, result.json)
@@ -20,7 +21,8 @@ extension SCIMRoutes {
         let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
         let search = try SearchRequest(body)
         let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
-        let sort = try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind)
+        let sort = try Sort.parse(
+            sortBy: search.sortBy, sortOrder: search.sortOrder, type: try await directory.resourceType(kind))
         let result = try await directory.list(
             kind, filter: search.filter, sort: sort, page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)
@@ -34,14 +36,12 @@ extension SCIMRoutes {
         let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
         let result = try await directory.searchAll(
             filter: search.filter,
-            sort: { kind in
+            sort: { type in
                 // A sort attribute one type lacks orders the types that have it (userName: users only).
-                if let sortBy = search.sortBy,
-                    (try? AttributePath.parse(sortBy)).flatMap(kind.resourceType.resolve) == nil
-                {
+                if let sortBy = search.sortBy, (try? AttributePath.parse(sortBy)).flatMap(type.resolve) == nil {
                     return nil
                 }
-                return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, kind: kind)
+                return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, type: type)
             },
             page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)

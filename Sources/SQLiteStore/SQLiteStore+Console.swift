@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import GRDB
+import SCIMCore
 import StoreSQL
 
 extension SQLiteStore {
@@ -107,7 +108,7 @@ extension SQLiteStore {
         }
     }
 
-    private func execute(_ statement: BoundStatement) async throws {
+    func execute(_ statement: BoundStatement) async throws {
         try await database.write { db in
             try db.execute(sql: statement.sql, arguments: StatementArguments(statement.values))
         }
@@ -179,4 +180,40 @@ extension SQLiteStore {
             modified_by TEXT
         );
         """
+}
+
+extension SQLiteStore {
+    public func customFields() async throws -> [CustomField] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: FieldSQL.list.sql).compactMap { row in
+                FieldSQL.field(
+                    id: row["id"], label: row["label"], attributeName: row["attribute_name"],
+                    namespace: row["namespace"], type: row["type"], options: row["options"],
+                    enabled: (row["enabled"] as Int64) != 0)
+            }
+        }
+    }
+
+    public func insertCustomField(_ field: CustomField) async throws {
+        do {
+            try await execute(FieldSQL.insert(field, created: Date()))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("A custom field with the SCIM name \(field.attributeName) already exists.")
+        }
+    }
+
+    public func updateCustomField(_ field: CustomField) async throws -> Bool {
+        let statement = FieldSQL.update(field)
+        return try await database.write { db in
+            try db.execute(sql: statement.sql, arguments: StatementArguments(statement.values))
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteCustomField(id: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM custom_fields WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
 }

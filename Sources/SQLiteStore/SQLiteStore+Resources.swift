@@ -79,8 +79,8 @@ extension SQLiteStore {
     }
 
     public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind)
-        let order = try SortSQL.compile(query.sort, kind: query.kind)
+        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         return try await database.read { db in
             let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
             let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
@@ -127,12 +127,14 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// SQLite's plan for the page query of `query`, one line per step, so tests can check that indexes are used.
     func queryPlan(for query: ResourceQuery) async throws -> [String] {
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind)
-        let order = try SortSQL.compile(query.sort, kind: query.kind)
+        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         return try await database.read { db in
-            let sql = "EXPLAIN QUERY PLAN SELECT \(Self.columns) FROM resources WHERE kind = ? AND (\(condition.sql)) "
+            let sql =
+                "EXPLAIN QUERY PLAN SELECT \(Self.columns) FROM resources WHERE kind = ? AND (\(condition.sql)) "
                 + "ORDER BY \(order.sql) LIMIT ? OFFSET ?"
-            let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
+            let arguments =
+                StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
                 + StatementArguments(order.values) + [100, 0]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
         }

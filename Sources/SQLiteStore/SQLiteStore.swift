@@ -127,6 +127,9 @@ extension SQLiteStore {
         migrator.registerMigration("create the console's admins, sessions, settings, activity and provenance") { db in
             try db.execute(sql: SQLiteStore.consoleSchema)
         }
+        migrator.registerMigration("create custom user fields") { db in
+            try db.execute(sql: FieldSQL.schema.replacingOccurrences(of: "BIGINT", with: "INTEGER"))
+        }
         return migrator
     }
 

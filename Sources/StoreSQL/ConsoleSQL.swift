@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import SCIMCore
 
 /// A statement with `?` placeholders and the values bound to them.
 public struct BoundStatement: Sendable, Hashable {
@@ -122,4 +123,62 @@ public enum ConsoleSQL {
     public static func splitChanges(_ text: String) -> [String] {
         text.isEmpty ? [] : text.components(separatedBy: "\n")
     }
+}
+
+/// The custom fields' statements, shared by both stores.
+public enum FieldSQL {
+    public static let columns = "id, label, attribute_name, namespace, type, options, enabled"
+
+    public static let list = BoundStatement("SELECT \(columns) FROM custom_fields ORDER BY created_ms, id")
+
+    public static func insert(_ field: CustomField, created: Date) -> BoundStatement {
+        BoundStatement(
+            """
+            INSERT INTO custom_fields (id, label, attribute_name, attribute_key, namespace, type, options, enabled, created_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(field.id), .text(field.label), .text(field.attributeName),
+                .text(Folding.fold(field.attributeName)),
+                .text(field.namespace.rawValue), .text(field.type.rawValue), .text(options(field.options)),
+                .integer(field.enabled ? 1 : 0), .integer(created.milliseconds),
+            ])
+    }
+
+    public static func update(_ field: CustomField) -> BoundStatement {
+        BoundStatement(
+            "UPDATE custom_fields SET label = ?, options = ?, enabled = ? WHERE id = ?",
+            [.text(field.label), .text(options(field.options)), .integer(field.enabled ? 1 : 0), .text(field.id)])
+    }
+
+    static func options(_ options: [String]) -> String {
+        JSON.array(options.map(JSON.string)).serialized()
+    }
+
+    /// A field from its columns; nil for a row this version cannot read (an unknown type or namespace).
+    public static func field(
+        id: String, label: String, attributeName: String, namespace: String, type: String, options: String,
+        enabled: Bool
+    ) -> CustomField? {
+        guard let type = CustomFieldType(rawValue: type), let namespace = CustomFieldNamespace(rawValue: namespace)
+        else { return nil }
+        let parsed = (try? JSON.parse(Array(options.utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+        return CustomField(
+            id: id, label: label, attributeName: attributeName, type: type, options: parsed, namespace: namespace,
+            enabled: enabled)
+    }
+
+    public static let schema = """
+        CREATE TABLE custom_fields (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            attribute_name TEXT NOT NULL,
+            attribute_key TEXT NOT NULL UNIQUE,
+            namespace TEXT NOT NULL,
+            type TEXT NOT NULL,
+            options TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            created_ms BIGINT NOT NULL
+        )
+        """
 }

@@ -15,9 +15,11 @@ public struct FilterSQL: Sendable {
     static let always = FilterSQL(sql: "TRUE", values: [])
     static let never = FilterSQL(sql: "FALSE", values: [])
 
-    public static func compile(_ filter: Filter?, kind: ResourceKind) throws(SCIMError) -> FilterSQL {
+    public static func compile(_ filter: Filter?, kind: ResourceKind, type: ResourceType? = nil) throws(SCIMError)
+        -> FilterSQL
+    {
         guard let filter else { return .always }
-        return try FilterCompiler(kind: kind).compile(filter)
+        return try FilterCompiler(kind: kind, type: type ?? kind.resourceType).compile(filter)
     }
 
     static func combine(_ lhs: FilterSQL, _ op: String, _ rhs: FilterSQL) -> FilterSQL {
@@ -34,7 +36,7 @@ public struct FilterSQL: Sendable {
 /// Compiles one resource kind's filters.
 struct FilterCompiler {
     let kind: ResourceKind
-    var type: ResourceType { kind.resourceType }
+    let type: ResourceType
 
     func compile(_ filter: Filter) throws(SCIMError) -> FilterSQL {
         switch filter {

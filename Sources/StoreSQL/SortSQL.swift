@@ -7,17 +7,22 @@ public struct SortSQL: Sendable {
     public var sql: String
     public var values: [SQLValue]
 
-    public static func compile(_ sort: Sort?, kind: ResourceKind) throws(SCIMError) -> SortSQL {
+    public static func compile(_ sort: Sort?, kind: ResourceKind, type: ResourceType? = nil) throws(SCIMError)
+        -> SortSQL
+    {
         guard let sort else { return SortSQL(sql: "resources.pk", values: []) }
-        let key = try key(sort.path, kind: kind, ascending: sort.ascending)
+        let compiler = FilterCompiler(kind: kind, type: type ?? kind.resourceType)
+        let key = try key(sort.path, compiler: compiler, ascending: sort.ascending)
         let direction = sort.ascending ? "ASC NULLS LAST" : "DESC NULLS FIRST"
         return SortSQL(sql: "\(key.sql) \(direction), resources.pk", values: key.values)
     }
 
     /// A multi-valued attribute sorts by its smallest value ascending and its largest descending, so the
     /// descending order is the ascending one reversed.
-    private static func key(_ path: AttributePath, kind: ResourceKind, ascending: Bool) throws(SCIMError) -> SortSQL {
-        switch try FilterCompiler(kind: kind).target(path) {
+    private static func key(_ path: AttributePath, compiler: FilterCompiler, ascending: Bool) throws(SCIMError)
+        -> SortSQL
+    {
+        switch try compiler.target(path) {
         case .column(let column) where column.column.hasPrefix("resources."):
             return SortSQL(sql: column.column, values: [])
         case .leaf(let leafPath, let attribute):

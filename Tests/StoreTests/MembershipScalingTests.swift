@@ -66,6 +66,10 @@ final class MemberReadCountingStore: Store, Sendable {
     func replaceTokenSecret(id: String, hash: String, prefix: String) async throws -> Bool {
         try await base.replaceTokenSecret(id: id, hash: hash, prefix: prefix)
     }
+    func customFields() async throws -> [CustomField] { try await base.customFields() }
+    func insertCustomField(_ field: CustomField) async throws { try await base.insertCustomField(field) }
+    func updateCustomField(_ field: CustomField) async throws -> Bool { try await base.updateCustomField(field) }
+    func deleteCustomField(id: String) async throws -> Bool { try await base.deleteCustomField(id: id) }
 }
 
 /// Membership changes touch the rows they name and never read the whole member list (issue: 22 s to add one

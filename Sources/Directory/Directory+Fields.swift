@@ -1,0 +1,114 @@
+import Foundation
+import SCIMCore
+
+extension Directory {
+    /// Adds a custom user field; its SCIM name comes from the label and never changes afterwards.
+    public func addField(label: String, type: CustomFieldType, options: [String], namespace: CustomFieldNamespace)
+        async throws -> CustomField
+    {
+        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !label.isEmpty, label.count <= 100 else {
+            throw SCIMError.invalidValue("A field's name must have 1 to 100 characters.")
+        }
+        let field = try CustomField(
+            id: newID(), label: label, type: type, options: try Self.checkedOptions(options, type: type),
+            namespace: namespace, enabled: true)
+        let existing = try await store.customFields()
+        if let problem = CustomField.collision(of: field.attributeName, in: namespace, with: existing) {
+            throw SCIMError.uniqueness(problem)
+        }
+        try await store.insertCustomField(field)
+        schemas.invalidate()
+        return field
+    }
+
+    /// Renames a field's label, changes its options, or enables or disables it; its SCIM name stays.
+    public func updateField(id: String, label: String? = nil, options: [String]? = nil, enabled: Bool? = nil)
+        async throws -> CustomField
+    {
+        guard var field = try await store.customFields().first(where: { $0.id == id }) else {
+            throw SCIMError.notFound("There is no custom field \(id).")
+        }
+        if let label = label?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            guard !label.isEmpty, label.count <= 100 else {
+                throw SCIMError.invalidValue("A field's name must have 1 to 100 characters.")
+            }
+            field.label = label
+        }
+        if let options { field.options = try Self.checkedOptions(options, type: field.type) }
+        if let enabled { field.enabled = enabled }
+        guard try await store.updateCustomField(field) else {
+            throw SCIMError.notFound("There is no custom field \(id).")
+        }
+        schemas.invalidate()
+        return field
+    }
+
+    /// Deletes a field and removes its values from every user, a page at a time; returns how many users held one.
+    @discardableResult
+    public func deleteField(id: String) async throws -> Int {
+        let snapshot = try await schemas.snapshot()
+        guard let field = snapshot.fields.first(where: { $0.id == id }) else {
+            throw SCIMError.notFound("There is no custom field \(id).")
+        }
+        var cleared = 0
+        while true {
+            let query = ResourceQuery(
+                kind: .user, filter: .present(field.path), page: Page(startIndex: 1, count: 200, maximum: 200),
+                type: snapshot.indexed)
+            let page = try await store.search(query).resources
+            if page.isEmpty { break }
+            for user in page where try await removeValue(of: field, from: user, index: snapshot.indexed) {
+                cleared += 1
+            }
+        }
+        _ = try await store.deleteCustomField(id: id)
+        schemas.invalidate()
+        return cleared
+    }
+
+    /// Whether values for extension attributes nobody defined are dropped (true) or refused with a 400 (false).
+    public func setIgnoresUnknownAttributes(_ ignores: Bool) async throws {
+        try await store.setSetting(SchemaCatalog.ignoreUnknownSetting, to: ignores ? "true" : nil)
+        schemas.invalidate()
+    }
+
+    /// Takes one field's value out of a user, retrying when another write got there first.
+    private func removeValue(of field: CustomField, from user: StoredResource, index: ResourceType) async throws -> Bool
+    {
+        var current = user
+        for _ in 0..<Self.maxAttempts {
+            guard var container = current.body[field.schemaID]?.objectValue,
+                container.removeValue(forKey: field.attributeName) != nil
+            else { return false }
+            var updated = current
+            if container.isEmpty {
+                _ = updated.body.removeValue(forKey: field.schemaID)
+            } else {
+                updated.body[field.schemaID] = .object(container)
+            }
+            updated.version += 1
+            updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
+            updated.indexedWith = index
+            if try await store.update(updated, expectedVersion: current.version, members: MembershipChange()) {
+                return true
+            }
+            guard let fresh = try await store.fetch(.user, id: user.id) else { return false }
+            current = fresh
+        }
+        throw SCIMError(status: 503, detail: "A user kept changing while its field value was removed; try again.")
+    }
+
+    private static func checkedOptions(_ options: [String], type: CustomFieldType) throws(SCIMError) -> [String] {
+        guard type.hasOptions else { return [] }
+        var seen = Set<String>()
+        let cleaned = options.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard !cleaned.isEmpty else {
+            throw .invalidValue("A \(type.label.lowercased()) field needs at least one option.")
+        }
+        for option in cleaned where !seen.insert(option.lowercased()).inserted || option.count > 200 {
+            throw .invalidValue("Options must be distinct and at most 200 characters: \"\(option)\".")
+        }
+        return cleaned
+    }
+}
