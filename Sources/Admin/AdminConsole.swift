@@ -67,6 +67,7 @@ public struct AdminConsole: Sendable {
         registerTokens(on: group)
         registerPeople(on: group)
         registerGroups(on: group)
+        registerFields(on: group)
         registerActivity(on: group)
         registerConnect(on: group)
         group.get("**") { request, _ -> Response in

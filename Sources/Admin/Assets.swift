@@ -15,6 +15,8 @@ extension Assets {
         .narrow { max-width: 26rem; margin: 3rem auto; background: #fff; padding: 2rem; border: 1px solid var(--line);
           border-radius: 8px; }
         label { display: block; margin: .8rem 0; font-weight: 600; }
+        textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; margin-top: .3rem; }
+        .narrow-form { max-width: 40rem; }
         input, select { display: block; width: 100%; box-sizing: border-box; padding: .45rem; margin-top: .3rem;
           font: inherit; border: 1px solid var(--line); border-radius: 4px; }
         input[type=checkbox] { display: inline; width: auto; }

@@ -9,7 +9,7 @@ struct RosterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A SCIM 2.0 provisioning server: identity providers create and update your users here.",
-        subcommands: [Serve.self, TokenCommand.self, AdminCommand.self, Migrate.self],
+        subcommands: [Serve.self, TokenCommand.self, AdminCommand.self, FieldCommand.self, Migrate.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -66,6 +66,42 @@ import Testing
         try Self.roster(["token", "revoke", id, "--database", database], expectSuccess: false)
     }
 
+    @Test func fieldAddListAndRemove() throws {
+        let database = Self.temporaryDatabase()
+        let added = try Self.roster([
+            "field", "add", "--name", "Some User's Field", "--type", "select", "--option", "A", "--option", "B",
+            "--database", database,
+        ])
+        #expect(added.contains("External name some-users-field"))
+        #expect(added.contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"))
+        try Self.roster(["field", "add", "--name", "Department", "--database", database], expectSuccess: false)
+        let listed = try Self.roster(["field", "list", "--database", database])
+        #expect(listed.contains("some-users-field") && listed.contains("select") && listed.contains("enabled"))
+        try Self.roster(["field", "remove", "some-users-field", "--database", database], expectSuccess: false)
+        let removed = try Self.roster(["field", "remove", "some-users-field", "--yes", "--database", database])
+        #expect(removed.contains("removed its value from 0 users"))
+        #expect(!(try Self.roster(["field", "list", "--database", database]).contains("some-users-field")))
+    }
+
+    /// `roster admin create` reads the password from standard input, so scripts never put it in arguments.
+    @Test func adminCreateReadsThePasswordFromStandardInput() throws {
+        let database = Self.temporaryDatabase()
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["admin", "create", "ada", "--database", database]
+        process.environment = ProcessInfo.processInfo.environment.merging(["ROSTER_PASSWORD_COST": "4"]) { $1 }
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && text.contains("Administrator ada created"), "\(text)")
+    }
+
     /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
     /// from the command line takes effect on the running server within seconds.
     @Test func serverHonoursTokensCreatedAndRevokedByAnotherProcess() async throws {

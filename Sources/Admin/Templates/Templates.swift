@@ -6,7 +6,8 @@ enum Templates {
             "top": top, "bottom": bottom, "error": error, "sign-in": signIn, "setup": setup, "overview": overview,
             "tokens": tokens, "token-new": tokenNew, "token": token, "people": people, "person": person,
             "groups": groups, "group": group, "activity": activity, "activity-table": activityTable,
-            "details": details, "pager": pager, "recent": recent, "connect-okta": connectOkta,
+            "details": details, "pager": pager, "recent": recent, "fields": fields, "field": field,
+            "connect-okta": connectOkta,
             "connect-entra": connectEntra, "last-request": lastRequest,
         ]
     }
@@ -30,6 +31,7 @@ enum Templates {
             <a href="/admin/tokens" {{#section_tokens}}aria-current="page"{{/section_tokens}}>SCIM Tokens</a>
             <a href="/admin/people" {{#section_people}}aria-current="page"{{/section_people}}>People</a>
             <a href="/admin/groups" {{#section_groups}}aria-current="page"{{/section_groups}}>Groups</a>
+            <a href="/admin/fields" {{#section_fields}}aria-current="page"{{/section_fields}}>Custom fields</a>
             <a href="/admin/activity" {{#section_activity}}aria-current="page"{{/section_activity}}>Provisioning activity</a>
             <a href="/admin/connect/okta" {{#section_connect-okta}}aria-current="page"{{/section_connect-okta}}>Connect Okta</a>
             <a href="/admin/connect/entra" {{#section_connect-entra}}aria-current="page"{{/section_connect-entra}}>Connect Entra ID</a>
