@@ -9,6 +9,8 @@ public final class ActivityLog: Sendable {
     let capacity: Int
     private let pending = Mutex<[ActivityEvent]>([])
     private let droppedCount = Atomic<Int>(0)
+    /// One flush at a time, so a reader that flushes first also waits for a batch another flush is writing.
+    private let writing = SerialGate()
 
     public init(store: any ConsoleStore, capacity: Int = 20_000) {
         self.store = store
@@ -29,6 +31,8 @@ public final class ActivityLog: Sendable {
 
     /// Writes every pending event; on failure they are put back for the next attempt.
     public func flush() async throws {
+        await writing.enter()
+        defer { writing.leave() }
         let batch = pending.withLock { events in
             defer { events.removeAll(keepingCapacity: true) }
             return events
@@ -46,5 +50,40 @@ public final class ActivityLog: Sendable {
     @discardableResult
     public func purge(retention: TimeInterval, now: Date = Date()) async throws -> Int {
         try await store.deleteActivity(before: now.addingTimeInterval(-retention))
+    }
+}
+
+/// An asynchronous mutual exclusion: `enter` waits, without blocking a thread, until the holder calls `leave`.
+final class SerialGate: Sendable {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func enter() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = state.withLock { state in
+                if state.busy {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.busy = true
+                return true
+            }
+            if admitted { continuation.resume() }
+        }
+    }
+
+    func leave() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.busy = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -26,10 +26,12 @@ final class WebDriver: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 {
-            if (try? await request("GET", "/status"))?["value"]?["ready"] == .bool(true) { break }
-            try await Task.sleep(for: .milliseconds(100))
+        var ready = false
+        for _ in 0..<300 where !ready {
+            ready = (try? await request("GET", "/status"))?["value"]?["ready"] == .bool(true)
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
+        guard ready else { throw CLIError(description: "chromedriver did not become ready in 30 s") }
         let options: JSONObject = [
             "binary": .string(Self.chromium),
             "args": [
