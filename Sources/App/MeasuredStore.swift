@@ -15,6 +15,10 @@ struct MeasuredStore: Store {
         try await metrics.measure(.insertMany) { try await base.insertMany(resources) }
     }
 
+    func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
+        try await metrics.measure(.fetch) { try await base.fetchUserWithGroups(id: id) }
+    }
+
     func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
         try await metrics.measure(.fetch) { try await base.fetch(kind, id: id) }
     }

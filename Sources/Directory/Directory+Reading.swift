@@ -5,6 +5,13 @@ extension Directory {
     public func get(_ kind: ResourceKind, id: String, projection: Projection = .default) async throws
         -> ResourceResponse
     {
+        if kind == .user && projection.mayInclude("groups") {
+            guard let (user, groups) = try await store.fetchUserWithGroups(id: id) else {
+                throw Self.notFound(kind, id: id)
+            }
+            let derived: JSONObject = ["groups": .array(groups.map { reference($0, type: "direct") })]
+            return render(user, type: try await resourceType(.user), derived: derived, projection: projection)
+        }
         guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
         return try await respond(resource, projection: projection)
     }

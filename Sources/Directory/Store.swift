@@ -101,6 +101,8 @@ public protocol Store: ConsoleStore, FieldStore {
     func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String>
     /// The groups each of `ids` belongs to directly.
     func groups(of ids: [String]) async throws -> [String: [ResourceReference]]
+    /// A user and the groups it belongs to, read together: the shape of every `GET /Users/{id}`.
+    func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])?
 
     /// Whether the database answers and every migration has been applied (for `/readyz`).
     func isReady() async -> Bool
@@ -114,6 +116,12 @@ public protocol Store: ConsoleStore, FieldStore {
 }
 
 extension Store {
+    /// Two reads; a store that can do both in one overrides this.
+    public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
+        guard let user = try await fetch(.user, id: id) else { return nil }
+        return (user, try await groups(of: [id])[id] ?? [])
+    }
+
     /// Every member of a group, read page by page.
     public func allMembers(ofGroup id: String) async throws -> [ResourceReference] {
         var result: [ResourceReference] = []

@@ -32,12 +32,27 @@ extension SQLiteStore {
         }
     }
 
+    /// One read transaction and two cached statements: the user by id, then its groups by the user's key.
+    public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
+        try await database.read { db in
+            let userStatement = try db.cachedStatement(
+                sql: "SELECT pk, \(Self.columns) FROM resources WHERE id = ? AND kind = 'User'")
+            guard let row = try Row.fetchOne(userStatement, arguments: [id]) else { return nil }
+            let groupStatement = try db.cachedStatement(
+                sql: """
+                    SELECT g.id, g.kind, g.display FROM memberships ms JOIN resources g ON g.pk = ms.group_pk
+                    WHERE ms.member_pk = ? ORDER BY ms.group_pk
+                    """)
+            let groups = try Row.fetchAll(groupStatement, arguments: [row["pk"] as Int64]).compactMap(Self.reference)
+            return (try Self.resource(row), groups)
+        }
+    }
+
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?",
-                arguments: [id, kind.rawValue]
-            ).map(Self.resource)
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?")
+            return try Row.fetchOne(statement, arguments: [id, kind.rawValue]).map(Self.resource)
         }
     }
 
