@@ -10,10 +10,14 @@ public struct Accounts: Sendable {
     let passwordCost: UInt8
     let clock: @Sendable () -> Date
 
+    /// A hash of a random password at the same cost as real ones, checked when the name is unknown.
+    let decoyHash: String
+
     public init(store: any Store, passwordCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.passwordCost = min(31, max(4, passwordCost))
         self.clock = clock
+        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: self.passwordCost)
     }
 
     public static let minimumPasswordLength = 10
@@ -55,15 +59,12 @@ public struct Accounts: Sendable {
     /// password, so the answer does not reveal which names exist.
     func verify(username: String, password: String) async throws -> AdminAccount? {
         let admin = try await store.admin(username: username.trimmingCharacters(in: .whitespacesAndNewlines))
-        let hash = admin?.passwordHash ?? Self.decoyHash
+        let hash = admin?.passwordHash ?? decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive {
             password.utf8.count <= 72 && Bcrypt.verify(password, hash: hash)
         }
         return matches ? admin : nil
     }
-
-    /// A hash of a random password at cost 12, checked when the name is unknown.
-    static let decoyHash = Bcrypt.hash(UUID().uuidString, cost: 12)
 
     /// Starts a session: a new secret for the cookie (the store keeps its hash) and a new CSRF token.
     func startSession(for admin: AdminAccount, lifetime: TimeInterval) async throws -> (secret: String, SignedIn) {

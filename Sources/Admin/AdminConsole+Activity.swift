@@ -12,7 +12,7 @@ extension AdminConsole {
             let outcome = parameters["outcome"].flatMap { ActivityQuery.Outcome(rawValue: String($0)) } ?? .all
             let client = parameters["client"].map(String.init).flatMap { IdentityProvider(rawValue: $0) }
             let before = parameters["before"].flatMap { Int64(String($0)) }
-            try await activity.flush()
+            await flushActivity()
             let events = try await store.activity(
                 ActivityQuery(outcome: outcome, client: client?.rawValue, before: before, limit: 50))
             var data = layout("Provisioning activity", section: "activity", signedIn: session)

@@ -18,7 +18,7 @@ extension AdminConsole {
     private func connectPage(_ request: Request, provider: IdentityProvider, template: String) async throws -> Response
     {
         let session = try await signedIn(request)
-        try await activity.flush()
+        await flushActivity()
         let last = try await store.activity(ActivityQuery(client: provider.rawValue, limit: 1)).first
         let lastFailure = try await store.activity(ActivityQuery(outcome: .failed, client: provider.rawValue, limit: 1))
             .first

@@ -11,7 +11,7 @@ extension AdminConsole {
             let session = try await signedIn(request)
             let query = request.uri.queryParameters
             let search = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-            let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+            let page = min(max(1, query["page"].flatMap { Int(String($0)) } ?? 1), Self.maxPage)
             let result = try await directory.list(
                 .group, filter: search.isEmpty ? nil : "displayName co \(JSON.string(search).serialized())",
                 sort: Sort(path: AttributePath(name: "displayName"), ascending: true),

@@ -17,7 +17,7 @@ extension AdminConsole {
         let active = try await directory.list(.user, filter: "active eq true", page: one).totalResults
         let groups = try await directory.list(.group, filter: nil, page: one).totalResults
         let tokens = try await store.tokens()
-        try await activity.flush()
+        await flushActivity()
         let failures = try await store.activity(ActivityQuery(outcome: .failed, limit: 5))
         var data = layout("Overview", section: "overview", signedIn: session)
         data["people"] = people

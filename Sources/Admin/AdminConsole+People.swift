@@ -6,6 +6,8 @@ import SCIMHTTP
 
 extension AdminConsole {
     static let pageSize = 25
+    /// Pages beyond this are refused by clamping: a page number is arithmetic, and must never overflow.
+    static let maxPage = 1_000_000
 
     /// People: search by userName, name or email, an active/deactivated filter, paging; and a person's page.
     func registerPeople(on group: RouterGroup<SCIMRequestContext>) {
@@ -14,7 +16,7 @@ extension AdminConsole {
             let query = request.uri.queryParameters
             let search = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
             let status = query["status"].map(String.init) ?? "all"
-            let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+            let page = min(max(1, query["page"].flatMap { Int(String($0)) } ?? 1), Self.maxPage)
             let result = try await directory.list(
                 .user, filter: Self.peopleFilter(search: search, status: status),
                 sort: Sort(path: AttributePath(name: "userName"), ascending: true),
@@ -87,7 +89,7 @@ extension AdminConsole {
 
     /// Attributes, provenance and recent activity: what a person's and a group's pages share.
     func resourceDetails(_ resource: ResourceResponse, id: String) async throws -> [String: Any] {
-        try await activity.flush()
+        await flushActivity()
         let provenance = try await store.provenance(of: id)
         let recent = try await store.activity(ActivityQuery(resourceID: id, limit: 10))
         return [

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import Hummingbird
 import SCIMHTTP
+import Synchronization
 
 extension AdminConsole {
     /// First run, sign-in and sign-out. Failed sign-ins are throttled per client address and per name.
@@ -42,12 +43,20 @@ extension AdminConsole {
         let form = try await form(request, context: context, session: nil)
         let address = context.clientAddress ?? "unknown"
         let name = Folding.fold(form.text("username") ?? "")
-        if let wait = signInThrottle.remaining(address: address, name: name) {
+        if let wait = signInThrottle.addresses.remaining(address) {
             throw ConsoleError.tooMany("Too many failed sign-ins. Try again in \(wait) seconds.", retryAfter: wait)
         }
-        guard let admin = try await accounts.verify(username: form["username"] ?? "", password: form["password"] ?? "")
-        else {
-            signInThrottle.recordFailure(address: address, name: name)
+        guard let slot = signInThrottle.enter() else {
+            throw ConsoleError.tooMany("Too many sign-ins at once. Try again in a moment.", retryAfter: 1)
+        }
+        defer { signInThrottle.leave(slot) }
+        // Guesses spread over many addresses slow down for that name instead of locking its owner out.
+        if signInThrottle.names.remaining(name) != nil { try await Task.sleep(for: .seconds(2)) }
+        let admin =
+            name.count > 100
+            ? nil : try await accounts.verify(username: form["username"] ?? "", password: form["password"] ?? "")
+        guard let admin else {
+            signInThrottle.recordFailure(address: address, name: String(name.prefix(100)))
             var data = layout("Sign in", section: "none", signedIn: nil)
             data["error"] = "Incorrect name or password."
             data["username"] = form["username"] ?? ""
@@ -103,7 +112,9 @@ extension AdminConsole {
     private func anonymousForm(
         _ template: String, request: Request, data: [String: Any], status: HTTPResponse.Status = .ok
     ) -> Response {
-        let token = request.cookies[CSRF.cookieName]?.value ?? Secrets.random()
+        // A cookie that is not one of ours (empty, say, set by a sibling site) is replaced, never trusted.
+        let existing = request.cookies[CSRF.cookieName]?.value
+        let token = existing.flatMap { $0.count == 43 ? $0 : nil } ?? Secrets.random()
         var data = data
         data["csrf"] = token
         var response = pages.render(template, data, status: status)
@@ -114,13 +125,26 @@ extension AdminConsole {
     }
 }
 
-/// Failed sign-ins: ten a minute from one address or for one name, then a five-minute wait.
+/// Failed sign-ins: ten a minute from one address lock it out for five minutes; ten a minute for one name slow
+/// that name's sign-ins down; and at most four password checks run at once, whatever the number of requests.
 final class SignInThrottle: Sendable {
     let addresses = FailureLockout(limit: 10, lockout: 300)
     let names = FailureLockout(limit: 10, lockout: 300)
+    private let running = Atomic<Int>(0)
+    static let concurrentChecks = 4
 
-    func remaining(address: String, name: String) -> Int? {
-        addresses.remaining(address) ?? names.remaining(name)
+    /// A slot for one password check, or nil when enough are running.
+    func enter() -> Int? {
+        let now = running.add(1, ordering: .relaxed).newValue
+        guard now <= Self.concurrentChecks else {
+            running.subtract(1, ordering: .relaxed)
+            return nil
+        }
+        return now
+    }
+
+    func leave(_ slot: Int) {
+        running.subtract(1, ordering: .relaxed)
     }
 
     func recordFailure(address: String, name: String) {

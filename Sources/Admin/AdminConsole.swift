@@ -86,12 +86,12 @@ public struct AdminConsole: Sendable {
 
     /// The fields of a posted form, once the request has proven it comes from this console's own page.
     func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?) async throws -> Form {
-        try CSRF.checkOrigin(request)
+        try CSRF.checkOrigin(request, publicHost: settings.scimEndpoint.flatMap { URLComponents(string: $0)?.host })
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         let form = Form(urlEncoded: String(buffer: buffer))
         let expected = session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value
-        guard let expected, let sent = form["csrf"], CSRF.matches(sent, expected) else {
+        guard let expected, expected.count >= 32, let sent = form["csrf"], CSRF.matches(sent, expected) else {
             throw ConsoleError.forbidden(
                 "This form has expired or did not come from Roster's console. Go back, reload the page and try again.")
         }
@@ -101,6 +101,11 @@ public struct AdminConsole: Sendable {
     /// The SCIM endpoint to paste into an identity provider.
     func endpoint(_ request: Request) -> String {
         settings.scimEndpoint ?? "http://\(request.head.authority ?? "localhost")/scim/v2"
+    }
+
+    /// Writes pending activity so a page shows the latest requests; a page still renders if the database refuses.
+    func flushActivity() async {
+        try? await activity.flush()
     }
 
     /// The values every page's layout needs.

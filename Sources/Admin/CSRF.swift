@@ -18,7 +18,8 @@ enum CSRF {
     }
 
     /// Browsers say where a request comes from (`Sec-Fetch-Site`, `Origin`); another site's form is refused.
-    static func checkOrigin(_ request: Request) throws {
+    /// Behind a proxy that rewrites `Host`, the public URL's host is the console's own too.
+    static func checkOrigin(_ request: Request, publicHost: String? = nil) throws {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" {
             throw ConsoleError.forbidden("Forms from other sites are refused.")
         }
@@ -26,7 +27,8 @@ enum CSRF {
             let host = URLComponents(string: origin)?.host
         else { return }
         let ownHost = request.head.authority.flatMap { URLComponents(string: "http://" + $0)?.host }
-        if let ownHost, host.lowercased() != ownHost.lowercased() {
+        let own = [ownHost, publicHost].compactMap { $0?.lowercased() }
+        if !own.isEmpty, !own.contains(host.lowercased()) {
             throw ConsoleError.forbidden("Forms from other sites are refused.")
         }
     }

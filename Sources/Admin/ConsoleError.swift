@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import SCIMHTTP
 
 /// A console request that cannot be served, shown to the admin as a page (or a redirect to sign in).
@@ -26,6 +27,8 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
         } catch let error as ConsoleError {
             return response(for: error)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            return pages.error(.contentTooLarge, "The form is too large.")
+        } catch is NIOTooManyBytesError {
             return pages.error(.contentTooLarge, "The form is too large.")
         } catch {
             context.logger.error("Console request failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -41,9 +41,31 @@ public final class ActivityLog: Sendable {
         do {
             try await store.record(batch)
         } catch {
-            pending.withLock { events in events = Array((batch + events).suffix(capacity)) }
-            throw error
+            try await recordOneByOne(batch)
         }
+    }
+
+    /// After a failed batch: each event alone, so one the database refuses is dropped (and counted) instead of
+    /// blocking the log forever. Three failures before any success mean the database is down: the two tried are
+    /// dropped and the rest waits for the next flush.
+    private func recordOneByOne(_ batch: [ActivityEvent]) async throws {
+        var written = 0
+        var lastError: (any Error)?
+        for (index, event) in batch.enumerated() {
+            do {
+                try await store.record([event])
+                written += 1
+            } catch {
+                lastError = error
+                if written == 0 && index >= 2 {
+                    let rest = batch[index...]
+                    pending.withLock { events in events = Array((rest + events).suffix(capacity)) }
+                    throw error
+                }
+                droppedCount.add(1, ordering: .relaxed)
+            }
+        }
+        if written == 0, let lastError { throw lastError }
     }
 
     /// Deletes events older than `retention`.

@@ -35,7 +35,12 @@ extension Directory {
             }
             field.label = label
         }
-        if let options { field.options = try Self.checkedOptions(options, type: field.type) }
+        if let options {
+            let kept = try Self.checkedOptions(options, type: field.type)
+            try await checkUnused(
+                field.options.filter { old in !kept.contains { $0.caseInsensitiveEquals(old) } }, of: field)
+            field.options = kept
+        }
         if let enabled { field.enabled = enabled }
         guard try await store.updateCustomField(field) else {
             throw SCIMError.notFound("There is no custom field \(id).")
@@ -52,19 +57,41 @@ extension Directory {
             throw SCIMError.notFound("There is no custom field \(id).")
         }
         var cleared = 0
+        var skipped = 0
         while true {
+            // Cleared users leave the result; ones that could not be cleared are stepped over, never retried forever.
             let query = ResourceQuery(
-                kind: .user, filter: .present(field.path), page: Page(startIndex: 1, count: 200, maximum: 200),
-                type: snapshot.indexed)
+                kind: .user, filter: .present(field.path),
+                page: Page(startIndex: skipped + 1, count: 200, maximum: 200), type: snapshot.indexed)
             let page = try await store.search(query).resources
             if page.isEmpty { break }
-            for user in page where try await removeValue(of: field, from: user, index: snapshot.indexed) {
-                cleared += 1
+            for user in page {
+                if try await removeValue(of: field, from: user, index: snapshot.indexed) {
+                    cleared += 1
+                } else {
+                    skipped += 1
+                }
             }
         }
         _ = try await store.deleteCustomField(id: id)
         schemas.invalidate()
         return cleared
+    }
+
+    /// Refuses to drop options people still hold: their stored value would fail every later PATCH of them.
+    private func checkUnused(_ removed: [String], of field: CustomField) async throws {
+        let snapshot = try await schemas.snapshot()
+        for option in removed {
+            let query = ResourceQuery(
+                kind: .user, filter: .compare(field.path, .eq, .string(option)),
+                page: Page(startIndex: 1, count: 0, maximum: 0), type: snapshot.indexed)
+            let holders = try await store.search(query).total
+            if holders > 0 {
+                throw SCIMError.invalidValue(
+                    "\(holders) people have \"\(option)\" in \(field.label); change their values before removing the option."
+                )
+            }
+        }
     }
 
     /// Whether values for extension attributes nobody defined are dropped (true) or refused with a 400 (false).

@@ -28,7 +28,7 @@ struct FieldPolicy: Sendable {
                         let urn = item.stringValue ?? ""
                         return isKnownSchema(urn) || (!ignoresUnknown && disabledSchema(urn) == nil)
                     })
-            } else if !key.hasPrefix("urn:") && !key.hasPrefix("URN:") {
+            } else if !String(key.prefix(4)).caseInsensitiveEquals("urn:") {
                 result[key] = value
             } else if let schema = type.extensions.first(where: { $0.schema.id.caseInsensitiveEquals(key) })?.schema
                 ?? disabledSchema(key)
@@ -70,9 +70,10 @@ struct FieldPolicy: Sendable {
         return PatchRequest(operations: operations)
     }
 
-    /// A stored body ready to be patched: without the kept values of disabled fields, which the schema lacks.
+    /// A stored body ready to be patched: without extension values the schema lacks (a disabled field's kept
+    /// value, put back afterwards, or one a deleted field left behind), which would otherwise fail every PATCH.
     func patchable(_ stored: JSONObject) -> JSONObject {
-        disabled.isEmpty ? stored : type.withoutUnknownExtensionAttributes(stored)
+        indexType == nil ? stored : type.withoutUnknownExtensionAttributes(stored)
     }
 
     /// A new body with the values the disabled fields held in the old one.

@@ -8,7 +8,13 @@ public final class SchemaCatalog: Sendable {
     let store: any Store
     let lifetime: TimeInterval
     let clock: @Sendable () -> Date
-    private let cached = Mutex<Snapshot?>(nil)
+    private let state = Mutex(State())
+
+    private struct State {
+        var snapshot: Snapshot?
+        var reloading = false
+        var generation = 0
+    }
 
     /// The schemas at one moment.
     public struct Snapshot: Sendable {
@@ -51,20 +57,40 @@ public final class SchemaCatalog: Sendable {
         self.clock = clock
     }
 
+    /// The schemas in force. When the cached ones are older than `lifetime`, one caller reloads them while the
+    /// others go on with the cached ones: a burst of requests never turns into a burst of identical reads.
     public func snapshot() async throws -> Snapshot {
         let now = clock()
-        if let snapshot = cached.withLock({ $0 }), now.timeIntervalSince(snapshot.loaded) < lifetime {
-            return snapshot
+        let (cached, generation) = state.withLock { state -> (Snapshot?, Int) in
+            if let snapshot = state.snapshot, now.timeIntervalSince(snapshot.loaded) < lifetime || state.reloading {
+                return (snapshot, state.generation)
+            }
+            state.reloading = true
+            return (nil, state.generation)
         }
-        let snapshot = Snapshot(
-            fields: try await store.customFields(),
-            ignoresUnknownAttributes: try await store.setting(Self.ignoreUnknownSetting) == "true", loaded: now)
-        cached.withLock { $0 = snapshot }
-        return snapshot
+        if let cached { return cached }
+        do {
+            let snapshot = Snapshot(
+                fields: try await store.customFields(),
+                ignoresUnknownAttributes: try await store.setting(Self.ignoreUnknownSetting) == "true", loaded: now)
+            state.withLock { state in
+                state.reloading = false
+                // A change made here while reading wins: its invalidation must not be undone by an older read.
+                if state.generation == generation { state.snapshot = snapshot }
+            }
+            return snapshot
+        } catch {
+            state.withLock { $0.reloading = false }
+            throw error
+        }
     }
 
     /// Forgets the cached schemas, after a change made on this instance.
     public func invalidate() {
-        cached.withLock { $0 = nil }
+        state.withLock { state in
+            state.snapshot = nil
+            state.reloading = false
+            state.generation += 1
+        }
     }
 }

@@ -75,10 +75,11 @@ extension PostgresStore {
     }
 
     public func deleteActivity(before time: Date) async throws -> Int {
-        var count = 0
-        let sql = SQL("DELETE FROM activity WHERE time_ms < ? RETURNING id", [.integer(time.milliseconds)])
-        for try await _ in try await run(sql).decode(Int64.self) { count += 1 }
-        return count
+        let sql = SQL(
+            "WITH gone AS (DELETE FROM activity WHERE time_ms < ? RETURNING 1) SELECT COUNT(*) FROM gone",
+            [.integer(time.milliseconds)])
+        for try await count in try await run(sql).decode(Int64.self) { return Int(count) }
+        return 0
     }
 
     public func provenance(of resourceID: String) async throws -> Provenance? {

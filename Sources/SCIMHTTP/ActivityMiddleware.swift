@@ -2,11 +2,15 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Records every SCIM request in the activity log: who sent it, what it touched, what it changed, how it ended.
 struct ActivityMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
     let log: ActivityLog
+    /// Requests without a valid token are kept at most once per client address every ten seconds, so a flood of
+    /// made-up tokens cannot crowd the identity providers' requests out of the log.
+    let anonymous = AnonymousSampler(interval: 10)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -28,14 +32,16 @@ struct ActivityMiddleware: RouterMiddleware {
 
     private func record(_ request: Request, context: Context, status: Int, time: Date, elapsed: Duration) {
         let facts = context.trace.current
+        if facts.token == nil, !anonymous.admits(context.clientAddress ?? "unknown", at: time) { return }
         let target = Self.target(of: request.uri.path)
         log.record(
             ActivityEvent(
                 time: time, requestID: context.id, tokenID: facts.token?.id, tokenName: facts.token?.description,
                 client: IdentityProvider(userAgent: request.headers[.userAgent]).rawValue,
-                method: request.method.rawValue, path: request.uri.path, status: status,
-                resourceKind: target.kind?.rawValue, resourceID: facts.resourceID ?? target.id,
-                resourceName: facts.resourceName, changes: facts.changes, detail: facts.detail,
+                method: request.method.rawValue, path: Self.clipped(request.uri.path), status: status,
+                resourceKind: target.kind?.rawValue, resourceID: Self.clipped(facts.resourceID ?? target.id),
+                resourceName: Self.clipped(facts.resourceName), changes: facts.changes,
+                detail: Self.clipped(facts.detail),
                 milliseconds: Double(elapsed.components.seconds) * 1000
                     + Double(elapsed.components.attoseconds) / 1e15))
     }
@@ -49,6 +55,34 @@ struct ActivityMiddleware: RouterMiddleware {
         else { return (nil, nil) }
         let kind = ResourceKind.allCases.first { $0.endpoint == "/" + parts[index] }
         let id = index + 1 < parts.count && !parts[index + 1].hasPrefix(".") ? parts[index + 1] : nil
-        return (kind, id?.removingPercentEncoding ?? id)
+        return (kind, id)
+    }
+
+    /// At most 512 characters, without NULs (PostgreSQL text cannot hold them): an event is evidence, not a copy.
+    static func clipped(_ text: String?) -> String? {
+        text.map(clipped)
+    }
+
+    static func clipped(_ text: String) -> String {
+        String(text.prefix(512)).replacingOccurrences(of: "\u{0}", with: "")
+    }
+}
+
+/// Admits one event per key per interval.
+final class AnonymousSampler: Sendable {
+    let interval: TimeInterval
+    private let last = Mutex<[String: Date]>([:])
+
+    init(interval: TimeInterval) {
+        self.interval = interval
+    }
+
+    func admits(_ key: String, at time: Date) -> Bool {
+        last.withLock { seen in
+            if let previous = seen[key], time.timeIntervalSince(previous) < interval { return false }
+            if seen.count > 10_000 { seen.removeAll() }
+            seen[key] = time
+            return true
+        }
     }
 }
