@@ -18,12 +18,12 @@ extension SQLiteStore {
     }
 
     public func admin(username: String) async throws -> AdminAccount? {
-        try await fetchOne(ConsoleSQL.admin(username: username)).map(Self.admin)
+        try await fetchOne(ConsoleSQL.admin(username: username), Self.admin)
     }
 
     public func admin(id: String) async throws -> AdminAccount? {
-        try await fetchOne(BoundStatement("SELECT \(ConsoleSQL.adminColumns) FROM admins WHERE id = ?", [.text(id)]))
-            .map(Self.admin)
+        try await fetchOne(
+            BoundStatement("SELECT \(ConsoleSQL.adminColumns) FROM admins WHERE id = ?", [.text(id)]), Self.admin)
     }
 
     public func insertSession(_ session: AdminSession) async throws {
@@ -33,8 +33,7 @@ extension SQLiteStore {
     public func session(withHash hash: String) async throws -> AdminSession? {
         try await fetchOne(
             BoundStatement("SELECT \(ConsoleSQL.sessionColumns) FROM sessions WHERE hash = ?", [.text(hash)])
-        )
-        .map { row in
+        ) { row in
             AdminSession(
                 hash: row["hash"], adminID: row["admin_id"], csrfToken: row["csrf_token"],
                 created: Date(milliseconds: row["created_ms"]), expires: Date(milliseconds: row["expires_ms"]))
@@ -50,8 +49,8 @@ extension SQLiteStore {
     }
 
     public func setting(_ key: String) async throws -> String? {
-        try await fetchOne(BoundStatement("SELECT value FROM settings WHERE name = ?", [.text(key)])).map {
-            $0["value"]
+        try await fetchOne(BoundStatement("SELECT value FROM settings WHERE name = ?", [.text(key)])) { row -> String in
+            row["value"]
         }
     }
 
@@ -87,7 +86,7 @@ extension SQLiteStore {
     public func provenance(of resourceID: String) async throws -> Provenance? {
         let statement = BoundStatement(
             "SELECT \(ConsoleSQL.provenanceColumns) FROM provenance WHERE resource_id = ?", [.text(resourceID)])
-        return try await fetchOne(statement).map { row in
+        return try await fetchOne(statement) { row in
             Provenance(
                 resourceID: row["resource_id"], created: (row["created_ms"] as Int64?).map(Date.init(milliseconds:)),
                 createdBy: row["created_by"], modified: (row["modified_ms"] as Int64?).map(Date.init(milliseconds:)),
@@ -96,7 +95,7 @@ extension SQLiteStore {
     }
 
     public func token(id: String) async throws -> TokenRecord? {
-        try await fetchOne(BoundStatement("SELECT * FROM tokens WHERE id = ?", [.text(id)])).map(Self.token)
+        try await fetchOne(BoundStatement("SELECT * FROM tokens WHERE id = ?", [.text(id)]), Self.token)
     }
 
     public func replaceTokenSecret(id: String, hash: String, prefix: String) async throws -> Bool {
@@ -114,9 +113,13 @@ extension SQLiteStore {
         }
     }
 
-    private func fetchOne(_ statement: BoundStatement) async throws -> Row? {
+    /// One row, read into a value inside the read: `Row` is not Sendable, and a read that returned it would be the
+    /// blocking overload, which stalls a cooperative thread until a reader is free.
+    private func fetchOne<T: Sendable>(_ statement: BoundStatement, _ read: @escaping @Sendable (Row) throws -> T)
+        async throws -> T?
+    {
         try await database.read { db in
-            try Row.fetchOne(db, sql: statement.sql, arguments: StatementArguments(statement.values))
+            try Row.fetchOne(db, sql: statement.sql, arguments: StatementArguments(statement.values)).map(read)
         }
     }
 
