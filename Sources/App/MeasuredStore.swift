@@ -3,7 +3,7 @@ import Foundation
 import SCIMCore
 
 /// A store that records every operation of the store it wraps in `StoreMetrics`.
-struct MeasuredStore: Store {
+struct MeasuredStore: ForwardingStore {
     let base: any Store
     let metrics: StoreMetrics
 
