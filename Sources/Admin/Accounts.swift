@@ -3,6 +3,7 @@ import Directory
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// Administrators, their passwords and sessions, and the one-time setup link.
 public struct Accounts: Sendable {
@@ -10,14 +11,10 @@ public struct Accounts: Sendable {
     let passwordCost: UInt8
     let clock: @Sendable () -> Date
 
-    /// A hash of a random password at the same cost as real ones, checked when the name is unknown.
-    let decoyHash: String
-
     public init(store: any Store, passwordCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.passwordCost = min(31, max(4, passwordCost))
         self.clock = clock
-        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: self.passwordCost)
     }
 
     public static let minimumPasswordLength = 10
@@ -59,9 +56,10 @@ public struct Accounts: Sendable {
     /// password, so the answer does not reveal which names exist.
     func verify(username: String, password: String) async throws -> AdminAccount? {
         let admin = try await store.admin(username: username.trimmingCharacters(in: .whitespacesAndNewlines))
-        let hash = admin?.passwordHash ?? decoyHash
+        let cost = passwordCost
         let matches = try await NIOThreadPool.singleton.runIfActive {
-            password.utf8.count <= 72 && Bcrypt.verify(password, hash: hash)
+            let hash = admin?.passwordHash ?? Self.decoyHash(cost: cost)
+            return password.utf8.count <= 72 && Bcrypt.verify(password, hash: hash)
         }
         return matches ? admin : nil
     }
@@ -88,6 +86,19 @@ public struct Accounts: Sendable {
     func endSession(secret: String) async throws {
         try await store.deleteSession(withHash: Secrets.hash(secret))
     }
+
+    /// A hash of a random password at the cost real ones have, checked when the name is unknown; made once per
+    /// cost, off the event loop, the first time it is needed.
+    static func decoyHash(cost: UInt8) -> String {
+        decoys.withLock { decoys in
+            if let hash = decoys[cost] { return hash }
+            let hash = Bcrypt.hash(UUID().uuidString, cost: cost)
+            decoys[cost] = hash
+            return hash
+        }
+    }
+
+    private static let decoys = Mutex<[UInt8: String]>([:])
 
     /// A new one-time setup secret when no administrator exists yet (its hash replaces any earlier one), else nil.
     public func prepareSetup() async throws -> String? {

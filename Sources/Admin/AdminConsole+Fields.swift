@@ -47,11 +47,7 @@ extension AdminConsole {
             guard form["confirm"] == "yes" else {
                 throw ConsoleError.badRequest("Tick the confirmation box: deleting a field removes its values.")
             }
-            do {
-                try await directory.deleteField(id: try context.parameters.require("id"))
-            } catch let error as SCIMError where error.status == 404 {
-                throw ConsoleError.notFound(error.detail)
-            }
+            try await directory.deleteField(id: try context.parameters.require("id"))
             return Pages.redirect("/admin/fields")
         }
     }
@@ -64,9 +60,7 @@ extension AdminConsole {
         let id = try context.parameters.require("id")
         do {
             _ = try await change(id, form)
-        } catch let error as SCIMError where error.status == 404 {
-            throw ConsoleError.notFound(error.detail)
-        } catch let error as SCIMError where error.status < 500 {
+        } catch let error as SCIMError where error.status != 404 && error.status < 500 {
             return try await fieldPage(id, session: session, error: error.detail)
         }
         return Pages.redirect("/admin/fields/\(id)")

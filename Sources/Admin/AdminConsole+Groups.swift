@@ -35,12 +35,7 @@ extension AdminConsole {
         group.get("groups/:id") { request, context in
             let session = try await signedIn(request)
             let id = try context.parameters.require("id")
-            let resource: ResourceResponse
-            do {
-                resource = try await directory.get(.group, id: id, projection: Self.withoutMembers)
-            } catch let error as SCIMError where error.status == 404 {
-                throw ConsoleError.notFound("There is no such group; it may have been deleted.")
-            }
+            let resource = try await directory.get(.group, id: id, projection: Self.withoutMembers)
             let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) }
             let members = try await store.members(ofGroup: id, after: after, limit: 50)
             var data = layout(

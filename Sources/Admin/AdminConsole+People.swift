@@ -38,12 +38,7 @@ extension AdminConsole {
         group.get("people/:id") { request, context in
             let session = try await signedIn(request)
             let id = try context.parameters.require("id")
-            let person: ResourceResponse
-            do {
-                person = try await directory.get(.user, id: id)
-            } catch let error as SCIMError where error.status == 404 {
-                throw ConsoleError.notFound("There is no such person; they may have been deleted.")
-            }
+            let person = try await directory.get(.user, id: id)
             var data = layout(
                 person.representation["userName"]?.stringValue ?? id, section: "people", signedIn: session)
             data.merge(try await resourceDetails(person, id: id)) { $1 }

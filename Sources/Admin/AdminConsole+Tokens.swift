@@ -35,11 +35,10 @@ extension AdminConsole {
                 try context.parameters.require("id"), request: request, session: try await signedIn(request))
         }
         group.post("tokens/:id/status") { request, context in
-            let (session, id, form) = try await tokenForm(request, context)
+            let (_, id, form) = try await tokenForm(request, context)
             let status: TokenStatus = form["status"] == "inactive" ? .inactive : .active
             guard try await store.setTokenStatus(id: id, status: status) else { throw Self.noToken }
             authenticator.invalidate()
-            _ = session
             return Pages.redirect("/admin/tokens/\(id)")
         }
         group.post("tokens/:id/regenerate") { request, context in

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SCIMCore
 import SCIMHTTP
 
 /// A console request that cannot be served, shown to the admin as a page (or a redirect to sign in).
@@ -26,6 +27,9 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ConsoleError {
             return response(for: error)
+        } catch let error as SCIMError where error.status < 500 {
+            // The directory's refusals (an unknown id, a search too long to be a filter) are the admin's to read.
+            return pages.error(error.status == 404 ? .notFound : .badRequest, error.detail)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return pages.error(.contentTooLarge, "The form is too large.")
         } catch is NIOTooManyBytesError {

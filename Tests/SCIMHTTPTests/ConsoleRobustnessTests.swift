@@ -18,6 +18,18 @@ import Testing
         }
     }
 
+    /// A search too long to be a SCIM filter is the directory's refusal, shown as a 400 page, never a 500.
+    @Test func aSearchTooLongForAFilterIsA400Page() async throws {
+        try await TestServer.run { server, scim in
+            let browser = ConsoleClient(scim.client)
+            try await browser.signIn(server: server)
+            let page = try await browser.get("/admin/people?q=" + String(repeating: "a", count: 1000))
+            #expect(page.status == 400 && page.contains("filter"), "\(page.status)")
+            #expect(try await browser.get("/admin/groups/no-such-id").status == 404)
+            #expect(try await browser.post("/admin/fields/no-such-id/delete", ["confirm": "yes"]).status == 404)
+        }
+    }
+
     @Test func anOversizedFormIs413() async throws {
         try await TestServer.run { _, scim in
             let browser = ConsoleClient(scim.client)
