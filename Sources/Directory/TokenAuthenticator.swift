@@ -78,12 +78,20 @@ public final class TokenAuthenticator: Sendable {
     /// `Bearer <token>` with the scheme in any case; a bare token too, since Okta's header-auth template sends
     /// whatever the administrator typed.
     static func secret(from authorization: String?) -> String? {
-        guard let value = authorization?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = authorization.map(trimmed), !value.isEmpty else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
-        if parts.count == 2, parts[0].lowercased() == "bearer" {
-            let token = parts[1].trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
+        if parts.count == 2, parts[0].utf8.count == 6, parts[0].lowercased() == "bearer" {
+            let token = trimmed(parts[1])
+            return token.isEmpty ? nil : String(token)
         }
-        return parts.count == 1 ? value : nil
+        return parts.count == 1 ? String(value) : nil
+    }
+
+    /// Without spaces and tabs at either end (Foundation's trimming costs more than the rest of this check).
+    private static func trimmed<Text: StringProtocol>(_ text: Text) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let start = text.firstIndex { !blank($0) } ?? text.endIndex
+        let end = text[start...].lastIndex { !blank($0) }.map { text.index(after: $0) } ?? start
+        return Substring(text[start..<end])
     }
 }

@@ -64,7 +64,11 @@ struct ActivityMiddleware: RouterMiddleware {
     }
 
     static func clipped(_ text: String) -> String {
-        String(text.prefix(512)).replacingOccurrences(of: "\u{0}", with: "")
+        // Most texts are short and clean; those pass untouched, without Foundation's string search.
+        let clean = !text.utf8.contains(0)
+        if clean && text.utf8.count <= 512 { return text }
+        let short = text.prefix(512)
+        return clean ? String(short) : String(short.filter { $0 != "\u{0}" })
     }
 }
 

@@ -28,20 +28,31 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 public enum IdentityProvider: String, Sendable, CaseIterable {
     case okta, entra, onelogin, jumpcloud, ping, other
 
+    /// Matched on the User-Agent's bytes, ASCII case folded: this runs for every request, and Foundation's
+    /// `lowercased()`/`contains` cost more than the rest of a `/healthz` answer.
     public init(userAgent: String?) {
-        let agent = userAgent?.lowercased() ?? ""
-        if agent.contains("okta") {
-            self = .okta
-        } else if agent.contains("azure") || agent.contains("microsoft") || agent.contains("entra") {
-            self = .entra
-        } else if agent.contains("onelogin") {
-            self = .onelogin
-        } else if agent.contains("jumpcloud") {
-            self = .jumpcloud
-        } else if agent.contains("ping") {
-            self = .ping
-        } else {
+        guard let userAgent, !userAgent.isEmpty else {
             self = .other
+            return
+        }
+        let agent = userAgent.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        self = Self.signatures.first { signature in signature.words.contains { agent.contains(bytes: $0) } }?
+            .provider ?? .other
+    }
+
+    /// Lower-case words in a User-Agent that name each provider, in the order they are tried.
+    private static let signatures: [(provider: IdentityProvider, words: [[UInt8]])] = [
+        (IdentityProvider.okta, ["okta"]), (.entra, ["azure", "microsoft", "entra"]), (.onelogin, ["onelogin"]),
+        (.jumpcloud, ["jumpcloud"]), (.ping, ["ping"]),
+    ].map { (provider: IdentityProvider, words: [String]) in (provider, words.map { Array($0.utf8) }) }
+}
+
+extension [UInt8] {
+    /// Whether `bytes` occur in this array, contiguously.
+    fileprivate func contains(bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= count else { return bytes.isEmpty }
+        return (0...(count - bytes.count)).contains { start in
+            bytes.indices.allSatisfy { self[start + $0] == bytes[$0] }
         }
     }
 }

@@ -10,7 +10,7 @@ enum SCIMResponse {
     static func json(_ status: HTTPResponse.Status, _ json: JSON, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: json.serialized())))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.serializedBytes())))
     }
 
     static func error(_ error: SCIMError, requestID: String? = nil) -> Response {

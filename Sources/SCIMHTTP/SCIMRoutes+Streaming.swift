@@ -27,13 +27,13 @@ extension SCIMRoutes {
             try await writer.write(ByteBuffer(string: prefix))
             var first = true
             for try await page in pages {
-                var chunk = ""
+                var chunk: [UInt8] = []
                 for member in page {
-                    if !first { chunk += "," }
+                    if !first { chunk.append(UInt8(ascii: ",")) }
                     first = false
                     member.write(to: &chunk)
                 }
-                try await writer.write(ByteBuffer(string: chunk))
+                try await writer.write(ByteBuffer(bytes: chunk))
             }
             try await writer.write(ByteBuffer(string: "]}"))
             try await writer.finish(nil)
