@@ -39,7 +39,7 @@ struct MeasuredStore: ForwardingStore {
         try await metrics.measure(.delete) { try await base.delete(kind, id: id, expectedVersion: expectedVersion) }
     }
 
-    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+    func search(_ query: ResourceQuery) async throws -> SearchResult {
         try await metrics.measure(.search) { try await base.search(query) }
     }
 

@@ -9,8 +9,7 @@ extension Directory {
             guard let (user, groups) = try await store.fetchUserWithGroups(id: id) else {
                 throw Self.notFound(kind, id: id)
             }
-            let derived: JSONObject = ["groups": .array(groups.map { reference($0, type: "direct") })]
-            return render(user, type: try await resourceType(.user), derived: derived, projection: projection)
+            return try await respond(user, projection: projection, groups: groups)
         }
         guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
         return try await respond(resource, projection: projection)
@@ -35,9 +34,15 @@ extension Directory {
             projection.excludedAttributes.append(AttributePath(name: "members"))
         }
         let type = try await resourceType(kind)
+        let withGroups = kind == .user && projection.mayInclude("groups")
         let result = try await store.search(
-            ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page, type: type))
-        let derived = try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
+            ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page, type: type, withGroups: withGroups))
+        let derived =
+            if let groups = result.groups {
+                groupsAttribute(of: result.resources, groups: groups)
+            } else {
+                try await derivedAttributes(for: result.resources, kind: kind, projection: projection)
+            }
         let representations = result.resources.map { resource in
             JSON.object(
                 render(resource, type: type, derived: derived[resource.id] ?? [:], projection: projection)
@@ -52,8 +57,16 @@ extension Directory {
         return try Filter.parse(text)
     }
 
-    func respond(_ resource: StoredResource, projection: Projection) async throws -> ResourceResponse {
-        let derived = try await derivedAttributes(for: [resource], kind: resource.kind, projection: projection)
+    /// The response for `resource`; a user's `groups`, when already read with it, are not read again.
+    func respond(_ resource: StoredResource, projection: Projection, groups: [ResourceReference]? = nil)
+        async throws -> ResourceResponse
+    {
+        let derived =
+            if let groups, resource.kind == .user {
+                groupsAttribute(of: [resource], groups: [resource.id: groups])
+            } else {
+                try await derivedAttributes(for: [resource], kind: resource.kind, projection: projection)
+            }
         let type = try await resourceType(resource.kind)
         return render(resource, type: type, derived: derived[resource.id] ?? [:], projection: projection)
     }
@@ -84,14 +97,19 @@ extension Directory {
             return result
         case .user:
             guard projection.mayInclude("groups") else { return [:] }
-            let groups = try await store.groups(of: resources.map(\.id))
-            var result: [String: JSONObject] = [:]
-            for user in resources {
-                let references = groups[user.id] ?? []
-                result[user.id] = ["groups": .array(references.map { reference($0, type: "direct") })]
-            }
-            return result
+            return groupsAttribute(of: resources, groups: try await store.groups(of: resources.map(\.id)))
         }
+    }
+
+    /// Each user's `groups` attribute, from the groups it belongs to.
+    private func groupsAttribute(of users: [StoredResource], groups: [String: [ResourceReference]])
+        -> [String: JSONObject]
+    {
+        var result: [String: JSONObject] = [:]
+        for user in users {
+            result[user.id] = ["groups": .array((groups[user.id] ?? []).map { reference($0, type: "direct") })]
+        }
+        return result
     }
 
     /// The most members a list response inlines; a page of large groups would otherwise be one enormous value.

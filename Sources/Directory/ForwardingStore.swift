@@ -25,7 +25,7 @@ extension ForwardingStore {
     public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
         try await base.delete(kind, id: id, expectedVersion: expectedVersion)
     }
-    public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+    public func search(_ query: ResourceQuery) async throws -> SearchResult {
         try await base.search(query)
     }
     public func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {

@@ -9,13 +9,42 @@ public struct ResourceQuery: Sendable, Hashable {
     public var page: Page
     /// The schemas filter and sort paths resolve against: the user type with custom fields, or the standard one.
     public var type: ResourceType
+    /// Whether to read the groups each user on the page belongs to, with the page.
+    public var withGroups: Bool
 
-    public init(kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page, type: ResourceType? = nil) {
+    public init(
+        kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page, type: ResourceType? = nil,
+        withGroups: Bool = false
+    ) {
         self.kind = kind
         self.filter = filter
         self.sort = sort
         self.page = page
         self.type = type ?? kind.resourceType
+        self.withGroups = withGroups
+    }
+}
+
+extension Page {
+    /// The number of all matches when a page read at this offset returned `rows` of them, if that tells: a page
+    /// that is not full ends with the last match, unless it is empty past the end.
+    public func totalFromShortPage(_ rows: Int) -> Int? {
+        guard rows < count, rows > 0 || offset == 0 else { return nil }
+        return offset + rows
+    }
+}
+
+/// A page of a query's matches, the number of all matches and, when asked for, each user's groups.
+public struct SearchResult: Sendable {
+    public var total: Int
+    public var resources: [StoredResource]
+    /// The groups of each resource on the page, by id, when the query asked `withGroups`.
+    public var groups: [String: [ResourceReference]]?
+
+    public init(total: Int, resources: [StoredResource], groups: [String: [ResourceReference]]? = nil) {
+        self.total = total
+        self.resources = resources
+        self.groups = groups
     }
 }
 
@@ -94,7 +123,7 @@ public protocol Store: ConsoleStore, FieldStore {
     func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int?
     func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool
     /// One page of matching resources in a stable order, and the number of all matches.
-    func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource])
+    func search(_ query: ResourceQuery) async throws -> SearchResult
     /// Up to `limit` members of a group, after the position `after` of an earlier page.
     func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage
     /// Which of `candidates` are direct members of the group: an indexed lookup of just those ids.

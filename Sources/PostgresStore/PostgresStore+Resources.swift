@@ -85,22 +85,28 @@ extension PostgresStore {
         }
     }
 
-    public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+    /// The page first: when it is not full, it holds the last match, so the total is known without a count.
+    /// (`withGroups` is left to the directory, which reads the groups in a second query.)
+    public func search(_ query: ResourceQuery) async throws -> SearchResult {
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = SQL(
             "FROM resources WHERE kind = ? AND (\(condition.sql))", [.text(query.kind.rawValue)] + condition.values)
+        var resources: [StoredResource] = []
+        if query.page.count > 0 {
+            let page = SQL(
+                " ORDER BY \(order.sql) LIMIT ? OFFSET ?",
+                order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))])
+            for try await row in try await run(SQL("SELECT \(Self.columns) ") + scope + page) {
+                resources.append(try Self.resource(row))
+            }
+            if let total = query.page.totalFromShortPage(resources.count) {
+                return SearchResult(total: total, resources: resources)
+            }
+        }
         var total = 0
         for try await count in try await run(SQL("SELECT COUNT(*) ") + scope).decode(Int64.self) { total = Int(count) }
-        guard query.page.count > 0, query.page.offset < total else { return (total, []) }
-        let page = SQL(
-            " ORDER BY \(order.sql) LIMIT ? OFFSET ?",
-            order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))])
-        var resources: [StoredResource] = []
-        for try await row in try await run(SQL("SELECT \(Self.columns) ") + scope + page) {
-            resources.append(try Self.resource(row))
-        }
-        return (total, resources)
+        return SearchResult(total: total, resources: resources)
     }
 
     /// Replaces a resource's indexed values, in the transaction that writes the resource.

@@ -21,7 +21,7 @@ extension SQLiteStore {
     }
 
     public func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
-        try await database.write { db -> Int? in
+        try await writes.write { db -> Int? in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT pk, version FROM resources WHERE id = ? AND kind = ?",
@@ -78,6 +78,31 @@ extension SQLiteStore {
             }
             return result
         }
+    }
+
+    /// The groups of the resources with these keys (`ids` in the same order), by resource id.
+    static func groups(ofKeys keys: [Int64], ids resources: [StoredResource], _ db: Database) throws
+        -> [String: [ResourceReference]]
+    {
+        guard !keys.isEmpty else { return [:] }
+        let idByKey = Dictionary(zip(keys, resources.map(\.id)), uniquingKeysWith: { first, _ in first })
+        // Padded to a power of two with repeats, so a handful of statement shapes serve every page size.
+        let padded = keys + Array(repeating: keys[0], count: (1 << (Int.bitWidth - (keys.count - 1).leadingZeroBitCount)) - keys.count)
+        let placeholders = Array(repeating: "?", count: padded.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            statement(
+                db,
+                """
+                SELECT ms.member_pk, g.id, g.kind, g.display FROM memberships ms JOIN resources g ON g.pk = ms.group_pk
+                WHERE ms.member_pk IN (\(placeholders)) ORDER BY ms.group_pk
+                """),
+            arguments: StatementArguments(padded))
+        var result: [String: [ResourceReference]] = [:]
+        for row in rows {
+            guard let id = idByKey[row["member_pk"]], let reference = Self.reference(row) else { continue }
+            result[id, default: []].append(reference)
+        }
+        return result
     }
 
     static func reference(_ row: Row) -> ResourceReference? {

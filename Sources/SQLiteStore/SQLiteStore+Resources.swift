@@ -7,7 +7,7 @@ import StoreSQL
 extension SQLiteStore {
     public func insert(_ resource: StoredResource, members: [String]) async throws {
         try await Self.translating(resource.kind) {
-            try await database.write { db in
+            try await writes.write { db in
                 try db.execute(
                     sql: Self.insertSQL,
                     arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
@@ -60,7 +60,7 @@ extension SQLiteStore {
         -> Bool
     {
         try await Self.translating(resource.kind) {
-            try await database.write { db in
+            try await writes.write { db in
                 try db.execute(
                     sql: """
                         UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?,
@@ -81,7 +81,7 @@ extension SQLiteStore {
     }
 
     public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
-        try await database.write { db in
+        try await writes.write { db in
             guard
                 let key = try Int64.fetchOne(
                     db, sql: "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version)",
@@ -93,19 +93,34 @@ extension SQLiteStore {
         }
     }
 
-    public func search(_ query: ResourceQuery) async throws -> (total: Int, resources: [StoredResource]) {
+    /// The page first: when it is not full it holds the last match, so an `eq` lookup needs no count. The
+    /// unfiltered list in creation order, what an import reads, has a path of its own (`listInOrder`).
+    public func search(_ query: ResourceQuery) async throws -> SearchResult {
+        if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
+        let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
+        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
         return try await database.read { db in
-            let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
-            let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(scope)", arguments: arguments) ?? 0
-            guard query.page.count > 0, query.page.offset < total else { return (total, []) }
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?",
-                arguments: arguments + StatementArguments(order.values) + [query.page.count, query.page.offset])
-            return (total, try rows.map(Self.resource))
+            var rows: [Row] = []
+            if query.page.count > 0 {
+                rows = try Row.fetchAll(
+                    Self.statement(db, "SELECT pk, \(Self.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
+                    arguments: arguments + StatementArguments(order.values) + [query.page.count, query.page.offset])
+            }
+            let total =
+                try query.page.totalFromShortPage(rows.count)
+                ?? Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments) ?? 0
+            return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
+    }
+
+    /// A page's rows as resources, with their groups when asked for, read in the page's transaction.
+    static func result(total: Int, rows: [Row], withGroups: Bool, _ db: Database) throws -> SearchResult {
+        let resources = try rows.map(Self.resource)
+        guard withGroups else { return SearchResult(total: total, resources: resources) }
+        return SearchResult(
+            total: total, resources: resources, groups: try groups(ofKeys: rows.map { $0["pk"] }, ids: resources, db))
     }
 
     static let columns = "id, kind, version, created_ms, modified_ms, body"

@@ -7,6 +7,9 @@ import StoreSQL
 /// The store on an embedded SQLite database (GRDB), in WAL mode so readers never wait for the writer.
 public struct SQLiteStore: Store {
     let database: any DatabaseWriter
+    /// Where single-resource writes go, so concurrent ones share a commit.
+    let writes: WriteBatcher
+    let pageStarts = PageStarts()
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public init(path: String) throws {
@@ -25,6 +28,7 @@ public struct SQLiteStore: Store {
             try db.execute(sql: "PRAGMA case_sensitive_like = ON")
         }
         self.database = try DatabasePool(path: path, configuration: configuration)
+        self.writes = WriteBatcher(writer: database)
         try Self.migrator.migrate(database)
     }
 
@@ -37,6 +41,7 @@ public struct SQLiteStore: Store {
 
     init(database: any DatabaseWriter) throws {
         self.database = database
+        self.writes = WriteBatcher(writer: database)
         try Self.migrator.migrate(database)
     }
 
@@ -129,6 +134,27 @@ extension SQLiteStore {
         }
         migrator.registerMigration("create custom user fields") { db in
             try db.execute(sql: FieldSQL.schema.replacingOccurrences(of: "BIGINT", with: "INTEGER"))
+        }
+        migrator.registerMigration("count resources by kind, and their deletions") { db in
+            // Kept by triggers in the writing transaction, so a list's total never needs a count of every row,
+            // and a remembered page start knows whether a delete has moved it (see PageStarts).
+            try db.execute(
+                sql: """
+                    CREATE TABLE resource_counts (
+                        kind TEXT PRIMARY KEY,
+                        total INTEGER NOT NULL,
+                        deletions INTEGER NOT NULL
+                    );
+                    INSERT INTO resource_counts (kind, total, deletions)
+                        SELECT k.kind, (SELECT COUNT(*) FROM resources r WHERE r.kind = k.kind), 0
+                        FROM (SELECT 'User' AS kind UNION ALL SELECT 'Group') k;
+                    CREATE TRIGGER resources_counted_on_insert AFTER INSERT ON resources BEGIN
+                        UPDATE resource_counts SET total = total + 1 WHERE kind = NEW.kind;
+                    END;
+                    CREATE TRIGGER resources_counted_on_delete AFTER DELETE ON resources BEGIN
+                        UPDATE resource_counts SET total = total - 1, deletions = deletions + 1 WHERE kind = OLD.kind;
+                    END;
+                    """)
         }
         return migrator
     }

@@ -1,0 +1,102 @@
+import Directory
+import GRDB
+import SCIMCore
+import Synchronization
+
+extension SQLiteStore {
+    /// The unfiltered list in creation order: what an identity provider's import reads, page after page.
+    ///
+    /// The total comes from `resource_counts` (kept by triggers), not from counting a million rows per page. A
+    /// page starts where the previous one ended when `pageStarts` knows where that is; otherwise at the
+    /// `startIndex`-th key of the `(kind, pk)` index, which steps over keys only, never over bodies.
+    func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
+        let kind = query.kind.rawValue
+        let page = query.page
+        return try await database.read { [pageStarts] db in
+            let counts = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT total, deletions FROM resource_counts WHERE kind = ?"),
+                arguments: [kind])
+            let total: Int = counts?["total"] ?? 0
+            let deletions: Int64 = counts?["deletions"] ?? 0
+            guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
+            let known = pageStarts.firstKey(kind: query.kind, startIndex: page.startIndex, deletions: deletions)
+            guard
+                let first = try known
+                    ?? Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?"),
+                        arguments: [kind, page.offset])
+            else { return SearchResult(total: total, resources: []) }
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT pk, \(Self.columns) FROM resources WHERE kind = ? AND pk >= ? ORDER BY pk LIMIT ?"),
+                arguments: [kind, first, page.count])
+            if known == nil {
+                pageStarts.remember(kind: query.kind, startIndex: page.startIndex, deletions: deletions, firstKey: first)
+            }
+            if let last = rows.last?["pk"] as Int64? {
+                pageStarts.remember(
+                    kind: query.kind, startIndex: page.startIndex + rows.count, deletions: deletions, firstKey: last + 1)
+            }
+            return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
+        }
+    }
+
+    /// A prepared statement for `sql`, kept on the connection while there are few shapes of SQL: filters compile
+    /// to a shape per filter structure (values are bound), and clients could send endlessly many structures.
+    static func statement(_ db: Database, _ sql: String) throws -> Statement {
+        try cachedShapes.withLock { $0.admit(sql) } ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
+    }
+
+    private static let cachedShapes = Mutex(BoundedSet(capacity: 256))
+}
+
+/// Strings admitted until `capacity` have been; later ones are refused.
+struct BoundedSet {
+    let capacity: Int
+    var members: Set<String> = []
+
+    mutating func admit(_ member: String) -> Bool {
+        if members.contains(member) { return true }
+        guard members.count < capacity else { return false }
+        members.insert(member)
+        return true
+    }
+}
+
+/// Where pages of unfiltered lists start, so a sequential import seeks to each page instead of stepping over
+/// every row before it.
+///
+/// Lists are in `pk` order, and SQLite gives a new row a `pk` above every existing one, so inserts never move a
+/// listed row; deletes do. An entry says: "when `deletions` resources of this kind had been deleted, the
+/// `startIndex`-th resource was the first with a key of at least `firstKey`". The deletion count is read in the
+/// transaction of the page, so an entry is used only while it gives exactly the rows `OFFSET` would.
+final class PageStarts: Sendable {
+    private struct Position: Hashable {
+        var kind: ResourceKind
+        var startIndex: Int
+    }
+
+    private struct Start {
+        var deletions: Int64
+        var firstKey: Int64
+    }
+
+    private let starts = Mutex<[Position: Start]>([:])
+    /// Pages remembered; past this the memory is cleared (an import needs only the next page).
+    static let capacity = 4_096
+
+    func firstKey(kind: ResourceKind, startIndex: Int, deletions: Int64) -> Int64? {
+        starts.withLock { starts in
+            guard let start = starts[Position(kind: kind, startIndex: startIndex)], start.deletions == deletions
+            else { return nil }
+            return start.firstKey
+        }
+    }
+
+    func remember(kind: ResourceKind, startIndex: Int, deletions: Int64, firstKey: Int64) {
+        starts.withLock { starts in
+            if starts.count >= Self.capacity { starts.removeAll(keepingCapacity: true) }
+            starts[Position(kind: kind, startIndex: startIndex)] = Start(deletions: deletions, firstKey: firstKey)
+        }
+    }
+}
