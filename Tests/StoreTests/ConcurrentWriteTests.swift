@@ -1,0 +1,62 @@
+import Directory
+import Foundation
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// Writes that run at the same moment (on SQLite they share one transaction, each in a savepoint) succeed or fail
+/// each on its own: a refused write never takes another down with it, and nothing refused is written.
+@Suite struct ConcurrentWriteTests {
+    @Test(arguments: StoreBackend.available)
+    func concurrentInsertsWithCollidingNamesLandOnceEach(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let outcomes = await withTaskGroup(of: (name: String, landed: Bool).self) { tasks in
+                for index in 0..<80 {
+                    let name = "user\(index % 40)@example.com"
+                    tasks.addTask {
+                        do {
+                            try await store.insert(StoreContractTests.user(name), members: [])
+                            return (name, true)
+                        } catch let error as SCIMError where error.scimType == "uniqueness" {
+                            return (name, false)
+                        } catch {
+                            Issue.record("unexpected \(error)")
+                            return (name, false)
+                        }
+                    }
+                }
+                return await tasks.reduce(into: []) { $0.append($1) }
+            }
+            let landed = Dictionary(grouping: outcomes.filter(\.landed), by: \.name).mapValues(\.count)
+            #expect(landed.count == 40)
+            #expect(landed.values.allSatisfy { $0 == 1 })
+            let page = Page(startIndex: 1, count: 100, maximum: 100)
+            let stored = try await store.search(ResourceQuery(kind: .user, filter: nil, page: page))
+            #expect(stored.total == 40)
+            #expect(Set(stored.resources.compactMap { $0.body["userName"]?.stringValue }).count == 40)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentCompareAndSwapsLetExactlyOneWin(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let user = StoreContractTests.user("alice@example.com")
+            try await store.insert(user, members: [])
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { tasks in
+                for index in 0..<20 {
+                    tasks.addTask {
+                        var changed = user
+                        changed.version = 2
+                        changed.body["title"] = .string("title \(index)")
+                        return try await store.update(changed, expectedVersion: 1, members: MembershipChange())
+                    }
+                }
+                return try await tasks.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(wins == 1)
+            let stored = try #require(try await store.fetch(.user, id: user.id))
+            #expect(stored.version == 2)
+            #expect(stored.body["title"] != nil)
+        }
+    }
+}
