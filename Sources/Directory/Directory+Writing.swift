@@ -18,7 +18,8 @@ extension Directory {
         resource.indexedWith = policy.indexType
         try checkSize(resource)
         try await store.insert(resource, members: members)
-        var response = try await respond(resource, projection: projection)
+        // A new user belongs to no group yet.
+        var response = try await respond(resource, projection: projection, groups: kind == .user ? [] : nil)
         response.changes = Self.changes(from: nil, to: stored, members: MembershipChange(added: members))
         return response
     }
@@ -90,12 +91,17 @@ extension Directory {
         _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
         policy: FieldPolicy, change: (StoredResource) async throws -> (JSONObject, MembershipChange)
     ) async throws -> ResourceResponse {
+        // A user's groups are read with it: a membership change gives the user a new version, so if the write
+        // below finds the version it read, these are still its groups.
+        let withGroups = kind == .user && projection.mayInclude("groups")
         for _ in 0..<Self.maxAttempts {
-            guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+            let (current, groups) = try await self.current(kind, id: id, withGroups: withGroups)
             if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
             let (body, members) = try await change(current)
             // Okta resends unchanged renames with every membership push: an unchanged resource keeps its version.
-            if body == current.body && members.isEmpty { return try await respond(current, projection: projection) }
+            if body == current.body && members.isEmpty {
+                return try await respond(current, projection: projection, groups: groups)
+            }
             if body == current.body && precondition == nil {
                 var response = try await changeMembers(current, members, projection: projection)
                 response.changes = Self.changes(from: current.body, to: body, members: members)
@@ -108,12 +114,26 @@ extension Directory {
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             if try await store.update(updated, expectedVersion: current.version, members: members) {
-                var response = try await respond(updated, projection: projection)
+                var response = try await respond(updated, projection: projection, groups: groups)
                 response.changes = Self.changes(from: current.body, to: body, members: members)
                 return response
             }
         }
         throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to update now; try again.")
+    }
+
+    /// The stored resource, with a user's groups when asked for.
+    private func current(_ kind: ResourceKind, id: String, withGroups: Bool) async throws
+        -> (StoredResource, [ResourceReference]?)
+    {
+        if withGroups {
+            guard let (user, groups) = try await store.fetchUserWithGroups(id: id) else {
+                throw Self.notFound(kind, id: id)
+            }
+            return (user, groups)
+        }
+        guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+        return (resource, nil)
     }
 
     /// A change to members only, which needs no compare-and-swap: rows commute with every other write.
