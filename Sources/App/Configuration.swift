@@ -12,6 +12,8 @@ public struct Configuration: Sendable {
     public var tokenCacheSeconds: Double
     /// The most connections to PostgreSQL this instance opens.
     public var databasePoolSize: Int
+    /// MiB of a SQLite file read through a memory map (0: none, so the process's memory stays bounded).
+    public var sqliteMapMiB: Int
     /// Requests a second allowed per SCIM token (bursts of twice that); nil picks the default: off on a
     /// loopback address, 50 otherwise; 0 turns the limit off.
     public var rateLimit: Double?
@@ -24,7 +26,8 @@ public struct Configuration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
-        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, rateLimit: Double? = nil,
+        tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, sqliteMapMiB: Int = 0,
+        rateLimit: Double? = nil,
         activityRetentionDays: Double = 30, passwordCost: UInt8 = 12,
         metricsToken: String? = nil
     ) {
@@ -34,6 +37,7 @@ public struct Configuration: Sendable {
         self.publicURL = publicURL
         self.tokenCacheSeconds = tokenCacheSeconds
         self.databasePoolSize = databasePoolSize
+        self.sqliteMapMiB = sqliteMapMiB
         self.rateLimit = rateLimit
         self.activityRetentionDays = activityRetentionDays
         self.passwordCost = passwordCost

@@ -22,7 +22,7 @@ extension Roster {
     {
         let location = configuration.database
         guard location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") else {
-            let store = try SQLiteStore(path: location)
+            let store = try SQLiteStore(path: location, mapMiB: configuration.sqliteMapMiB)
             return OpenedStore(store: store, services: [], migrate: {})
         }
         var postgres = try postgresConfiguration(location)

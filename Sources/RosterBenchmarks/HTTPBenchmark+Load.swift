@@ -12,9 +12,9 @@ struct Scenario {
 
     /// The scenarios of the published benchmark, `/healthz` (the ceiling) first.
     static func all(_ seeded: Seeded) -> [Scenario] {
-        let ids = luaList("ids", seeded.userIDs)
-        let names = luaList("names", seeded.userNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
-        let lastPage = max(1, seeded.userIDs.count - 99)
+        let ids = luaList("ids", seeded.sampleIDs) + luaList("plain", seeded.sampleNames)
+        let names = luaList("names", seeded.sampleNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
+        let lastPage = max(1, seeded.users - 99)
         let member = #"{"Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
         let unmember = #"{"Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
         return [
@@ -23,8 +23,8 @@ struct Scenario {
             Scenario(name: "filter userName eq", lua: names + #"request = function() return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#),
             Scenario(name: "list count=100, first page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=1&count=100") end"#),
             Scenario(name: "list count=100, last page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=\#(lastPage)&count=100") end"#),
-            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "/scim/v2/Users", nil, '{"userName":"new-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
-            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "/scim/v2/Users/" .. ids[i], nil, '{"userName":"user' .. (i - 1) .. '@example.com","title":"t' .. math.random(1000) .. '","active":true}') end"#),
+            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "/scim/v2/Users", nil, '{"userName":"new-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
+            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "/scim/v2/Users/" .. ids[i], nil, '{"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#),
             Scenario(name: "PATCH deactivate", lua: ids + #"request = function() return wrk.format("PATCH", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"Operations":[{"op":"replace","value":{"active":false}}]}') end"#),
             Scenario(name: "PATCH member of \(seeded.bigGroupSize)-member group", lua: #"flip = false request = function() flip = not flip return wrk.format("PATCH", "/scim/v2/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#),
             Scenario(name: "mixed Okta-like", lua: ids + names + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "/scim/v2/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#),
@@ -45,6 +45,7 @@ struct Scenario {
         function setup(thread) counter = counter + 1 thread:set("tid", counter) end
         n = 0
         tid = tid or 0
+        run = "\(UUID().uuidString.prefix(8).lowercased())"
 
         """
 }

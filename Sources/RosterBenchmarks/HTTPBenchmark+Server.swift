@@ -12,10 +12,10 @@ final class ServerProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var output = ""
 
-    init(database: String) throws {
+    init(database: String, arguments: [String] = []) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roster")
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--database", database, "--rate-limit", "0"]
+        process.arguments = ["serve", "--port", "0", "--database", database, "--rate-limit", "0"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "warning"]) { $1 }
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -65,9 +65,11 @@ struct OktaImport {
     var port: Int
     var token: String
 
-    func run() async throws -> Double {
+    /// Seconds taken, and users read.
+    func run() async throws -> (Double, Int) {
         var start = 1
         var total = Int.max
+        var read = 0
         let elapsed = try await Stopwatch.time {
             while start <= total {
                 var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/scim/v2/Users?startIndex=\(start)&count=100")!)
@@ -76,10 +78,11 @@ struct OktaImport {
                 let (data, _) = try await URLSession.shared.data(for: request)
                 let page = try JSON.parse(Array(data))
                 total = page["totalResults"]?.intValue ?? 0
+                read += page["Resources"]?.arrayValue?.count ?? 0
                 start += 100
             }
         }
-        return elapsed.milliseconds / 1000
+        return (elapsed.milliseconds / 1000, read)
     }
 }
 

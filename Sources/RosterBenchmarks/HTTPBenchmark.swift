@@ -22,15 +22,30 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(help: "wrk threads.") var threads = 2
     @Option(help: "Where to write the JSON results.") var output = "roster-bench-http.json"
     @Option(help: "Folder for the database and scripts.") var folder = FileManager.default.temporaryDirectory.path
+    @Option(
+        help: """
+            A SQLite file to keep: seeded (and kept) when absent, reused as it is when seeded by an earlier run, so \
+            a directory of a million users is seeded once.
+            """)
+    var database: String?
+    @Option(help: "Passed to roster serve as --sqlite-map-mib (0: its default, no memory map).") var sqliteMapMib = 0
 
     func run() async throws {
         let work = "\(folder)/roster-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let seeded = try await Seed.directory(at: "\(work)/roster.sqlite", users: users, bigGroup: bigGroup)
-        print(String(format: "Seeded %d users and a group of %d members in %.1f s.", seeded.userIDs.count,
-            seeded.bigGroupSize, seeded.seconds))
-        let server = try ServerProcess(database: "\(work)/roster.sqlite")
+        let path = database ?? "\(work)/roster.sqlite"
+        let seeded: Seeded
+        if let kept = try Seeded.kept(at: path) {
+            seeded = kept
+            print("Reusing \(path): \(seeded.users) users and a group of \(seeded.bigGroupSize) members.")
+        } else {
+            seeded = try await Seed.directory(at: path, users: users, bigGroup: bigGroup)
+            print(String(format: "Seeded %d users and a group of %d members in %.1f s.", seeded.users,
+                seeded.bigGroupSize, seeded.seconds))
+            if database != nil { try seeded.keep(at: path) }
+        }
+        let server = try ServerProcess(database: path, arguments: ["--sqlite-map-mib", String(sqliteMapMib)])
         defer { server.stop() }
         let port = try await server.waitForPort()
         let load = Load(port: port, token: seeded.token, folder: work, seconds: duration, connections: connections, threads: threads)
@@ -39,9 +54,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
             results.append(try load.run(scenario))
             print(results.last?.row(ceiling: results.first) ?? "")
         }
-        let importSeconds = try await OktaImport(port: port, token: seeded.token).run()
+        let (importSeconds, imported) = try await OktaImport(port: port, token: seeded.token).run()
         let report = Report(
-            results: results, importSeconds: importSeconds, users: seeded.userIDs.count,
+            results: results, importSeconds: importSeconds, users: imported,
             peakMemoryMB: server.peakMemoryMB(), seedSeconds: seeded.seconds)
         print(report.markdown)
         try report.json.serialized().write(toFile: output, atomically: true, encoding: .utf8)
@@ -49,15 +64,45 @@ struct HTTPBenchmark: AsyncParsableCommand {
     }
 }
 
-/// A seeded directory: user ids and names, the large group, and a token.
+/// A seeded directory: how many users, a sample of their ids and names (what the load scripts pick from), the
+/// large group, a user outside it, and a token.
 struct Seeded: Sendable {
-    var userIDs: [String]
-    var userNames: [String]
+    var users: Int
+    var sampleIDs: [String]
+    var sampleNames: [String]
     var bigGroupID: String
     var bigGroupSize: Int
     var outsiderID: String
     var token: String
     var seconds: Double
+
+    /// The most ids and names handed to wrk's scripts: each of its threads holds them all.
+    static let sampleSize = 10_000
+
+    /// What an earlier run kept next to a database it seeded, if it did.
+    static func kept(at path: String) throws -> Seeded? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path + ".bench.json") else {
+            throw ValidationFailure("\(path) exists but was not seeded by roster-bench (no \(path).bench.json).")
+        }
+        let json = try JSON.parse(Array(data))
+        return Seeded(
+            users: json["users"]?.intValue ?? 0,
+            sampleIDs: json["sampleIDs"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            sampleNames: json["sampleNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            bigGroupID: json["bigGroupID"]?.stringValue ?? "", bigGroupSize: json["bigGroupSize"]?.intValue ?? 0,
+            outsiderID: json["outsiderID"]?.stringValue ?? "", token: json["token"]?.stringValue ?? "", seconds: 0)
+    }
+
+    /// Keeps what a later run needs next to the database (the token included: it is a benchmark's database).
+    func keep(at path: String) throws {
+        let json = JSON.object([
+            "users": .int(users), "sampleIDs": .array(sampleIDs.map(JSON.string)),
+            "sampleNames": .array(sampleNames.map(JSON.string)), "bigGroupID": .string(bigGroupID),
+            "bigGroupSize": .int(bigGroupSize), "outsiderID": .string(outsiderID), "token": .string(token),
+        ])
+        try json.serialized().write(toFile: path + ".bench.json", atomically: true, encoding: .utf8)
+    }
 }
 
 enum Seed {
@@ -73,8 +118,11 @@ enum Seed {
         }
         let directory = Directory(store: store, baseURL: "http://127.0.0.1/scim/v2")
         let token = try await directory.createToken(description: "benchmark", status: .active).secret
+        // An evenly spread sample, so lookups touch the whole directory, not its first pages.
+        let step = max(1, (total - 1) / Seeded.sampleSize)
+        let sample = Array(stride(from: 0, to: total - 1, by: step).prefix(Seeded.sampleSize))
         return Seeded(
-            userIDs: Array(ids.prefix(total - 1)), userNames: (0..<(total - 1)).map { "user\($0)@example.com" },
+            users: total, sampleIDs: sample.map { ids[$0] }, sampleNames: sample.map { "user\($0)@example.com" },
             bigGroupID: group, bigGroupSize: bigGroup, outsiderID: ids[total - 1], token: token,
             seconds: elapsed.milliseconds / 1000)
     }

@@ -126,15 +126,26 @@ private struct JSONParser {
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONObject {
         try enter()
         var members: [(key: String, value: JSON)] = []
-        var seen: Set<String> = []
         var duplicates = false
+        // Names seen, folded; kept only once an object is too large to compare each name with the ones before.
+        var seen: Set<String>?
         if !consume(UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
                 let key = try parseString()
                 guard consume(UInt8(ascii: ":")) else { throw JSONSyntaxError(offset: index) }
+                if !duplicates {
+                    if members.count >= Self.namesComparedOneByOne, seen == nil {
+                        seen = Set(members.map { $0.key.lowercased() })
+                    }
+                    duplicates =
+                        if seen != nil {
+                            !seen!.insert(key.lowercased()).inserted
+                        } else {
+                            members.contains { Self.sameName($0.key, key) }
+                        }
+                }
                 members.append((key: key, value: try parseValue()))
-                duplicates = !seen.insert(key.lowercased()).inserted || duplicates
             } while consume(UInt8(ascii: ","))
             guard consume(UInt8(ascii: "}")) else { throw JSONSyntaxError(offset: index) }
         }
@@ -152,6 +163,16 @@ private struct JSONParser {
             }
         }
         return JSONObject(merged)
+    }
+
+    /// Up to this many members, a name is compared with each earlier one instead of hashing a folded copy.
+    static let namesComparedOneByOne = 16
+
+    /// Names compare case-insensitively; ASCII ones without making lower-case copies.
+    private static func sameName(_ first: String, _ second: String) -> Bool {
+        if first.caseInsensitiveEquals(second) { return true }
+        let ascii = first.utf8.allSatisfy { $0 < 0x80 } && second.utf8.allSatisfy { $0 < 0x80 }
+        return !ascii && first.lowercased() == second.lowercased()
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) -> [JSON] {
@@ -177,7 +198,21 @@ private struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw JSONSyntaxError(offset: index) }
         index += 1
-        var utf8: [UInt8] = []
+        // Most strings have no escapes: they are decoded straight from the input.
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+            bytes[index] >= 0x20
+        {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                throw JSONSyntaxError(offset: index + 1)
+            }
+            index += 1
+            return text
+        }
+        var utf8 = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             index += 1

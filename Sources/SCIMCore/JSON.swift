@@ -96,6 +96,11 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Adds a member the caller knows is not there yet, without looking for it first.
+    public mutating func append(newKey key: String, _ value: JSON) {
+        members.append((key: key, value: value))
+    }
+
     public func index(of key: String) -> Int? {
         members.firstIndex { $0.key.caseInsensitiveEquals(key) }
     }

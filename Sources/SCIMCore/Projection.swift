@@ -55,6 +55,7 @@ extension Projection {
     /// The representation reduced to what the client asked for; `returned: always` attributes always stay,
     /// `returned: never` ones never appear, `returned: request` ones only when named.
     public func apply(to representation: JSONObject, of type: ResourceType) -> JSONObject {
+        if attributes.isEmpty && excludedAttributes.isEmpty { return Self.byDefault(representation, of: type) }
         var result = JSONObject()
         for (key, value) in representation.members {
             if ["schemas", "id"].contains(key) {
@@ -70,6 +71,32 @@ extension Projection {
             }
         }
         return Self.listingPresentSchemas(result, of: type)
+    }
+
+    /// Without `attributes` or `excludedAttributes` (every list page and most reads): what is `returned: never`
+    /// or `request` goes, the rest stays as it is. Equal to the general path, in one pass and without lookups by
+    /// name for the attributes a schema returns by default.
+    private static func byDefault(_ representation: JSONObject, of type: ResourceType) -> JSONObject {
+        let hidden = { (attribute: Attribute) in attribute.returned == .never || attribute.returned == .request }
+        let hiddenCore = (type.schema.attributes + Schema.commonAttributes).filter(hidden).map(\.name)
+        var result = JSONObject()
+        var emptied: [String] = []
+        for (key, value) in representation.members {
+            if let schema = type.extensions.first(where: { $0.schema.id == key })?.schema {
+                let hiddenHere = schema.attributes.filter(hidden).map(\.name)
+                guard !hiddenHere.isEmpty, case .object(let object) = value else {
+                    result.append(newKey: key, value)
+                    continue
+                }
+                let kept = JSONObject(object.members.filter { member in
+                    !hiddenHere.contains(where: member.key.caseInsensitiveEquals)
+                })
+                if kept.isEmpty { emptied.append(key) } else { result.append(newKey: key, .object(kept)) }
+            } else if key == "schemas" || key == "id" || !hiddenCore.contains(where: key.caseInsensitiveEquals) {
+                result.append(newKey: key, value)
+            }
+        }
+        return emptied.isEmpty ? result : listingPresentSchemas(result, of: type)
     }
 
     /// RFC 7643 §3: "schemas" names the schemas of the attributes present, so an extension projected away leaves it.

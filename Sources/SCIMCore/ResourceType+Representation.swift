@@ -24,27 +24,30 @@ extension ResourceType {
     public func representation(id: String, body: JSONObject, derived: JSONObject = [:], meta: ResourceMeta)
         -> JSONObject
     {
+        // Every name is added once, in order, so members are appended without looking for them first.
         var schemaIDs: [JSON] = [.string(schema.id)]
         var result: JSONObject = ["schemas": [], "id": .string(id)]
-        if let externalId = body["externalId"] { result["externalId"] = externalId }
+        if let externalId = body["externalId"] { result.append(newKey: "externalId", externalId) }
         for attribute in schema.attributes {
-            if let value = body[attribute.name] ?? derived[attribute.name] { result[attribute.name] = value }
+            if let value = body[attribute.name] ?? derived[attribute.name] { result.append(newKey: attribute.name, value) }
         }
         for extensionSchema in extensions.map(\.schema) {
             // Only what the schema defines: a disabled custom field's kept value is not returned.
             let value = extensionSchema.definedMembers(of: body[extensionSchema.id]?.objectValue ?? JSONObject())
             guard !value.isEmpty else { continue }
-            result[extensionSchema.id] = .object(value)
+            result.append(newKey: extensionSchema.id, .object(value))
             schemaIDs.append(.string(extensionSchema.id))
         }
         result["schemas"] = .array(schemaIDs)
-        result["meta"] = .object([
-            "resourceType": .string(name),
-            "created": .string(DateTime.format(meta.created)),
-            "lastModified": .string(DateTime.format(meta.lastModified)),
-            "location": .string(meta.location),
-            "version": .string(meta.etag),
-        ])
+        result.append(
+            newKey: "meta",
+            .object([
+                "resourceType": .string(name),
+                "created": .string(DateTime.format(meta.created)),
+                "lastModified": .string(DateTime.format(meta.lastModified)),
+                "location": .string(meta.location),
+                "version": .string(meta.etag),
+            ]))
         return result
     }
 

@@ -5,14 +5,16 @@ import SCIMCore
 import StoreSQL
 
 extension SQLiteStore {
+    /// Everything but the SQL is prepared before the write: SQLite has one writer, so what runs inside the
+    /// transaction is what every other write waits for.
     public func insert(_ resource: StoredResource, members: [String]) async throws {
+        let arguments = Self.arguments(resource, including: [resource.id, resource.kind.rawValue])
+        let index = resource.indexedValues
         try await Self.translating(resource.kind) {
             try await writes.write { db in
-                try db.execute(
-                    sql: Self.insertSQL,
-                    arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
+                try db.cachedStatement(sql: Self.insertSQL).execute(arguments: arguments)
                 let key = db.lastInsertedRowID
-                try Self.writeIndex(of: resource, key: key, db)
+                try Self.writeIndex(index, key: key, replacing: false, db)
                 try Self.addMembers(members, toGroupKey: key, db)
             }
         }
@@ -26,7 +28,7 @@ extension SQLiteStore {
                 for resource in resources {
                     try statement.execute(
                         arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
-                    try Self.writeIndex(of: resource, key: db.lastInsertedRowID, db)
+                    try Self.writeIndex(resource.indexedValues, key: db.lastInsertedRowID, replacing: false, db)
                 }
             }
         }
@@ -59,21 +61,23 @@ extension SQLiteStore {
     public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws
         -> Bool
     {
-        try await Self.translating(resource.kind) {
+        let arguments = Self.arguments(
+            resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion])
+        let index = resource.indexedValues
+        return try await Self.translating(resource.kind) {
             try await writes.write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?,
                             external_id = ?, display = ?, body = ?
                         WHERE id = ? AND kind = ? AND version = ?
-                        """,
-                    arguments: Self.arguments(
-                        resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion]))
+                        """
+                ).execute(arguments: arguments)
                 guard db.changesCount == 1,
                     let key = try Int64.fetchOne(
-                        db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [resource.id])
+                        db.cachedStatement(sql: "SELECT pk FROM resources WHERE id = ?"), arguments: [resource.id])
                 else { return false }
-                try Self.writeIndex(of: resource, key: key, db)
+                try Self.writeIndex(index, key: key, replacing: true, db)
                 try Self.apply(members, toGroupKey: key, db)
                 return true
             }

@@ -11,15 +11,18 @@ public struct SQLiteStore: Store {
     let writes: WriteBatcher
     let pageStarts = PageStarts()
 
-    /// Opens (creating if needed) the database file at `path` and migrates it.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database file at `path` and migrates it; `mapMiB` of the file are read
+    /// through a memory map.
+    public init(path: String, mapMiB: Int = 0) throws {
+        let mapBytes = max(0, min(mapMiB, 1 << 20)) << 20
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // A directory of a million users is a few hundred MiB: keep hot pages in memory (16 MiB of cache per
-            // connection, the file mapped for reads) without letting six connections hold 64 MiB each.
-            try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456")
+            // A directory of a million users is about a GiB on disk; what the process holds stays bounded: 8 MiB
+            // of page cache per connection (six at most), and by default no memory map, whose pages count as the
+            // process's own once an import has read the whole file. The kernel's file cache keeps the rest warm.
+            try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA mmap_size = \(mapBytes)")
             // WAL (DatabasePool) with synchronous FULL: every acknowledged write has been fsynced to the WAL, so it
             // survives a crash of the process and of the machine. NORMAL would be faster and still survive a killed
             // process, but could lose the last commits on power loss; a directory of record wants FULL.
@@ -126,7 +129,7 @@ extension SQLiteStore {
                     CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk);
                     """)
             for row in try Row.fetchAll(db, sql: "SELECT pk, \(SQLiteStore.columns) FROM resources") {
-                try SQLiteStore.writeIndex(of: try SQLiteStore.resource(row), key: row["pk"], db)
+                try SQLiteStore.writeIndex(try SQLiteStore.resource(row).indexedValues, key: row["pk"], replacing: true, db)
             }
         }
         migrator.registerMigration("create the console's admins, sessions, settings, activity and provenance") { db in
@@ -160,14 +163,16 @@ extension SQLiteStore {
     }
 
     /// Replaces a resource's indexed values; called in the transaction that writes the resource.
-    static func writeIndex(of resource: StoredResource, key: Int64, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM attribute_values WHERE resource_pk = ?", arguments: [key])
+    static func writeIndex(_ values: [IndexedValue], key: Int64, replacing: Bool, _ db: Database) throws {
+        if replacing {
+            try db.cachedStatement(sql: "DELETE FROM attribute_values WHERE resource_pk = ?").execute(arguments: [key])
+        }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-        for value in resource.indexedValues {
+        for value in values {
             try statement.execute(arguments: [
                 key, value.path, value.element, value.text, value.number, value.bool, value.time,
             ])

@@ -28,6 +28,14 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(name: .customLong("public-url"), help: "URL Roster is reached at. Environment: ROSTER_PUBLIC_URL.")
     var publicURL: String? = env("ROSTER_PUBLIC_URL")
+
+    @Option(
+        name: .customLong("sqlite-map-mib"),
+        help: """
+            MiB of the SQLite file read through a memory map: faster reads, but mapped pages count as the \
+            server's memory (default 0). Environment: ROSTER_SQLITE_MAP_MIB.
+            """)
+    var sqliteMapMiB: Int = env("ROSTER_SQLITE_MAP_MIB").flatMap(Int.init) ?? 0
 }
 
 func env(_ name: String) -> String? {

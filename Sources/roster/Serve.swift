@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
-            databasePoolSize: database.poolSize, rateLimit: rateLimit,
+            databasePoolSize: database.poolSize, sqliteMapMiB: database.sqliteMapMiB, rateLimit: rateLimit,
             activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost(),
             metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"))
         var logger = Logger(label: "roster")

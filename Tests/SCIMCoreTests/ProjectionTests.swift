@@ -110,3 +110,28 @@ func passwordNeverAppears(attributes: String?) throws {
     }
     #expect(error?.scimType == "invalidPath")
 }
+
+/// The default projection has a one-pass path of its own; it must answer exactly what the general path answers
+/// when nothing is named (an exclusion of an attribute no schema has changes nothing there).
+@Test func defaultProjectionMatchesTheGeneralPath() throws {
+    let fields = [
+        try CustomField(id: "f1", label: "Cost Center", type: .text),
+        try CustomField(id: "f2", label: "Badge", type: .hidden, namespace: .roster),
+    ]
+    let type = ResourceType.user(customFields: fields)
+    let meta = ResourceMeta(
+        created: Date(timeIntervalSince1970: 0), lastModified: Date(timeIntervalSince1970: 60), version: 1,
+        location: "https://example.com/scim/v2/Users/1")
+    var body = barbara
+    body["password"] = "secret"
+    body[CustomFieldNamespace.roster.schemaID] = .object(["badge": "B-7"])
+    body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] = .object(["cost-center": "42"])
+    for resource in [representation(), type.representation(id: "1", body: body, meta: meta)] {
+        let general = try Projection.parse(attributes: nil, excludedAttributes: "noSuchAttribute").apply(
+            to: resource, of: type)
+        let byDefault = Projection.default.apply(to: resource, of: type)
+        #expect(byDefault == general)
+        #expect(byDefault.keys == general.keys)
+        #expect(byDefault["password"] == nil)
+    }
+}
