@@ -54,7 +54,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
             results.append(try load.run(scenario))
             print(results.last?.row(ceiling: results.first) ?? "")
         }
-        let (importSeconds, imported) = try await OktaImport(port: port, token: seeded.token).run()
+        let (importSeconds, imported) = try await OktaImport(port: port, token: seeded.token, folder: work).run()
         let report = Report(
             results: results, importSeconds: importSeconds, users: imported,
             peakMemoryMB: server.peakMemoryMB(), seedSeconds: seeded.seconds)
