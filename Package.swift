@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "RosterBenchmarks",
             dependencies: [
-                "Directory", "SCIMCore", "SQLiteStore",
+                "App", "Directory", "SCIMCore", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -77,6 +77,49 @@ extension PostgresStore {
             "create custom user fields",
             [FieldSQL.schema.replacingOccurrences(of: "enabled INTEGER", with: "enabled BIGINT")]
         ),
+        (
+            "count resources by kind, and their deletions",
+            [
+                """
+                CREATE TABLE resource_counts (
+                    kind TEXT COLLATE "C" PRIMARY KEY,
+                    total BIGINT NOT NULL,
+                    deletions BIGINT NOT NULL
+                )
+                """,
+                """
+                INSERT INTO resource_counts (kind, total, deletions)
+                SELECT k.kind, (SELECT COUNT(*) FROM resources r WHERE r.kind = k.kind), 0
+                FROM (VALUES ('User'), ('Group')) AS k(kind)
+                """,
+                // The count's row is locked before the new row's key is drawn, and stays locked until commit, so
+                // keys are drawn in commit order: a row committed later never sorts before one already listed
+                // (which a remembered page start relies on; see PostgresStore.listInOrder).
+                """
+                CREATE FUNCTION roster_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE resource_counts SET total = total + 1 WHERE kind = NEW.kind;
+                    NEW.pk := nextval(pg_get_serial_sequence('resources', 'pk'));
+                    RETURN NEW;
+                END $$
+                """,
+                """
+                CREATE TRIGGER resources_counted_on_insert BEFORE INSERT ON resources
+                FOR EACH ROW EXECUTE FUNCTION roster_count_insert()
+                """,
+                """
+                CREATE FUNCTION roster_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE resource_counts SET total = total - 1, deletions = deletions + 1 WHERE kind = OLD.kind;
+                    RETURN OLD;
+                END $$
+                """,
+                """
+                CREATE TRIGGER resources_counted_on_delete AFTER DELETE ON resources
+                FOR EACH ROW EXECUTE FUNCTION roster_count_delete()
+                """,
+            ]
+        ),
     ]
 
     public func isReady() async -> Bool {

@@ -88,6 +88,7 @@ extension PostgresStore {
     /// The page first: when it is not full, it holds the last match, so the total is known without a count.
     /// (`withGroups` is left to the directory, which reads the groups in a second query.)
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
+        if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = SQL(
@@ -141,9 +142,65 @@ extension PostgresStore {
         ]
     }
 
+    /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
+    /// total from `resource_counts`, the page from where the previous one ended when that is known, all in one
+    /// repeatable-read snapshot, so the count, the deletions and the page agree.
+    func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
+        let kind = query.kind
+        let page = query.page
+        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+            var total = 0
+            var deletions: Int64 = 0
+            let counts = SQL("SELECT total, deletions FROM resource_counts WHERE kind = ?", [.text(kind.rawValue)])
+            for try await (count, deleted) in try await connection.run(counts, logger: logger).decode(
+                (Int64, Int64).self)
+            {
+                (total, deletions) = (Int(count), deleted)
+            }
+            guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
+            let known = pageStarts.firstKey(kind: kind, startIndex: page.startIndex, deletions: deletions)
+            var first = known
+            if first == nil {
+                let seek = SQL(
+                    "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?",
+                    [.text(kind.rawValue), .integer(Int64(page.offset))])
+                for try await key in try await connection.run(seek, logger: logger).decode(Int64.self) { first = key }
+            }
+            guard let first else { return SearchResult(total: total, resources: []) }
+            let rows = SQL(
+                "SELECT \(Self.columns), pk FROM resources WHERE kind = ? AND pk >= ? ORDER BY pk LIMIT ?",
+                [.text(kind.rawValue), .integer(first), .integer(Int64(page.count))])
+            var resources: [StoredResource] = []
+            var last: Int64?
+            for try await row in try await connection.run(rows, logger: logger) {
+                let (id, kindName, version, created, modified, text, key) = try row.decode(
+                    (String, String, Int64, Int64, Int64, String, Int64).self)
+                resources.append(
+                    try Self.resource(
+                        id: id, kind: kindName, version: version, created: created, modified: modified, body: text))
+                last = key
+            }
+            if known == nil {
+                pageStarts.remember(kind: kind, startIndex: page.startIndex, deletions: deletions, firstKey: first)
+            }
+            if let last {
+                pageStarts.remember(
+                    kind: kind, startIndex: page.startIndex + resources.count, deletions: deletions,
+                    firstKey: last + 1)
+            }
+            return SearchResult(total: total, resources: resources)
+        }
+    }
+
     static func resource(_ row: PostgresRow) throws -> StoredResource {
         let (id, kindName, version, created, modified, text) = try row.decode(
             (String, String, Int64, Int64, Int64, String).self)
+        return try resource(id: id, kind: kindName, version: version, created: created, modified: modified, body: text)
+    }
+
+    static func resource(id: String, kind kindName: String, version: Int64, created: Int64, modified: Int64, body text: String)
+        throws -> StoredResource
+    {
         guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8))
         else {
             throw StoreCorruption(detail: "resource \(id) has an unreadable body")

@@ -13,6 +13,7 @@ import StoreSQL
 public struct PostgresStore: Store {
     public let client: PostgresClient
     let logger: Logger
+    let pageStarts = PageStarts()
 
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "roster.postgres")) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -20,9 +21,11 @@ public struct PostgresStore: Store {
     }
 
     /// Runs `body` in a transaction; the error it throws is the one the body threw, rolled back.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        _ begin: PostgresQuery = "BEGIN", _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(begin, logger: logger)
             do {
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)

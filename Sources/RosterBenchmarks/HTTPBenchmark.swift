@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Directory
 import Foundation
@@ -25,7 +26,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
     @Option(
         help: """
             A SQLite file to keep: seeded (and kept) when absent, reused as it is when seeded by an earlier run, so \
-            a directory of a million users is seeded once.
+            a directory of a million users is seeded once. Or an empty PostgreSQL database (postgres://…), seeded \
+            for this run.
             """)
     var database: String?
     @Option(help: "Passed to roster serve as --sqlite-map-mib (0: its default, no memory map).") var sqliteMapMib = 0
@@ -36,14 +38,15 @@ struct HTTPBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let path = database ?? "\(work)/roster.sqlite"
         let seeded: Seeded
-        if let kept = try Seeded.kept(at: path) {
+        let postgres = path.hasPrefix("postgres://") || path.hasPrefix("postgresql://")
+        if !postgres, let kept = try Seeded.kept(at: path) {
             seeded = kept
             print("Reusing \(path): \(seeded.users) users and a group of \(seeded.bigGroupSize) members.")
         } else {
             seeded = try await Seed.directory(at: path, users: users, bigGroup: bigGroup)
             print(String(format: "Seeded %d users and a group of %d members in %.1f s.", seeded.users,
                 seeded.bigGroupSize, seeded.seconds))
-            if database != nil { try seeded.keep(at: path) }
+            if database != nil && !postgres { try seeded.keep(at: path) }
         }
         let server = try ServerProcess(database: path, arguments: ["--sqlite-map-mib", String(sqliteMapMib)])
         defer { server.stop() }
@@ -106,8 +109,14 @@ struct Seeded: Sendable {
 }
 
 enum Seed {
-    static func directory(at path: String, users: Int, bigGroup: Int) async throws -> Seeded {
-        let store = try SQLiteStore(path: path)
+    /// Seeds the SQLite file or (empty) PostgreSQL database at `location`.
+    static func directory(at location: String, users: Int, bigGroup: Int) async throws -> Seeded {
+        try await Roster.withStore(Configuration(database: location)) { store in
+            try await directory(in: store, users: users, bigGroup: bigGroup)
+        }
+    }
+
+    private static func directory(in store: any Store, users: Int, bigGroup: Int) async throws -> Seeded {
         let seeder = Seeder(store: store)
         var ids: [String] = []
         var group = ""
