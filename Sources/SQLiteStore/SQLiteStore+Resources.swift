@@ -36,26 +36,33 @@ extension SQLiteStore {
 
     /// One read transaction and two cached statements: the user by id, then its groups by the user's key.
     public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
-        try await database.read { db in
-            let userStatement = try db.cachedStatement(
-                sql: "SELECT pk, \(Self.columns) FROM resources WHERE id = ? AND kind = 'User'")
-            guard let row = try Row.fetchOne(userStatement, arguments: [id]) else { return nil }
-            let groupStatement = try db.cachedStatement(
-                sql: """
-                    SELECT g.id, g.kind, g.display FROM memberships ms JOIN resources g ON g.pk = ms.group_pk
-                    WHERE ms.member_pk = ? ORDER BY ms.group_pk
-                    """)
-            let groups = try Row.fetchAll(groupStatement, arguments: [row["pk"] as Int64]).compactMap(Self.reference)
-            return (try Self.resource(row), groups)
-        }
+        if let found = try points?.read({ db in try Self.userWithGroups(id: id, db) }) { return found }
+        return try await database.read { db in try Self.userWithGroups(id: id, db) }
+    }
+
+    private static func userWithGroups(id: String, _ db: Database) throws
+        -> (user: StoredResource, groups: [ResourceReference])?
+    {
+        let userStatement = try db.cachedStatement(
+            sql: "SELECT pk, \(Self.columns) FROM resources WHERE id = ? AND kind = 'User'")
+        guard let row = try Row.fetchOne(userStatement, arguments: [id]) else { return nil }
+        let groupStatement = try db.cachedStatement(
+            sql: """
+                SELECT g.id, g.kind, g.display FROM memberships ms JOIN resources g ON g.pk = ms.group_pk
+                WHERE ms.member_pk = ? ORDER BY ms.group_pk
+                """)
+        let groups = try Row.fetchAll(groupStatement, arguments: [row["pk"] as Int64]).compactMap(Self.reference)
+        return (try Self.resource(row), groups)
     }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        try await database.read { db in
-            let statement = try db.cachedStatement(
-                sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?")
-            return try Row.fetchOne(statement, arguments: [id, kind.rawValue]).map(Self.resource)
-        }
+        if let found = try points?.read({ db in try Self.resource(kind, id: id, db) }) { return found }
+        return try await database.read { db in try Self.resource(kind, id: id, db) }
+    }
+
+    private static func resource(_ kind: ResourceKind, id: String, _ db: Database) throws -> StoredResource? {
+        let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?")
+        return try Row.fetchOne(statement, arguments: [id, kind.rawValue]).map(Self.resource)
     }
 
     public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws
@@ -105,7 +112,7 @@ extension SQLiteStore {
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
         let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
-        return try await database.read { db in
+        let read = { @Sendable (db: Database) throws -> SearchResult in
             var rows: [Row] = []
             if query.page.count > 0 {
                 rows = try Row.fetchAll(
@@ -117,6 +124,18 @@ extension SQLiteStore {
                 ?? Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments) ?? 0
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
+        // A lookup of one resource by a unique attribute (Okta and Entra look users up by userName before every
+        // push) is a point read; anything else may scan, and goes to the pool.
+        if Self.findsAtMostOne(query), let points, let result = try points.read(read) { return result }
+        return try await database.read(read)
+    }
+
+    /// `userName eq …` (users) or `id eq …`: at most one match, found through a unique index.
+    static func findsAtMostOne(_ query: ResourceQuery) -> Bool {
+        guard case .compare(let path, .eq, .string) = query.filter, path.subAttribute == nil, query.page.count > 0
+        else { return false }
+        if let schema = path.schema, !schema.caseInsensitiveEquals(query.type.schema.id) { return false }
+        return path.name.caseInsensitiveEquals("id") || (query.kind == .user && path.name.caseInsensitiveEquals("userName"))
     }
 
     /// A page's rows as resources, with their groups when asked for, read in the page's transaction.

@@ -9,6 +9,8 @@ public struct SQLiteStore: Store {
     let database: any DatabaseWriter
     /// Where single-resource writes go, so concurrent ones share a commit.
     let writes: WriteBatcher
+    /// Connections for lookups by id on the calling thread; nil for an in-memory database.
+    let points: PointReaders?
     let pageStarts = PageStarts()
 
     /// Opens (creating if needed) the database file at `path` and migrates it; `mapMiB` of the file are read
@@ -18,7 +20,7 @@ public struct SQLiteStore: Store {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
+        let prepare: @Sendable (Database) throws -> Void = { db in
             // A directory of a million users is about a GiB on disk; what the process holds stays bounded: 8 MiB
             // of page cache per connection (six at most), and by default no memory map, whose pages count as the
             // process's own once an import has read the whole file. The kernel's file cache keeps the rest warm.
@@ -30,9 +32,11 @@ public struct SQLiteStore: Store {
             // Filters' co/sw/ew compile to LIKE, which must compare case as PostgreSQL's does.
             try db.execute(sql: "PRAGMA case_sensitive_like = ON")
         }
+        configuration.prepareDatabase(prepare)
         self.database = try DatabasePool(path: path, configuration: configuration)
         self.writes = WriteBatcher(writer: database)
         try Self.migrator.migrate(database)
+        self.points = try PointReaders(path: path, count: 2, prepare: prepare)
     }
 
     /// A private in-memory database, for tests.
@@ -45,6 +49,7 @@ public struct SQLiteStore: Store {
     init(database: any DatabaseWriter) throws {
         self.database = database
         self.writes = WriteBatcher(writer: database)
+        self.points = nil
         try Self.migrator.migrate(database)
     }
 

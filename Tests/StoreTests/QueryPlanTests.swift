@@ -38,4 +38,23 @@ import Testing
         Self.expectNoScan(plan)
         #expect(plan.contains { $0.contains("USING") }, "\(plan)")
     }
+
+    /// Only lookups that find at most one resource through a unique index are read on the caller's thread; the
+    /// same lookups are index plans above, and everything else goes through the pool.
+    @Test(arguments: [
+        (#"userName eq "jane@example.com""#, ResourceKind.user, true),
+        (#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "jane@example.com""#, .user, true),
+        (#"id eq "3f1c""#, .group, true),
+        (#"userName co "jane""#, .user, false),
+        (#"userName eq "jane" or userName eq "joe""#, .user, false),
+        (#"externalId eq "00u1""#, .user, false),
+        (#"title eq "Engineer""#, .user, false),
+        (#"displayName eq "Sales""#, .group, false),
+        (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:userName eq "x""#, .user, false),
+    ])
+    func pointReadsAreForUniqueLookupsOnly(filter: String, kind: ResourceKind, point: Bool) throws {
+        let query = ResourceQuery(
+            kind: kind, filter: try Filter.parse(filter), page: Page(startIndex: 1, count: 100, maximum: 100))
+        #expect(SQLiteStore.findsAtMostOne(query) == point)
+    }
 }

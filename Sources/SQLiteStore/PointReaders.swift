@@ -1,0 +1,34 @@
+import GRDB
+import Synchronization
+
+/// Read-only connections for point lookups (a user by id), used on the calling thread.
+///
+/// A `DatabasePool` read hops to the reader's dispatch queue and back: two thread switches, which cost more than
+/// an indexed lookup itself. These connections are taken from an idle list and used where the caller runs; a
+/// lookup takes tens of microseconds, and nothing here ever waits: when every connection is busy, `read` returns
+/// nil and the caller uses the pool. Only lookups by key belong here; a query that may scan does not.
+final class PointReaders: Sendable {
+    private let idle: Mutex<[DatabaseQueue]>
+
+    init(path: String, count: Int, prepare: @escaping @Sendable (Database) throws -> Void) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase(prepare)
+        idle = Mutex(try (0..<count).map { _ in try DatabaseQueue(path: path, configuration: configuration) })
+    }
+
+    /// `body`'s result, read in one transaction on an idle connection; nil when none is idle.
+    func read<T>(_ body: (Database) throws -> T) throws -> T? {
+        guard let connection = idle.withLock({ $0.popLast() }) else { return nil }
+        defer { idle.withLock { $0.append(connection) } }
+        return try connection.inDatabase { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try body(db)
+                return .commit
+            }
+            return result
+        }
+    }
+}
