@@ -47,10 +47,10 @@ extension Request {
         guard let query = uri.query else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = parts.first.map(String.init).flatMap(Self.decode), key.caseInsensitiveEquals(name)
+            guard let key = parts.first.flatMap(Self.decode), key.caseInsensitiveEquals(name)
             else { continue }
             guard parts.count > 1 else { return "" }
-            guard let value = Self.decode(String(parts[1])) else {
+            guard let value = Self.decode(parts[1]) else {
                 let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
                 throw SCIMError(
                     status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
@@ -60,7 +60,34 @@ extension Request {
         return nil
     }
 
-    private static func decode(_ text: String) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    /// `+` as a space and `%XX` as a byte; nil when an escape is malformed or the bytes are not UTF-8. Done on
+    /// bytes: every query parameter of every request goes through here.
+    static func decode(_ text: Substring) -> String? {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
