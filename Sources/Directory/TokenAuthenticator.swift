@@ -87,9 +87,10 @@ public final class TokenAuthenticator: Sendable {
         return parts.count == 1 ? String(value) : nil
     }
 
-    /// Without spaces and tabs at either end (Foundation's trimming costs more than the rest of this check).
+    /// Without spaces (Unicode's too, as pasted tokens may carry) at either end; Foundation's trimming costs more
+    /// than the rest of this check.
     private static func trimmed<Text: StringProtocol>(_ text: Text) -> Substring {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let blank: (Character) -> Bool = { $0 == " " || ($0.isWhitespace && !$0.isNewline) }
         let start = text.firstIndex { !blank($0) } ?? text.endIndex
         let end = text[start...].lastIndex { !blank($0) }.map { text.index(after: $0) } ?? start
         return Substring(text[start..<end])

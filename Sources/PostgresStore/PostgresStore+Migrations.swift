@@ -80,6 +80,8 @@ extension PostgresStore {
         (
             "count resources by kind, and their deletions",
             [
+                // No instance still on the previous version may write between the count and the triggers.
+                "LOCK TABLE resources IN SHARE ROW EXCLUSIVE MODE",
                 """
                 CREATE TABLE resource_counts (
                     kind TEXT COLLATE "C" PRIMARY KEY,
@@ -94,12 +96,17 @@ extension PostgresStore {
                 """,
                 // The count's row is locked before the new row's key is drawn, and stays locked until commit, so
                 // keys are drawn in commit order: a row committed later never sorts before one already listed
-                // (which a remembered page start relies on; see PostgresStore.listInOrder).
+                // (which a remembered page start relies on; see PostgresStore.listInOrder). The column default
+                // would draw the key before the lock, so the trigger draws it; a key given explicitly (a
+                // data-only restore) is kept.
+                "ALTER TABLE resources ALTER COLUMN pk DROP DEFAULT",
                 """
                 CREATE FUNCTION roster_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     UPDATE resource_counts SET total = total + 1 WHERE kind = NEW.kind;
-                    NEW.pk := nextval(pg_get_serial_sequence('resources', 'pk'));
+                    IF NEW.pk IS NULL THEN
+                        NEW.pk := nextval(pg_get_serial_sequence('resources', 'pk'));
+                    END IF;
                     RETURN NEW;
                 END $$
                 """,

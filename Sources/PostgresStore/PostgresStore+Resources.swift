@@ -69,6 +69,10 @@ extension PostgresStore {
 
     public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
         try await transaction { connection in
+            // The kind's count first, as inserts take it (in their trigger) before any row: writers that lock in
+            // the same order cannot deadlock.
+            try await connection.run(
+                SQL("SELECT 1 FROM resource_counts WHERE kind = ? FOR UPDATE", [.text(kind.rawValue)]), logger: logger)
             let select = SQL(
                 "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version) FOR UPDATE",
                 [.text(id), .text(kind.rawValue), expectedVersion.map { .integer(Int64($0)) } ?? .null])
@@ -78,6 +82,12 @@ extension PostgresStore {
             try await connection.run(
                 SQL(
                     "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
+                    [.integer(key)]),
+                logger: logger)
+            // A deleted group's members lose it from their `groups`: they get a new version too.
+            try await connection.run(
+                SQL(
+                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
                     [.integer(key)]),
                 logger: logger)
             try await connection.run(SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), logger: logger)

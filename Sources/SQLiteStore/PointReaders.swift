@@ -13,7 +13,7 @@ final class PointReaders: Sendable {
     init(path: String, count: Int, prepare: @escaping @Sendable (Database) throws -> Void) throws {
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .immediateError
         configuration.prepareDatabase(prepare)
         idle = Mutex(try (0..<count).map { _ in try DatabaseQueue(path: path, configuration: configuration) })
     }
@@ -22,13 +22,17 @@ final class PointReaders: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T? {
         guard let connection = idle.withLock({ $0.popLast() }) else { return nil }
         defer { idle.withLock { $0.append(connection) } }
-        return try connection.inDatabase { db in
-            var result: T?
-            try db.inTransaction(.deferred) {
-                result = try body(db)
-                return .commit
+        do {
+            return try connection.inDatabase { db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result
             }
-            return result
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return nil  // Busy (recovery after a crash, say): the pool waits, this thread does not.
         }
     }
 }

@@ -153,6 +153,14 @@ extension SQLiteStore {
     }
 
     /// New versions for the groups a resource about to be deleted belongs to.
+    /// A deleted group's members lose it from their `groups`: they get a new version too.
+    static func touchMembers(ofGroupKey key: Int64, _ db: Database) throws {
+        try db.execute(
+            sql:
+                "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
+            arguments: [key])
+    }
+
     static func touchGroups(ofMemberKey key: Int64, _ db: Database) throws {
         try db.execute(
             sql:

@@ -99,6 +99,7 @@ extension SQLiteStore {
                     arguments: [id, kind.rawValue, expectedVersion])
             else { return false }
             try Self.touchGroups(ofMemberKey: key, db)
+            try Self.touchMembers(ofGroupKey: key, db)
             try db.execute(sql: "DELETE FROM resources WHERE pk = ?", arguments: [key])
             return true
         }

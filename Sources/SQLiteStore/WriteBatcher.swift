@@ -7,7 +7,8 @@ import Synchronization
 /// With `synchronous = FULL` every commit waits for the disk (about a millisecond here), and SQLite has one
 /// writer, so one transaction per request caps writes at the disk's sync rate. Together, the sync is shared:
 /// a write is still acknowledged only once the transaction holding it is durable. A write that fails rolls back
-/// its own savepoint and gets its own error; the others in the transaction are unaffected.
+/// its own savepoint and gets its own error (a uniqueness or foreign-key refusal); the others in the transaction
+/// are unaffected. Any other database error abandons the whole transaction, and every write in it fails.
 final class WriteBatcher: Sendable {
     private let writer: any DatabaseWriter
     private let state = Mutex(State())
@@ -22,7 +23,7 @@ final class WriteBatcher: Sendable {
     /// One write: `run` does it inside the transaction and returns how to answer its caller once the transaction
     /// has committed (nil) or failed (the error); `fail` answers it when the transaction could not even start.
     private struct Job: Sendable {
-        var run: @Sendable (Database) -> @Sendable ((any Error)?) -> Void
+        var run: @Sendable (Database) throws -> @Sendable ((any Error)?) -> Void
         var fail: @Sendable (any Error) -> Void
     }
 
@@ -43,6 +44,10 @@ final class WriteBatcher: Sendable {
                             return .commit
                         }
                         outcome = .success(value!)
+                    } catch let error as DatabaseError where error.resultCode != .SQLITE_CONSTRAINT {
+                        // Not a refused row but a failing database: its savepoint may not have rolled back,
+                        // so nothing in this transaction can be trusted. Abandon it; every write in it fails.
+                        throw error
                     } catch {
                         outcome = .failure(error)
                     }
@@ -76,7 +81,7 @@ final class WriteBatcher: Sendable {
             guard !jobs.isEmpty else { return }
             let answers: [@Sendable ((any Error)?) -> Void]
             do {
-                answers = try await writer.write { db in jobs.map { $0.run(db) } }
+                answers = try await writer.write { db in try jobs.map { try $0.run(db) } }
             } catch {
                 // The transaction failed to begin or to commit: nothing in it was written.
                 for job in jobs { job.fail(error) }

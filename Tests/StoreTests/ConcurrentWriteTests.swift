@@ -59,4 +59,24 @@ import Testing
             #expect(stored.body["title"] != nil)
         }
     }
+
+    /// A user's `groups` change when a group it is in is deleted, so its version (its ETag) changes too; a write
+    /// that read the user before the delete then loses its compare-and-swap instead of answering stale groups.
+    @Test(arguments: StoreBackend.available)
+    func deletingAGroupGivesItsMembersANewVersion(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let member = StoreContractTests.user("alice@example.com")
+            let other = StoreContractTests.user("bob@example.com")
+            try await store.insertMany([member, other])
+            let group = StoreContractTests.group("Sales")
+            try await store.insert(group, members: [member.id])
+            let before = try #require(try await store.fetch(.user, id: member.id)).version
+            #expect(try await store.delete(.group, id: group.id, expectedVersion: nil))
+            #expect(try await store.fetch(.user, id: member.id)?.version == before + 1)
+            #expect(try await store.fetch(.user, id: other.id)?.version == 1)
+            var stale = member
+            stale.version = before + 1
+            #expect(try await store.update(stale, expectedVersion: before, members: MembershipChange()) == false)
+        }
+    }
 }
