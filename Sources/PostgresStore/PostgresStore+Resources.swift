@@ -95,10 +95,15 @@ extension PostgresStore {
         }
     }
 
-    /// The page first: when it is not full, it holds the last match, so the total is known without a count.
-    /// (`withGroups` is left to the directory, which reads the groups in a second query.)
+    /// A page and its total; the users' groups, when asked for, in a second query.
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
-        if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
+        var result = query.filter == nil && query.sort == nil ? try await listInOrder(query) : try await filtered(query)
+        if query.withGroups { result.groups = try await groups(of: result.resources.map(\.id)) }
+        return result
+    }
+
+    /// The page first: when it is not full, it holds the last match, so the total is known without a count.
+    private func filtered(_ query: ResourceQuery) async throws -> SearchResult {
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = SQL(
@@ -168,8 +173,7 @@ extension PostgresStore {
                 (total, deletions) = (Int(count), deleted)
             }
             guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
-            let known = pageStarts.firstKey(kind: kind, startIndex: page.startIndex, deletions: deletions)
-            var first = known
+            var first = pageStarts.firstKey(kind: kind, startIndex: page.startIndex, deletions: deletions)
             if first == nil {
                 let seek = SQL(
                     "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?",
@@ -190,14 +194,9 @@ extension PostgresStore {
                         id: id, kind: kindName, version: version, created: created, modified: modified, body: text))
                 last = key
             }
-            if known == nil {
-                pageStarts.remember(kind: kind, startIndex: page.startIndex, deletions: deletions, firstKey: first)
-            }
-            if let last {
-                pageStarts.remember(
-                    kind: kind, startIndex: page.startIndex + resources.count, deletions: deletions,
-                    firstKey: last + 1)
-            }
+            pageStarts.served(
+                kind: kind, startIndex: page.startIndex, deletions: deletions, firstKey: first, rows: resources.count,
+                lastKey: last)
             return SearchResult(total: total, resources: resources)
         }
     }

@@ -36,3 +36,12 @@ final class PointReaders: Sendable {
         }
     }
 }
+
+extension SQLiteStore {
+    /// `body` on a point reader when one is idle (and the database is a file), else on the pool. A nil that `body`
+    /// returns (not found) is its answer; only "no reader idle" falls back.
+    func pointRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let points, let result = try points.read(body) { return result }
+        return try await database.read(body)
+    }
+}

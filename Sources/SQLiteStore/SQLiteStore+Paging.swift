@@ -20,9 +20,8 @@ extension SQLiteStore {
             let total: Int = counts?["total"] ?? 0
             let deletions: Int64 = counts?["deletions"] ?? 0
             guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
-            let known = pageStarts.firstKey(kind: query.kind, startIndex: page.startIndex, deletions: deletions)
             guard
-                let first = try known
+                let first = try pageStarts.firstKey(kind: query.kind, startIndex: page.startIndex, deletions: deletions)
                     ?? Int64.fetchOne(
                         db.cachedStatement(sql: "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?"),
                         arguments: [kind, page.offset])
@@ -31,13 +30,9 @@ extension SQLiteStore {
                 db.cachedStatement(
                     sql: "SELECT pk, \(Self.columns) FROM resources WHERE kind = ? AND pk >= ? ORDER BY pk LIMIT ?"),
                 arguments: [kind, first, page.count])
-            if known == nil {
-                pageStarts.remember(kind: query.kind, startIndex: page.startIndex, deletions: deletions, firstKey: first)
-            }
-            if let last = rows.last?["pk"] as Int64? {
-                pageStarts.remember(
-                    kind: query.kind, startIndex: page.startIndex + rows.count, deletions: deletions, firstKey: last + 1)
-            }
+            pageStarts.served(
+                kind: query.kind, startIndex: page.startIndex, deletions: deletions, firstKey: first, rows: rows.count,
+                lastKey: rows.last?["pk"])
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
     }

@@ -36,8 +36,7 @@ extension SQLiteStore {
 
     /// One read transaction and two cached statements: the user by id, then its groups by the user's key.
     public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
-        if let found = try points?.read({ db in try Self.userWithGroups(id: id, db) }) { return found }
-        return try await database.read { db in try Self.userWithGroups(id: id, db) }
+        try await pointRead { db in try Self.userWithGroups(id: id, db) }
     }
 
     private static func userWithGroups(id: String, _ db: Database) throws
@@ -56,8 +55,7 @@ extension SQLiteStore {
     }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        if let found = try points?.read({ db in try Self.resource(kind, id: id, db) }) { return found }
-        return try await database.read { db in try Self.resource(kind, id: id, db) }
+        try await pointRead { db in try Self.resource(kind, id: id, db) }
     }
 
     private static func resource(_ kind: ResourceKind, id: String, _ db: Database) throws -> StoredResource? {
@@ -127,8 +125,7 @@ extension SQLiteStore {
         }
         // A lookup of one resource by a unique attribute (Okta and Entra look users up by userName before every
         // push) is a point read; anything else may scan, and goes to the pool.
-        if Self.findsAtMostOne(query), let points, let result = try points.read(read) { return result }
-        return try await database.read(read)
+        return Self.findsAtMostOne(query) ? try await pointRead(read) : try await database.read(read)
     }
 
     /// `userName eq …` (users) or `id eq …`: at most one match, found through a unique index.

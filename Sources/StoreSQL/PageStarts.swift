@@ -34,10 +34,18 @@ public final class PageStarts: Sendable {
         }
     }
 
-    public func remember(kind: ResourceKind, startIndex: Int, deletions: Int64, firstKey: Int64) {
+    /// A page of `rows` rows was read from `firstKey` at `startIndex`, its last row's key `lastKey`: remembers where
+    /// it started, and that the page after it starts just past its last row.
+    public func served(
+        kind: ResourceKind, startIndex: Int, deletions: Int64, firstKey: Int64, rows: Int, lastKey: Int64?
+    ) {
         starts.withLock { starts in
-            if starts.count >= Self.capacity { starts.removeAll(keepingCapacity: true) }
+            if starts.count + 2 > Self.capacity { starts.removeAll(keepingCapacity: true) }
             starts[Position(kind: kind, startIndex: startIndex)] = Start(deletions: deletions, firstKey: firstKey)
+            if let lastKey {
+                starts[Position(kind: kind, startIndex: startIndex + rows)] = Start(
+                    deletions: deletions, firstKey: lastKey + 1)
+            }
         }
     }
 }
