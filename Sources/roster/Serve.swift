@@ -5,6 +5,8 @@ import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import Prometheus
 
 struct Serve: AsyncParsableCommand {
@@ -34,9 +36,22 @@ struct Serve: AsyncParsableCommand {
         help: "Bearer token /metrics requires (default: none, open). Prefer the environment: ROSTER_METRICS_TOKEN.")
     var metricsToken: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Run Swift concurrency's tasks on the HTTP event loops (faster); --no-event-loop-executor keeps Swift's own thread pool. Environment: ROSTER_EVENT_LOOP_EXECUTOR=0."
+    )
+    var eventLoopExecutor: Bool = env("ROSTER_EVENT_LOOP_EXECUTOR").map { $0 != "0" && $0 != "false" } ?? true
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        // Request handlers then run on the event loop that read the request, instead of hopping to Swift's own
+        // thread pool and back for every request (GET by id: +38% in interleaved runs, 2 → 0.7 context switches).
+        // Roster never blocks a task for long: bcrypt runs on NIO's thread pool, SQLite writes on GRDB's queues.
+        if eventLoopExecutor {
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         let configuration = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
             databasePoolSize: database.poolSize, sqliteMapMiB: database.sqliteMapMiB, rateLimit: rateLimit,
