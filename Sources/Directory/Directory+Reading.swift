@@ -53,7 +53,10 @@ extension Directory {
 
     /// The filter parameter parsed; absent or blank means no filter.
     static func parseFilter(_ text: String?) throws(SCIMError) -> Filter? {
-        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        // Blank as Foundation's `.whitespaces` has it (spaces and tabs), checked without bridging: a newline is not
+        // blank, so it reaches the parser and is refused rather than listing everything.
+        guard let text, !text.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator })
+        else { return nil }
         return try Filter.parse(text)
     }
 

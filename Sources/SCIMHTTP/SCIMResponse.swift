@@ -40,26 +40,8 @@ extension Request {
         return try JSON.parse(buffer.readableBytesView)
     }
 
-    /// Query parameters decoded the way identity providers encode them: `%20` or `+` for spaces.
-    /// Names are matched case-insensitively; a value that is not valid percent-encoding is an error, never
-    /// silently absent (an unreadable filter must not match everything).
-    func scimQuery(_ name: String) throws(SCIMError) -> String? {
-        guard let query = uri.query else { return nil }
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = parts.first.flatMap(Self.decode), key.caseInsensitiveEquals(name)
-            else { continue }
-            guard parts.count > 1 else { return "" }
-            guard let value = Self.decode(parts[1]) else {
-                let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
-                throw SCIMError(
-                    status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
-            }
-            return value
-        }
-        return nil
-    }
-
+    /// The query string's parameters, split once (a list reads seven of them).
+    var scimQueryParameters: QueryParameters { QueryParameters(uri.query) }
     /// `+` as a space and `%XX` as a byte; nil when an escape is malformed or the bytes are not UTF-8. Done on
     /// bytes: every query parameter of every request goes through here.
     static func decode(_ text: Substring) -> String? {
@@ -89,5 +71,35 @@ extension Request {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+}
+
+/// Query parameters decoded the way identity providers encode them: `%20` or `+` for spaces.
+/// Names are matched case-insensitively; a value that is not valid percent-encoding is an error, never
+/// silently absent (an unreadable filter must not match everything).
+struct QueryParameters {
+    private var pairs: [(name: Substring, value: Substring?)] = []
+
+    init(_ query: String?) {
+        guard let query else { return }
+        pairs = query.split(separator: "&").map { pair in
+            guard let equals = pair.firstIndex(of: "=") else { return (pair, nil) }
+            return (pair[..<equals], pair[pair.index(after: equals)...])
+        }
+    }
+
+    /// The first parameter called `name`, decoded; "" when it has no `=`.
+    func value(_ name: String) throws(SCIMError) -> String? {
+        for pair in pairs {
+            guard let key = Request.decode(pair.name), key.caseInsensitiveEquals(name) else { continue }
+            guard let value = pair.value else { return "" }
+            guard let decoded = Request.decode(value) else {
+                let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
+                throw SCIMError(
+                    status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
+            }
+            return decoded
+        }
+        return nil
     }
 }

@@ -4,14 +4,14 @@ import SCIMCore
 
 extension SCIMRoutes {
     func list(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+        let query = request.scimQueryParameters
         let page = try Page.parse(
-            startIndex: request.scimQuery("startIndex"), count: request.scimQuery("count"),
-            maximum: directory.limits.maxResults)
+            startIndex: query.value("startIndex"), count: query.value("count"), maximum: directory.limits.maxResults)
         let sort = try Sort.parse(
-            sortBy: request.scimQuery("sortBy"), sortOrder: request.scimQuery("sortOrder"),
+            sortBy: query.value("sortBy"), sortOrder: query.value("sortOrder"),
             type: try await directory.resourceType(kind))
         let result = try await directory.list(
-            kind, filter: request.scimQuery("filter"), sort: sort, page: page, projection: try projection(request))
+            kind, filter: query.value("filter"), sort: sort, page: page, projection: try projection(query))
         return SCIMResponse.json(.ok, result.json)
     }
 
@@ -122,8 +122,11 @@ extension SCIMRoutes {
     }
 
     private func projection(_ request: Request) throws -> Projection {
-        try Projection.parse(
-            attributes: request.scimQuery("attributes"), excludedAttributes: request.scimQuery("excludedAttributes"))
+        try projection(request.scimQueryParameters)
+    }
+
+    private func projection(_ query: QueryParameters) throws -> Projection {
+        try Projection.parse(attributes: query.value("attributes"), excludedAttributes: query.value("excludedAttributes"))
     }
 
     /// `If-Match` (RFC 7644 §3.14); a value that is not one of our tags can never match, so it yields a 412.

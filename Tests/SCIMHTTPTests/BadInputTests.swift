@@ -84,7 +84,7 @@ import Testing
     @Test(arguments: [
         #"userName eq"#, #"userName eq "unterminated"#, #"userName zz "x""#, #"(userName eq "x""#,
         #"userName eq "x" and"#, #"shoeSize eq "44""#, #"active gt true"#,
-        String(repeating: "(", count: 200) + #"userName eq "x""# + String(repeating: ")", count: 200),
+        String(repeating: "(", count: 200) + #"userName eq "x""# + String(repeating: ")", count: 200), "\n", " \r\n ",
     ])
     func badFiltersAreInvalidFilterNot500(filter: String) async throws {
         try await TestServer.run { _, client in
@@ -158,6 +158,17 @@ import Testing
     }
 
     /// A filter that cannot be decoded must not be treated as "no filter", which would match everyone.
+    /// Spaces and tabs alone (Unicode's too) are no filter at all; anything else goes to the parser.
+    @Test func blankFiltersListEveryone() async throws {
+        try await TestServer.run { _, client in
+            _ = try await client.createUser("someone@example.com")
+            for blank in ["%20", "%09%20", "%C2%A0", ""] {
+                let reply = try await client.get("Users?filter=\(blank)")
+                #expect(reply.status == 200 && reply["totalResults"] == 1, "\(blank)")
+            }
+        }
+    }
+
     @Test func undecodableFilterIsAnErrorNotEveryone() async throws {
         try await TestServer.run { _, client in
             _ = try await client.createUser("someone@example.com")

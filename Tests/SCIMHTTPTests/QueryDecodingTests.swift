@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Testing
 
+import SCIMCore
 @testable import SCIMHTTP
 
 /// Query parameters are decoded on bytes; the answers must be Foundation's (`+` as a space, then
@@ -13,4 +14,22 @@ import Testing
 func queryValuesDecodeAsFoundationDoes(text: String) {
     let foundation = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     #expect(Request.decode(Substring(text)) == foundation, "\(text)")
+}
+
+/// The query is split once per request; each read must answer as a scan of the raw query would.
+@Test func queryParametersAreReadByCaseInsensitiveNameFirstMatchWinning() throws {
+    let query = QueryParameters("count=5&Filter=userName%20eq%20%22a%3Db%22&COUNT=9&&flag&%73ortBy=name.givenName&x=a=b")
+    #expect(try query.value("count") == "5")
+    #expect(try query.value("filter") == "userName eq \"a=b\"")
+    #expect(try query.value("flag") == "")
+    #expect(try query.value("sortBy") == "name.givenName", "names are percent-decoded too")
+    #expect(try query.value("x") == "a=b", "only the first = separates")
+    #expect(try query.value("startIndex") == nil)
+    #expect(try QueryParameters(nil).value("filter") == nil)
+}
+
+@Test func unreadableParametersAreErrorsNamedForWhatTheyAre() {
+    let query = QueryParameters("filter=%zz&count=%E9")
+    #expect(#expect(throws: SCIMError.self) { try query.value("filter") }?.scimType == "invalidFilter")
+    #expect(#expect(throws: SCIMError.self) { try query.value("count") }?.scimType == "invalidValue")
 }
