@@ -4,10 +4,14 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Async functions run on their caller's executor instead of hopping to the generic one at every call and return.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 /// Tests import less strictly: they reach into several modules at once.
-let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let testSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
 
 let package = Package(
     name: "roster",

@@ -20,9 +20,9 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
     let pages: Pages
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as ConsoleError {
@@ -70,9 +70,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         ]
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response = try await next(request, context)
         for field in Self.headers where response.headers[field.name] == nil { response.headers.append(field) }
         return response

@@ -12,9 +12,9 @@ struct ActivityMiddleware: RouterMiddleware {
     /// made-up tokens cannot crowd the identity providers' requests out of the log.
     let anonymous = AnonymousSampler(interval: 10)
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let time = Date()
         let response: Response

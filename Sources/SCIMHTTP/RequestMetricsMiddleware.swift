@@ -12,9 +12,9 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         self.metrics = metrics
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
+    @concurrent public func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let method = request.method
         let client = IdentityProvider(userAgent: request.headers[.userAgent])

@@ -8,9 +8,9 @@ import SCIMCore
 struct SCIMErrorMiddleware: RouterMiddleware {
     typealias Context = SCIMRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
+    @concurrent func handle(
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as SCIMError {
