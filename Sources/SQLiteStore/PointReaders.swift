@@ -18,12 +18,14 @@ final class PointReaders: Sendable {
         idle = Mutex(try (0..<count).map { _ in try DatabaseQueue(path: path, configuration: configuration) })
     }
 
-    /// `body`'s result, read in one transaction on an idle connection; nil when none is idle.
-    func read<T>(_ body: (Database) throws -> T) throws -> T? {
+    /// `body`'s result, read in one transaction on an idle connection; nil when none is idle. A body of one
+    /// statement is a transaction by itself, and skips BEGIN and COMMIT.
+    func read<T>(singleStatement: Bool, _ body: (Database) throws -> T) throws -> T? {
         guard let connection = idle.withLock({ $0.popLast() }) else { return nil }
         defer { idle.withLock { $0.append(connection) } }
         do {
             return try connection.inDatabase { db in
+                if singleStatement { return try body(db) }
                 var result: T?
                 try db.inTransaction(.deferred) {
                     result = try body(db)
@@ -40,8 +42,10 @@ final class PointReaders: Sendable {
 extension SQLiteStore {
     /// `body` on a point reader when one is idle (and the database is a file), else on the pool. A nil that `body`
     /// returns (not found) is its answer; only "no reader idle" falls back.
-    func pointRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let points, let result = try points.read(body) { return result }
+    func pointRead<T: Sendable>(singleStatement: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
+        if let points, let result = try points.read(singleStatement: singleStatement, body) { return result }
         return try await database.read(body)
     }
 }

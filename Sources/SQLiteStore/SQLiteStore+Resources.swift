@@ -34,28 +34,35 @@ extension SQLiteStore {
         }
     }
 
-    /// One read transaction and two cached statements: the user by id, then its groups by the user's key.
+    /// One statement, so no explicit transaction: the user by id joined with its groups (a row per group, or one
+    /// row with no group), in the order of the groups' keys.
     public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
-        try await pointRead { db in try Self.userWithGroups(id: id, db) }
+        try await pointRead(singleStatement: true) { db in try Self.userWithGroups(id: id, db) }
     }
 
     private static func userWithGroups(id: String, _ db: Database) throws
         -> (user: StoredResource, groups: [ResourceReference])?
     {
-        let userStatement = try db.cachedStatement(
-            sql: "SELECT pk, \(Self.columns) FROM resources WHERE id = ? AND kind = 'User'")
-        guard let row = try Row.fetchOne(userStatement, arguments: [id]) else { return nil }
-        let groupStatement = try db.cachedStatement(
+        let statement = try db.cachedStatement(
             sql: """
-                SELECT g.id, g.kind, g.display FROM memberships ms JOIN resources g ON g.pk = ms.group_pk
-                WHERE ms.member_pk = ? ORDER BY ms.group_pk
+                SELECT \(columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")),
+                g.id AS group_id, g.kind AS group_kind, g.display AS group_display
+                FROM resources u LEFT JOIN memberships ms ON ms.member_pk = u.pk LEFT JOIN resources g ON g.pk = ms.group_pk
+                WHERE u.id = ? AND u.kind = 'User' ORDER BY ms.group_pk
                 """)
-        let groups = try Row.fetchAll(groupStatement, arguments: [row["pk"] as Int64]).compactMap(Self.reference)
-        return (try Self.resource(row), groups)
+        let rows = try Row.fetchAll(statement, arguments: [id])
+        guard let first = rows.first else { return nil }
+        let groups = rows.compactMap { row -> ResourceReference? in
+            guard let groupID: String = row["group_id"], let kind = ResourceKind(rawValue: row["group_kind"]) else {
+                return nil
+            }
+            return ResourceReference(id: groupID, kind: kind, display: row["group_display"])
+        }
+        return (try Self.resource(first), groups)
     }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        try await pointRead { db in try Self.resource(kind, id: id, db) }
+        try await pointRead(singleStatement: true) { db in try Self.resource(kind, id: id, db) }
     }
 
     private static func resource(_ kind: ResourceKind, id: String, _ db: Database) throws -> StoredResource? {

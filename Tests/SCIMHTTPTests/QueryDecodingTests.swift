@@ -1,8 +1,9 @@
+import Directory
 import Foundation
 import Hummingbird
+import SCIMCore
 import Testing
 
-import SCIMCore
 @testable import SCIMHTTP
 
 /// Query parameters are decoded on bytes; the answers must be Foundation's (`+` as a space, then
@@ -32,4 +33,16 @@ func queryValuesDecodeAsFoundationDoes(text: String) {
     let query = QueryParameters("filter=%zz&count=%E9")
     #expect(#expect(throws: SCIMError.self) { try query.value("filter") }?.scimType == "invalidFilter")
     #expect(#expect(throws: SCIMError.self) { try query.value("count") }?.scimType == "invalidValue")
+}
+
+/// The activity log names what a request touched from its path alone.
+@Test(arguments: [
+    ("/scim/v2/Users/abc", ResourceKind.user, "abc"), ("/scim/v2/Groups/g-1/", .group, "g-1"),
+    ("/scim/v2/Users", .user, nil), ("/scim/v2/Users/.search", .user, nil), ("/scim/v2//Users//x", .user, "x"),
+    ("/scim/v2/ServiceProviderConfig", nil, nil), ("/scim/v2/users/abc", nil, nil), ("/", nil, nil),
+    ("/scim/v2/Bulk/Users/1", .user, "1"), ("/scim/v2/Users/%C3%A9", .user, "%C3%A9"),
+] as [(String, ResourceKind?, String?)])
+func activityTargetsComeFromThePath(path: String, kind: ResourceKind?, id: String?) {
+    let target = ActivityMiddleware.target(of: path)
+    #expect(target.kind == kind && target.id == id, "\(path)")
 }
