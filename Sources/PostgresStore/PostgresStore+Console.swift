@@ -58,13 +58,9 @@ extension PostgresStore {
     }
 
     public func record(_ events: [ActivityEvent]) async throws {
+        let statements = ConsoleSQL.insertActivity(events) + events.compactMap(ConsoleSQL.provenance(after:))
         try await transaction { connection in
-            for event in events {
-                try await connection.run(SQL(ConsoleSQL.insertActivity(event)), logger: logger)
-                if let provenance = ConsoleSQL.provenance(after: event) {
-                    try await connection.run(SQL(provenance), logger: logger)
-                }
-            }
+            for statement in statements { try await connection.run(SQL(statement), logger: logger) }
         }
     }
 

@@ -59,12 +59,11 @@ extension SQLiteStore {
     }
 
     public func record(_ events: [ActivityEvent]) async throws {
+        // Built before entering the single writer; provenance follows the events in their order.
+        let statements = ConsoleSQL.insertActivity(events) + events.compactMap(ConsoleSQL.provenance(after:))
         try await database.write { db in
-            for event in events {
-                for statement in [ConsoleSQL.insertActivity(event), ConsoleSQL.provenance(after: event)] {
-                    guard let statement else { continue }
-                    try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
-                }
+            for statement in statements {
+                try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
             }
         }
     }
