@@ -10,26 +10,31 @@ struct Scenario {
     var name: String
     var lua: String
 
-    /// The scenarios of the published benchmark, `/healthz` (the ceiling) first.
-    static func all(_ seeded: Seeded) -> [Scenario] {
+    /// The scenarios of the published benchmark, `/healthz` (the ceiling) first; `prefix` is where the SCIM
+    /// endpoints are (`/scim/v2` on Roster).
+    static func all(_ seeded: Seeded, prefix: String = "/scim/v2") -> [Scenario] {
         let ids = luaList("ids", seeded.sampleIDs) + luaList("plain", seeded.sampleNames)
         let names = luaList("names", seeded.sampleNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
         let lastPage = max(1, seeded.users - 99)
-        let member = #"{"Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
-        let unmember = #"{"Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
+        let member = Self.patch + #""Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
+        let unmember = Self.patch + #""Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
         return [
             Scenario(name: "healthz (ceiling)", lua: #"request = function() return wrk.format("GET", "/healthz") end"#),
-            Scenario(name: "GET user by id", lua: ids + #"request = function() return wrk.format("GET", "/scim/v2/Users/" .. ids[math.random(#ids)]) end"#),
-            Scenario(name: "filter userName eq", lua: names + #"request = function() return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#),
-            Scenario(name: "list count=100, first page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=1&count=100") end"#),
-            Scenario(name: "list count=100, last page", lua: #"request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=\#(lastPage)&count=100") end"#),
-            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "/scim/v2/Users", nil, '{"userName":"new-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
-            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "/scim/v2/Users/" .. ids[i], nil, '{"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#),
-            Scenario(name: "PATCH deactivate", lua: ids + #"request = function() return wrk.format("PATCH", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"Operations":[{"op":"replace","value":{"active":false}}]}') end"#),
-            Scenario(name: "PATCH member of \(seeded.bigGroupSize)-member group", lua: #"flip = false request = function() flip = not flip return wrk.format("PATCH", "/scim/v2/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#),
-            Scenario(name: "mixed Okta-like", lua: ids + names + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "/scim/v2/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "/scim/v2/Users/" .. ids[math.random(#ids)], nil, '{"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#),
+            Scenario(name: "GET user by id", lua: ids + #"request = function() return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) end"#),
+            Scenario(name: "filter userName eq", lua: names + #"request = function() return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#),
+            Scenario(name: "list count=100, first page", lua: #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=1&count=100") end"#),
+            Scenario(name: "list count=100, last page", lua: #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=\#(lastPage)&count=100") end"#),
+            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "\#(prefix)/Users", nil, '\#(Self.user)"userName":"new-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
+            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "\#(prefix)/Users/" .. ids[i], nil, '\#(Self.user)"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#),
+            Scenario(name: "PATCH deactivate", lua: ids + #"request = function() return wrk.format("PATCH", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.patch)"Operations":[{"op":"replace","value":{"active":false}}]}') end"#),
+            Scenario(name: "PATCH member of \(seeded.bigGroupSize)-member group", lua: #"flip = false request = function() flip = not flip return wrk.format("PATCH", "\#(prefix)/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#),
+            Scenario(name: "mixed Okta-like", lua: ids + names + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.user)"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#),
         ]
     }
+
+    /// The start of a PATCH body and of a user, with the `schemas` every client sends (some servers require it).
+    static let patch = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+    static let user = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"#
 
     /// A Lua string literal holding `text` exactly.
     private static func luaString(_ text: String) -> String {
@@ -57,22 +62,26 @@ struct ScenarioResult {
     var p50: Double
     var p99: Double
     var errors: Int
+    /// Requests wrk gave up on after its 2 s timeout (a server far behind its load).
+    var timeouts = 0
 
     func ratio(to ceiling: ScenarioResult?) -> Double {
         guard let ceiling, ceiling.requestsPerSecond > 0 else { return 1 }
         return requestsPerSecond / ceiling.requestsPerSecond
     }
 
+    /// A table row; without a ceiling (another server, which has no `/healthz`) the ratio is a dash.
     func row(ceiling: ScenarioResult?) -> String {
-        String(format: "| %@ | %.0f | %.2f | %.2f | %.0f%% | %d |", name, requestsPerSecond, p50, p99,
-            ratio(to: ceiling) * 100, errors)
+        let share = ceiling == nil ? "—" : String(format: "%.0f%%", ratio(to: ceiling) * 100)
+        return String(format: "| %@ | %.0f | %.2f | %.2f | %@ | %d |", name, requestsPerSecond, p50, p99, share, errors)
     }
 }
 
 /// Runs wrk against the server.
 struct Load {
-    var port: Int
-    var token: String
+    /// `http://host:port`.
+    var origin: String
+    var token: String?
     var folder: String
     var seconds: Int
     var connections: Int
@@ -80,15 +89,17 @@ struct Load {
 
     func run(_ scenario: Scenario) throws -> ScenarioResult {
         let script = "\(folder)/\(UUID().uuidString).lua"
-        let headers = """
-            wrk.headers["Authorization"] = "Bearer \(token)"
-            wrk.headers["Content-Type"] = "application/scim+json"
-
-            """
+        let headers =
+            (token.map { #"wrk.headers["Authorization"] = "Bearer \#($0)""# + "\n" } ?? "")
+            + #"wrk.headers["Content-Type"] = "application/scim+json""# + "\n"
         try (headers + scenario.lua + "\n").write(toFile: script, atomically: true, encoding: .utf8)
         let output = try Command.run(
-            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"])
-        return WrkOutput.parse(output, name: scenario.name)
+            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, origin])
+        let result = WrkOutput.parse(output, name: scenario.name)
+        if result.requestsPerSecond == 0 {
+            FileHandle.standardError.write(Data("wrk completed no request in \(scenario.name):\n\(output)\n".utf8))
+        }
+        return result
     }
 }
 
@@ -102,6 +113,7 @@ enum WrkOutput {
             if fields.first == "50%", let value = fields.last.flatMap(milliseconds) { result.p50 = value }
             if fields.first == "99%", let value = fields.last.flatMap(milliseconds) { result.p99 = value }
             if line.hasPrefix("Non-2xx or 3xx responses:"), let value = fields.last.flatMap(Int.init) { result.errors = value }
+            if line.hasPrefix("Socket errors:"), let value = fields.last.flatMap(Int.init) { result.timeouts = value }
         }
         return result
     }

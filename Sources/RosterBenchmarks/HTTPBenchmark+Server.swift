@@ -49,6 +49,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func stop() {
+        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
         pipe.fileHandleForReading.readabilityHandler = nil
@@ -65,8 +66,11 @@ struct ValidationFailure: Error, CustomStringConvertible {
 /// `totalResults` from each), so the time is the server's, not a slow client's; it is taken from start until the
 /// script reports the last page.
 struct OktaImport {
-    var port: Int
-    var token: String
+    /// `http://host:port`.
+    var origin: String
+    /// Where the SCIM endpoints are.
+    var prefix = "/scim/v2"
+    var token: String?
     var folder: String
 
     /// Seconds taken, and users read.
@@ -74,15 +78,17 @@ struct OktaImport {
         let script = "\(folder)/okta-import.lua"
         // The script reports the end in a file: wrk's standard output reaches a pipe only when wrk exits.
         let done = "\(folder)/okta-import.done"
+        try? FileManager.default.removeItem(atPath: done)
+        let authorization = token.map { #"wrk.headers["Authorization"] = "Bearer \#($0)""# } ?? ""
         try """
-            wrk.headers["Authorization"] = "Bearer \(token)"
+            \(authorization)
             wrk.headers["User-Agent"] = "Okta SCIM Client 1.0.0"
             local start = 1
             local read = 0
-            request = function() return wrk.format("GET", "/scim/v2/Users?startIndex=" .. start .. "&count=100") end
+            request = function() return wrk.format("GET", "\(prefix)/Users?startIndex=" .. start .. "&count=100") end
             response = function(status, headers, body)
-              local total = tonumber(string.match(body, '"totalResults":(%d+)'))
-              local _, users = string.gsub(body, '"meta":{', '')
+              local total = tonumber(string.match(body, '"totalResults"%s*:%s*(%d+)'))
+              local _, users = string.gsub(body, '"meta"%s*:%s*{', '')
               read = read + users
               start = start + 100
               if status ~= 200 or total == nil or start > total then
@@ -96,7 +102,7 @@ struct OktaImport {
             """.write(toFile: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t1", "-c1", "-d3600s", "-s", script, "http://127.0.0.1:\(port)"]
+        process.arguments = ["wrk", "-t1", "-c1", "-d3600s", "-s", script, origin]
         process.standardOutput = FileHandle.nullDevice
         let clock = ContinuousClock()
         let started = clock.now

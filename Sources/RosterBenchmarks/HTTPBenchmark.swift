@@ -31,6 +31,16 @@ struct HTTPBenchmark: AsyncParsableCommand {
             """)
     var database: String?
     @Option(help: "Passed to roster serve as --sqlite-map-mib (0: its default, no memory map).") var sqliteMapMib = 0
+    @Option(
+        help: """
+            Another SCIM server's base URL (where its /Users and /Groups are), seeded over SCIM and loaded with the \
+            same scenarios after Roster, for a side-by-side table.
+            """)
+    var compare: String?
+    @Option(help: "Bearer token for --compare.") var compareToken: String?
+    @Option(help: "What to call the --compare server in the table.") var compareName = "other"
+    @Option(help: "Users to create on the --compare server (the group holds as many, up to --big-group).")
+    var compareUsers = 10_000
 
     func run() async throws {
         let work = "\(folder)/roster-bench-\(UUID().uuidString)"
@@ -51,19 +61,59 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let server = try ServerProcess(database: path, arguments: ["--sqlite-map-mib", String(sqliteMapMib)])
         defer { server.stop() }
         let port = try await server.waitForPort()
-        let load = Load(port: port, token: seeded.token, folder: work, seconds: duration, connections: connections, threads: threads)
+        let origin = "http://127.0.0.1:\(port)"
+        let load = Load(origin: origin, token: seeded.token, folder: work, seconds: duration, connections: connections, threads: threads)
         var results: [ScenarioResult] = []
         for scenario in Scenario.all(seeded) {
             results.append(try load.run(scenario))
             print(results.last?.row(ceiling: results.first) ?? "")
         }
-        let (importSeconds, imported) = try await OktaImport(port: port, token: seeded.token, folder: work).run()
+        let (importSeconds, imported) = try await OktaImport(origin: origin, token: seeded.token, folder: work).run()
         let report = Report(
             results: results, importSeconds: importSeconds, users: imported,
             peakMemoryMB: server.peakMemoryMB(), seedSeconds: seeded.seconds)
         print(report.markdown)
-        try report.json.serialized().write(toFile: output, atomically: true, encoding: .utf8)
+        var json = report.json
+        if let compare {
+            server.stop()
+            let comparison = try await compareWith(
+                try OtherServer(name: compareName, baseURL: compare, token: compareToken), roster: results,
+                rosterImport: (importSeconds, imported), folder: work)
+            print(comparison.markdown)
+            if case .object(var object) = json {
+                object["comparison"] = comparison.json
+                json = .object(object)
+            }
+        }
+        try json.serialized().write(toFile: output, atomically: true, encoding: .utf8)
         print("JSON written to \(output)")
+    }
+}
+
+extension HTTPBenchmark {
+    /// The same scenarios, but the ceiling, against another server, once Roster has stopped (the machine is
+    /// theirs alone while they run).
+    func compareWith(
+        _ other: OtherServer, roster: [ScenarioResult], rosterImport: (Double, Int), folder: String
+    ) async throws -> Comparison {
+        let seeded = try await other.seed(users: compareUsers, groupSize: min(bigGroup, compareUsers))
+        print(String(format: "Seeded %@ with %d users over SCIM in %.1f s.", other.name, seeded.users, seeded.seconds))
+        let load = Load(
+            origin: other.origin, token: other.token, folder: folder, seconds: duration, connections: connections,
+            threads: threads)
+        var theirs: [ScenarioResult] = []
+        for scenario in Scenario.all(seeded, prefix: other.prefix).dropFirst() {
+            // A slower server may still be working through the last scenario's backlog; each starts idle.
+            try await other.waitUntilIdle()
+            theirs.append(try load.run(scenario))
+            print(theirs.last?.row(ceiling: nil) ?? "")
+        }
+        let (seconds, users) = try await OktaImport(
+            origin: other.origin, prefix: other.prefix, token: other.token, folder: folder
+        ).run()
+        return Comparison(
+            other: other.name, roster: roster, theirs: theirs, rosterImport: rosterImport,
+            theirImport: (seconds, users), theirSeedSeconds: seeded.seconds)
     }
 }
 
