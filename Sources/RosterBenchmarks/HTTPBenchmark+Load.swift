@@ -65,15 +65,20 @@ struct ScenarioResult {
     /// Requests wrk gave up on after its 2 s timeout (a server far behind its load).
     var timeouts = 0
 
-    func ratio(to ceiling: ScenarioResult?) -> Double {
-        guard let ceiling, ceiling.requestsPerSecond > 0 else { return 1 }
-        return requestsPerSecond / ceiling.requestsPerSecond
-    }
+    /// `/healthz` requests a second on the same server around this scenario: the mean of short runs just
+    /// before and just after it, so a machine whose speed drifts during a run still gives fair ratios. Nil for
+    /// another server, which has no `/healthz`.
+    var ceiling: Double?
 
-    /// A table row; without a ceiling (another server, which has no `/healthz`) the ratio is a dash.
-    func row(ceiling: ScenarioResult?) -> String {
-        let share = ceiling == nil ? "—" : String(format: "%.0f%%", ratio(to: ceiling) * 100)
-        return String(format: "| %@ | %.0f | %.2f | %.2f | %@ | %d |", name, requestsPerSecond, p50, p99, share, errors)
+    var ratio: Double? { ceiling.map { $0 > 0 ? requestsPerSecond / $0 : 0 } }
+
+    /// A table row; without a ceiling the ratio is a dash.
+    func row() -> String {
+        let share = ratio.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
+        let ceiling = ceiling.map { String(format: "%.0f", $0) } ?? "—"
+        return String(
+            format: "| %@ | %.0f | %.2f | %.2f | %@ | %@ | %d |", name, requestsPerSecond, p50, p99, ceiling, share,
+            errors)
     }
 }
 
@@ -87,14 +92,14 @@ struct Load {
     var connections: Int
     var threads: Int
 
-    func run(_ scenario: Scenario) throws -> ScenarioResult {
+    func run(_ scenario: Scenario, seconds: Int? = nil) throws -> ScenarioResult {
         let script = "\(folder)/\(UUID().uuidString).lua"
         let headers =
             (token.map { #"wrk.headers["Authorization"] = "Bearer \#($0)""# + "\n" } ?? "")
             + #"wrk.headers["Content-Type"] = "application/scim+json""# + "\n"
         try (headers + scenario.lua + "\n").write(toFile: script, atomically: true, encoding: .utf8)
         let output = try Command.run(
-            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, origin])
+            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds ?? self.seconds)s", "--latency", "-s", script, origin])
         let result = WrkOutput.parse(output, name: scenario.name)
         if result.requestsPerSecond == 0 {
             FileHandle.standardError.write(Data("wrk completed no request in \(scenario.name):\n\(output)\n".utf8))

@@ -63,10 +63,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let port = try await server.waitForPort()
         let origin = "http://127.0.0.1:\(port)"
         let load = Load(origin: origin, token: seeded.token, folder: work, seconds: duration, connections: connections, threads: threads)
-        var results: [ScenarioResult] = []
-        for scenario in Scenario.all(seeded) {
-            results.append(try load.run(scenario))
-            print(results.last?.row(ceiling: results.first) ?? "")
+        let scenarios = Scenario.all(seeded)
+        var healthz = try load.run(scenarios[0])
+        healthz.ceiling = healthz.requestsPerSecond
+        print(healthz.row())
+        var results = [healthz]
+        var before = healthz.requestsPerSecond
+        for scenario in scenarios.dropFirst() {
+            var result = try load.run(scenario)
+            let after = try load.run(scenarios[0], seconds: 2).requestsPerSecond
+            result.ceiling = (before + after) / 2
+            before = after
+            results.append(result)
+            print(result.row())
         }
         let (importSeconds, imported) = try await OktaImport(origin: origin, token: seeded.token, folder: work).run()
         let report = Report(
@@ -106,7 +115,7 @@ extension HTTPBenchmark {
             // A slower server may still be working through the last scenario's backlog; each starts idle.
             try await other.waitUntilIdle()
             theirs.append(try load.run(scenario))
-            print(theirs.last?.row(ceiling: nil) ?? "")
+            print(theirs.last?.row() ?? "")
         }
         let (seconds, users) = try await OktaImport(
             origin: other.origin, prefix: other.prefix, token: other.token, folder: folder
