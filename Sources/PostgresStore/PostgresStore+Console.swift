@@ -58,9 +58,14 @@ extension PostgresStore {
     }
 
     public func record(_ events: [ActivityEvent]) async throws {
-        let statements = ConsoleSQL.insertActivity(events) + events.compactMap(ConsoleSQL.provenance(after:))
+        // Provenance follows the events, in their order.
         try await transaction { connection in
-            for statement in statements { try await connection.run(SQL(statement), logger: logger) }
+            for chunk in ConsoleSQL.activityChunks(events) {
+                try await connection.run(SQL(ConsoleSQL.insertActivity(chunk)), logger: logger)
+            }
+            for statement in events.lazy.compactMap(ConsoleSQL.provenance(after:)) {
+                try await connection.run(SQL(statement), logger: logger)
+            }
         }
     }
 

@@ -59,10 +59,13 @@ extension SQLiteStore {
     }
 
     public func record(_ events: [ActivityEvent]) async throws {
-        // Built before entering the single writer; provenance follows the events in their order.
-        let statements = ConsoleSQL.insertActivity(events) + events.compactMap(ConsoleSQL.provenance(after:))
+        // Provenance follows the events, in their order.
         try await database.write { db in
-            for statement in statements {
+            for chunk in ConsoleSQL.activityChunks(events) {
+                let statement = ConsoleSQL.insertActivity(chunk)
+                try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
+            }
+            for statement in events.lazy.compactMap(ConsoleSQL.provenance(after:)) {
                 try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
             }
         }

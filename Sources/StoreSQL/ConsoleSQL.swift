@@ -52,26 +52,30 @@ public enum ConsoleSQL {
             [.text(key), .text(value)])
     }
 
-    /// Events as multi-row inserts, in order: one statement per chunk instead of one per event (a round trip
-    /// each on PostgreSQL). Chunks hold 64, 16, 4 or 1 rows, so few statement shapes exist, and 64 rows bind 896
-    /// values, under every SQLite's limit of 999.
-    public static func insertActivity(_ events: some Collection<ActivityEvent>) -> [BoundStatement] {
-        var statements: [BoundStatement] = []
+    /// Events cut into chunks for multi-row inserts, in order: one statement per chunk instead of one per event
+    /// (a round trip each on PostgreSQL). Chunks hold 64, 16, 4 or 1 events, so few statement shapes exist, and
+    /// 64 rows bind 896 values, under every SQLite's limit of 999. Each chunk's statement is built when it is run,
+    /// so a second's worth of events is never held twice over as bound values.
+    public static func activityChunks(_ events: [ActivityEvent]) -> [ArraySlice<ActivityEvent>] {
+        var chunks: [ArraySlice<ActivityEvent>] = []
         var rest = events[...]
         while !rest.isEmpty {
             let size = [64, 16, 4, 1].first { $0 <= rest.count }!
-            let chunk = rest.prefix(size)
+            chunks.append(rest.prefix(size))
             rest = rest.dropFirst(size)
-            let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: size).joined(separator: ", ")
-            statements.append(
-                BoundStatement(
-                    """
-                    INSERT INTO activity (time_ms, request_id, token_id, token_name, client, method, path, status, \
-                    resource_kind, resource_id, resource_name, changes, detail, duration_ms) VALUES \(rows)
-                    """,
-                    chunk.flatMap(activityValues)))
         }
-        return statements
+        return chunks
+    }
+
+    /// One chunk of events as one multi-row insert.
+    public static func insertActivity(_ chunk: ArraySlice<ActivityEvent>) -> BoundStatement {
+        let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+        return BoundStatement(
+            """
+            INSERT INTO activity (time_ms, request_id, token_id, token_name, client, method, path, status, \
+            resource_kind, resource_id, resource_name, changes, detail, duration_ms) VALUES \(rows)
+            """,
+            chunk.flatMap(activityValues))
     }
 
     private static func activityValues(_ event: ActivityEvent) -> [SQLValue] {
