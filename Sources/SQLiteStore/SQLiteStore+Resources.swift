@@ -50,15 +50,20 @@ extension SQLiteStore {
                 FROM resources u LEFT JOIN memberships ms ON ms.member_pk = u.pk LEFT JOIN resources g ON g.pk = ms.group_pk
                 WHERE u.id = ? AND u.kind = 'User' ORDER BY ms.group_pk
                 """)
-        let rows = try Row.fetchAll(statement, arguments: [id])
-        guard let first = rows.first else { return nil }
-        let groups = rows.compactMap { row -> ResourceReference? in
-            guard let groupID: String = row["group_id"], let kind = ResourceKind(rawValue: row["group_kind"]) else {
-                return nil
+        // Walked with a cursor: every row repeats the user's columns, which are read from the first one only, so a
+        // user in hundreds of groups does not copy its body hundreds of times.
+        let rows = try Row.fetchCursor(statement, arguments: [id])
+        guard let first = try rows.next() else { return nil }
+        let user = try Self.resource(first)
+        var groups: [ResourceReference] = []
+        var row: Row? = first
+        while let current = row {
+            if let groupID: String = current["group_id"], let kind = ResourceKind(rawValue: current["group_kind"]) {
+                groups.append(ResourceReference(id: groupID, kind: kind, display: current["group_display"]))
             }
-            return ResourceReference(id: groupID, kind: kind, display: row["group_display"])
+            row = try rows.next()
         }
-        return (try Self.resource(first), groups)
+        return (user, groups)
     }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {

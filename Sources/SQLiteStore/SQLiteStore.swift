@@ -36,12 +36,7 @@ public struct SQLiteStore: Store {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // The pool switches its writer to WAL after `prepare` has run, and sets `synchronous = NORMAL` as it does:
         // without this, commits were never synced to disk (found by counting fdatasync calls under load).
-        // The writer keeps its savepoints' undo pages in memory: each write in a batch runs in a savepoint, whose
-        // journal SQLite otherwise spills to a temporary file past 64 KiB (a third of a POST's write syscalls).
-        // Readers keep the default, so a large sort may still spill to disk.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")
-        }
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.database = pool
         self.writes = WriteBatcher(writer: database)
         try Self.migrator.migrate(database)
