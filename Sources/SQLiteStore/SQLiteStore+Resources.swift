@@ -43,13 +43,7 @@ extension SQLiteStore {
     private static func userWithGroups(id: String, _ db: Database) throws
         -> (user: StoredResource, groups: [ResourceReference])?
     {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT \(columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")),
-                g.id AS group_id, g.kind AS group_kind, g.display AS group_display
-                FROM resources u LEFT JOIN memberships ms ON ms.member_pk = u.pk LEFT JOIN resources g ON g.pk = ms.group_pk
-                WHERE u.id = ? AND u.kind = 'User' ORDER BY ms.group_pk
-                """)
+        let statement = try db.cachedStatement(sql: userWithGroupsSQL)
         // Walked with a cursor: every row repeats the user's columns, which are read from the first one only, so a
         // user in hundreds of groups does not copy its body hundreds of times.
         let rows = try Row.fetchCursor(statement, arguments: [id])
@@ -65,6 +59,14 @@ extension SQLiteStore {
         }
         return (user, groups)
     }
+
+    /// Built once: the statement cache is keyed by this text, which a GET would otherwise rebuild every time.
+    private static let userWithGroupsSQL = """
+        SELECT \(columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")),
+        g.id AS group_id, g.kind AS group_kind, g.display AS group_display
+        FROM resources u LEFT JOIN memberships ms ON ms.member_pk = u.pk LEFT JOIN resources g ON g.pk = ms.group_pk
+        WHERE u.id = ? AND u.kind = 'User' ORDER BY ms.group_pk
+        """
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
         try await pointRead(singleStatement: true) { db in try Self.resource(kind, id: id, db) }
