@@ -66,8 +66,7 @@ struct OtherServer {
 
     /// Returns once `/ServiceProviderConfig` answers within 100 ms, or after a minute.
     func waitUntilIdle() async throws {
-        var request = URLRequest(url: URL(string: "\(origin)\(prefix)/ServiceProviderConfig")!)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        var request = request("ServiceProviderConfig")
         request.timeoutInterval = 60
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(60)
@@ -90,12 +89,18 @@ struct OtherServer {
         ]
     }
 
+    /// A request for `path` under the base URL, with the token when there is one.
+    private func request(_ path: String) -> URLRequest {
+        var request = URLRequest(url: URL(string: "\(origin)\(prefix)/\(path)")!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        return request
+    }
+
     /// POSTs `body` to `endpoint` and returns the new resource's id.
     private func create(_ endpoint: String, _ body: JSONObject) async throws -> String {
-        var request = URLRequest(url: URL(string: "\(origin)\(prefix)/\(endpoint)")!)
+        var request = request(endpoint)
         request.httpMethod = "POST"
         request.setValue("application/scim+json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         request.httpBody = Data(JSON.object(body).serializedBytes())
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0

@@ -60,23 +60,32 @@ public enum ConsoleSQL {
         var chunks: [ArraySlice<ActivityEvent>] = []
         var rest = events[...]
         while !rest.isEmpty {
-            let size = [64, 16, 4, 1].first { $0 <= rest.count }!
+            let size = activityChunkSizes.first { $0 <= rest.count }!
             chunks.append(rest.prefix(size))
             rest = rest.dropFirst(size)
         }
         return chunks
     }
 
-    /// One chunk of events as one multi-row insert.
+    /// One chunk of events (of one of the chunk sizes) as one multi-row insert.
     public static func insertActivity(_ chunk: ArraySlice<ActivityEvent>) -> BoundStatement {
-        let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-        return BoundStatement(
-            """
-            INSERT INTO activity (time_ms, request_id, token_id, token_name, client, method, path, status, \
-            resource_kind, resource_id, resource_name, changes, detail, duration_ms) VALUES \(rows)
-            """,
-            chunk.flatMap(activityValues))
+        BoundStatement(insertActivitySQL[chunk.count]!, chunk.flatMap(activityValues))
     }
+
+    private static let activityChunkSizes = [64, 16, 4, 1]
+
+    /// The insert for each chunk size, written once: the statement caches are keyed by this text.
+    private static let insertActivitySQL = Dictionary(
+        uniqueKeysWithValues: activityChunkSizes.map { size in
+            let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: size).joined(separator: ", ")
+            return (
+                size,
+                """
+                INSERT INTO activity (time_ms, request_id, token_id, token_name, client, method, path, status, \
+                resource_kind, resource_id, resource_name, changes, detail, duration_ms) VALUES \(rows)
+                """
+            )
+        })
 
     private static func activityValues(_ event: ActivityEvent) -> [SQLValue] {
         [
