@@ -77,13 +77,12 @@ extension Projection {
     /// or `request` goes, the rest stays as it is. Equal to the general path, in one pass and without lookups by
     /// name for the attributes a schema returns by default.
     private static func byDefault(_ representation: JSONObject, of type: ResourceType) -> JSONObject {
-        let hidden = { (attribute: Attribute) in attribute.returned == .never || attribute.returned == .request }
-        let hiddenCore = (type.schema.attributes + Schema.commonAttributes).filter(hidden).map(\.name)
+        let hiddenCore = type.schema.hiddenByDefault
         var result = JSONObject()
         var emptied: [String] = []
         for (key, value) in representation.members {
             if let schema = type.extensions.first(where: { $0.schema.id == key })?.schema {
-                let hiddenHere = schema.attributes.filter(hidden).map(\.name)
+                let hiddenHere = schema.hiddenByDefault
                 guard !hiddenHere.isEmpty, case .object(let object) = value else {
                     result.append(newKey: key, value)
                     continue
@@ -92,12 +91,18 @@ extension Projection {
                     !hiddenHere.contains(where: member.key.caseInsensitiveEquals)
                 })
                 if kept.isEmpty { emptied.append(key) } else { result.append(newKey: key, .object(kept)) }
-            } else if key == "schemas" || key == "id" || !hiddenCore.contains(where: key.caseInsensitiveEquals) {
+            } else if key == "schemas" || key == "id"
+                || !(hiddenCore.contains(where: key.caseInsensitiveEquals)
+                    || Self.hiddenCommon.contains(where: key.caseInsensitiveEquals))
+            {
                 result.append(newKey: key, value)
             }
         }
         return emptied.isEmpty ? result : listingPresentSchemas(result, of: type)
     }
+
+    /// The common attributes (RFC 7643 §3.1) a response leaves out unless asked for.
+    private static let hiddenCommon = Schema.hidden(in: Schema.commonAttributes)
 
     /// RFC 7643 §3: "schemas" names the schemas of the attributes present, so an extension projected away leaves it.
     private static func listingPresentSchemas(_ object: JSONObject, of type: ResourceType) -> JSONObject {

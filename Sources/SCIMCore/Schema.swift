@@ -3,13 +3,23 @@ public struct Schema: Sendable, Hashable {
     public var id: String
     public var name: String
     public var description: String
-    public var attributes: [Attribute]
+    public var attributes: [Attribute] {
+        didSet { hiddenByDefault = Self.hidden(in: attributes) }
+    }
+    /// The attributes a response leaves out unless asked for by name (`returned: never` or `request`), kept up to
+    /// date with `attributes` so that rendering a resource does not search the schema for them.
+    public private(set) var hiddenByDefault: [String]
 
     public init(id: String, name: String, description: String, attributes: [Attribute]) {
         self.id = id
         self.name = name
         self.description = description
         self.attributes = attributes
+        self.hiddenByDefault = Self.hidden(in: attributes)
+    }
+
+    static func hidden(in attributes: [Attribute]) -> [String] {
+        attributes.filter { $0.returned == .never || $0.returned == .request }.map(\.name)
     }
 
     /// The attribute named `name`, compared case-insensitively (RFC 7643 §2.1).

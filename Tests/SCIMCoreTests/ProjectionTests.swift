@@ -135,3 +135,33 @@ func passwordNeverAppears(attributes: String?) throws {
         #expect(byDefault["password"] == nil)
     }
 }
+
+/// The names a response hides are kept with the schema; changing an attribute in place (as a custom field's
+/// settings do) must change what a default read shows, in the core schema and in an extension alike.
+@Test func hiddenAttributesFollowTheSchemaWhenItChanges() throws {
+    var type = ResourceType.user(customFields: [try CustomField(id: "f1", label: "Cost Center", type: .text)])
+    var body = barbara
+    body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] = .object(["cost-center": "42"])
+    let meta = ResourceMeta(
+        created: Date(timeIntervalSince1970: 0), lastModified: Date(timeIntervalSince1970: 0), version: 1,
+        location: "https://example.com/scim/v2/Users/1")
+    let before = Projection.default.apply(to: type.representation(id: "1", body: body, meta: meta), of: type)
+    #expect(before["title"] != nil)
+    #expect(before["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]?["cost-center"] == "42")
+
+    let title = try #require(type.schema.attributes.firstIndex { $0.name == "title" })
+    type.schema.attributes[title].returned = .request
+    let enterprise = try #require(type.extensions.firstIndex { $0.schema.id.hasSuffix("enterprise:2.0:User") })
+    let costCenter = try #require(type.extensions[enterprise].schema.attributes.firstIndex { $0.name == "cost-center" })
+    type.extensions[enterprise].schema.attributes[costCenter].returned = .never
+    #expect(type.schema.hiddenByDefault.contains("title"))
+
+    let resource = type.representation(id: "1", body: body, meta: meta)
+    let after = Projection.default.apply(to: resource, of: type)
+    #expect(after["title"] == nil)
+    #expect(after["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] == nil)
+    #expect(after["userName"] == before["userName"])
+    let general = try Projection.parse(attributes: nil, excludedAttributes: "noSuchAttribute").apply(
+        to: resource, of: type)
+    #expect(after == general)
+}
