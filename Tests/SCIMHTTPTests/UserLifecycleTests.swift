@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -33,6 +34,27 @@ import Testing
             #expect(DateTime.parse(created) != nil)
             let fetched = try await client.get("Users/\(id)")
             #expect(fetched.json == reply.json)
+        }
+    }
+
+    /// Ids are random (version 4) UUIDs in lower case, as RFC 7643 §3.1 suggests and every IdP stores them.
+    @Test func newIdsAreLowerCaseVersion4UUIDs() async throws {
+        try await TestServer.run { _, client in
+            let id = try #require(try await client.post("Users", Self.oktaCreate)["id"]?.stringValue)
+            let ids = [id] + (0..<10_000).map { _ in Directory.randomID() }
+            #expect(Set(ids).count == ids.count)
+            for id in ids {
+                let text = Array(id.utf8)
+                #expect(text.count == 36 && [8, 13, 18, 23].allSatisfy { text[$0] == UInt8(ascii: "-") }, "\(id)")
+                #expect(text.allSatisfy { "0123456789abcdef-".utf8.contains($0) }, "\(id)")
+                #expect(text[14] == UInt8(ascii: "4"), "version 4: \(id)")
+                #expect("89ab".utf8.contains(text[19]), "RFC 9562 variant: \(id)")
+                #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
+            }
+            // Every hex digit turns up in every random position: no nibble is stuck.
+            for position in 0..<36 where ![8, 13, 14, 18, 19, 23].contains(position) {
+                #expect(Set(ids.map { Array($0.utf8)[position] }).count == 16, "position \(position)")
+            }
         }
     }
 
