@@ -7,15 +7,10 @@ import Testing
     @Test func theFuzzCorpusReplaysWithoutACrash() throws {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("FuzzCorpus").path
-        let process = Process()
-        process.executableURL = RosterCLITests.binary.deletingLastPathComponent().appendingPathComponent("roster-fuzz")
-        process.arguments = [corpus]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let fuzzer = RosterCLITests.binary.deletingLastPathComponent().appendingPathComponent("roster-fuzz").path
+        let child = try ChildProcess(fuzzer, [corpus], output: .pipe)
+        let output = String(decoding: child.output?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        #expect(child.wait() == 0, "\(output)")
         let count = Int(output.split(separator: " ").dropFirst().first ?? "") ?? 0
         #expect(count >= 4, "\(output)")
     }

@@ -20,20 +20,13 @@ import Testing
 
     @discardableResult
     static func roster(_ arguments: [String], expectSuccess: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let child = try ChildProcess(binary.path, arguments, output: .pipe, errors: .pipe)
+        let data = child.output?.readDataToEndOfFile() ?? Data()
+        let errorData = child.errors?.readDataToEndOfFile() ?? Data()
+        let status = child.wait()
         let text = String(decoding: data, as: UTF8.self)
         let errorText = String(decoding: errorData, as: UTF8.self)
-        #expect((process.terminationStatus == 0) == expectSuccess, "roster \(arguments): \(text)\(errorText)")
+        #expect((status == 0) == expectSuccess, "roster \(arguments): \(text)\(errorText)")
         return text
     }
 
@@ -86,20 +79,13 @@ import Testing
     /// `roster admin create` reads the password from standard input, so scripts never put it in arguments.
     @Test func adminCreateReadsThePasswordFromStandardInput() throws {
         let database = Self.temporaryDatabase()
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["admin", "create", "ada", "--database", database]
-        process.environment = ProcessInfo.processInfo.environment.merging(["ROSTER_PASSWORD_COST": "4"]) { $1 }
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && text.contains("Administrator ada created"), "\(text)")
+        let child = try ChildProcess(
+            Self.binary.path, ["admin", "create", "ada", "--database", database],
+            environment: ["ROSTER_PASSWORD_COST": "4"], input: .pipe, output: .pipe)
+        child.input?.write(Data("correct horse battery\n".utf8))
+        try child.input?.close()
+        let text = String(decoding: child.output?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        #expect(child.wait() == 0 && text.contains("Administrator ada created"), "\(text)")
     }
 
     /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
@@ -149,22 +135,22 @@ import Testing
 
 /// A `roster serve` child process whose output is collected as it runs.
 final class RunningServer: @unchecked Sendable {
-    private let process = Process()
-    private let pipe = Pipe()
+    private let child: ChildProcess
     private let lock = NSLock()
     private var collected = ""
 
     init(arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = RosterCLITests.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            self?.lock.withLock { self?.collected += text }
+        child = try ChildProcess(
+            RosterCLITests.binary.path, arguments, environment: environment, output: .pipe, errors: .output)
+        let output = child.output
+        // Read on a thread of its own until the server's output ends: a pipe left unread would stall the server.
+        Thread.detachNewThread { [weak self] in
+            // `availableData` returns what has arrived (`read(upToCount:)` waits for the whole count), empty at the end.
+            while let data = output?.availableData, !data.isEmpty {
+                let text = String(decoding: data, as: UTF8.self)
+                self?.lock.withLock { self?.collected += text }
+            }
         }
-        try process.run()
     }
 
     var output: String { lock.withLock { collected } }
@@ -184,17 +170,15 @@ final class RunningServer: @unchecked Sendable {
 
     /// Kills the server outright, as a crash or the OOM killer would: no cleanup, no draining.
     func kill() {
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        pipe.fileHandleForReading.readabilityHandler = nil
+        child.send(SIGKILL)
+        child.wait()
     }
 
-    var exitStatus: Int32 { process.terminationStatus }
+    var exitStatus: Int32 { child.wait() }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
-        pipe.fileHandleForReading.readabilityHandler = nil
+        child.send(SIGTERM)
+        child.wait()
     }
 }
 

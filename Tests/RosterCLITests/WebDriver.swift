@@ -14,18 +14,14 @@ final class WebDriver: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: driver)
     }
 
-    private let process = Process()
+    private var process: ChildProcess?
     private let base: URL
     private var session = ""
 
     init() async throws {
         let port = Int.random(in: 20_000..<40_000)
         base = URL(string: "http://127.0.0.1:\(port)")!
-        process.executableURL = URL(fileURLWithPath: Self.driver)
-        process.arguments = ["--port=\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(Self.driver, ["--port=\(port)"], output: .discard, errors: .discard)
         var ready = false
         for _ in 0..<300 where !ready {
             ready = (try? await request("GET", "/status"))?["value"]?["ready"] == .bool(true)
@@ -53,8 +49,8 @@ final class WebDriver: @unchecked Sendable {
     func quit() async {
         _ = try? await request("DELETE", "/session/\(session)")
         // chromedriver ignores SIGTERM while its browser shuts down.
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process?.send(SIGKILL)
+        process?.wait()
     }
 
     func open(_ url: String) async throws { _ = try await command("POST", "url", ["url": .string(url)]) }
@@ -104,22 +100,17 @@ final class WebDriver: @unchecked Sendable {
 
     /// Over curl: chromedriver writes headers without a space after the colon, which Foundation's client refuses.
     private func request(_ method: String, _ path: String, _ body: JSONObject? = nil) async throws -> JSON {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments =
+        let curl = try ChildProcess(
+            "/usr/bin/curl",
             ["-s", "--max-time", "60", "-X", method, base.appendingPathComponent(path).absoluteString]
-            + (body == nil ? [] : ["-H", "Content-Type: application/json", "--data-binary", "@-"])
-        let input = Pipe()
-        let output = Pipe()
-        curl.standardInput = input
-        curl.standardOutput = output
-        try curl.run()
-        if let body { input.fileHandleForWriting.write(Data(JSON.object(body).serialized().utf8)) }
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        guard curl.terminationStatus == 0 else {
-            throw CLIError(description: "WebDriver \(method) \(path): curl exited with \(curl.terminationStatus)")
+                + (body == nil ? [] : ["-H", "Content-Type: application/json", "--data-binary", "@-"]),
+            input: .pipe, output: .pipe)
+        if let body { curl.input?.write(Data(JSON.object(body).serialized().utf8)) }
+        try curl.input?.close()
+        let data = curl.output?.readDataToEndOfFile() ?? Data()
+        let status = curl.wait()
+        guard status == 0 else {
+            throw CLIError(description: "WebDriver \(method) \(path): curl exited with \(status)")
         }
         return try JSON.parse(Array(data))
     }

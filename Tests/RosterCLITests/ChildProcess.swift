@@ -1,0 +1,97 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process started with `posix_spawn`, for the tests that run `roster`, the fuzzer, chromedriver and curl.
+///
+/// Not Foundation's `Process`: on this toolchain its `run()` reads past a buffer while it lists the parent's open
+/// files (swift-corelibs-foundation PR #5472, not in Swift 6.3.1) and now and then crashed a whole test run here,
+/// whichever test happened to be starting a process.
+final class ChildProcess: @unchecked Sendable {
+    /// Where one of the child's standard streams goes.
+    enum Stream {
+        case inherit, discard, pipe
+        /// Standard error into the same place as standard output.
+        case output
+    }
+
+    let pid: pid_t
+    /// The parent's ends of the streams given as `.pipe`: read the child's output and errors, write its input.
+    let input: FileHandle?
+    let output: FileHandle?
+    let errors: FileHandle?
+    private let lock = NSLock()
+    private var status: Int32?
+    /// Held from making a child's pipes to starting it, so no other child starts in between and inherits them.
+    private static let spawning = NSLock()
+
+    /// Starts `executable` (a path, or a name looked up in PATH) with `environment` added to this process's own.
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Stream = .inherit,
+        output: Stream = .inherit, errors: Stream = .inherit
+    ) throws {
+        Self.spawning.lock()
+        defer { Self.spawning.unlock() }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var childEnds: [Int32] = []
+        defer { for descriptor in childEnds { close(descriptor) } }
+        func connect(_ stream: Stream, to target: Int32, childReads: Bool) throws -> FileHandle? {
+            switch stream {
+            case .inherit:
+                return nil
+            case .discard:
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", childReads ? O_RDONLY : O_WRONLY, 0)
+                return nil
+            case .output:
+                posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, target)
+                return nil
+            case .pipe:
+                // Close-on-exec, so no other child holds an end open (its reader would never see the end of the
+                // stream); dup2 gives the child its copy without the flag. Glibc's pipe2 is not visible to Swift,
+                // so the flag is set after the fact, under the lock every spawn here takes.
+                var ends: [Int32] = [-1, -1]
+                guard pipe(&ends) == 0 else { throw CLIError(description: "pipe: errno \(errno)") }
+                for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+                let (child, parent) = childReads ? (ends[0], ends[1]) : (ends[1], ends[0])
+                childEnds.append(child)
+                posix_spawn_file_actions_adddup2(&actions, child, target)
+                return FileHandle(fileDescriptor: parent, closeOnDealloc: true)
+            }
+        }
+        self.input = try connect(input, to: STDIN_FILENO, childReads: true)
+        self.output = try connect(output, to: STDOUT_FILENO, childReads: false)
+        self.errors = try connect(errors, to: STDERR_FILENO, childReads: false)
+
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = variables.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid = pid_t()
+        let result = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else { throw CLIError(description: "could not start \(executable): errno \(result)") }
+        self.pid = pid
+    }
+
+    /// Waits for the child to end: its exit code, or the number of the signal that ended it (as `Process` says).
+    @discardableResult func wait() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let status { return status }
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
+        let ended = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
+        status = ended
+        return ended
+    }
+
+    /// Sends `signal`, unless the child has already been waited for (its pid may belong to another process by now).
+    func send(_ signal: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        if status == nil { _ = kill(pid, signal) }
+    }
+}
