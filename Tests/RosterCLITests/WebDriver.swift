@@ -14,7 +14,7 @@ final class WebDriver: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: driver)
     }
 
-    private var process: ChildProcess?
+    private let process: ChildProcess
     private let base: URL
     private var session = ""
 
@@ -49,8 +49,8 @@ final class WebDriver: @unchecked Sendable {
     func quit() async {
         _ = try? await request("DELETE", "/session/\(session)")
         // chromedriver ignores SIGTERM while its browser shuts down.
-        process?.send(SIGKILL)
-        process?.wait()
+        process.send(SIGKILL)
+        process.wait()
     }
 
     func open(_ url: String) async throws { _ = try await command("POST", "url", ["url": .string(url)]) }
