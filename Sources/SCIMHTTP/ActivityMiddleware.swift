@@ -5,15 +5,15 @@ import Hummingbird
 import Synchronization
 
 /// Records every SCIM request in the activity log: who sent it, what it touched, what it changed, how it ended.
-struct ActivityMiddleware: RouterMiddleware {
+struct ActivityMiddleware: Sendable {
     typealias Context = SCIMRequestContext
     let log: ActivityLog
     /// Requests without a valid token are kept at most once per client address every ten seconds, so a flood of
     /// made-up tokens cannot crowd the identity providers' requests out of the log.
     let anonymous = AnonymousSampler(interval: 10)
 
-    @concurrent func handle(
-        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         let time = Date()

@@ -4,9 +4,9 @@ import Logging
 
 /// Gives every response an `X-Request-Id` and logs one line per request: method, path without its query (which
 /// may hold a userName), status, duration and the identity provider, never tokens, bodies or personal data.
-struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    @concurrent func handle(
-        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+struct RequestLogMiddleware<Context: RequestContext>: Sendable {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         var response = try await next(request, context)

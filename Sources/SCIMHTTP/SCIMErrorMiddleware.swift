@@ -5,11 +5,11 @@ import SCIMCore
 
 /// Turns every failure under `/scim/v2` into a SCIM error body; unexpected errors become a 500 that names the
 /// request id and is logged with detail, which never reaches the client.
-struct SCIMErrorMiddleware: RouterMiddleware {
+struct SCIMErrorMiddleware: Sendable {
     typealias Context = SCIMRequestContext
 
-    @concurrent func handle(
-        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)

@@ -27,10 +27,10 @@ public struct SCIMRoutes: Sendable {
 
     /// Adds the SCIM API under `path` (normally `scim/v2`).
     public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
-        let group = router.group(path).add(middleware: RequestLogMiddleware())
-        if let activity { group.add(middleware: ActivityMiddleware(log: activity)) }
-        group.add(middleware: SCIMErrorMiddleware())
-            .add(middleware: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics))
+        let group = router.group(path).add(
+            middleware: SCIMMiddlewares(
+                activity: activity.map { ActivityMiddleware(log: $0) },
+                authentication: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics)))
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }

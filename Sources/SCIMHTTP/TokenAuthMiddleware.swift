@@ -3,7 +3,7 @@ import Hummingbird
 import SCIMCore
 
 /// Requires a valid SCIM token on every route it guards (RFC 7644 §2).
-struct TokenAuthMiddleware: RouterMiddleware {
+struct TokenAuthMiddleware: Sendable {
     typealias Context = SCIMRequestContext
     let authenticator: TokenAuthenticator
     let throttles: Throttles
@@ -11,7 +11,7 @@ struct TokenAuthMiddleware: RouterMiddleware {
 
     /// A client address that fails authentication more than 30 times a minute is refused for a minute before its
     /// tokens are even checked; an authenticated token is held to its request rate.
-    @concurrent func handle(
+    func handle(
         _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
     ) async throws -> Response {
         let address = context.clientAddress ?? "unknown"
