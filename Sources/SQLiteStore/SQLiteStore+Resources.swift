@@ -43,12 +43,18 @@ extension SQLiteStore {
     private static func userWithGroups(id: String, _ db: Database) throws
         -> (user: StoredResource, groups: [ResourceReference])?
     {
-        let statement = try db.cachedStatement(sql: userWithGroupsSQL)
-        // Walked with a cursor: every row repeats the user's columns, which are read from the first one only, so a
-        // user in hundreds of groups does not copy its body hundreds of times.
-        let rows = try Row.fetchCursor(statement, arguments: [id])
+        try withGroups(db.cachedStatement(sql: userWithGroupsSQL), arguments: [id]).map { (user: $0, groups: $1) }
+    }
+
+    /// The one resource `statement` finds, joined with its groups (`group_id`, `group_kind`, `group_display`: a
+    /// row per group, or one row with none). Walked with a cursor: every row repeats the resource's columns, which
+    /// are read from the first one only, so a user in hundreds of groups does not copy its body hundreds of times.
+    private static func withGroups(_ statement: Statement, arguments: StatementArguments) throws
+        -> (StoredResource, [ResourceReference])?
+    {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
         guard let first = try rows.next() else { return nil }
-        let user = try Self.resource(first)
+        let resource = try Self.resource(first)
         var groups: [ResourceReference] = []
         var row: Row? = first
         while let current = row {
@@ -57,7 +63,7 @@ extension SQLiteStore {
             }
             row = try rows.next()
         }
-        return (user, groups)
+        return (resource, groups)
     }
 
     /// Built once: the statement cache is keyed by this text, which a GET would otherwise rebuild every time.
@@ -122,6 +128,9 @@ extension SQLiteStore {
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
         if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        if Self.findsAtMostOne(query) && query.page.offset == 0 {
+            return try await pointRead(singleStatement: true) { db in try Self.findOne(query, condition, db) }
+        }
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
         let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
@@ -137,9 +146,32 @@ extension SQLiteStore {
                 ?? Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments) ?? 0
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
-        // A lookup of one resource by a unique attribute (Okta and Entra look users up by userName before every
-        // push) is a point read; anything else may scan, and goes to the pool.
+        // A lookup of one resource by a unique attribute is a point read; anything else may scan, and goes to the
+        // pool.
         return Self.findsAtMostOne(query) ? try await pointRead(read) : try await database.read(read)
+    }
+
+    /// The first page of a query that finds at most one resource, in one statement with the groups it is in: no
+    /// transaction, no second query, as a GET by id. Okta and Entra look a user up this way before every push.
+    private static func findOne(_ query: ResourceQuery, _ condition: FilterSQL, _ db: Database) throws
+        -> SearchResult
+    {
+        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
+        guard query.withGroups else {
+            let sql = "SELECT \(qualifiedColumns) FROM resources WHERE resources.kind = ? AND (\(condition.sql))"
+            let found = try Row.fetchOne(statement(db, sql), arguments: arguments).map(Self.resource)
+            return SearchResult(total: found == nil ? 0 : 1, resources: found.map { [$0] } ?? [])
+        }
+        let sql = """
+            SELECT \(qualifiedColumns), g.id AS group_id, g.kind AS group_kind, g.display AS group_display
+            FROM resources LEFT JOIN memberships ms ON ms.member_pk = resources.pk
+            LEFT JOIN resources g ON g.pk = ms.group_pk
+            WHERE resources.kind = ? AND (\(condition.sql)) ORDER BY ms.group_pk
+            """
+        guard let (resource, groups) = try withGroups(statement(db, sql), arguments: arguments) else {
+            return SearchResult(total: 0, resources: [], groups: [:])
+        }
+        return SearchResult(total: 1, resources: [resource], groups: groups.isEmpty ? [:] : [resource.id: groups])
     }
 
     /// `userName eq …` (users) or `id eq …`: at most one match, found through a unique index.
@@ -159,6 +191,7 @@ extension SQLiteStore {
     }
 
     static let columns = "id, kind, version, created_ms, modified_ms, body"
+    private static let qualifiedColumns = columns.split(separator: ", ").map { "resources.\($0)" }.joined(separator: ", ")
 
     static let insertSQL = """
         INSERT INTO resources (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
