@@ -16,12 +16,13 @@ public final class SchemaCatalog: Sendable {
         var generation = 0
     }
 
-    /// The schemas at one moment.
-    public struct Snapshot: Sendable {
-        public var fields: [CustomField]
+    /// The schemas at one moment. A class: every request takes the snapshot, and a struct of two resource types
+    /// is copied field by field, a reference count for each.
+    public final class Snapshot: Sendable {
+        public let fields: [CustomField]
         /// Whether values for extension attributes nobody defined are dropped rather than refused.
-        public var ignoresUnknownAttributes: Bool
-        var loaded: Date
+        public let ignoresUnknownAttributes: Bool
+        let loaded: Date
 
         /// Users with the enabled custom fields: what requests are validated and responses rendered with.
         public let user: ResourceType

@@ -50,13 +50,16 @@ struct ActivityMiddleware: Sendable {
     static func target(of path: String) -> (kind: ResourceKind?, id: String?) {
         let parts = path.utf8.split(separator: UInt8(ascii: "/"))
         for (index, part) in parts.enumerated() {
-            guard let kind = ResourceKind.allCases.first(where: { $0.endpoint.utf8.dropFirst().elementsEqual(part) })
-            else { continue }
+            guard let kind = endpoints.first(where: { $0.name.elementsEqual(part) })?.kind else { continue }
             guard index + 1 < parts.count, parts[index + 1].first != UInt8(ascii: ".") else { return (kind, nil) }
             return (kind, String(Substring(parts[index + 1])))
         }
         return (nil, nil)
     }
+
+    /// Each kind's endpoint without its slash (`Users`), as bytes: a kind's endpoint is its resource type's, which
+    /// is not worth building for every request.
+    private static let endpoints = ResourceKind.allCases.map { (kind: $0, name: Array($0.endpoint.utf8.dropFirst())) }
 
     /// At most 512 characters, without NULs (PostgreSQL text cannot hold them): an event is evidence, not a copy.
     static func clipped(_ text: String?) -> String? {
