@@ -11,18 +11,18 @@ struct ActivityService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            var lastPurge = ContinuousClock.now - .seconds(3600)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                await flush()
-                if ContinuousClock.now - lastPurge >= .seconds(3600) {
-                    lastPurge = ContinuousClock.now
-                    do {
-                        try await log.purge(retention: retention)
-                    } catch {
-                        logger.warning("Could not delete old activity", metadata: ["error": "\(error)"])
-                    }
+        var lastPurge = ContinuousClock.now - .seconds(3600)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Only the wait is cut short by a shutdown. A write cancelled halfway would count its events as
+            // refused by the database and drop them.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+            await flush()
+            if ContinuousClock.now - lastPurge >= .seconds(3600) {
+                lastPurge = ContinuousClock.now
+                do {
+                    try await log.purge(retention: retention)
+                } catch {
+                    logger.warning("Could not delete old activity", metadata: ["error": "\(error)"])
                 }
             }
         }

@@ -40,9 +40,17 @@ public final class ActivityLog: Sendable {
         guard !batch.isEmpty else { return }
         do {
             try await store.record(batch)
+        } catch is CancellationError {
+            putBack(batch[...])  // Nothing was refused; the caller gave up.
+            throw CancellationError()
         } catch {
             try await recordOneByOne(batch)
         }
+    }
+
+    /// Events that could not be written yet, ahead of those recorded since, within `capacity`.
+    private func putBack(_ events: ArraySlice<ActivityEvent>) {
+        pending.withLock { pending in pending = Array((events + pending).suffix(capacity)) }
     }
 
     /// After a failed batch: each event alone, so one the database refuses is dropped (and counted) instead of
@@ -57,9 +65,8 @@ public final class ActivityLog: Sendable {
                 written += 1
             } catch {
                 lastError = error
-                if written == 0 && index >= 2 {
-                    let rest = batch[index...]
-                    pending.withLock { events in events = Array((rest + events).suffix(capacity)) }
+                if error is CancellationError || (written == 0 && index >= 2) {
+                    putBack(batch[index...])
                     throw error
                 }
                 droppedCount.add(1, ordering: .relaxed)

@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import RosterTestSupport
 import SCIMCore
@@ -65,6 +66,30 @@ import Testing
             "GET", URL(string: "http://127.0.0.1:\(port)/scim/v2/Users?count=0")!, token: token, body: "")
         #expect(status == 200)
         #expect((list?["totalResults"]?.intValue ?? 0) >= writes.count)
+    }
+
+    /// Activity is written once a second; a shutdown between two writes still writes every event, none lost to
+    /// the cancelled wait (a write under way used to be cancelled with it, its events counted as refused).
+    @Test func sigtermWritesTheLastActivity() async throws {
+        let database = RosterCLITests.temporaryDatabase()
+        let created = try RosterCLITests.roster([
+            "token", "create", "--description", "Shutdown", "--json", "--database", database,
+        ])
+        let token = try #require(try JSON.parse(Array(created.utf8))["token"]?.stringValue)
+        for round in 0..<3 {
+            let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
+            let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
+            for index in 0..<5 {
+                let (status, _) = try await Self.send(
+                    "GET", URL(string: "\(base)/Users/round\(round)-\(index)")!, token: token, body: "")
+                #expect(status == 404)
+            }
+            server.stop()
+            #expect(server.exitStatus == 0)
+            #expect(!server.output.contains("Could not write provisioning activity"), "\(server.output)")
+        }
+        let events = try await SQLiteStore(path: database).activity(ActivityQuery(limit: 100))
+        #expect(events.count == 15, "\(events.map(\.path))")
     }
 
     @Test func sigtermStopsTheServerCleanly() async throws {
