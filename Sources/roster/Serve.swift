@@ -46,6 +46,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        LoggingSystem.bootstrap(LineLogHandler.standardOutput)
         var logger = Logger(label: "roster")
         logger.logLevel = env("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         // Request handlers then run on the event loop that read the request, instead of hopping to Swift's own
