@@ -37,18 +37,21 @@ public enum Roster {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: RequestMetrics(registry: metrics)))
+        let requestMetrics = RequestMetrics(registry: metrics)
         let store = measured(store, configuration, metrics: metrics)
-        registerOperations(on: router, store: store, configuration: configuration, metrics: metrics)
         let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
         let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
         let directory = directory(configuration, store: store)
         let activity = ActivityLog(store: store)
+        // First: SCIM routes record their own metrics, and Hummingbird applies a router's middleware only to the
+        // routes added after it (and to requests no route matches).
         SCIMRoutes(
             directory: directory, authenticator: authenticator, throttles: throttles, activity: activity,
-            metrics: AuthenticationMetrics(registry: metrics)
+            metrics: AuthenticationMetrics(registry: metrics), requestMetrics: requestMetrics
         )
         .register(on: router)
+        router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
+        registerOperations(on: router, store: store, configuration: configuration, metrics: metrics)
         AdminConsole(
             directory: directory, authenticator: authenticator, activity: activity,
             settings: consoleSettings(configuration)

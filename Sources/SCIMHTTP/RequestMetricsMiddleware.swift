@@ -1,7 +1,9 @@
 import HTTPTypes
 import Hummingbird
 
-/// Records every request in `RequestMetrics`; add it to the router before any route, so it wraps them all.
+/// Records every request in `RequestMetrics`. Hummingbird applies a router's middleware to the routes added after
+/// it and to requests no route matches; `/scim/v2` routes are added before it and measure themselves
+/// (`SCIMMiddlewares`).
 ///
 /// A response whose length is known is recorded when the handler returns it. A streamed body (a group's members,
 /// read page by page while writing) is recorded once written, since the work happens while it is written.
@@ -14,6 +16,13 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
 
     @concurrent public func handle(
         _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        try await measure(request, context: context, next: next)
+    }
+
+    /// What `handle` does, on the caller's executor, for routes that compose their middlewares themselves.
+    func measure(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         let method = request.method

@@ -4,7 +4,7 @@ import SCIMCore
 
 extension SCIMRoutes {
     /// `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (RFC 7644 §4), each also addressable by id.
-    func registerDiscovery(on group: RouterGroup<SCIMRequestContext>) {
+    func registerDiscovery(on group: SCIMRouteGroup) {
         group.get("ServiceProviderConfig") { _, _ in
             SCIMResponse.json(.ok, serviceProviderConfig.representation(location: url("/ServiceProviderConfig")))
         }

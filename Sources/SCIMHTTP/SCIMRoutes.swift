@@ -12,25 +12,30 @@ public struct SCIMRoutes: Sendable {
     /// Where every request is recorded for the console; nil records nothing.
     let activity: ActivityLog?
     let metrics: AuthenticationMetrics
+    let requestMetrics: RequestMetrics
 
     public init(
         directory: Directory, authenticator: TokenAuthenticator,
         throttles: Throttles = Throttles(requestsPerSecond: nil), activity: ActivityLog? = nil,
-        metrics: AuthenticationMetrics = AuthenticationMetrics(registry: PrometheusCollectorRegistry())
+        metrics: AuthenticationMetrics = AuthenticationMetrics(registry: PrometheusCollectorRegistry()),
+        requestMetrics: RequestMetrics = RequestMetrics(registry: PrometheusCollectorRegistry())
     ) {
         self.directory = directory
         self.authenticator = authenticator
         self.throttles = throttles
         self.activity = activity
         self.metrics = metrics
+        self.requestMetrics = requestMetrics
     }
 
-    /// Adds the SCIM API under `path` (normally `scim/v2`).
+    /// Adds the SCIM API under `path` (normally `scim/v2`). Its routes record their own request metrics: add them
+    /// before the router's `RequestMetricsMiddleware`, which would otherwise count them twice.
     public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
-        let group = router.group(path).add(
-            middleware: SCIMMiddlewares(
-                activity: activity.map { ActivityMiddleware(log: $0) },
-                authentication: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics)))
+        let middlewares = SCIMMiddlewares(
+            metrics: RequestMetricsMiddleware(metrics: requestMetrics),
+            activity: activity.map { ActivityMiddleware(log: $0) },
+            authentication: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics))
+        let group = SCIMRouteGroup(group: router.group(path), middlewares: middlewares)
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }
@@ -43,7 +48,7 @@ public struct SCIMRoutes: Sendable {
         }
     }
 
-    private func registerResource(_ kind: ResourceKind, on group: RouterGroup<SCIMRequestContext>) {
+    private func registerResource(_ kind: ResourceKind, on group: SCIMRouteGroup) {
         let endpoint = RouterPath(stringLiteral: String(kind.endpoint.dropFirst()))
         let item = RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/:id")
         group.get(endpoint) { request, _ in try await list(kind, request) }
@@ -59,7 +64,7 @@ public struct SCIMRoutes: Sendable {
 
     /// RFC 7644 §3.7 Bulk and §3.11 /Me are not offered (ServiceProviderConfig says so): 501, not 404.
     /// A verb a resource endpoint does not take is a 405.
-    private func registerUnsupported(on group: RouterGroup<SCIMRequestContext>) {
+    private func registerUnsupported(on group: SCIMRouteGroup) {
         for path in ["Bulk", "Me", "Me/**"] {
             for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
                 group.on(RouterPath(stringLiteral: path), method: method) { _, _ -> Response in

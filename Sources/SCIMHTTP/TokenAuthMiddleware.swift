@@ -12,7 +12,7 @@ struct TokenAuthMiddleware: Sendable {
     /// A client address that fails authentication more than 30 times a minute is refused for a minute before its
     /// tokens are even checked; an authenticated token is held to its request rate.
     func handle(
-        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let address = context.clientAddress ?? "unknown"
         if let wait = throttles.failedAuthentication.remaining(address) {
