@@ -71,15 +71,19 @@ public struct ActivityQuery: Sendable, Hashable {
     /// Only events older than this id: the cursor of the next page.
     public var before: Int64?
     public var limit: Int
+    /// With a `resourceID`: how many of the newest events are searched for its reads, which are not indexed by
+    /// resource (its writes are, however old).
+    public var readWindow: Int
 
     public init(
         outcome: Outcome = .all, client: String? = nil, resourceID: String? = nil, before: Int64? = nil,
-        limit: Int = 50
+        limit: Int = 50, readWindow: Int = 50_000
     ) {
         self.outcome = outcome
         self.client = client
         self.resourceID = resourceID
         self.before = before
         self.limit = limit
+        self.readWindow = readWindow
     }
 }

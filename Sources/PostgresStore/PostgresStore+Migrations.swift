@@ -127,6 +127,7 @@ extension PostgresStore {
                 """,
             ]
         ),
+        ("index only writes by resource", ConsoleSQL.indexWritesByResource),
     ]
 
     public func isReady() async -> Bool {

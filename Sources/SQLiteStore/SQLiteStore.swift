@@ -168,6 +168,9 @@ extension SQLiteStore {
                     END;
                     """)
         }
+        migrator.registerMigration("index only writes by resource") { db in
+            for statement in ConsoleSQL.indexWritesByResource { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

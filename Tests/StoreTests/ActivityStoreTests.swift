@@ -25,6 +25,46 @@ struct ActivityStoreTests {
         }
     }
 
+    /// A resource's events are its writes, found through an index of writes by resource however old, and its
+    /// reads among the newest `readWindow` events: the same as filtering every event, within those bounds.
+    @Test(arguments: StoreBackend.available)
+    func aResourcesEventsAreItsWritesAndRecentReads(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let start = Date(milliseconds: 1_800_000_000_000)
+            let methods = ["GET", "PATCH", "GET", "PUT", "POST", "GET", "DELETE"]
+            let events = (0..<70).map { index in
+                ActivityEvent(
+                    time: start.addingTimeInterval(Double(index)), requestID: "r\(index)", tokenID: "t",
+                    tokenName: "Okta", client: index % 3 == 0 ? "entra" : "okta", method: methods[index % 7],
+                    path: "/scim/v2/Users/u\(index % 4)", status: index % 5 == 0 ? 404 : 200, resourceKind: "User",
+                    resourceID: index % 11 == 0 ? nil : "u\(index % 4)", resourceName: nil, changes: [], detail: nil,
+                    milliseconds: 1)
+            }
+            try await store.record(events)
+            let all = try await store.activity(ActivityQuery(limit: 1000))
+            #expect(all.count == 70)
+            let newest = try #require(all.first?.id)
+            for (resource, outcome, client, before, window) in [
+                ("u1", ActivityQuery.Outcome.all, nil, nil, 50_000), ("u2", .failed, nil, nil, 50_000),
+                ("u3", .succeeded, "okta", nil, 50_000), ("u0", .all, nil, all[20].id, 50_000),
+                ("u1", .all, nil, nil, 10), ("u2", .all, "entra", nil, 30), ("u3", .all, nil, all[5].id, 12),
+                ("nobody", .all, nil, nil, 50_000),
+            ] as [(String, ActivityQuery.Outcome, String?, Int64?, Int)] {
+                let query = ActivityQuery(
+                    outcome: outcome, client: client, resourceID: resource, before: before, limit: 6, readWindow: window)
+                let expected = all.filter { event in
+                    event.resourceID == resource && (event.method != "GET" || event.id! > newest - Int64(window))
+                        && (outcome == .all || (outcome == .failed) == (event.status >= 400))
+                        && (client == nil || event.client == client) && (before == nil || event.id! < before!)
+                }
+                let found = try await store.activity(query)
+                #expect(found.map(\.id) == expected.prefix(6).map(\.id), "\(query)")
+            }
+            let reads = try await store.activity(ActivityQuery(resourceID: "u1", limit: 100, readWindow: 0))
+            #expect(!reads.isEmpty && reads.allSatisfy { $0.method != "GET" }, "no window, no reads")
+        }
+    }
+
     private static func event(_ index: Int, start: Date) -> ActivityEvent {
         let anonymous = index % 3 == 1
         let created = index == 0
