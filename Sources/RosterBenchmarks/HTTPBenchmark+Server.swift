@@ -108,7 +108,8 @@ struct OktaImport {
         let started = clock.now
         try process.run()
         var report: String?
-        while report == nil && process.isRunning {
+        // The report is complete once its line ends: the file exists, empty, from the moment Lua opens it.
+        while report?.hasSuffix("\n") != true && process.isRunning {
             try await Task.sleep(for: .milliseconds(1))
             report = try? String(contentsOfFile: done, encoding: .utf8)
         }

@@ -38,23 +38,31 @@ import Testing
     }
 
     /// Ids are random (version 4) UUIDs in lower case, as RFC 7643 §3.1 suggests and every IdP stores them.
-    @Test func newIdsAreLowerCaseVersion4UUIDs() async throws {
+    /// RFC 9562 §5.7: ids are version 7 UUIDs, so new resources append to the indexes keyed by id.
+    @Test func newIdsAreLowerCaseTimeOrderedUUIDs() async throws {
         try await TestServer.run { _, client in
+            let before = UInt64(Date().timeIntervalSince1970 * 1000)
             let id = try #require(try await client.post("Users", Self.oktaCreate)["id"]?.stringValue)
-            let ids = [id] + (0..<10_000).map { _ in Directory.randomID() }
+            let ids = [id] + (0..<10_000).map { _ in Directory.timeOrderedID() }
+            let after = UInt64(Date().timeIntervalSince1970 * 1000)
             #expect(Set(ids).count == ids.count)
             for id in ids {
                 let text = Array(id.utf8)
                 #expect(text.count == 36 && [8, 13, 18, 23].allSatisfy { text[$0] == UInt8(ascii: "-") }, "\(id)")
                 #expect(text.allSatisfy { "0123456789abcdef-".utf8.contains($0) }, "\(id)")
-                #expect(text[14] == UInt8(ascii: "4"), "version 4: \(id)")
+                #expect(text[14] == UInt8(ascii: "7"), "version 7: \(id)")
                 #expect("89ab".utf8.contains(text[19]), "RFC 9562 variant: \(id)")
                 #expect(UUID(uuidString: id)?.uuidString.lowercased() == id)
+                let milliseconds = UInt64(id.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16) ?? 0
+                #expect(milliseconds >= before && milliseconds <= after, "the time it was made: \(id)")
             }
             // Every hex digit turns up in every random position: no nibble is stuck.
-            for position in 0..<36 where ![8, 13, 14, 18, 19, 23].contains(position) {
+            for position in 15..<36 where ![18, 19, 23].contains(position) {
                 #expect(Set(ids.map { Array($0.utf8)[position] }).count == 16, "position \(position)")
             }
+            let earlier = Directory.timeOrderedID()
+            try await Task.sleep(for: .milliseconds(2))
+            #expect(earlier < Directory.timeOrderedID(), "later ids sort after earlier ones")
         }
     }
 
