@@ -7,8 +7,8 @@ import Hummingbird
 /// and on return: five to seven task switches per middleware per request (counted with uprobes on
 /// `swift_task_switch`), each a trip through the event loop's task queue. These call each other on the caller's
 /// executor. Hummingbird's group middleware is baked into each route the same way, so the two are equivalent:
-/// a request no route matches meets neither.
-struct SCIMMiddlewares: Sendable {
+/// a request no route matches meets neither. A class: every route's handler holds it, and copies it per request.
+final class SCIMMiddlewares: Sendable {
     typealias Context = SCIMRequestContext
     let metrics: RequestMetricsMiddleware<Context>
     let log = RequestLogMiddleware<Context>()
@@ -16,6 +16,12 @@ struct SCIMMiddlewares: Sendable {
     let activity: ActivityMiddleware?
     let errors = SCIMErrorMiddleware()
     let authentication: TokenAuthMiddleware
+
+    init(metrics: RequestMetricsMiddleware<Context>, activity: ActivityMiddleware?, authentication: TokenAuthMiddleware) {
+        self.metrics = metrics
+        self.activity = activity
+        self.authentication = authentication
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
