@@ -20,4 +20,17 @@ struct SQLiteSettingsTests {
         #expect(mode == "wal")
         #expect(synchronous == 2, "2 is FULL; 1 (NORMAL) can lose the last commits on power loss")
     }
+
+    /// Savepoints' undo pages stay in memory on the writer, rather than going to a temporary file page by page.
+    @Test func theWriterKeepsSavepointJournalsInMemory() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-settings-\(UUID()).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let store = try SQLiteStore(path: path)
+        let writer = try await store.database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        let reader = try await store.database.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(writer == 2, "2 is MEMORY")
+        #expect(reader == 0, "readers keep the default")
+    }
 }
