@@ -67,12 +67,17 @@ extension SQLiteStore {
     }
 
     /// Built once: the statement cache is keyed by this text, which a GET would otherwise rebuild every time.
-    private static let userWithGroupsSQL = """
-        SELECT \(columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")),
-        g.id AS group_id, g.kind AS group_kind, g.display AS group_display
-        FROM resources u LEFT JOIN memberships ms ON ms.member_pk = u.pk LEFT JOIN resources g ON g.pk = ms.group_pk
-        WHERE u.id = ? AND u.kind = 'User' ORDER BY ms.group_pk
+    private static let userWithGroupsSQL = withGroupsSQL(where: "resources.id = ? AND resources.kind = 'User'")
+
+    /// The resources `condition` selects (on `resources`), each joined with its groups in the order of their keys.
+    private static func withGroupsSQL(where condition: String) -> String {
         """
+        SELECT \(qualifiedColumns), g.id AS group_id, g.kind AS group_kind, g.display AS group_display
+        FROM resources LEFT JOIN memberships ms ON ms.member_pk = resources.pk
+        LEFT JOIN resources g ON g.pk = ms.group_pk
+        WHERE \(condition) ORDER BY ms.group_pk
+        """
+    }
 
     public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
         try await pointRead(singleStatement: true) { db in try Self.resource(kind, id: id, db) }
@@ -162,12 +167,7 @@ extension SQLiteStore {
             let found = try Row.fetchOne(statement(db, sql), arguments: arguments).map(Self.resource)
             return SearchResult(total: found == nil ? 0 : 1, resources: found.map { [$0] } ?? [])
         }
-        let sql = """
-            SELECT \(qualifiedColumns), g.id AS group_id, g.kind AS group_kind, g.display AS group_display
-            FROM resources LEFT JOIN memberships ms ON ms.member_pk = resources.pk
-            LEFT JOIN resources g ON g.pk = ms.group_pk
-            WHERE resources.kind = ? AND (\(condition.sql)) ORDER BY ms.group_pk
-            """
+        let sql = withGroupsSQL(where: "resources.kind = ? AND (\(condition.sql))")
         guard let (resource, groups) = try withGroups(statement(db, sql), arguments: arguments) else {
             return SearchResult(total: 0, resources: [], groups: [:])
         }
