@@ -78,6 +78,7 @@ public final class TokenAuthenticator: Sendable {
     /// `Bearer <token>` with the scheme in any case; a bare token too, since Okta's header-auth template sends
     /// whatever the administrator typed.
     static func secret(from authorization: String?) -> String? {
+        if let authorization, let token = plainBearer(authorization) { return token }
         guard let value = authorization.map(trimmed), !value.isEmpty else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         if parts.count == 2, parts[0].utf8.count == 6, parts[0].lowercased() == "bearer" {
@@ -85,6 +86,17 @@ public final class TokenAuthenticator: Sendable {
             return token.isEmpty ? nil : String(token)
         }
         return parts.count == 1 ? String(value) : nil
+    }
+
+    /// The token of the header every identity provider sends, `Bearer ` and printable ASCII without spaces, read
+    /// on bytes; anything else (other spacing, Unicode, a bare token) is left to the general reading.
+    private static func plainBearer(_ authorization: String) -> String? {
+        let bytes = authorization.utf8
+        guard bytes.count > 7,
+            zip(bytes, "bearer ".utf8).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }),
+            bytes.dropFirst(7).allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return nil }
+        return String(Substring(bytes.dropFirst(7)))
     }
 
     /// Without spaces (Unicode's too, as pasted tokens may carry) at either end; Foundation's trimming costs more

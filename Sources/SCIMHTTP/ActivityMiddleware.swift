@@ -48,13 +48,20 @@ struct ActivityMiddleware: Sendable {
 
     /// The resource type and id a path names: `/scim/v2/Users/{id}`. Read on bytes: it runs for every request.
     static func target(of path: String) -> (kind: ResourceKind?, id: String?) {
-        let parts = path.utf8.split(separator: UInt8(ascii: "/"))
-        for (index, part) in parts.enumerated() {
-            guard let kind = endpoints.first(where: { $0.name.elementsEqual(part) })?.kind else { continue }
-            guard index + 1 < parts.count, parts[index + 1].first != UInt8(ascii: ".") else { return (kind, nil) }
-            return (kind, String(Substring(parts[index + 1])))
+        let bytes = path.utf8
+        var start = bytes.startIndex
+        var kind: ResourceKind?
+        // Segment by segment, empty ones skipped, without building an array of them.
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            if start < end {
+                let segment = bytes[start..<end]
+                if let kind { return (kind, segment.first == UInt8(ascii: ".") ? nil : String(Substring(segment))) }
+                kind = endpoints.first { $0.name.elementsEqual(segment) }?.kind
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
         }
-        return (nil, nil)
+        return (kind, nil)
     }
 
     /// Each kind's endpoint without its slash (`Users`), as bytes: a kind's endpoint is its resource type's, which
