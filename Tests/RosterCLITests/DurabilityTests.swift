@@ -12,21 +12,9 @@ import Testing
 /// What an administrator trusts Roster with survives a crash: every acknowledged write is there after a SIGKILL,
 /// and the database file is intact. SIGTERM stops the server cleanly.
 @Suite(.serialized) struct DurabilityTests {
-    static func send(_ method: String, _ url: URL, token: String, body: String) async throws -> (Int, JSON?) {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.httpBody = Data(body.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSON.parse(Array(data)))
-    }
-
     @Test func acknowledgedWritesSurviveSIGKILL() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let created = try RosterCLITests.roster([
-            "token", "create", "--description", "Crash", "--json", "--database", database,
-        ])
-        let token = try #require(try JSON.parse(Array(created.utf8))["token"]?.stringValue)
+        let token = try RosterCLITests.createToken("Crash", database: database)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
 
@@ -34,12 +22,12 @@ import Testing
         let acknowledged = Mutexed<[String: String]>([:])
         let writer = Task {
             for index in 0..<100_000 {
-                let (status, user) = try await Self.send(
+                let (status, user) = try await RosterCLITests.send(
                     "POST", URL(string: "\(base)/Users")!, token: token, body: #"{"userName":"durable\#(index)"}"#)
                 guard status == 201, let id = user?["id"]?.stringValue else { return }
                 acknowledged.update { $0[id] = "" }
                 let patch = #"{"Operations":[{"op":"replace","path":"title","value":"v\#(index)"}]}"#
-                let (patched, _) = try await Self.send(
+                let (patched, _) = try await RosterCLITests.send(
                     "PATCH", URL(string: "\(base)/Users/\(id)")!, token: token, body: patch)
                 guard patched == 200 else { return }
                 acknowledged.update { $0[id] = "v\(index)" }
@@ -62,7 +50,7 @@ import Testing
         let restarted = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         defer { restarted.stop() }
         let port = try await restarted.waitForPort()
-        let (status, list) = try await Self.send(
+        let (status, list) = try await RosterCLITests.send(
             "GET", URL(string: "http://127.0.0.1:\(port)/scim/v2/Users?count=0")!, token: token, body: "")
         #expect(status == 200)
         #expect((list?["totalResults"]?.intValue ?? 0) >= writes.count)
@@ -72,15 +60,12 @@ import Testing
     /// the cancelled wait (a write under way used to be cancelled with it, its events counted as refused).
     @Test func sigtermWritesTheLastActivity() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let created = try RosterCLITests.roster([
-            "token", "create", "--description", "Shutdown", "--json", "--database", database,
-        ])
-        let token = try #require(try JSON.parse(Array(created.utf8))["token"]?.stringValue)
+        let token = try RosterCLITests.createToken("Shutdown", database: database)
         for round in 0..<3 {
             let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
             let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
             for index in 0..<5 {
-                let (status, _) = try await Self.send(
+                let (status, _) = try await RosterCLITests.send(
                     "GET", URL(string: "\(base)/Users/round\(round)-\(index)")!, token: token, body: "")
                 #expect(status == 404)
             }

@@ -7,18 +7,15 @@ import Testing
 struct RequestLogTests {
     @Test func requestLinesNameTheRequestButNoSecrets() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let created = try RosterCLITests.roster([
-            "token", "create", "--description", "Logged", "--json", "--database", database,
-        ])
-        let token = try #require(try JSON.parse(Array(created.utf8))["token"]?.stringValue)
+        let token = try RosterCLITests.createToken("Logged", database: database)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
-        let (created201, _) = try await DurabilityTests.send(
+        let (created201, _) = try await RosterCLITests.send(
             "POST", URL(string: "\(base)/Users")!, token: token, body: #"{"userName":"private.person@example.com"}"#)
-        let (found, _) = try await DurabilityTests.send(
+        let (found, _) = try await RosterCLITests.send(
             "GET", URL(string: "\(base)/Users?filter=userName%20eq%20%22private.person@example.com%22")!,
             token: token, body: "")
-        let (refused, _) = try await DurabilityTests.send(
+        let (refused, _) = try await RosterCLITests.send(
             "GET", URL(string: "\(base)/Users")!, token: "roster_not-a-real-token", body: "")
         server.stop()
         #expect(created201 == 201 && found == 200 && refused == 401)

@@ -19,6 +19,25 @@ import Testing
     }
 
     @discardableResult
+    /// A new active token's secret, created with the CLI.
+    static func createToken(_ description: String, database: String) throws -> String {
+        let created = try roster(["token", "create", "--description", description, "--json", "--database", database])
+        guard let token = try JSON.parse(Array(created.utf8))["token"]?.stringValue else {
+            throw CLIError(description: "no token in \(created)")
+        }
+        return token
+    }
+
+    /// One SCIM request with a bearer token: its status and JSON body, if any.
+    static func send(_ method: String, _ url: URL, token: String, body: String) async throws -> (Int, JSON?) {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(body.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSON.parse(Array(data)))
+    }
+
     static func roster(_ arguments: [String], expectSuccess: Bool = true) throws -> String {
         let child = try ChildProcess(binary.path, arguments, output: .pipe, errors: .pipe)
         let data = child.output?.readDataToEndOfFile() ?? Data()
