@@ -133,12 +133,14 @@ extension SQLiteStore {
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
         if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
         if Self.findsAtMostOne(query) && query.page.offset == 0 {
-            return try await pointRead(singleStatement: true) { db in try Self.findOne(query, condition, db) }
+            return try await pointRead(singleStatement: true) { db in
+                try Self.findOne(query, condition, arguments: arguments, db)
+            }
         }
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
-        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
         let read = { @Sendable (db: Database) throws -> SearchResult in
             var rows: [Row] = []
             if query.page.count > 0 {
@@ -158,10 +160,9 @@ extension SQLiteStore {
 
     /// The first page of a query that finds at most one resource, in one statement with the groups it is in: no
     /// transaction, no second query, as a GET by id. Okta and Entra look a user up this way before every push.
-    private static func findOne(_ query: ResourceQuery, _ condition: FilterSQL, _ db: Database) throws
-        -> SearchResult
-    {
-        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
+    private static func findOne(
+        _ query: ResourceQuery, _ condition: FilterSQL, arguments: StatementArguments, _ db: Database
+    ) throws -> SearchResult {
         guard query.withGroups else {
             let sql = "SELECT \(qualifiedColumns) FROM resources WHERE resources.kind = ? AND (\(condition.sql))"
             let found = try Row.fetchOne(statement(db, sql), arguments: arguments).map(Self.resource)
