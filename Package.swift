@@ -54,7 +54,10 @@ let package = Package(
         /// The store on embedded SQLite (GRDB).
         .target(
             name: "SQLiteStore",
-            dependencies: ["Directory", "SCIMCore", "StoreSQL", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Directory", "SCIMCore", "StoreSQL", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// The store on PostgreSQL (postgres-nio), for several instances behind one database.

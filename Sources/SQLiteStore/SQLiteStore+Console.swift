@@ -63,10 +63,10 @@ extension SQLiteStore {
         try await database.write { db in
             for chunk in ConsoleSQL.activityChunks(events) {
                 let statement = ConsoleSQL.insertActivity(chunk)
-                try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
+                try db.cachedStatement(sql: statement.sql).execute(values: statement.values)
             }
             for statement in events.lazy.compactMap(ConsoleSQL.provenance(after:)) {
-                try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(statement.values))
+                try db.cachedStatement(sql: statement.sql).execute(values: statement.values)
             }
         }
     }

@@ -43,27 +43,26 @@ extension SQLiteStore {
     private static func userWithGroups(id: String, _ db: Database) throws
         -> (user: StoredResource, groups: [ResourceReference])?
     {
-        try withGroups(db.cachedStatement(sql: userWithGroupsSQL), arguments: [id]).map { (user: $0, groups: $1) }
+        try withGroups(db.cachedStatement(sql: userWithGroupsSQL), values: [.text(id)]).map { (user: $0, groups: $1) }
     }
 
-    /// The one resource `statement` finds, joined with its groups (`group_id`, `group_kind`, `group_display`: a
-    /// row per group, or one row with none). Walked with a cursor: every row repeats the resource's columns, which
-    /// are read from the first one only, so a user in hundreds of groups does not copy its body hundreds of times.
-    private static func withGroups(_ statement: Statement, arguments: StatementArguments) throws
+    /// The one resource `statement` finds, joined with its groups (a row per group, or one row with none). Every
+    /// row repeats the resource's columns, which are read from the first one only, so a user in hundreds of groups
+    /// does not copy its body hundreds of times.
+    private static func withGroups(_ statement: Statement, values: [SQLValue]) throws
         -> (StoredResource, [ResourceReference])?
     {
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        guard let first = try rows.next() else { return nil }
-        let resource = try Self.resource(first)
+        try statement.bind(values)
+        var resource: StoredResource?
         var groups: [ResourceReference] = []
-        var row: Row? = first
-        while let current = row {
-            if let groupID: String = current["group_id"], let kind = ResourceKind(rawValue: current["group_kind"]) {
-                groups.append(ResourceReference(id: groupID, kind: kind, display: current["group_display"]))
+        try statement.forEachRow { row in
+            if resource == nil { resource = try Self.resource(row) }
+            // After the resource's columns: the group's id, kind and display name, NULL when it is in none.
+            if let groupID = row.text(6), let kind = row.text(7).flatMap(ResourceKind.init(rawValue:)) {
+                groups.append(ResourceReference(id: groupID, kind: kind, display: row.text(8)))
             }
-            row = try rows.next()
         }
-        return (resource, groups)
+        return resource.map { ($0, groups) }
     }
 
     /// Built once: the statement cache is keyed by this text, which a GET would otherwise rebuild every time.
@@ -72,7 +71,7 @@ extension SQLiteStore {
     /// The resources `condition` selects (on `resources`), each joined with its groups in the order of their keys.
     private static func withGroupsSQL(where condition: String) -> String {
         """
-        SELECT \(qualifiedColumns), g.id AS group_id, g.kind AS group_kind, g.display AS group_display
+        SELECT \(qualifiedColumns), g.id, g.kind, g.display
         FROM resources LEFT JOIN memberships ms ON ms.member_pk = resources.pk
         LEFT JOIN resources g ON g.pk = ms.group_pk
         WHERE \(condition) ORDER BY ms.group_pk
@@ -85,7 +84,15 @@ extension SQLiteStore {
 
     private static func resource(_ kind: ResourceKind, id: String, _ db: Database) throws -> StoredResource? {
         let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?")
-        return try Row.fetchOne(statement, arguments: [id, kind.rawValue]).map(Self.resource)
+        return try first(statement, values: [.text(id), .text(kind.rawValue)])
+    }
+
+    /// The first resource `statement` finds, its columns `columns`.
+    private static func first(_ statement: Statement, values: [SQLValue]) throws -> StoredResource? {
+        try statement.bind(values)
+        var found: StoredResource?
+        try statement.forEachRow { row in found = try found ?? Self.resource(row) }
+        return found
     }
 
     public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws
@@ -133,12 +140,11 @@ extension SQLiteStore {
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
         if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
-        let arguments = StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
+        let values = [.text(query.kind.rawValue)] + condition.values
         if Self.findsAtMostOne(query) && query.page.offset == 0 {
-            return try await pointRead(singleStatement: true) { db in
-                try Self.findOne(query, condition, arguments: arguments, db)
-            }
+            return try await pointRead(singleStatement: true) { db in try Self.findOne(query, condition, values, db) }
         }
+        let arguments = StatementArguments(values)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
         let read = { @Sendable (db: Database) throws -> SearchResult in
@@ -161,15 +167,15 @@ extension SQLiteStore {
     /// The first page of a query that finds at most one resource, in one statement with the groups it is in: no
     /// transaction, no second query, as a GET by id. Okta and Entra look a user up this way before every push.
     private static func findOne(
-        _ query: ResourceQuery, _ condition: FilterSQL, arguments: StatementArguments, _ db: Database
+        _ query: ResourceQuery, _ condition: FilterSQL, _ values: [SQLValue], _ db: Database
     ) throws -> SearchResult {
         guard query.withGroups else {
             let sql = "SELECT \(qualifiedColumns) FROM resources WHERE resources.kind = ? AND (\(condition.sql))"
-            let found = try Row.fetchOne(statement(db, sql), arguments: arguments).map(Self.resource)
+            let found = try first(statement(db, sql), values: values)
             return SearchResult(total: found == nil ? 0 : 1, resources: found.map { [$0] } ?? [])
         }
         let sql = withGroupsSQL(where: "resources.kind = ? AND (\(condition.sql))")
-        guard let (resource, groups) = try withGroups(statement(db, sql), arguments: arguments) else {
+        guard let (resource, groups) = try withGroups(statement(db, sql), values: values) else {
             return SearchResult(total: 0, resources: [], groups: [:])
         }
         return SearchResult(total: 1, resources: [resource], groups: groups.isEmpty ? [:] : [resource.id: groups])
@@ -180,7 +186,8 @@ extension SQLiteStore {
         guard case .compare(let path, .eq, .string) = query.filter, path.subAttribute == nil, query.page.count > 0
         else { return false }
         if let schema = path.schema, !schema.caseInsensitiveEquals(query.type.schema.id) { return false }
-        return path.name.caseInsensitiveEquals("id") || (query.kind == .user && path.name.caseInsensitiveEquals("userName"))
+        return path.name.caseInsensitiveEquals("id")
+            || (query.kind == .user && path.name.caseInsensitiveEquals("userName"))
     }
 
     /// A page's rows as resources, with their groups when asked for, read in the page's transaction.
@@ -192,7 +199,8 @@ extension SQLiteStore {
     }
 
     static let columns = "id, kind, version, created_ms, modified_ms, body"
-    private static let qualifiedColumns = columns.split(separator: ", ").map { "resources.\($0)" }.joined(separator: ", ")
+    private static let qualifiedColumns = columns.split(separator: ", ").map { "resources.\($0)" }.joined(
+        separator: ", ")
 
     static let insertSQL = """
         INSERT INTO resources (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
@@ -200,15 +208,32 @@ extension SQLiteStore {
         """
 
     static func resource(_ row: Row) throws -> StoredResource {
-        let kindName: String = row["kind"]
-        let text: String = row["body"]
-        guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8))
+        try resource(
+            id: row["id"], kind: row["kind"], version: row["version"], created: row["created_ms"],
+            modified: row["modified_ms"]
+        ) { (row["body"] as String?).flatMap { try? JSON.parse(Array($0.utf8)) } }
+    }
+
+    /// A resource from a row whose first columns are `columns`, in that order.
+    static func resource(_ row: Columns) throws -> StoredResource {
+        try resource(
+            id: row.text(0), kind: row.text(1), version: row.integer(2), created: row.integer(3),
+            modified: row.integer(4)
+        ) { row.withBytes(5) { try? JSON.parse($0) } ?? nil }
+    }
+
+    private static func resource(
+        id: String?, kind: String?, version: Int64?, created: Int64?, modified: Int64?,
+        body: () -> JSON?
+    ) throws -> StoredResource {
+        guard let id, let kind = kind.flatMap(ResourceKind.init(rawValue:)), let version, let created, let modified,
+            case .object(let body) = body()
         else {
-            throw StoreCorruption(detail: "resource \(row["id"] as String? ?? "?") has an unreadable body")
+            throw StoreCorruption(detail: "resource \(id ?? "?") has an unreadable row")
         }
         return StoredResource(
-            id: row["id"], kind: kind, version: row["version"], created: Date(milliseconds: row["created_ms"]),
-            lastModified: Date(milliseconds: row["modified_ms"]), body: body)
+            id: id, kind: kind, version: Int(version), created: Date(milliseconds: created),
+            lastModified: Date(milliseconds: modified), body: body)
     }
 
     static func arguments(
