@@ -90,7 +90,13 @@ struct FilterLexer {
             index += 1
             switch scalar {
             case "\"": return String(text)
-            case "\\": text.append(try escape())
+            case "\\":
+                let scalar = try escape()
+                // No stored value holds U+0000 (request bodies refuse it), and GRDB binds text up to the first one.
+                guard scalar != "\0" else {
+                    throw FilterSyntaxError(message: "The character U+0000 is not allowed", position: index - 6)
+                }
+                text.append(scalar)
             default: text.append(scalar)
             }
         }

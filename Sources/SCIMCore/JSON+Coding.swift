@@ -2,11 +2,16 @@ import Foundation
 
 extension JSON {
     /// Parses a request body strictly (RFC 8259), keeping member order and integers apart from decimals;
-    /// anything that is not JSON is an `invalidSyntax` error.
-    public static func parse(_ data: some Collection<UInt8>) throws(SCIMError) -> JSON {
-        var parser = JSONParser(Array(data))
+    /// anything that is not JSON is an `invalidSyntax` error. With `refusingNUL`, a string holding U+0000 (valid
+    /// JSON, as `\u0000`) is an `invalidValue` error: GRDB binds text up to its first NUL, so a userName with one
+    /// was stored cut short (and clashed with the shorter name), and PostgreSQL's text refuses the character.
+    public static func parse(_ data: some Collection<UInt8>, refusingNUL: Bool = false) throws(SCIMError) -> JSON {
+        var parser = JSONParser(Array(data), refusingNUL: refusingNUL)
         do {
             return try parser.parseDocument()
+        } catch let error where error.isNUL {
+            throw .invalidValue(
+                "The request body holds the character U+0000 (at byte \(error.offset)), which no value may hold.")
         } catch {
             throw .invalidSyntax("The request body is not valid JSON (at byte \(error.offset)).")
         }
@@ -85,6 +90,8 @@ extension JSON {
 
 private struct JSONSyntaxError: Error {
     var offset: Int
+    /// Not a syntax error: a `\u0000` escape in a parser that refuses it.
+    var isNUL = false
 }
 
 /// A recursive-descent parser over UTF-8 bytes (RFC 8259), with nesting bounded so hostile input cannot exhaust
@@ -93,11 +100,13 @@ private struct JSONParser {
     static let maxDepth = 128
 
     private let bytes: [UInt8]
+    private let refusingNUL: Bool
     private var index = 0
     private var depth = 0
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], refusingNUL: Bool) {
         self.bytes = bytes
+        self.refusingNUL = refusingNUL
     }
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSON {
@@ -251,6 +260,7 @@ private struct JSONParser {
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
             }
             guard let scalar = Unicode.Scalar(code) else { throw JSONSyntaxError(offset: index) }
+            if refusingNUL && code == 0 { throw JSONSyntaxError(offset: index - 6, isNUL: true) }
             UTF8.encode(scalar) { utf8.append($0) }
         default:
             throw JSONSyntaxError(offset: index - 1)

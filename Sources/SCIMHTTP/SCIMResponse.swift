@@ -10,7 +10,8 @@ enum SCIMResponse {
     static func json(_ status: HTTPResponse.Status, _ json: JSON, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.serializedBytes())))
+        return Response(
+            status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.serializedBytes())))
     }
 
     static func error(_ error: SCIMError, requestID: String? = nil) -> Response {
@@ -37,7 +38,7 @@ extension Request {
             throw SCIMError.payloadTooLarge("The request body is larger than \(limit) bytes.")
         }
         guard buffer.readableBytes > 0 else { throw SCIMError.invalidSyntax("The request has no body.") }
-        return try JSON.parse(buffer.readableBytesView)
+        return try JSON.parse(buffer.readableBytesView, refusingNUL: true)
     }
 
     /// The query string's parameters, split once (a list reads seven of them).
@@ -93,12 +94,16 @@ struct QueryParameters {
         for pair in pairs {
             guard let key = Request.decode(pair.name), key.caseInsensitiveEquals(name) else { continue }
             guard let value = pair.value else { return "" }
-            guard let decoded = Request.decode(value) else {
-                let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
-                throw SCIMError(
-                    status: 400, scimType: scimType, detail: "The \(name) parameter is not valid percent-encoding.")
+            let problem: String
+            if let decoded = Request.decode(value) {
+                // As in a request body (`JSON.parse(_:refusingNUL:)`): no value may hold U+0000.
+                guard decoded.utf8.contains(0) else { return decoded }
+                problem = "holds the character U+0000"
+            } else {
+                problem = "is not valid percent-encoding"
             }
-            return decoded
+            let scimType = name.caseInsensitiveEquals("filter") ? "invalidFilter" : "invalidValue"
+            throw SCIMError(status: 400, scimType: scimType, detail: "The \(name) parameter \(problem).")
         }
         return nil
     }

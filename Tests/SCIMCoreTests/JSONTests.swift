@@ -30,6 +30,16 @@ func parseRejectsNonJSONWithInvalidSyntax(text: String) throws {
     #expect(error?.status == 400)
 }
 
+/// Request bodies refuse U+0000 (no store keeps it whole); bodies already stored with one still read.
+@Test func requestBodiesRefuseNULAndStoredBodiesKeepIt() throws {
+    let text = #"{"a":"x\u0000y"}"#
+    let error = #expect(throws: SCIMError.self) { try JSON.parse(Array(text.utf8), refusingNUL: true) }
+    #expect(error?.scimType == "invalidValue")
+    #expect(error?.detail.contains("byte 7") == true, "\(error?.detail ?? "")")
+    #expect(try parse(text)["a"] == .string("x\u{0}y"))
+    #expect(try JSON.parse(Array(#"{"a":"x\u0001"}"#.utf8), refusingNUL: true)["a"] == .string("x\u{1}"))
+}
+
 @Test func parseRejectsInvalidUTF8() throws {
     #expect(throws: SCIMError.self) { try JSON.parse([0x22, 0xC3, 0x28, 0x22]) }
     #expect(throws: SCIMError.self) { try JSON.parse([0x22, 0xFF, 0x22]) }

@@ -93,6 +93,39 @@ import Testing
         }
     }
 
+    /// U+0000 is valid JSON (`\u0000`) and valid percent-encoding (`%00`), but no store keeps it: SQLite's text
+    /// binding ended the string there, so "nul@example.com\u0000x" was stored as "nul@example.com", clashed with
+    /// that user, and a filter for the one found the other; PostgreSQL's text refuses the character. It is refused
+    /// wherever a request can carry it, and nothing is written.
+    @Test func theCharacterNULIsRefusedInBodiesQueriesAndFilters() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createUser("nul@example.com")
+            try await client.post("Users", #"{"userName":"nul@example.com\u0000x"}"#).expectError(
+                400, scimType: "invalidValue")
+            try await client.post("Users", #"{"userName":"other@example.com","title":"a\u0000"}"#)
+                .expectError(400, scimType: "invalidValue")
+            try await client.put("Users/\(id)", #"{"userName":"nul@example.com","title":"\u0000"}"#)
+                .expectError(400, scimType: "invalidValue")
+            let patch =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                + #""Operations":[{"op":"replace","path":"emails[value eq \"a\\u0000\"].type","value":"work"}]}"#
+            try await client.patch("Users/\(id)", patch).expectError(400, scimType: "invalidPath")
+            try await client.get("Users?filter=userName%20eq%20%22nul%40example.com%00x%22")
+                .expectError(400, scimType: "invalidFilter")
+            try await client.get("Users?filter=userName%20eq%20%22nul%40example.com%5Cu0000x%22")
+                .expectError(400, scimType: "invalidFilter")
+            try await client.get("Users?attributes=userName%00").expectError(400, scimType: "invalidValue")
+            // The refusal is for U+0000 only: the same text without it, and other control characters, still work.
+            let users = try await client.get("Users?filter=userName%20eq%20%22nul%40example.com%22")
+            #expect(users["totalResults"] == 1)
+            #expect(
+                try await client.post("Users", #"{"userName":"tab@example.com","title":"a\u0001\t"}"#).status == 201)
+            let user = try await client.get("Users/\(id)")
+            #expect(user["meta"]?["version"] == .string(#"W/"1""#))
+            #expect(try await client.get("Users")["totalResults"] == 2)
+        }
+    }
+
     @Test func nonIntegerPagingParametersAreInvalidValue() async throws {
         try await TestServer.run { _, client in
             try await client.get("Users?startIndex=one").expectError(400, scimType: "invalidValue")
