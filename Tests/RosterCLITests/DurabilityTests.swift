@@ -14,7 +14,7 @@ import Testing
 @Suite(.serialized) struct DurabilityTests {
     @Test func acknowledgedWritesSurviveSIGKILL() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let token = try RosterCLITests.createToken("Crash", database: database)
+        let token = try await RosterCLITests.createToken("Crash", database: database)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
 
@@ -60,7 +60,7 @@ import Testing
     /// the cancelled wait (a write under way used to be cancelled with it, its events counted as refused).
     @Test func sigtermWritesTheLastActivity() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let token = try RosterCLITests.createToken("Shutdown", database: database)
+        let token = try await RosterCLITests.createToken("Shutdown", database: database)
         for round in 0..<3 {
             let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
             let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"

@@ -45,7 +45,7 @@ struct MultiInstanceTests {
 
     static func withInstances(_ body: (Instances) async throws -> Void) async throws {
         let database = try await PostgresTestDatabase.create()
-        let created = try RosterCLITests.roster([
+        let created = try await RosterCLITests.roster([
             "token", "create", "--description", "LB", "--json", "--database", database,
         ])
         let json = try JSON.parse(Array(created.utf8))
@@ -139,7 +139,7 @@ struct MultiInstanceTests {
     @Test func aTokenRevokedElsewhereStopsWorkingOnEveryInstanceWithinSeconds() async throws {
         try await Self.withInstances { instances in
             for index in 0..<2 { #expect(try await instances.send("GET", "Users", on: index).status == 200) }
-            try RosterCLITests.roster(["token", "revoke", instances.tokenID, "--database", instances.database])
+            try await RosterCLITests.roster(["token", "revoke", instances.tokenID, "--database", instances.database])
             var statuses = [200, 200]
             for _ in 0..<30 where statuses.contains(200) {
                 try await Task.sleep(for: .milliseconds(200))

@@ -7,7 +7,7 @@ import Testing
 struct RequestLogTests {
     @Test func requestLinesNameTheRequestButNoSecrets() async throws {
         let database = RosterCLITests.temporaryDatabase()
-        let token = try RosterCLITests.createToken("Logged", database: database)
+        let token = try await RosterCLITests.createToken("Logged", database: database)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
         let (created201, _) = try await RosterCLITests.send(

@@ -18,10 +18,12 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-\(UUID().uuidString).sqlite").path
     }
 
-    @discardableResult
     /// A new active token's secret, created with the CLI.
-    static func createToken(_ description: String, database: String) throws -> String {
-        let created = try roster(["token", "create", "--description", description, "--json", "--database", database])
+    @discardableResult
+    static func createToken(_ description: String, database: String) async throws -> String {
+        let created = try await roster([
+            "token", "create", "--description", description, "--json", "--database", database,
+        ])
         guard let token = try JSON.parse(Array(created.utf8))["token"]?.stringValue else {
             throw CLIError(description: "no token in \(created)")
         }
@@ -38,20 +40,19 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSON.parse(Array(data)))
     }
 
-    static func roster(_ arguments: [String], expectSuccess: Bool = true) throws -> String {
+    @discardableResult
+    static func roster(_ arguments: [String], expectSuccess: Bool = true) async throws -> String {
         let child = try ChildProcess(binary.path, arguments, output: .pipe, errors: .pipe)
-        let data = child.output?.readDataToEndOfFile() ?? Data()
-        let errorData = child.errors?.readDataToEndOfFile() ?? Data()
-        let status = child.wait()
+        let (data, errorData, status) = await child.finish()
         let text = String(decoding: data, as: UTF8.self)
         let errorText = String(decoding: errorData, as: UTF8.self)
         #expect((status == 0) == expectSuccess, "roster \(arguments): \(text)\(errorText)")
         return text
     }
 
-    @Test func tokenCreateListAndRevoke() throws {
+    @Test func tokenCreateListAndRevoke() async throws {
         let database = Self.temporaryDatabase()
-        let created = try Self.roster([
+        let created = try await Self.roster([
             "token", "create", "--description", "Okta", "--json", "--database", database,
             "--public-url", "https://roster.example.com/",
         ])
@@ -61,50 +62,51 @@ import Testing
         #expect(token.hasPrefix("roster_"))
         #expect(json["scimEndpoint"] == "https://roster.example.com/scim/v2")
 
-        let listed = try Self.roster(["token", "list", "--database", database])
+        let listed = try await Self.roster(["token", "list", "--database", database])
         #expect(listed.contains(id))
         #expect(listed.contains("Okta"))
         #expect(listed.contains("active"))
         #expect(!listed.contains(token))
 
-        let inactive = try Self.roster([
+        let inactive = try await Self.roster([
             "token", "create", "--description", "Later", "--inactive", "--database", database,
         ])
         #expect(inactive.contains("SCIM endpoint:"))
-        #expect(try Self.roster(["token", "list", "--database", database]).contains("inactive"))
+        #expect(try await Self.roster(["token", "list", "--database", database]).contains("inactive"))
 
-        try Self.roster(["token", "revoke", id, "--database", database])
-        #expect(!(try Self.roster(["token", "list", "--database", database]).contains(id)))
-        try Self.roster(["token", "revoke", id, "--database", database], expectSuccess: false)
+        try await Self.roster(["token", "revoke", id, "--database", database])
+        #expect(!(try await Self.roster(["token", "list", "--database", database]).contains(id)))
+        try await Self.roster(["token", "revoke", id, "--database", database], expectSuccess: false)
     }
 
-    @Test func fieldAddListAndRemove() throws {
+    @Test func fieldAddListAndRemove() async throws {
         let database = Self.temporaryDatabase()
-        let added = try Self.roster([
+        let added = try await Self.roster([
             "field", "add", "--name", "Some User's Field", "--type", "select", "--option", "A", "--option", "B",
             "--database", database,
         ])
         #expect(added.contains("External name some-users-field"))
         #expect(added.contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"))
-        try Self.roster(["field", "add", "--name", "Department", "--database", database], expectSuccess: false)
-        let listed = try Self.roster(["field", "list", "--database", database])
+        try await Self.roster(["field", "add", "--name", "Department", "--database", database], expectSuccess: false)
+        let listed = try await Self.roster(["field", "list", "--database", database])
         #expect(listed.contains("some-users-field") && listed.contains("select") && listed.contains("enabled"))
-        try Self.roster(["field", "remove", "some-users-field", "--database", database], expectSuccess: false)
-        let removed = try Self.roster(["field", "remove", "some-users-field", "--yes", "--database", database])
+        try await Self.roster(["field", "remove", "some-users-field", "--database", database], expectSuccess: false)
+        let removed = try await Self.roster(["field", "remove", "some-users-field", "--yes", "--database", database])
         #expect(removed.contains("removed its value from 0 users"))
-        #expect(!(try Self.roster(["field", "list", "--database", database]).contains("some-users-field")))
+        #expect(!(try await Self.roster(["field", "list", "--database", database]).contains("some-users-field")))
     }
 
     /// `roster admin create` reads the password from standard input, so scripts never put it in arguments.
-    @Test func adminCreateReadsThePasswordFromStandardInput() throws {
+    @Test func adminCreateReadsThePasswordFromStandardInput() async throws {
         let database = Self.temporaryDatabase()
         let child = try ChildProcess(
             Self.binary.path, ["admin", "create", "ada", "--database", database],
             environment: ["ROSTER_PASSWORD_COST": "4"], input: .pipe, output: .pipe)
         child.input?.write(Data("correct horse battery\n".utf8))
         try child.input?.close()
-        let text = String(decoding: child.output?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
-        #expect(child.wait() == 0 && text.contains("Administrator ada created"), "\(text)")
+        let (output, _, status) = await child.finish()
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(status == 0 && text.contains("Administrator ada created"), "\(text)")
     }
 
     /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
@@ -112,7 +114,9 @@ import Testing
     @Test func serverHonoursTokensCreatedAndRevokedByAnotherProcess() async throws {
         let database = Self.temporaryDatabase()
         let json = try JSON.parse(
-            Array(try Self.roster(["token", "create", "--description", "Okta", "--json", "--database", database]).utf8))
+            Array(
+                try await Self.roster(["token", "create", "--description", "Okta", "--json", "--database", database])
+                    .utf8))
         let token = try #require(json["token"]?.stringValue)
         let id = try #require(json["id"]?.stringValue)
 
@@ -123,7 +127,7 @@ import Testing
 
         let url = URL(string: "http://127.0.0.1:\(port)/scim/v2/Users?startIndex=1&count=2")!
         #expect(try await Self.status(url, token: token) == 200)
-        try Self.roster(["token", "revoke", id, "--database", database])
+        try await Self.roster(["token", "revoke", id, "--database", database])
         var status = 200
         for _ in 0..<30 where status == 200 {
             try await Task.sleep(for: .milliseconds(200))

@@ -107,8 +107,7 @@ final class WebDriver: @unchecked Sendable {
             input: .pipe, output: .pipe)
         if let body { curl.input?.write(Data(JSON.object(body).serialized().utf8)) }
         try curl.input?.close()
-        let data = curl.output?.readDataToEndOfFile() ?? Data()
-        let status = curl.wait()
+        let (data, _, status) = await curl.finish()
         guard status == 0 else {
             throw CLIError(description: "WebDriver \(method) \(path): curl exited with \(status)")
         }

@@ -46,8 +46,10 @@ import Testing
             let series =
                 #"roster_http_request_duration_seconds_bucket{route="/scim/v2/Users",method="POST",status="201""#
             #expect(metrics.text.contains("# TYPE roster_http_request_duration_seconds histogram"))
+            // Which buckets the request falls in depends on how busy the machine is (a full test run has seen a
+            // POST take over 10 s), so only the bounds and the total are asserted.
             #expect(metrics.value(series + #",le="0.001"}"#) != nil)
-            #expect(metrics.value(series + #",le="10.0"}"#) == 1)
+            #expect(metrics.value(series + #",le="10.0"}"#) != nil)
             #expect(metrics.value(series + #",le="+Inf"}"#) == 1)
             let count =
                 #"roster_http_request_duration_seconds_count{route="/scim/v2/Users",method="POST",status="201"}"#
