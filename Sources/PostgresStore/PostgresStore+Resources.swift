@@ -48,20 +48,26 @@ extension PostgresStore {
     {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
+                // The row as it was, locked, for the display name it had.
                 let sql = SQL(
                     """
+                    WITH old AS (SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ? FOR UPDATE)
                     UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?, external_id = ?,
                         display = ?, body = ?
-                    WHERE id = ? AND kind = ? AND version = ? RETURNING pk
+                    FROM old WHERE resources.pk = old.pk RETURNING old.pk, old.display
                     """,
-                    Self.columnValues(resource) + [
-                        .text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion)),
-                    ])
-                var key: Int64?
-                for try await pk in try await connection.run(sql, logger: logger).decode(Int64.self) { key = pk }
-                guard let key else { return false }
-                try await writeIndex(of: resource, key: key, on: connection)
-                try await apply(members, toGroupKey: key, on: connection)
+                    [.text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion))]
+                        + Self.columnValues(resource))
+                var old: (key: Int64, display: String?)?
+                for try await row in try await connection.run(sql, logger: logger).decode((Int64, String?).self) {
+                    old = row
+                }
+                guard let old else { return false }
+                try await writeIndex(of: resource, key: old.key, on: connection)
+                try await apply(members, toGroupKey: old.key, on: connection)
+                if old.display != resource.displayName {
+                    try await touchNeighbours(of: old.key, on: connection)
+                }
                 return true
             }
         }
@@ -79,19 +85,22 @@ extension PostgresStore {
             var key: Int64?
             for try await pk in try await connection.run(select, logger: logger).decode(Int64.self) { key = pk }
             guard let key else { return false }
-            try await connection.run(
-                SQL(
-                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
-                    [.integer(key)]),
-                logger: logger)
-            // A deleted group's members lose it from their `groups`: they get a new version too.
-            try await connection.run(
-                SQL(
-                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
-                    [.integer(key)]),
-                logger: logger)
+            // What showed the deleted resource no longer does: it gets a new version too.
+            try await touchNeighbours(of: key, on: connection)
             try await connection.run(SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), logger: logger)
             return true
+        }
+    }
+
+    /// The resources that show this one by its display name get a new version, so their ETags change with what
+    /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
+    func touchNeighbours(of key: Int64, on connection: PostgresConnection) async throws {
+        for (touched, by) in [("group_pk", "member_pk"), ("member_pk", "group_pk")] {
+            try await connection.run(
+                SQL(
+                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT \(touched) FROM memberships WHERE \(by) = ?)",
+                    [.integer(key)]),
+                logger: logger)
         }
     }
 
@@ -207,7 +216,9 @@ extension PostgresStore {
         return try resource(id: id, kind: kindName, version: version, created: created, modified: modified, body: text)
     }
 
-    static func resource(id: String, kind kindName: String, version: Int64, created: Int64, modified: Int64, body text: String)
+    static func resource(
+        id: String, kind kindName: String, version: Int64, created: Int64, modified: Int64, body text: String
+    )
         throws -> StoredResource
     {
         guard let kind = ResourceKind(rawValue: kindName), case .object(let body) = try JSON.parse(Array(text.utf8))

@@ -161,6 +161,13 @@ extension SQLiteStore {
             arguments: [key])
     }
 
+    /// The resources that show this one by its display name get a new version, so their ETags change with what
+    /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
+    static func touchNeighbours(of key: Int64, _ db: Database) throws {
+        try touchGroups(ofMemberKey: key, db)
+        try touchMembers(ofGroupKey: key, db)
+    }
+
     static func touchGroups(ofMemberKey key: Int64, _ db: Database) throws {
         try db.execute(
             sql:

@@ -103,6 +103,12 @@ extension SQLiteStore {
         let index = resource.indexedValues
         return try await Self.translating(resource.kind) {
             try await writes.write { db in
+                guard
+                    let old = try Row.fetchOne(
+                        db.cachedStatement(
+                            sql: "SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ?"),
+                        arguments: [resource.id, resource.kind.rawValue, expectedVersion])
+                else { return false }
                 try db.cachedStatement(
                     sql: """
                         UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?,
@@ -110,12 +116,12 @@ extension SQLiteStore {
                         WHERE id = ? AND kind = ? AND version = ?
                         """
                 ).execute(arguments: arguments)
-                guard db.changesCount == 1,
-                    let key = try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT pk FROM resources WHERE id = ?"), arguments: [resource.id])
-                else { return false }
+                let key: Int64 = old["pk"]
+                let oldDisplay: String? = old["display"]
                 try Self.writeIndex(index, key: key, replacing: true, db)
                 try Self.apply(members, toGroupKey: key, db)
+                // What shows this resource by name shows the old one: it gets a new version.
+                if oldDisplay != resource.displayName { try Self.touchNeighbours(of: key, db) }
                 return true
             }
         }
@@ -128,8 +134,7 @@ extension SQLiteStore {
                     db, sql: "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version)",
                     arguments: [id, kind.rawValue, expectedVersion])
             else { return false }
-            try Self.touchGroups(ofMemberKey: key, db)
-            try Self.touchMembers(ofGroupKey: key, db)
+            try Self.touchNeighbours(of: key, db)
             try db.execute(sql: "DELETE FROM resources WHERE pk = ?", arguments: [key])
             return true
         }

@@ -79,4 +79,41 @@ import Testing
             #expect(try await store.update(stale, expectedVersion: before, members: MembershipChange()) == false)
         }
     }
+
+    /// A user's `groups` and a group's `members` show the other side's display name: renaming one gives what
+    /// shows it a new version (a new ETag), and a write that changes no name touches nothing else.
+    @Test(arguments: StoreBackend.available)
+    func renamingGivesWhatShowsTheNameANewVersion(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let member = StoreContractTests.user("alice@example.com")
+            let other = StoreContractTests.user("bob@example.com")
+            try await store.insertMany([member, other])
+            let group = StoreContractTests.group("Sales")
+            try await store.insert(group, members: [member.id])
+            func version(_ kind: ResourceKind, _ id: String) async throws -> Int? {
+                try await store.fetch(kind, id: id)?.version
+            }
+            func update(_ resource: StoredResource, _ change: (inout JSONObject) -> Void) async throws {
+                var changed = try #require(try await store.fetch(resource.kind, id: resource.id))
+                change(&changed.body)
+                changed.version += 1
+                let expected = changed.version - 1
+                #expect(try await store.update(changed, expectedVersion: expected, members: MembershipChange()))
+            }
+
+            let joined = try #require(try await version(.user, member.id))  // joining the group renewed it
+            try await update(group) { $0["externalId"] = .string("sales-1") }
+            #expect(try await version(.user, member.id) == joined, "no name changed")
+            try await update(group) { $0["displayName"] = .string("Sales EMEA") }
+            #expect(try await version(.user, member.id) == joined + 1)
+            #expect(try await version(.user, other.id) == 1)
+            #expect(try await version(.group, group.id) == 3)
+
+            try await update(member) { $0["title"] = .string("Engineer") }
+            #expect(try await version(.group, group.id) == 3, "no name changed")
+            try await update(member) { $0["displayName"] = .string("Alice Smith") }
+            #expect(try await version(.group, group.id) == 4)
+            #expect(try await version(.user, member.id) == joined + 3)
+        }
+    }
 }
