@@ -45,7 +45,9 @@ struct Scenario {
         "\(name) = {" + values.map { "\"\($0)\"" }.joined(separator: ",") + "}\n"
     }
 
-    private static let uniqueCounter = """
+    /// A new id each time it is read, so the scripts of another round never repeat a userName.
+    private static var uniqueCounter: String {
+        """
         local counter = 0
         function setup(thread) counter = counter + 1 thread:set("tid", counter) end
         n = 0
@@ -53,6 +55,7 @@ struct Scenario {
         run = "\(UUID().uuidString.prefix(8).lowercased())"
 
         """
+    }
 }
 
 /// One scenario's measurements.
@@ -71,6 +74,12 @@ struct ScenarioResult {
     var ceiling: Double?
 
     var ratio: Double? { ceiling.map { $0 > 0 ? requestsPerSecond / $0 : 0 } }
+
+    /// Of one scenario's rounds, the one whose ratio to the ceiling is the median (the lower middle one of an
+    /// even number); a whole round, so its numbers stay those of one measurement.
+    static func median(_ rounds: [ScenarioResult]) -> ScenarioResult {
+        rounds.sorted { ($0.ratio ?? 0) < ($1.ratio ?? 0) }[(rounds.count - 1) / 2]
+    }
 
     /// A table row; without a ceiling the ratio is a dash.
     func row() -> String {

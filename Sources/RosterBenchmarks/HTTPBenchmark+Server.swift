@@ -129,6 +129,7 @@ struct OktaImport {
 /// The run's table and JSON.
 struct Report {
     var results: [ScenarioResult]
+    var rounds: Int
     var importSeconds: Double
     var users: Int
     var peakMemoryMB: Double
@@ -142,6 +143,7 @@ struct Report {
         lines += results.map { $0.row() }
         lines.append("")
         lines.append("Ceiling: /healthz on the same server, 2 s just before and just after each scenario (mean).")
+        if rounds > 1 { lines.append("Each scenario: its round (of \(rounds)) with the median ratio to the ceiling.") }
         lines.append("")
         lines.append(String(format: "Okta import of %d users (pages of 100): %.1f s. Peak server memory: %.0f MiB. Seeding: %.1f s.",
             users, importSeconds, peakMemoryMB, seedSeconds))
@@ -151,7 +153,7 @@ struct Report {
     var json: JSON {
         .object([
             "users": .int(users), "importSeconds": .double(importSeconds), "peakMemoryMB": .double(peakMemoryMB),
-            "seedSeconds": .double(seedSeconds),
+            "seedSeconds": .double(seedSeconds), "rounds": .int(rounds),
             "scenarios": .array(results.map { result in
                 .object([
                     "name": .string(result.name), "requestsPerSecond": .double(result.requestsPerSecond),
