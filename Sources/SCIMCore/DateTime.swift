@@ -23,14 +23,14 @@ public enum DateTime {
         let (year, month, day) = civil(daysSince1970: days)
         var text: [UInt8] = []
         text.reserveCapacity(24)
-        func append(_ value: Int64, digits: Int, then separator: Character) {
+        func append(_ value: Int64, digits: Int, then separator: Unicode.Scalar) {
             var divisor: Int64 = 1
             for _ in 1..<digits { divisor *= 10 }
             while divisor > 0 {
                 text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
                 divisor /= 10
             }
-            text.append(UInt8(ascii: separator.unicodeScalars.first!))
+            text.append(UInt8(ascii: separator))
         }
         append(year, digits: 4, then: "-")
         append(month, digits: 2, then: "-")

@@ -65,11 +65,7 @@ import Testing
     @Test(arguments: StoreBackend.available)
     func deletingAGroupGivesItsMembersANewVersion(backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let member = StoreContractTests.user("alice@example.com")
-            let other = StoreContractTests.user("bob@example.com")
-            try await store.insertMany([member, other])
-            let group = StoreContractTests.group("Sales")
-            try await store.insert(group, members: [member.id])
+            let (member, other, group) = try await Self.salesWithAlice(store)
             let before = try #require(try await store.fetch(.user, id: member.id)).version
             #expect(try await store.delete(.group, id: group.id, expectedVersion: nil))
             #expect(try await store.fetch(.user, id: member.id)?.version == before + 1)
@@ -85,11 +81,7 @@ import Testing
     @Test(arguments: StoreBackend.available)
     func renamingGivesWhatShowsTheNameANewVersion(backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let member = StoreContractTests.user("alice@example.com")
-            let other = StoreContractTests.user("bob@example.com")
-            try await store.insertMany([member, other])
-            let group = StoreContractTests.group("Sales")
-            try await store.insert(group, members: [member.id])
+            let (member, other, group) = try await Self.salesWithAlice(store)
             func version(_ kind: ResourceKind, _ id: String) async throws -> Int? {
                 try await store.fetch(kind, id: id)?.version
             }
@@ -115,5 +107,17 @@ import Testing
             #expect(try await version(.group, group.id) == 4)
             #expect(try await version(.user, member.id) == joined + 3)
         }
+    }
+
+    /// Alice in the Sales group, and Bob in none.
+    static func salesWithAlice(_ store: any Store) async throws -> (
+        member: StoredResource, other: StoredResource, group: StoredResource
+    ) {
+        let member = StoreContractTests.user("alice@example.com")
+        let other = StoreContractTests.user("bob@example.com")
+        try await store.insertMany([member, other])
+        let group = StoreContractTests.group("Sales")
+        try await store.insert(group, members: [member.id])
+        return (member, other, group)
     }
 }
