@@ -12,9 +12,9 @@ extension AdminConsole {
             let outcome = parameters["outcome"].flatMap { ActivityQuery.Outcome(rawValue: String($0)) } ?? .all
             let client = parameters["client"].map(String.init).flatMap { IdentityProvider(rawValue: $0) }
             let before = parameters["before"].flatMap { Int64(String($0)) }
-            await flushActivity()
-            let events = try await store.activity(
-                ActivityQuery(outcome: outcome, client: client?.rawValue, before: before, limit: 50))
+            let events = try await directory.activity(
+                ActivityQuery(outcome: outcome, client: client?.rawValue, before: before, limit: 50),
+                unattributed: true)
             var data = layout("Provisioning activity", section: "activity", signedIn: session)
             data["events"] = events.map(activityRow)
             data["hasEvents"] = !events.isEmpty

@@ -18,14 +18,15 @@ extension AdminConsole {
     private func connectPage(_ request: Request, provider: IdentityProvider, template: String) async throws -> Response
     {
         let session = try await signedIn(request)
-        await flushActivity()
-        let last = try await store.activity(ActivityQuery(client: provider.rawValue, limit: 1)).first
-        let lastFailure = try await store.activity(ActivityQuery(outcome: .failed, client: provider.rawValue, limit: 1))
+        let last = try await directory.activity(ActivityQuery(client: provider.rawValue, limit: 1), unattributed: true)
             .first
+        let lastFailure = try await directory.activity(
+            ActivityQuery(outcome: .failed, client: provider.rawValue, limit: 1), unattributed: true
+        ).first
         var data = layout("Connect \(provider.displayName)", section: "connect-\(provider.rawValue)", signedIn: session)
         data["endpoint"] = endpoint(request)
         data["provider"] = provider.displayName
-        data["tokens"] = try await store.tokens().filter { $0.status == .active }.map(tokenRow)
+        data["tokens"] = try await directory.tokens().filter { $0.status == .active }.map { tokenRow($0) }
         if let last {
             data["last"] = activityRow(last)
             data["lastSucceeded"] = last.succeeded

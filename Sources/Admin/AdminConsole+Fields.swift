@@ -68,7 +68,7 @@ extension AdminConsole {
 
     private func fieldsPage(_ session: SignedIn, error: String? = nil, form: Form? = nil) async throws -> Response {
         var data = layout("Custom fields", section: "fields", signedIn: session)
-        let snapshot = try await directory.schemas.snapshot()
+        let snapshot = try await directory.schemas()
         data["fields"] = snapshot.fields.map(fieldRow)
         data["types"] = CustomFieldType.allCases.map { type -> [String: Any] in
             ["value": type.rawValue, "label": type.label, "selected": form?["type"] == type.rawValue]
@@ -84,7 +84,7 @@ extension AdminConsole {
     }
 
     private func fieldPage(_ id: String, session: SignedIn, error: String? = nil) async throws -> Response {
-        guard let field = try await directory.schemas.snapshot().fields.first(where: { $0.id == id }) else {
+        guard let field = try await directory.schemas().fields.first(where: { $0.id == id }) else {
             throw ConsoleError.notFound("There is no such custom field; it may have been deleted.")
         }
         var data = layout(field.label, section: "fields", signedIn: session)

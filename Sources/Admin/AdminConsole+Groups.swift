@@ -37,7 +37,7 @@ extension AdminConsole {
             let id = try context.parameters.require("id")
             let resource = try await directory.get(.group, id: id, projection: Self.withoutMembers)
             let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) }
-            let members = try await store.members(ofGroup: id, after: after, limit: 50)
+            let members = try await directory.members(ofGroup: id, after: after, limit: 50)
             var data = layout(
                 resource.representation["displayName"]?.stringValue ?? id, section: "groups", signedIn: session)
             data.merge(try await resourceDetails(resource, id: id)) { $1 }

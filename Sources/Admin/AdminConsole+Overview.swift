@@ -16,9 +16,8 @@ extension AdminConsole {
         let people = try await directory.list(.user, filter: nil, page: one).totalResults
         let active = try await directory.list(.user, filter: "active eq true", page: one).totalResults
         let groups = try await directory.list(.group, filter: nil, page: one).totalResults
-        let tokens = try await store.tokens()
-        await flushActivity()
-        let failures = try await store.activity(ActivityQuery(outcome: .failed, limit: 5))
+        let tokens = try await directory.tokens()
+        let failures = try await directory.activity(ActivityQuery(outcome: .failed, limit: 5), unattributed: true)
         var data = layout("Overview", section: "overview", signedIn: session)
         data["people"] = people
         data["activePeople"] = active

@@ -84,9 +84,8 @@ extension AdminConsole {
 
     /// Attributes, provenance and recent activity: what a person's and a group's pages share.
     func resourceDetails(_ resource: ResourceResponse, id: String) async throws -> [String: Any] {
-        await flushActivity()
-        let provenance = try await store.provenance(of: id)
-        let recent = try await store.activity(ActivityQuery(resourceID: id, limit: 10))
+        let provenance = try await directory.provenance(of: id)
+        let recent = try await directory.activity(ActivityQuery(resourceID: id, limit: 10))
         return [
             "id": id,
             "attributes": Flattening.rows(

@@ -9,7 +9,7 @@ extension AdminConsole {
     func registerSignIn(on group: RouterGroup<SCIMRequestContext>) {
         group.get("sign-in") { request, _ in
             if (try? await signedIn(request)) != nil { return Pages.redirect("/admin") }
-            if try await store.adminCount() == 0 {
+            if try await !accounts.any() {
                 return pages.error(
                     .notFound,
                     "No administrator exists yet. Open the setup link that roster serve printed, or run: roster admin create NAME"
@@ -88,7 +88,7 @@ extension AdminConsole {
     }
 
     private func setupUnavailable() async throws -> Response {
-        if try await store.adminCount() > 0 { return Pages.redirect("/admin/sign-in") }
+        if try await accounts.any() { return Pages.redirect("/admin/sign-in") }
         return pages.error(
             .forbidden,
             "This setup link is not valid (it is replaced each time roster serve starts). Use the newest link, or run: roster admin create NAME"

@@ -31,29 +31,27 @@ public struct AdminConsole: Sendable {
         }
     }
 
-    let directory: Directory
-    let authenticator: TokenAuthenticator
-    let activity: ActivityLog
+    let organizations: Organizations
+    let accounts: Accounts
     let settings: Settings
     let pages: Pages
-    let accounts: Accounts
     let signInThrottle = SignInThrottle()
     let clock: @Sendable () -> Date
 
     public init(
-        directory: Directory, authenticator: TokenAuthenticator, activity: ActivityLog, settings: Settings,
+        organizations: Organizations, accounts: Accounts, settings: Settings,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.directory = directory
-        self.authenticator = authenticator
-        self.activity = activity
+        self.organizations = organizations
+        self.accounts = accounts
         self.settings = settings
         self.pages = Pages()
-        self.accounts = Accounts(store: directory.store, passwordCost: settings.passwordCost, clock: clock)
         self.clock = clock
     }
 
-    var store: any Store { directory.store }
+    /// The directory the console's people, groups, fields and activity pages show: the default organization's.
+    /// Tokens of every organization are listed (each with its organization) once there are several.
+    var directory: Directory { organizations.defaultDirectory }
 
     /// Adds every console route under `/admin`.
     public func register(on router: Router<SCIMRequestContext>) {
@@ -91,7 +89,7 @@ public struct AdminConsole: Sendable {
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         let form = Form(urlEncoded: String(buffer: buffer))
         let expected = session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value
-        guard let expected, expected.count >= 32, let sent = form["csrf"], CSRF.matches(sent, expected) else {
+        guard let expected, expected.count >= 32, let sent = form["csrf"], Secrets.matches(sent, expected) else {
             throw ConsoleError.forbidden(
                 "This form has expired or did not come from Roster's console. Go back, reload the page and try again.")
         }
@@ -101,11 +99,6 @@ public struct AdminConsole: Sendable {
     /// The SCIM endpoint to paste into an identity provider.
     func endpoint(_ request: Request) -> String {
         settings.scimEndpoint ?? "http://\(request.head.authority ?? "localhost")/scim/v2"
-    }
-
-    /// Writes pending activity so a page shows the latest requests; a page still renders if the database refuses.
-    func flushActivity() async {
-        try? await activity.flush()
     }
 
     /// The values every page's layout needs.
@@ -118,10 +111,4 @@ public struct AdminConsole: Sendable {
         }
         return data
     }
-}
-
-/// A session with its administrator.
-struct SignedIn: Sendable {
-    var session: AdminSession
-    var admin: AdminAccount
 }

@@ -7,16 +7,6 @@ import Hummingbird
 enum CSRF {
     static let cookieName = "roster_csrf"
 
-    /// Compares two secrets in time that depends only on their length.
-    static func matches(_ sent: String, _ expected: String) -> Bool {
-        let a = Array(sent.utf8)
-        let b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-
     /// Browsers say where a request comes from (`Sec-Fetch-Site`, `Origin`); another site's form is refused.
     /// Behind a proxy that rewrites `Host`, the public URL's host is the console's own too.
     static func checkOrigin(_ request: Request, publicHost: String? = nil) throws {

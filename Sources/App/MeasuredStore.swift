@@ -2,62 +2,94 @@ import Directory
 import Foundation
 import SCIMCore
 
-/// A store that records every operation of the store it wraps in `StoreMetrics`.
-struct MeasuredStore: ForwardingStore {
-    let base: any Store
+extension Stores {
+    /// These stores with the operations of the request path (resources and tokens) recorded in `metrics`.
+    func measured(_ metrics: StoreMetrics) -> Stores {
+        var measured = self
+        measured.resources = MeasuredResources(base: resources, metrics: metrics)
+        measured.tokens = MeasuredTokens(base: tokens, metrics: metrics)
+        let isReady = self.isReady
+        measured.isReady = { await metrics.measure(.isReady) { await isReady() } }
+        return measured
+    }
+}
+
+/// A resource store whose every operation is recorded in `StoreMetrics`.
+struct MeasuredResources: ResourceStore {
+    let base: any ResourceStore
     let metrics: StoreMetrics
 
-    func insert(_ resource: StoredResource, members: [String]) async throws {
-        try await metrics.measure(.insert) { try await base.insert(resource, members: members) }
+    func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
+        try await metrics.measure(.insert) { try await base.insert(resource, members: members, in: organization) }
     }
 
-    func insertMany(_ resources: [StoredResource]) async throws {
-        try await metrics.measure(.insertMany) { try await base.insertMany(resources) }
+    func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
+        try await metrics.measure(.insertMany) { try await base.insertMany(resources, in: organization) }
     }
 
-    func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
-        try await metrics.measure(.fetch) { try await base.fetchUserWithGroups(id: id) }
+    func fetchUserWithGroups(id: String, in organization: OrganizationKey) async throws
+        -> (user: StoredResource, groups: [ResourceReference])?
+    {
+        try await metrics.measure(.fetch) { try await base.fetchUserWithGroups(id: id, in: organization) }
     }
 
-    func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        try await metrics.measure(.fetch) { try await base.fetch(kind, id: id) }
+    func fetch(_ kind: ResourceKind, id: String, in organization: OrganizationKey) async throws -> StoredResource? {
+        try await metrics.measure(.fetch) { try await base.fetch(kind, id: id, in: organization) }
     }
 
-    func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool {
+    func update(
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+    ) async throws -> Bool {
         try await metrics.measure(.update) {
-            try await base.update(resource, expectedVersion: expectedVersion, members: members)
+            try await base.update(resource, expectedVersion: expectedVersion, members: members, in: organization)
         }
     }
 
-    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
+    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey)
+        async throws -> Int?
+    {
         try await metrics.measure(.changeMembers) {
-            try await base.changeMembers(ofGroup: id, change, modified: modified)
+            try await base.changeMembers(ofGroup: id, change, modified: modified, in: organization)
         }
     }
 
-    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
-        try await metrics.measure(.delete) { try await base.delete(kind, id: id, expectedVersion: expectedVersion) }
+    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
+        async throws -> Bool
+    {
+        try await metrics.measure(.delete) {
+            try await base.delete(kind, id: id, expectedVersion: expectedVersion, in: organization)
+        }
     }
 
     func search(_ query: ResourceQuery) async throws -> SearchResult {
         try await metrics.measure(.search) { try await base.search(query) }
     }
 
-    func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {
-        try await metrics.measure(.members) { try await base.members(ofGroup: id, after: after, limit: limit) }
+    func members(ofGroup id: String, after: Int64?, limit: Int, in organization: OrganizationKey) async throws
+        -> MemberPage
+    {
+        try await metrics.measure(.members) {
+            try await base.members(ofGroup: id, after: after, limit: limit, in: organization)
+        }
     }
 
-    func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
-        try await metrics.measure(.memberIDs) { try await base.memberIDs(ofGroup: id, among: candidates) }
+    func memberIDs(ofGroup id: String, among candidates: [String], in organization: OrganizationKey) async throws
+        -> Set<String>
+    {
+        try await metrics.measure(.memberIDs) {
+            try await base.memberIDs(ofGroup: id, among: candidates, in: organization)
+        }
     }
 
-    func groups(of ids: [String]) async throws -> [String: [ResourceReference]] {
-        try await metrics.measure(.groups) { try await base.groups(of: ids) }
+    func groups(of ids: [String], in organization: OrganizationKey) async throws -> [String: [ResourceReference]] {
+        try await metrics.measure(.groups) { try await base.groups(of: ids, in: organization) }
     }
+}
 
-    func isReady() async -> Bool {
-        await metrics.measure(.isReady) { await base.isReady() }
-    }
+/// A token store whose every operation is recorded in `StoreMetrics`.
+struct MeasuredTokens: TokenStore {
+    let base: any TokenStore
+    let metrics: StoreMetrics
 
     func insertToken(_ token: TokenRecord) async throws {
         try await metrics.measure(.insertToken) { try await base.insertToken(token) }
@@ -67,16 +99,30 @@ struct MeasuredStore: ForwardingStore {
         try await metrics.measure(.token) { try await base.token(withHash: hash) }
     }
 
-    func tokens() async throws -> [TokenRecord] {
-        try await metrics.measure(.tokens) { try await base.tokens() }
+    func token(id: String) async throws -> TokenRecord? {
+        try await metrics.measure(.token) { try await base.token(id: id) }
     }
 
-    func setTokenStatus(id: String, status: TokenStatus) async throws -> Bool {
-        try await metrics.measure(.setTokenStatus) { try await base.setTokenStatus(id: id, status: status) }
+    func tokens(in organization: OrganizationKey?) async throws -> [TokenRecord] {
+        try await metrics.measure(.tokens) { try await base.tokens(in: organization) }
     }
 
-    func deleteToken(id: String) async throws -> Bool {
-        try await metrics.measure(.deleteToken) { try await base.deleteToken(id: id) }
+    func setTokenStatus(id: String, status: TokenStatus, in organization: OrganizationKey) async throws -> Bool {
+        try await metrics.measure(.setTokenStatus) {
+            try await base.setTokenStatus(id: id, status: status, in: organization)
+        }
+    }
+
+    func replaceTokenSecret(id: String, hash: String, prefix: String, in organization: OrganizationKey) async throws
+        -> Bool
+    {
+        try await metrics.measure(.replaceTokenSecret) {
+            try await base.replaceTokenSecret(id: id, hash: hash, prefix: prefix, in: organization)
+        }
+    }
+
+    func deleteToken(id: String, in organization: OrganizationKey) async throws -> Bool {
+        try await metrics.measure(.deleteToken) { try await base.deleteToken(id: id, in: organization) }
     }
 
     func recordTokenUse(id: String, at time: Date) async throws {

@@ -6,56 +6,63 @@ import Logging
 import NIOCore
 import Prometheus
 import SCIMHTTP
-import SQLiteStore
 import ServiceLifecycle
 
-/// The composition root: opens the store, wires the directory and the routes, and builds the server.
+/// The composition root: opens the store, wires the directory's rules and the routes, and builds the server.
 public enum Roster {
-    public static func directory(_ configuration: Configuration, store: any Store) -> Directory {
-        Directory(store: store, baseURL: configuration.scimEndpoint)
+    /// The directory's rules over `stores`, configured as `configuration` says; with `metrics`, the operations of
+    /// the request path are recorded there (`poolSize` is PostgreSQL's, reported with them).
+    public static func services(
+        _ configuration: Configuration, stores: Stores, metrics: PrometheusCollectorRegistry? = nil,
+        poolSize: Int? = nil
+    ) -> Services {
+        let stores = metrics.map { stores.measured(StoreMetrics(registry: $0, poolSize: poolSize)) } ?? stores
+        return Services(
+            organizations: Organizations(
+                stores: stores, baseURL: configuration.scimEndpoint,
+                tokenCacheLifetime: configuration.tokenCacheSeconds),
+            accounts: Accounts(store: stores.accounts, hasher: BcryptHasher(cost: configuration.passwordCost)))
     }
 
-    /// The HTTP application serving `/scim/v2`, `/healthz`, `/readyz` and `/metrics`, with the store's services and
-    /// migrations.
+    /// The HTTP application over an opened store: its services run and its migrations are applied before the
+    /// server starts. `services` must have been made from `opened.stores`, measured into `metrics`.
     public static func application(
-        _ configuration: Configuration, store opened: OpenedStore, logger: Logger = Logger(label: "roster"),
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        _ configuration: Configuration, services: Services, store opened: OpenedStore,
+        logger: Logger = Logger(label: "roster"), metrics: PrometheusCollectorRegistry,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var app = application(
-            configuration, store: opened.store, services: opened.services, logger: logger, metrics: metrics,
+            configuration, services: services, storeServices: opened.services, logger: logger, metrics: metrics,
             onServerRunning: onServerRunning)
         app.beforeServerStarts(perform: opened.migrate)
         return app
     }
 
-    /// The HTTP application over a store that is ready to use; its metrics go to `metrics`, one registry per
-    /// application, so that many applications can run in one process.
+    /// The HTTP application serving `/scim/v2`, `/admin`, `/healthz`, `/readyz` and `/metrics` over services that
+    /// are ready to use; its metrics go to `metrics`, one registry per application, so that many applications can
+    /// run in one process.
     public static func application(
-        _ configuration: Configuration, store: any Store, services: [any Service] = [],
-        logger: Logger = Logger(label: "roster"), metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        _ configuration: Configuration, services: Services, storeServices: [any Service] = [],
+        logger: Logger = Logger(label: "roster"), metrics: PrometheusCollectorRegistry,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<SCIMRequestContext>> {
         let router = Router(context: SCIMRequestContext.self)
         let requestMetrics = RequestMetrics(registry: metrics)
-        let store = measured(store, configuration, metrics: metrics)
-        let authenticator = TokenAuthenticator(store: store, cacheLifetime: configuration.tokenCacheSeconds)
+        let organizations = services.organizations
         let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
-        let directory = directory(configuration, store: store)
-        let activity = ActivityLog(store: store)
         // First: SCIM routes record their own metrics, and Hummingbird applies a router's middleware only to the
         // routes added after it (and to requests no route matches).
         SCIMRoutes(
-            directory: directory, authenticator: authenticator, throttles: throttles, activity: activity,
-            metrics: AuthenticationMetrics(registry: metrics), requestMetrics: requestMetrics
+            organizations: organizations, throttles: throttles, metrics: AuthenticationMetrics(registry: metrics),
+            requestMetrics: requestMetrics
         )
         .register(on: router)
         router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
-        registerOperations(on: router, store: store, configuration: configuration, metrics: metrics)
+        registerOperations(on: router, organizations: organizations, configuration: configuration, metrics: metrics)
         AdminConsole(
-            directory: directory, authenticator: authenticator, activity: activity,
-            settings: consoleSettings(configuration)
-        ).register(on: router)
+            organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
+        )
+        .register(on: router)
         var app = Application(
             router: router,
             configuration: .init(
@@ -63,9 +70,11 @@ public enum Roster {
             onServerRunning: onServerRunning,
             logger: logger)
         // Services stop in reverse order: the activity log writes its last events before the database closes.
-        app.addServices(services)
+        app.addServices(storeServices)
         app.addServices(
-            ActivityService(log: activity, retention: configuration.activityRetentionDays * 86400, logger: logger))
+            ActivityService(
+                log: organizations.activityLog, retention: configuration.activityRetentionDays * 86400, logger: logger),
+            OrganizationPurgeService(organizations: organizations, logger: logger))
         return app
     }
 
@@ -74,11 +83,6 @@ public enum Roster {
             scimEndpoint: configuration.publicURL == nil ? nil : configuration.scimEndpoint,
             secureCookies: configuration.isHTTPS,
             passwordCost: configuration.passwordCost, activityRetention: configuration.activityRetentionDays * 86400)
-    }
-
-    /// The accounts of the admin console over a store.
-    public static func accounts(_ configuration: Configuration, store: any Store) -> Accounts {
-        Accounts(store: store, passwordCost: configuration.passwordCost)
     }
 }
 

@@ -1,3 +1,4 @@
+import Admin
 import Directory
 import Foundation
 import Logging
@@ -7,12 +8,25 @@ import PostgresStore
 import SQLiteStore
 import ServiceLifecycle
 
-/// An opened store and what must run for it to work (PostgreSQL's connection pool).
+/// An opened database: its stores and what must run for them to work (PostgreSQL's connection pool).
 public struct OpenedStore: Sendable {
-    public var store: any Store
+    public var stores: Stores
     public var services: [any Service]
     /// Brings the schema up to date; for PostgreSQL it needs `services` running.
     public var migrate: @Sendable () async throws -> Void
+    /// Whether this is PostgreSQL, whose pool size the metrics report.
+    public var isPostgres: Bool
+}
+
+/// What the HTTP edge, the console and the command line work with: the directory's rules, never a store.
+public struct Services: Sendable {
+    public let organizations: Organizations
+    public let accounts: Accounts
+
+    public init(organizations: Organizations, accounts: Accounts) {
+        self.organizations = organizations
+        self.accounts = accounts
+    }
 }
 
 extension Roster {
@@ -23,17 +37,25 @@ extension Roster {
         let location = configuration.database
         guard location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") else {
             let store = try SQLiteStore(path: location, mapMiB: configuration.sqliteMapMiB)
-            return OpenedStore(store: store, services: [], migrate: {})
+            return OpenedStore(stores: store.stores, services: [], migrate: {}, isPostgres: false)
         }
         var postgres = try postgresConfiguration(location)
         postgres.options.maximumConnections = max(1, configuration.databasePoolSize)
         let store = PostgresStore(configuration: postgres, logger: logger)
-        return OpenedStore(store: store, services: [store.client], migrate: { try await store.migrate() })
+        return OpenedStore(
+            stores: store.stores, services: [store.client], migrate: { try await store.migrate() }, isPostgres: true)
     }
 
-    /// Runs `body` with an open, migrated store, then closes it: for the command-line tools.
-    public static func withStore<T: Sendable>(
-        _ configuration: Configuration, _ body: @Sendable (any Store) async throws -> T
+    /// Runs `body` with an open, migrated database, then closes it: for the command-line tools.
+    public static func withServices<T: Sendable>(
+        _ configuration: Configuration, _ body: @Sendable (Services) async throws -> T
+    ) async throws -> T {
+        try await withStores(configuration) { stores in try await body(services(configuration, stores: stores)) }
+    }
+
+    /// Runs `body` with the stores of an open, migrated database, then closes it.
+    public static func withStores<T: Sendable>(
+        _ configuration: Configuration, _ body: @Sendable (Stores) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "roster")
         logger.logLevel = .warning
@@ -42,7 +64,7 @@ extension Roster {
             for service in opened.services { group.addTask { try await service.run() } }
             defer { group.cancelAll() }
             try await opened.migrate()
-            return try await body(opened.store)
+            return try await body(opened.stores)
         }
     }
 

@@ -55,10 +55,11 @@ struct StoreMetrics: Sendable {
     }
 }
 
-/// The operations of the `Store` protocol, as the `operation` label names them.
+/// The operations of the resource and token stores, as the `operation` label names them.
 enum StoreOperation: String, CaseIterable, Sendable {
     case insert, insertMany = "insert_many", fetch, update, changeMembers = "change_members", delete, search
     case members, memberIDs = "member_ids", groups, isReady = "is_ready"
     case insertToken = "insert_token", token, tokens, setTokenStatus = "set_token_status"
-    case deleteToken = "delete_token", recordTokenUse = "record_token_use"
+    case replaceTokenSecret = "replace_token_secret", deleteToken = "delete_token"
+    case recordTokenUse = "record_token_use"
 }

@@ -2,6 +2,13 @@ import Foundation
 import SCIMCore
 
 extension Directory {
+    var fields: any FieldStore { context.stores.fields }
+
+    /// The organization's custom user fields, in the order they were added.
+    public func customFields() async throws -> [CustomField] {
+        try await schemas().fields
+    }
+
     /// Adds a custom user field; its SCIM name comes from the label and never changes afterwards.
     public func addField(label: String, type: CustomFieldType, options: [String], namespace: CustomFieldNamespace)
         async throws -> CustomField
@@ -13,12 +20,12 @@ extension Directory {
         let field = try CustomField(
             id: newID(), label: label, type: type, options: try Self.checkedOptions(options, type: type),
             namespace: namespace, enabled: true)
-        let existing = try await store.customFields()
+        let existing = try await fields.customFields(in: organization)
         if let problem = CustomField.collision(of: field.attributeName, in: namespace, with: existing) {
             throw SCIMError.uniqueness(problem)
         }
-        try await store.insertCustomField(field)
-        schemas.invalidate()
+        try await fields.insertCustomField(field, in: organization)
+        context.schemas.invalidate(organization)
         return field
     }
 
@@ -26,7 +33,7 @@ extension Directory {
     public func updateField(id: String, label: String? = nil, options: [String]? = nil, enabled: Bool? = nil)
         async throws -> CustomField
     {
-        guard var field = try await store.customFields().first(where: { $0.id == id }) else {
+        guard var field = try await fields.customFields(in: organization).first(where: { $0.id == id }) else {
             throw SCIMError.notFound("There is no custom field \(id).")
         }
         if let label = label?.trimmingCharacters(in: .whitespacesAndNewlines) {
@@ -42,17 +49,17 @@ extension Directory {
             field.options = kept
         }
         if let enabled { field.enabled = enabled }
-        guard try await store.updateCustomField(field) else {
+        guard try await fields.updateCustomField(field, in: organization) else {
             throw SCIMError.notFound("There is no custom field \(id).")
         }
-        schemas.invalidate()
+        context.schemas.invalidate(organization)
         return field
     }
 
     /// Deletes a field and removes its values from every user, a page at a time; returns how many users held one.
     @discardableResult
     public func deleteField(id: String) async throws -> Int {
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         guard let field = snapshot.fields.first(where: { $0.id == id }) else {
             throw SCIMError.notFound("There is no custom field \(id).")
         }
@@ -61,9 +68,9 @@ extension Directory {
         while true {
             // Cleared users leave the result; ones that could not be cleared are stepped over, never retried forever.
             let query = ResourceQuery(
-                kind: .user, filter: .present(field.path),
+                organization: organization, kind: .user, filter: .present(field.path),
                 page: Page(startIndex: skipped + 1, count: 200, maximum: 200), type: snapshot.indexed)
-            let page = try await store.search(query).resources
+            let page = try await resources.search(query).resources
             if page.isEmpty { break }
             for user in page {
                 if try await removeValue(of: field, from: user, index: snapshot.indexed) {
@@ -73,19 +80,19 @@ extension Directory {
                 }
             }
         }
-        _ = try await store.deleteCustomField(id: id)
-        schemas.invalidate()
+        _ = try await fields.deleteCustomField(id: id, in: organization)
+        context.schemas.invalidate(organization)
         return cleared
     }
 
     /// Refuses to drop options people still hold: their stored value would fail every later PATCH of them.
     private func checkUnused(_ removed: [String], of field: CustomField) async throws {
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         for option in removed {
             let query = ResourceQuery(
-                kind: .user, filter: .compare(field.path, .eq, .string(option)),
+                organization: organization, kind: .user, filter: .compare(field.path, .eq, .string(option)),
                 page: Page(startIndex: 1, count: 0, maximum: 0), type: snapshot.indexed)
-            let holders = try await store.search(query).total
+            let holders = try await resources.search(query).total
             if holders > 0 {
                 throw SCIMError.invalidValue(
                     "\(holders) people have \"\(option)\" in \(field.label); change their values before removing the option."
@@ -96,8 +103,8 @@ extension Directory {
 
     /// Whether values for extension attributes nobody defined are dropped (true) or refused with a 400 (false).
     public func setIgnoresUnknownAttributes(_ ignores: Bool) async throws {
-        try await store.setSetting(SchemaCatalog.ignoreUnknownSetting, to: ignores ? "true" : nil)
-        schemas.invalidate()
+        try await fields.setIgnoresUnknownAttributes(ignores, in: organization)
+        context.schemas.invalidate(organization)
     }
 
     /// Takes one field's value out of a user, retrying when another write got there first.
@@ -117,10 +124,12 @@ extension Directory {
             updated.version += 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             updated.indexedWith = index
-            if try await store.update(updated, expectedVersion: current.version, members: MembershipChange()) {
+            if try await resources.update(
+                updated, expectedVersion: current.version, members: MembershipChange(), in: organization)
+            {
                 return true
             }
-            guard let fresh = try await store.fetch(.user, id: user.id) else { return false }
+            guard let fresh = try await resources.fetch(.user, id: user.id, in: organization) else { return false }
             current = fresh
         }
         throw SCIMError(status: 503, detail: "A user kept changing while its field value was removed; try again.")

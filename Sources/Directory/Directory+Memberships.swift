@@ -21,9 +21,10 @@ extension Directory {
         if removeAll {
             // "Push Now" sends the whole list anyway, so comparing with the whole list costs nothing extra and
             // leaves unchanged rows (and the version) alone.
-            return Self.difference(from: try await store.allMembers(ofGroup: id).map(\.id), to: added.ids)
+            return Self.difference(
+                from: try await resources.allMembers(ofGroup: id, in: organization).map(\.id), to: added.ids)
         }
-        let existing = try await store.memberIDs(ofGroup: id, among: added.ids + removed.ids)
+        let existing = try await resources.memberIDs(ofGroup: id, among: added.ids + removed.ids, in: organization)
         return MembershipChange(
             added: added.ids.filter { !existing.contains($0) }, removed: removed.ids.filter(existing.contains))
     }
@@ -59,8 +60,8 @@ public struct MemberPages: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> [JSON]? {
             guard !finished else { return nil }
-            let page = try await pages.directory.store.members(
-                ofGroup: pages.group, after: after, limit: pages.pageSize)
+            let page = try await pages.directory.resources.members(
+                ofGroup: pages.group, after: after, limit: pages.pageSize, in: pages.directory.organization)
             after = page.next
             finished = page.next == nil
             return page.members.map { pages.directory.reference($0, type: $0.kind.rawValue) }

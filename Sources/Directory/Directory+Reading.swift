@@ -6,12 +6,14 @@ extension Directory {
         -> ResourceResponse
     {
         if kind == .user && projection.mayInclude("groups") {
-            guard let (user, groups) = try await store.fetchUserWithGroups(id: id) else {
+            guard let (user, groups) = try await resources.fetchUserWithGroups(id: id, in: organization) else {
                 throw Self.notFound(kind, id: id)
             }
             return try await respond(user, projection: projection, groups: groups)
         }
-        guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+        guard let resource = try await resources.fetch(kind, id: id, in: organization) else {
+            throw Self.notFound(kind, id: id)
+        }
         return try await respond(resource, projection: projection)
     }
 
@@ -35,8 +37,10 @@ extension Directory {
         }
         let type = try await resourceType(kind)
         let withGroups = kind == .user && projection.mayInclude("groups")
-        let result = try await store.search(
-            ResourceQuery(kind: kind, filter: parsed, sort: sort, page: page, type: type, withGroups: withGroups))
+        let result = try await resources.search(
+            ResourceQuery(
+                organization: organization, kind: kind, filter: parsed, sort: sort, page: page, type: type,
+                withGroups: withGroups))
         let derived =
             if let groups = result.groups {
                 groupsAttribute(of: result.resources, groups: groups)
@@ -55,7 +59,8 @@ extension Directory {
     static func parseFilter(_ text: String?) throws(SCIMError) -> Filter? {
         // Blank as Foundation's `.whitespaces` has it (spaces and tabs), checked without bridging: a newline is not
         // blank, so it reaches the parser and is refused rather than listing everything.
-        guard let text, !text.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator })
+        guard let text,
+            !text.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator })
         else { return nil }
         return try Filter.parse(text)
     }
@@ -100,7 +105,8 @@ extension Directory {
             return result
         case .user:
             guard projection.mayInclude("groups") else { return [:] }
-            return groupsAttribute(of: resources, groups: try await store.groups(of: resources.map(\.id)))
+            return groupsAttribute(
+                of: resources, groups: try await self.resources.groups(of: resources.map(\.id), in: organization))
         }
     }
 
@@ -123,7 +129,7 @@ extension Directory {
         var result: [ResourceReference] = []
         var after: Int64?
         repeat {
-            let page = try await store.members(ofGroup: group, after: after, limit: 1000)
+            let page = try await resources.members(ofGroup: group, after: after, limit: 1000, in: organization)
             budget -= page.members.count
             guard budget >= 0 else {
                 throw SCIMError.tooMany(

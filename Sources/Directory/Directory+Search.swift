@@ -10,13 +10,14 @@ extension Directory {
         async throws -> ListResponse
     {
         let parsed = try Self.parseFilter(filter)
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         let kinds = try applicableKinds(for: parsed, snapshot: snapshot)
         var totals: [ResourceKind: Int] = [:]
         for kind in kinds {
             let counting = ResourceQuery(
-                kind: kind, filter: parsed, page: Page(startIndex: 1, count: 0, maximum: 0), type: snapshot.type(kind))
-            totals[kind] = try await store.search(counting).total
+                organization: organization, kind: kind, filter: parsed, page: Page(startIndex: 1, count: 0, maximum: 0),
+                type: snapshot.type(kind))
+            totals[kind] = try await resources.search(counting).total
         }
         var offset = page.offset
         var remaining = page.count

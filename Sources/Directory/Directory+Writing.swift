@@ -7,7 +7,7 @@ extension Directory {
         -> ResourceResponse
     {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
         var normalized = try Normalizer(snapshot.type(kind)).normalize(resource: policy.body(object))
         if kind == .user && normalized["active"] == nil { normalized["active"] = true }
@@ -17,7 +17,7 @@ extension Directory {
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
         resource.indexedWith = policy.indexType
         try checkSize(resource)
-        try await store.insert(resource, members: members)
+        try await resources.insert(resource, members: members, in: organization)
         // A new user belongs to no group yet.
         var response = try await respond(resource, projection: projection, groups: kind == .user ? [] : nil)
         response.changes = Self.changes(from: nil, to: stored, members: MembershipChange(added: members))
@@ -30,7 +30,7 @@ extension Directory {
         projection: Projection = .default
     ) async throws -> ResourceResponse {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
         let type = snapshot.type(kind)
         let (replacement, members) = Self.splitMembers(
@@ -42,7 +42,7 @@ extension Directory {
                 throw error
             }
             guard kind == .group else { return (normalized, MembershipChange()) }
-            let old = try await store.allMembers(ofGroup: id).map(\.id)
+            let old = try await resources.allMembers(ofGroup: id, in: organization).map(\.id)
             return (normalized, Self.difference(from: old, to: members))
         }
     }
@@ -53,7 +53,7 @@ extension Directory {
         _ kind: ResourceKind, id: String, body: JSON, precondition: VersionPrecondition? = nil,
         projection: Projection = .default
     ) async throws -> ResourceResponse {
-        let snapshot = try await schemas.snapshot()
+        let snapshot = try await schemas()
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
         let request = policy.patch(try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations))
         let type = snapshot.type(kind)
@@ -65,7 +65,7 @@ extension Directory {
                 if body["members"] == nil { return (body, try await membershipChange(for: edits, group: id)) }
             }
             var document = policy.patchable(current.body)
-            let old = kind == .group ? try await store.allMembers(ofGroup: id).map(\.id) : []
+            let old = kind == .group ? try await resources.allMembers(ofGroup: id, in: organization).map(\.id) : []
             if kind == .group { document["members"] = .array(old.map { .object(["value": .string($0)]) }) }
             let patched = try Normalizer(type).normalize(resource: try Patcher(type).applying(request, to: document))
             let (changed, members) = Self.splitMembers(patched, kind: kind)
@@ -77,10 +77,12 @@ extension Directory {
     /// DELETE (RFC 7644 §3.6); memberships go with the resource.
     public func delete(_ kind: ResourceKind, id: String, precondition: VersionPrecondition? = nil) async throws {
         for _ in 0..<Self.maxAttempts {
-            guard let current = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+            guard let current = try await resources.fetch(kind, id: id, in: organization) else {
+                throw Self.notFound(kind, id: id)
+            }
             if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
             // The version is checked in the delete itself, so a write in between is never deleted unseen.
-            if try await store.delete(kind, id: id, expectedVersion: current.version) { return }
+            if try await resources.delete(kind, id: id, expectedVersion: current.version, in: organization) { return }
         }
         throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to delete now; try again.")
     }
@@ -113,7 +115,8 @@ extension Directory {
             try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
-            if try await store.update(updated, expectedVersion: current.version, members: members) {
+            if try await resources.update(updated, expectedVersion: current.version, members: members, in: organization)
+            {
                 var response = try await respond(updated, projection: projection, groups: groups)
                 response.changes = Self.changes(from: current.body, to: body, members: members)
                 return response
@@ -127,12 +130,14 @@ extension Directory {
         -> (StoredResource, [ResourceReference]?)
     {
         if withGroups {
-            guard let (user, groups) = try await store.fetchUserWithGroups(id: id) else {
+            guard let (user, groups) = try await resources.fetchUserWithGroups(id: id, in: organization) else {
                 throw Self.notFound(kind, id: id)
             }
             return (user, groups)
         }
-        guard let resource = try await store.fetch(kind, id: id) else { throw Self.notFound(kind, id: id) }
+        guard let resource = try await resources.fetch(kind, id: id, in: organization) else {
+            throw Self.notFound(kind, id: id)
+        }
         return (resource, nil)
     }
 
@@ -141,7 +146,10 @@ extension Directory {
         -> ResourceResponse
     {
         let modified = max(Self.toMilliseconds(clock()), group.lastModified)
-        guard let version = try await store.changeMembers(ofGroup: group.id, change, modified: modified) else {
+        guard
+            let version = try await resources.changeMembers(
+                ofGroup: group.id, change, modified: modified, in: organization)
+        else {
             throw Self.notFound(.group, id: group.id)
         }
         var updated = group

@@ -1,28 +1,28 @@
 import Foundation
 import SCIMCore
 
-/// The directory's rules: SCIM semantics over a store, with versions, uniqueness and memberships.
+/// One organization's directory: SCIM semantics over its stores, with versions, uniqueness and memberships. Every
+/// operation reads and writes this organization's rows only; `Organizations` hands a directory out per token.
 public struct Directory: Sendable {
-    public let store: any Store
-    /// The SCIM base URL, such as `https://roster.example.com/scim/v2`, for `meta.location` and `$ref`.
-    public let baseURL: String
-    public let limits: Limits
-    /// The schemas in force, custom user fields included.
-    public let schemas: SchemaCatalog
-    let clock: @Sendable () -> Date
-    let newID: @Sendable () -> String
+    let context: DirectoryContext
+    /// The organization whose users, groups, tokens and fields this directory holds.
+    public let organization: OrganizationKey
 
-    public init(
-        store: any Store, baseURL: String, limits: Limits = Limits(), schemas: SchemaCatalog? = nil,
-        clock: @escaping @Sendable () -> Date = { Date() },
-        newID: @escaping @Sendable () -> String = Directory.timeOrderedID
-    ) {
-        self.store = store
-        self.baseURL = baseURL
-        self.limits = limits
-        self.schemas = schemas ?? SchemaCatalog(store: store)
-        self.clock = clock
-        self.newID = newID
+    init(context: DirectoryContext, organization: OrganizationKey) {
+        self.context = context
+        self.organization = organization
+    }
+
+    /// The SCIM base URL, such as `https://roster.example.com/scim/v2`, for `meta.location` and `$ref`.
+    public var baseURL: String { context.baseURL }
+    public var limits: Limits { context.limits }
+    var resources: any ResourceStore { context.stores.resources }
+    var clock: @Sendable () -> Date { context.clock }
+    var newID: @Sendable () -> String { context.newID }
+
+    /// The schemas in force in this organization, its custom user fields included.
+    public func schemas() async throws -> SchemaCatalog.Snapshot {
+        try await context.schemas.snapshot(for: organization)
     }
 
     /// A time-ordered (version 7) UUID in lower case, the form of every resource id: 48 bits of Unix milliseconds,
@@ -56,7 +56,7 @@ public struct Directory: Sendable {
 
     /// A resource type as it stands now, with the enabled custom fields for users.
     public func resourceType(_ kind: ResourceKind) async throws -> ResourceType {
-        try await schemas.snapshot().type(kind)
+        try await schemas().type(kind)
     }
 
     /// The bounds Roster enforces and advertises.

@@ -8,7 +8,13 @@ import StoreSQL
 extension PostgresStore {
     /// The same schema as the SQLite store's, migration by migration, with byte-order ("C") collation on every
     /// compared text column, so both stores sort and compare alike.
-    static let migrations: [(name: String, sql: [String])] = [
+    static var migrations: [(name: String, sql: [SQL])] {
+        statements.map { ($0.name, $0.sql.map { SQL($0) }) } + [
+            ("give every row an organization", organizationStatements)
+        ]
+    }
+
+    private static let statements: [(name: String, sql: [String])] = [
         (
             "create resources, memberships and tokens",
             [
@@ -75,7 +81,21 @@ extension PostgresStore {
         ("create the console's admins, sessions, settings, activity and provenance", consoleSchema),
         (
             "create custom user fields",
-            [FieldSQL.schema.replacingOccurrences(of: "enabled INTEGER", with: "enabled BIGINT")]
+            [
+                """
+                CREATE TABLE custom_fields (
+                    id TEXT PRIMARY KEY,
+                    label TEXT NOT NULL,
+                    attribute_name TEXT NOT NULL,
+                    attribute_key TEXT NOT NULL UNIQUE,
+                    namespace TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    options TEXT NOT NULL,
+                    enabled BIGINT NOT NULL,
+                    created_ms BIGINT NOT NULL
+                )
+                """
+            ]
         ),
         (
             "count resources by kind, and their deletions",
@@ -127,7 +147,61 @@ extension PostgresStore {
                 """,
             ]
         ),
-        ("index only writes by resource", ConsoleSQL.indexWritesByResource),
+        ("index only writes by resource", ActivitySQL.indexWritesByResource),
+    ]
+
+    /// The console's tables as the third migration made them.
+    private static let consoleSchema = [
+        """
+        CREATE TABLE admins (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL,
+            username_key TEXT COLLATE "C" NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            created_ms BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE sessions (
+            hash TEXT PRIMARY KEY,
+            admin_id TEXT NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL
+        )
+        """,
+        "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
+        CREATE TABLE activity (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            time_ms BIGINT NOT NULL,
+            request_id TEXT NOT NULL,
+            token_id TEXT,
+            token_name TEXT,
+            client TEXT COLLATE "C" NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status BIGINT NOT NULL,
+            resource_kind TEXT,
+            resource_id TEXT COLLATE "C",
+            resource_name TEXT,
+            changes TEXT NOT NULL,
+            detail TEXT,
+            duration_ms DOUBLE PRECISION NOT NULL
+        )
+        """,
+        "CREATE INDEX activity_by_time ON activity(time_ms)",
+        "CREATE INDEX activity_by_client ON activity(client, id)",
+        "CREATE INDEX activity_by_resource ON activity(resource_id, id)",
+        """
+        CREATE TABLE provenance (
+            resource_id TEXT COLLATE "C" PRIMARY KEY,
+            created_ms BIGINT,
+            created_by TEXT,
+            modified_ms BIGINT,
+            modified_by TEXT
+        )
+        """,
     ]
 
     public func isReady() async -> Bool {
@@ -136,7 +210,7 @@ extension PostgresStore {
             for try await applied in try await run(SQL("SELECT COUNT(*) FROM roster_migrations")).decode(Int64.self) {
                 count = applied
             }
-            return count >= Int64(Self.migrations.count)
+            return count >= Int64(Self.statements.count + 1)
         } catch {
             return false
         }
@@ -177,7 +251,7 @@ extension PostgresStore {
         for migration in Self.migrations where !applied.contains(migration.name) {
             try await connection.run(SQL("BEGIN"), logger: logger)
             do {
-                for statement in migration.sql { try await connection.run(SQL(statement), logger: logger) }
+                for statement in migration.sql { try await connection.run(statement, logger: logger) }
                 try await connection.run(
                     SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), logger: logger)
                 try await connection.run(SQL("COMMIT"), logger: logger)

@@ -5,66 +5,72 @@ import SCIMCore
 import StoreSQL
 
 extension PostgresStore {
-    public func insert(_ resource: StoredResource, members: [String]) async throws {
+    public func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
-                let key = try await insertRow(resource, on: connection)
-                try await writeIndex(of: resource, key: key, on: connection)
-                try await addMembers(members, toGroupKey: key, on: connection)
+                let key = try await insertRow(resource, in: organization, on: connection)
+                try await writeIndex(of: resource, key: key, in: organization, on: connection)
+                try await addMembers(members, toGroupKey: key, in: organization, on: connection)
             }
         }
     }
 
-    public func insertMany(_ resources: [StoredResource]) async throws {
+    public func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
         guard let kind = resources.first?.kind else { return }
         try await Self.translating(kind) {
             try await transaction { connection in
                 for resource in resources {
-                    try await writeIndex(
-                        of: resource, key: try await insertRow(resource, on: connection), on: connection)
+                    let key = try await insertRow(resource, in: organization, on: connection)
+                    try await writeIndex(of: resource, key: key, in: organization, on: connection)
                 }
             }
         }
     }
 
-    private func insertRow(_ resource: StoredResource, on connection: PostgresConnection) async throws -> Int64 {
-        let sql = SQL(
-            """
-            INSERT INTO resources (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk
-            """, [.text(resource.id), .text(resource.kind.rawValue)] + Self.columnValues(resource))
+    private func insertRow(
+        _ resource: StoredResource, in organization: OrganizationKey, on connection: PostgresConnection
+    )
+        async throws -> Int64
+    {
+        let sql = SQL(ResourceSQL.insert + " RETURNING pk", ResourceSQL.insertValues(resource, in: organization))
         for try await key in try await connection.run(sql, logger: logger).decode(Int64.self) { return key }
         throw StoreCorruption(detail: "INSERT returned no key")
     }
 
-    public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
+    public func fetch(_ kind: ResourceKind, id: String, in organization: OrganizationKey) async throws
+        -> StoredResource?
+    {
         let rows = try await run(
-            SQL("SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?", [.text(id), .text(kind.rawValue)]))
+            SQL(ResourceSQL.fetch, [.text(id), .text(kind.rawValue), .integer(organization.rawValue)]))
         for try await row in rows { return try Self.resource(row) }
         return nil
     }
 
-    public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws -> Bool
-    {
+    public func update(
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+    ) async throws -> Bool {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
                 // The row as it was, locked, for the display name it had.
                 let sql = SQL(
                     """
-                    WITH old AS (SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ? FOR UPDATE)
-                    UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?, external_id = ?,
-                        display = ?, body = ?
+                    WITH old AS (
+                        SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ? AND org_pk = ?
+                        FOR UPDATE)
+                    UPDATE resources SET \(ResourceSQL.setColumns)
                     FROM old WHERE resources.pk = old.pk RETURNING old.pk, old.display
                     """,
-                    [.text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion))]
-                        + Self.columnValues(resource))
+                    [
+                        .text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion)),
+                        .integer(organization.rawValue),
+                    ] + ResourceSQL.values(resource))
                 var old: (key: Int64, display: String?)?
                 for try await row in try await connection.run(sql, logger: logger).decode((Int64, String?).self) {
                     old = row
                 }
                 guard let old else { return false }
-                try await writeIndex(of: resource, key: old.key, on: connection)
-                try await apply(members, toGroupKey: old.key, on: connection)
+                try await writeIndex(of: resource, key: old.key, in: organization, on: connection)
+                try await apply(members, toGroupKey: old.key, in: organization, on: connection)
                 if old.display != resource.displayName {
                     try await touchNeighbours(of: old.key, on: connection)
                 }
@@ -73,15 +79,26 @@ extension PostgresStore {
         }
     }
 
-    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
+    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
+        async throws -> Bool
+    {
         try await transaction { connection in
             // The kind's count first, as inserts take it (in their trigger) before any row: writers that lock in
             // the same order cannot deadlock.
             try await connection.run(
-                SQL("SELECT 1 FROM resource_counts WHERE kind = ? FOR UPDATE", [.text(kind.rawValue)]), logger: logger)
+                SQL(
+                    "SELECT 1 FROM resource_counts WHERE org_pk = ? AND kind = ? FOR UPDATE",
+                    [.integer(organization.rawValue), .text(kind.rawValue)]),
+                logger: logger)
             let select = SQL(
-                "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version) FOR UPDATE",
-                [.text(id), .text(kind.rawValue), expectedVersion.map { .integer(Int64($0)) } ?? .null])
+                """
+                SELECT pk FROM resources WHERE id = ? AND kind = ? AND org_pk = ? AND version = COALESCE(?, version)
+                FOR UPDATE
+                """,
+                [
+                    .text(id), .text(kind.rawValue), .integer(organization.rawValue),
+                    expectedVersion.map { .integer(Int64($0)) } ?? .null,
+                ])
             var key: Int64?
             for try await pk in try await connection.run(select, logger: logger).decode(Int64.self) { key = pk }
             guard let key else { return false }
@@ -95,34 +112,34 @@ extension PostgresStore {
     /// The resources that show this one by its display name get a new version, so their ETags change with what
     /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
     func touchNeighbours(of key: Int64, on connection: PostgresConnection) async throws {
-        for (touched, by) in [("group_pk", "member_pk"), ("member_pk", "group_pk")] {
-            try await connection.run(
-                SQL(
-                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT \(touched) FROM memberships WHERE \(by) = ?)",
-                    [.integer(key)]),
-                logger: logger)
+        for touch in [ResourceSQL.touchGroups, ResourceSQL.touchMembers] {
+            try await connection.run(SQL(touch, [.integer(key)]), logger: logger)
         }
     }
 
     /// A page and its total; the users' groups, when asked for, in a second query.
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
         var result = query.filter == nil && query.sort == nil ? try await listInOrder(query) : try await filtered(query)
-        if query.withGroups { result.groups = try await groups(of: result.resources.map(\.id)) }
+        if query.withGroups {
+            result.groups = try await groups(of: result.resources.map(\.id), in: query.organization)
+        }
         return result
     }
 
     /// The page first: when it is not full, it holds the last match, so the total is known without a count.
     private func filtered(_ query: ResourceQuery) async throws -> SearchResult {
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let condition = try FilterSQL.compile(
+            query.filter, kind: query.kind, type: query.type, organization: query.organization)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = SQL(
-            "FROM resources WHERE kind = ? AND (\(condition.sql))", [.text(query.kind.rawValue)] + condition.values)
+            ResourceSQL.scope(condition.sql),
+            [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values)
         var resources: [StoredResource] = []
         if query.page.count > 0 {
             let page = SQL(
                 " ORDER BY \(order.sql) LIMIT ? OFFSET ?",
                 order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))])
-            for try await row in try await run(SQL("SELECT \(Self.columns) ") + scope + page) {
+            for try await row in try await run(SQL("SELECT \(ResourceSQL.columns) ") + scope + page) {
                 resources.append(try Self.resource(row))
             }
             if let total = query.page.totalFromShortPage(resources.count) {
@@ -135,64 +152,44 @@ extension PostgresStore {
     }
 
     /// Replaces a resource's indexed values, in the transaction that writes the resource.
-    func writeIndex(of resource: StoredResource, key: Int64, on connection: PostgresConnection) async throws {
+    func writeIndex(
+        of resource: StoredResource, key: Int64, in organization: OrganizationKey, on connection: PostgresConnection
+    ) async throws {
         try await connection.run(
             SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), logger: logger)
         let values = resource.indexedValues
         guard !values.isEmpty else { return }
         // One multi-row INSERT per resource rather than one round trip per value.
-        var rows: [String] = []
-        var bound: [SQLValue] = []
-        for value in values {
-            rows.append("(?, ?, ?, ?, ?, ?, ?)")
-            bound += [
-                .integer(key), .text(value.path), .integer(Int64(value.element)), SQLValue(value.text),
-                SQLValue(value.number), SQLValue(value.bool), SQLValue(value.time),
-            ]
-        }
-        let sql =
-            "INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value) VALUES "
-            + rows.joined(separator: ", ")
-        try await connection.run(SQL(sql, bound), logger: logger)
-    }
-
-    static let columns = "id, kind, version, created_ms, modified_ms, body"
-
-    static func columnValues(_ resource: StoredResource) -> [SQLValue] {
-        [
-            .integer(Int64(resource.version)), .integer(resource.created.milliseconds),
-            .integer(resource.lastModified.milliseconds), SQLValue(resource.uniqueKey), SQLValue(resource.externalId),
-            SQLValue(resource.displayName), .text(JSON.object(resource.body).serialized()),
-        ]
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: values.count).joined(separator: ", ")
+        let bound = values.flatMap { ResourceSQL.indexValues($0, key: key, in: organization) }
+        try await connection.run(SQL(ResourceSQL.insertValues + " VALUES " + rows, bound), logger: logger)
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
     /// total from `resource_counts`, the page from where the previous one ended when that is known, all in one
     /// repeatable-read snapshot, so the count, the deletions and the page agree.
     func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
-        let kind = query.kind
+        let (organization, kind) = (query.organization, query.kind)
+        let scope: [SQLValue] = [.integer(organization.rawValue), .text(kind.rawValue)]
         let page = query.page
         return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
             var total = 0
             var deletions: Int64 = 0
-            let counts = SQL("SELECT total, deletions FROM resource_counts WHERE kind = ?", [.text(kind.rawValue)])
+            let counts = SQL(ResourceSQL.counts, scope)
             for try await (count, deleted) in try await connection.run(counts, logger: logger).decode(
                 (Int64, Int64).self)
             {
                 (total, deletions) = (Int(count), deleted)
             }
             guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
-            var first = pageStarts.firstKey(kind: kind, startIndex: page.startIndex, deletions: deletions)
+            var first = pageStarts.firstKey(
+                organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions)
             if first == nil {
-                let seek = SQL(
-                    "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?",
-                    [.text(kind.rawValue), .integer(Int64(page.offset))])
+                let seek = SQL(ResourceSQL.seek, scope + [.integer(Int64(page.offset))])
                 for try await key in try await connection.run(seek, logger: logger).decode(Int64.self) { first = key }
             }
             guard let first else { return SearchResult(total: total, resources: []) }
-            let rows = SQL(
-                "SELECT \(Self.columns), pk FROM resources WHERE kind = ? AND pk >= ? ORDER BY pk LIMIT ?",
-                [.text(kind.rawValue), .integer(first), .integer(Int64(page.count))])
+            let rows = SQL(ResourceSQL.page, scope + [.integer(first), .integer(Int64(page.count))])
             var resources: [StoredResource] = []
             var last: Int64?
             for try await row in try await connection.run(rows, logger: logger) {
@@ -204,8 +201,8 @@ extension PostgresStore {
                 last = key
             }
             pageStarts.served(
-                kind: kind, startIndex: page.startIndex, deletions: deletions, firstKey: first, rows: resources.count,
-                lastKey: last)
+                organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions,
+                firstKey: first, rows: resources.count, lastKey: last)
             return SearchResult(total: total, resources: resources)
         }
     }

@@ -10,7 +10,10 @@ import StoreSQL
 ///
 /// The client's connection pool must be running (`client` is a `Service`) before the store is used; `migrate()`
 /// brings the schema up to date under an advisory lock, so instances starting together do not race.
-public struct PostgresStore: Store {
+///
+/// Users, groups and memberships are written here; every other concern runs the statements both dialects share
+/// (`StoreSQL`) on `PostgresDatabase`.
+public struct PostgresStore: ResourceStore {
     public let client: PostgresClient
     let logger: Logger
     let pageStarts = PageStarts()
@@ -18,6 +21,14 @@ public struct PostgresStore: Store {
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "roster.postgres")) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+    }
+
+    /// Every concern of this database, for the directory's rules.
+    public var stores: Stores {
+        let shared = PostgresDatabase(store: self)
+        return Stores(
+            resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
+            activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
     }
 
     /// Runs `body` in a transaction; the error it throws is the one the body threw, rolled back.
@@ -42,8 +53,8 @@ public struct PostgresStore: Store {
         do {
             return try await body()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
-            let attribute = kind == .user ? "userName" : "displayName"
-            throw SCIMError.uniqueness("A \(kind.rawValue.lowercased()) with this \(attribute) already exists.")
+            throw SCIMError.uniqueness(
+                "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
         }
     }
 }

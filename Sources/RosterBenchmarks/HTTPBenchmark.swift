@@ -6,7 +6,7 @@ import SCIMCore
 import SQLiteStore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Drives a real `roster serve` (the release binary next to this one) over loopback with wrk, scenario by
@@ -60,15 +60,19 @@ struct HTTPBenchmark: AsyncParsableCommand {
             print("Reusing \(path): \(seeded.users) users and a group of \(seeded.bigGroupSize) members.")
         } else {
             seeded = try await Seed.directory(at: path, users: users, bigGroup: bigGroup)
-            print(String(format: "Seeded %d users and a group of %d members in %.1f s.", seeded.users,
-                seeded.bigGroupSize, seeded.seconds))
+            print(
+                String(
+                    format: "Seeded %d users and a group of %d members in %.1f s.", seeded.users,
+                    seeded.bigGroupSize, seeded.seconds))
             if database != nil && !postgres { try seeded.keep(at: path) }
         }
         let server = try ServerProcess(database: path, arguments: ["--sqlite-map-mib", String(sqliteMapMib)])
         defer { server.stop() }
         let port = try await server.waitForPort()
         let origin = "http://127.0.0.1:\(port)"
-        let load = Load(origin: origin, token: seeded.token, folder: work, seconds: duration, connections: connections, threads: threads)
+        let load = Load(
+            origin: origin, token: seeded.token, folder: work, seconds: duration, connections: connections,
+            threads: threads)
         let scenarios = Scenario.all(seeded)
         var healthz = try load.run(scenarios[0])
         healthz.ceiling = healthz.requestsPerSecond
@@ -89,7 +93,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
             }
             everyRound.append(results)
         }
-        let results = [healthz] + everyRound[0].indices.map { index in ScenarioResult.median(everyRound.map { $0[index] }) }
+        let results =
+            [healthz] + everyRound[0].indices.map { index in ScenarioResult.median(everyRound.map { $0[index] }) }
         let (importSeconds, imported) = try await OktaImport(origin: origin, token: seeded.token, folder: work).run()
         let report = Report(
             results: results, rounds: max(1, rounds), importSeconds: importSeconds, users: imported,
@@ -183,13 +188,13 @@ struct Seeded: Sendable {
 enum Seed {
     /// Seeds the SQLite file or (empty) PostgreSQL database at `location`.
     static func directory(at location: String, users: Int, bigGroup: Int) async throws -> Seeded {
-        try await Roster.withStore(Configuration(database: location)) { store in
-            try await directory(in: store, users: users, bigGroup: bigGroup)
+        try await Roster.withStores(Configuration(database: location)) { stores in
+            try await directory(in: stores, users: users, bigGroup: bigGroup)
         }
     }
 
-    private static func directory(in store: any Store, users: Int, bigGroup: Int) async throws -> Seeded {
-        let seeder = Seeder(store: store)
+    private static func directory(in stores: Stores, users: Int, bigGroup: Int) async throws -> Seeded {
+        let seeder = Seeder(store: stores.resources, organization: .default)
         var ids: [String] = []
         var group = ""
         let total = max(users, bigGroup) + 1
@@ -197,7 +202,7 @@ enum Seed {
             ids = try await seeder.users(count: total)
             group = try await seeder.group("Everyone", members: Array(ids.prefix(bigGroup)))
         }
-        let directory = Directory(store: store, baseURL: "http://127.0.0.1/scim/v2")
+        let directory = Organizations(stores: stores, baseURL: "http://127.0.0.1/scim/v2").defaultDirectory
         let token = try await directory.createToken(description: "benchmark", status: .active).secret
         // An evenly spread sample, so lookups touch the whole directory, not its first pages.
         let step = max(1, (total - 1) / Seeded.sampleSize)

@@ -43,13 +43,14 @@ struct MembershipBenchmark: AsyncParsableCommand {
     }
 
     private func measure(size: Int, path: String) async throws -> (seed: Double, add: Double, remove: Double) {
-        let store = try SQLiteStore(path: path)
-        let directory = Directory(store: store, baseURL: "http://127.0.0.1:8080/scim/v2")
+        let stores = try SQLiteStore(path: path).stores
+        let directory = Organizations(stores: stores, baseURL: "http://127.0.0.1:8080/scim/v2").defaultDirectory
+        let seeder = Seeder(store: stores.resources, organization: .default)
         var ids: [String] = []
         var group = ""
         let seed = try await Stopwatch.time {
-            ids = try await Seeder(store: store).users(count: size + 1)
-            group = try await Seeder(store: store).group("Group of \(size)", members: Array(ids.prefix(size)))
+            ids = try await seeder.users(count: size + 1)
+            group = try await seeder.group("Group of \(size)", members: Array(ids.prefix(size)))
         }
         let newcomer = ids[size]
         let projection = Projection(attributes: [], excludedAttributes: [AttributePath(name: "members")])
@@ -76,9 +77,12 @@ struct MembershipBenchmark: AsyncParsableCommand {
     }
 }
 
-/// Fills a store quickly through its bulk path rather than one request per user.
+/// Fills an organization's directory quickly through the store's bulk path rather than one request per user.
 struct Seeder {
-    let store: any Store
+    let store: any ResourceStore
+    let organization: OrganizationKey
+    /// Names are `user<index>@<domain>`.
+    var domain = "example.com"
 
     /// Creates `count` users and returns their ids.
     func users(count: Int, batch: Int = 5_000) async throws -> [String] {
@@ -91,18 +95,18 @@ struct Seeder {
                 let id = UUID().uuidString.lowercased()
                 ids.append(id)
                 let body: JSONObject = [
-                    "userName": .string("user\(index)@example.com"),
+                    "userName": .string("user\(index)@\(domain)"),
                     "name": .object([
                         "givenName": .string("Given\(index)"), "familyName": .string("Family\(index % 997)"),
                     ]),
                     "emails": [
-                        .object(["value": .string("user\(index)@example.com"), "type": "work", "primary": true])
+                        .object(["value": .string("user\(index)@\(domain)"), "type": "work", "primary": true])
                     ],
                     "active": true,
                 ]
                 return StoredResource(id: id, kind: .user, version: 1, created: now, lastModified: now, body: body)
             }
-            try await store.insertMany(resources)
+            try await store.insertMany(resources, in: organization)
             start += batch
         }
         return ids
@@ -114,7 +118,7 @@ struct Seeder {
         let id = UUID().uuidString.lowercased()
         let group = StoredResource(
             id: id, kind: .group, version: 1, created: now, lastModified: now, body: ["displayName": .string(name)])
-        try await store.insert(group, members: members)
+        try await store.insert(group, members: members, in: organization)
         return id
     }
 }

@@ -32,11 +32,11 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
         }
     }
 
-    /// Runs `body` with a fresh, migrated store, its services running around it.
-    public func withStore<T: Sendable>(_ body: @Sendable (any Store) async throws -> T) async throws -> T {
-        if self == .sqliteMemory { return try await body(try SQLiteStore.inMemory()) }
+    /// Runs `body` with the stores of a fresh, migrated database, its services running around it.
+    public func withStore<T: Sendable>(_ body: @Sendable (Stores) async throws -> T) async throws -> T {
+        if self == .sqliteMemory { return try await body(try SQLiteStore.inMemory().stores) }
         let configuration = App.Configuration(database: try await newLocation())
-        return try await Roster.withStore(configuration, body)
+        return try await Roster.withStores(configuration, body)
     }
 
     private static func reportSkippedPostgres() {

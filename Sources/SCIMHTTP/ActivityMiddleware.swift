@@ -36,7 +36,8 @@ struct ActivityMiddleware: Sendable {
         let target = Self.target(of: request.uri.path)
         log.record(
             ActivityEvent(
-                time: time, requestID: context.id, tokenID: facts.token?.id, tokenName: facts.token?.description,
+                time: time, organization: facts.token?.organization, requestID: context.id,
+                tokenID: facts.token?.id, tokenName: facts.token?.description,
                 client: IdentityProvider(userAgent: request.headers[.userAgent]).rawValue,
                 method: request.method.rawValue, path: Self.clipped(request.uri.path), status: status,
                 resourceKind: target.kind?.rawValue, resourceID: Self.clipped(facts.resourceID ?? target.id),

@@ -8,22 +8,22 @@ extension SCIMRoutes {
         group.get("ServiceProviderConfig") { _, _ in
             SCIMResponse.json(.ok, serviceProviderConfig.representation(location: url("/ServiceProviderConfig")))
         }
-        group.get("ResourceTypes") { _, _ in
-            SCIMResponse.json(.ok, listing(try await resourceTypes().map(resourceTypeJSON)))
+        group.get("ResourceTypes") { _, context in
+            SCIMResponse.json(.ok, listing(try await resourceTypes(context).map(resourceTypeJSON)))
         }
         group.get("ResourceTypes/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let type = try await resourceTypes().first(where: { $0.id.caseInsensitiveEquals(id) }) else {
+            guard let type = try await resourceTypes(context).first(where: { $0.id.caseInsensitiveEquals(id) }) else {
                 throw SCIMError.notFound("Resource type \"\(id)\" not found.")
             }
             return SCIMResponse.json(.ok, resourceTypeJSON(type))
         }
-        group.get("Schemas") { _, _ in
-            SCIMResponse.json(.ok, listing(try await schemas().map(schemaJSON)))
+        group.get("Schemas") { _, context in
+            SCIMResponse.json(.ok, listing(try await schemas(context).map(schemaJSON)))
         }
         group.get("Schemas/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let schema = try await schemas().first(where: { $0.id.caseInsensitiveEquals(id) }) else {
+            guard let schema = try await schemas(context).first(where: { $0.id.caseInsensitiveEquals(id) }) else {
                 throw SCIMError.notFound("Schema \"\(id)\" not found.")
             }
             return SCIMResponse.json(.ok, schemaJSON(schema))
@@ -41,20 +41,21 @@ extension SCIMRoutes {
 
     var serviceProviderConfig: ServiceProviderConfig {
         ServiceProviderConfig(
-            maxResults: directory.limits.maxResults, maxPayloadSize: directory.limits.maxPayloadSize,
-            maxOperations: directory.limits.maxPatchOperations)
+            maxResults: limits.maxResults, maxPayloadSize: limits.maxPayloadSize,
+            maxOperations: limits.maxPatchOperations)
     }
 
-    /// The resource types as they stand now: custom user fields appear without a restart.
-    func resourceTypes() async throws -> [ResourceType] {
-        let snapshot = try await directory.schemas.snapshot()
+    /// The resource types of the token's organization as they stand now: its custom user fields, and no other
+    /// organization's, appear without a restart.
+    func resourceTypes(_ context: SCIMRequestContext) async throws -> [ResourceType] {
+        let snapshot = try await context.requireDirectory().schemas()
         return ResourceKind.allCases.map(snapshot.type)
     }
 
     /// Every schema of every resource type, each once.
-    func schemas() async throws -> [Schema] {
+    func schemas(_ context: SCIMRequestContext) async throws -> [Schema] {
         var seen = Set<String>()
-        return try await resourceTypes().flatMap(\.allSchemas).filter { seen.insert($0.id).inserted }
+        return try await resourceTypes(context).flatMap(\.allSchemas).filter { seen.insert($0.id).inserted }
     }
 
     private func resourceTypeJSON(_ type: ResourceType) -> JSON {
@@ -69,5 +70,5 @@ extension SCIMRoutes {
         ListResponse(totalResults: resources.count, startIndex: 1, resources: resources).json
     }
 
-    private func url(_ path: String) -> String { directory.baseURL + path }
+    private func url(_ path: String) -> String { organizations.scimEndpoint + path }
 }

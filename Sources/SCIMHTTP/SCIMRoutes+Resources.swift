@@ -3,10 +3,11 @@ import Hummingbird
 import SCIMCore
 
 extension SCIMRoutes {
-    func list(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+    func list(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         let query = request.scimQueryParameters
         let page = try Page.parse(
-            startIndex: query.value("startIndex"), count: query.value("count"), maximum: directory.limits.maxResults)
+            startIndex: query.value("startIndex"), count: query.value("count"), maximum: limits.maxResults)
         let sort = try Sort.parse(
             sortBy: query.value("sortBy"), sortOrder: query.value("sortOrder"),
             type: try await directory.resourceType(kind))
@@ -16,11 +17,12 @@ extension SCIMRoutes {
     }
 
     /// `POST /Users/.search` (RFC 7644 §3.4.3): the query parameters carried in a SearchRequest body.
-    func search(_ kind: ResourceKind, _ request: Request) async throws -> Response {
+    func search(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         var request = request
-        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let search = try SearchRequest(body)
-        let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
+        let page = Page(startIndex: search.startIndex, count: search.count, maximum: limits.maxResults)
         let sort = try Sort.parse(
             sortBy: search.sortBy, sortOrder: search.sortOrder, type: try await directory.resourceType(kind))
         let result = try await directory.list(
@@ -29,11 +31,12 @@ extension SCIMRoutes {
     }
 
     /// `POST /.search` at the service provider's root: every resource type at once.
-    func searchAll(_ request: Request) async throws -> Response {
+    func searchAll(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         var request = request
-        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let search = try SearchRequest(body)
-        let page = Page(startIndex: search.startIndex, count: search.count, maximum: directory.limits.maxResults)
+        let page = Page(startIndex: search.startIndex, count: search.count, maximum: limits.maxResults)
         let result = try await directory.searchAll(
             filter: search.filter,
             sort: { type in
@@ -48,6 +51,7 @@ extension SCIMRoutes {
     }
 
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let projection = try projection(request)
         let streamsMembers = kind == .group && Self.streamsMembers(projection)
@@ -60,43 +64,47 @@ extension SCIMRoutes {
         {
             return Response(status: .notModified, headers: [.eTag: resource.meta.etag])
         }
-        if streamsMembers { return streamingGroup(resource, id: id) }
+        if streamsMembers { return streamingGroup(resource, id: id, directory: directory) }
         return resourceResponse(.ok, resource)
     }
 
     func create(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         var request = request
-        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let projection = try projection(request)
         let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.create(
             kind, body: body, projection: streams ? projection.excluding(Self.membersPath) : projection)
         context.trace.resource(resource, kind: kind)
         if streams {
-            return streamingGroup(resource, id: resource.representation["id"]?.stringValue ?? "", status: .created)
+            return streamingGroup(
+                resource, id: resource.representation["id"]?.stringValue ?? "", directory: directory, status: .created)
         }
         return resourceResponse(.created, resource, location: true)
     }
 
     func replace(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         var request = request
         let id = try context.parameters.require("id")
-        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let projection = try projection(request)
         let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.replace(
             kind, id: id, body: body, precondition: try precondition(request),
             projection: streams ? projection.excluding(Self.membersPath) : projection)
         context.trace.resource(resource, kind: kind)
-        return streams ? streamingGroup(resource, id: id) : resourceResponse(.ok, resource)
+        return streams ? streamingGroup(resource, id: id, directory: directory) : resourceResponse(.ok, resource)
     }
 
     /// Users answer 200 with the resource; groups answer 204 unless the client asked for attributes, so a change
     /// to a large group never sends its whole member list back.
     func patch(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         var request = request
         let id = try context.parameters.require("id")
-        let body = try await request.scimBody(limit: directory.limits.maxPayloadSize)
+        let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let projection = try projection(request)
         let answerEmpty = kind == .group && projection == .default
         let resource = try await directory.patch(
@@ -109,7 +117,7 @@ extension SCIMRoutes {
 
     func delete(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try await directory.delete(kind, id: id, precondition: try precondition(request))
+        try await context.requireDirectory().delete(kind, id: id, precondition: try precondition(request))
         return Response(status: .noContent)
     }
 
@@ -126,7 +134,8 @@ extension SCIMRoutes {
     }
 
     private func projection(_ query: QueryParameters) throws -> Projection {
-        try Projection.parse(attributes: query.value("attributes"), excludedAttributes: query.value("excludedAttributes"))
+        try Projection.parse(
+            attributes: query.value("attributes"), excludedAttributes: query.value("excludedAttributes"))
     }
 
     /// `If-Match` (RFC 7644 §3.14); a value that is not one of our tags can never match, so it yields a 412.

@@ -17,7 +17,9 @@ extension SCIMRoutes {
 
     /// A group whose `members` are written page by page as they are read, so a group of 100,000 members never
     /// becomes one value in memory. `members` comes last; the other attributes are those of `resource`.
-    func streamingGroup(_ resource: ResourceResponse, id: String, status: HTTPResponse.Status = .ok) -> Response {
+    func streamingGroup(
+        _ resource: ResourceResponse, id: String, directory: Directory, status: HTTPResponse.Status = .ok
+    ) -> Response {
         var head = JSON.object(resource.representation).serialized()
         head.removeLast()
         head += resource.representation.isEmpty ? "\"members\":[" : ",\"members\":["

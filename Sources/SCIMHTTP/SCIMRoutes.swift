@@ -6,40 +6,38 @@ import SCIMCore
 
 /// The `/scim/v2` API: resources, discovery, and the errors RFC 7644 asks for.
 public struct SCIMRoutes: Sendable {
-    let directory: Directory
-    let authenticator: TokenAuthenticator
+    /// The way to each organization's directory: a request's token decides which.
+    let organizations: Organizations
     let throttles: Throttles
-    /// Where every request is recorded for the console; nil records nothing.
-    let activity: ActivityLog?
     let metrics: AuthenticationMetrics
     let requestMetrics: RequestMetrics
 
     public init(
-        directory: Directory, authenticator: TokenAuthenticator,
-        throttles: Throttles = Throttles(requestsPerSecond: nil), activity: ActivityLog? = nil,
+        organizations: Organizations, throttles: Throttles = Throttles(requestsPerSecond: nil),
         metrics: AuthenticationMetrics = AuthenticationMetrics(registry: PrometheusCollectorRegistry()),
         requestMetrics: RequestMetrics = RequestMetrics(registry: PrometheusCollectorRegistry())
     ) {
-        self.directory = directory
-        self.authenticator = authenticator
+        self.organizations = organizations
         self.throttles = throttles
-        self.activity = activity
         self.metrics = metrics
         self.requestMetrics = requestMetrics
     }
+
+    /// The bounds of every organization's directory.
+    var limits: Directory.Limits { organizations.limits }
 
     /// Adds the SCIM API under `path` (normally `scim/v2`). Its routes record their own request metrics: add them
     /// before the router's `RequestMetricsMiddleware`, which would otherwise count them twice.
     public func register(on router: Router<SCIMRequestContext>, path: RouterPath = "scim/v2") {
         let middlewares = SCIMMiddlewares(
             metrics: RequestMetricsMiddleware(metrics: requestMetrics),
-            activity: activity.map { ActivityMiddleware(log: $0) },
-            authentication: TokenAuthMiddleware(authenticator: authenticator, throttles: throttles, metrics: metrics))
+            activity: ActivityMiddleware(log: organizations.activityLog),
+            authentication: TokenAuthMiddleware(organizations: organizations, throttles: throttles, metrics: metrics))
         let group = SCIMRouteGroup(group: router.group(path), middlewares: middlewares)
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)
         }
-        group.post(".search") { request, _ in try await searchAll(request) }
+        group.post(".search") { request, context in try await searchAll(request, context) }
         registerDiscovery(on: group)
         registerUnsupported(on: group)
         group.on("**", method: .get) { request, _ in try Self.noEndpoint(request) }
@@ -51,10 +49,10 @@ public struct SCIMRoutes: Sendable {
     private func registerResource(_ kind: ResourceKind, on group: SCIMRouteGroup) {
         let endpoint = RouterPath(stringLiteral: String(kind.endpoint.dropFirst()))
         let item = RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/:id")
-        group.get(endpoint) { request, _ in try await list(kind, request) }
+        group.get(endpoint) { request, context in try await list(kind, request, context) }
         group.post(endpoint) { request, context in try await create(kind, request, context) }
-        group.post(RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/.search")) { request, _ in
-            try await search(kind, request)
+        group.post(RouterPath(stringLiteral: "\(kind.endpoint.dropFirst())/.search")) { request, context in
+            try await search(kind, request, context)
         }
         group.get(item) { request, context in try await get(kind, request, context) }
         group.put(item) { request, context in try await replace(kind, request, context) }

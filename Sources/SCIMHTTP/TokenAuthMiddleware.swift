@@ -5,7 +5,7 @@ import SCIMCore
 /// Requires a valid SCIM token on every route it guards (RFC 7644 §2).
 struct TokenAuthMiddleware: Sendable {
     typealias Context = SCIMRequestContext
-    let authenticator: TokenAuthenticator
+    let organizations: Organizations
     let throttles: Throttles
     let metrics: AuthenticationMetrics
 
@@ -21,7 +21,8 @@ struct TokenAuthMiddleware: Sendable {
         }
         var context = context
         do {
-            context.token = try await authenticator.authenticate(authorization: request.headers[.authorization])
+            (context.token, context.directory) = try await organizations.authenticate(
+                authorization: request.headers[.authorization])
         } catch let error as SCIMError where error.status == 401 {
             throttles.failedAuthentication.recordFailure(address)
             metrics.countFailure(authorization: request.headers[.authorization])

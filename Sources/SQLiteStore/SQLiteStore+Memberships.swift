@@ -2,79 +2,72 @@ import Directory
 import Foundation
 import GRDB
 import SCIMCore
+import StoreSQL
 
 extension SQLiteStore {
-    public func members(ofGroup id: String, after: Int64?, limit: Int) async throws -> MemberPage {
+    public func members(ofGroup id: String, after: Int64?, limit: Int, in organization: OrganizationKey) async throws
+        -> MemberPage
+    {
         try await database.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT ms.member_pk, m.id, m.kind, m.display FROM memberships ms
-                    JOIN resources m ON m.pk = ms.member_pk
-                    WHERE ms.group_pk = (SELECT pk FROM resources WHERE id = ?) AND ms.member_pk > ?
-                    ORDER BY ms.member_pk LIMIT ?
-                    """,
-                arguments: [id, after ?? 0, limit])
+                db.cachedStatement(sql: ResourceSQL.members),
+                arguments: [id, organization.rawValue, after ?? 0, limit])
             let next: Int64? = rows.count == limit ? rows.last?["member_pk"] : nil
             return MemberPage(members: rows.compactMap(Self.reference), next: next)
         }
     }
 
-    public func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date) async throws -> Int? {
+    public func changeMembers(
+        ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey
+    ) async throws -> Int? {
         try await writes.write { db -> Int? in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT pk, version FROM resources WHERE id = ? AND kind = ?",
-                    arguments: [id, ResourceKind.group.rawValue])
+                    db, sql: "SELECT pk, version FROM resources WHERE id = ? AND kind = ? AND org_pk = ?",
+                    arguments: [id, ResourceKind.group.rawValue, organization.rawValue])
             else { return nil }
             let key: Int64 = row["pk"]
             let version: Int = row["version"] + 1
             try db.execute(
                 sql: "UPDATE resources SET version = ?, modified_ms = MAX(modified_ms, ?) WHERE pk = ?",
                 arguments: [version, modified.milliseconds, key])
-            try Self.apply(change, toGroupKey: key, db)
+            try Self.apply(change, toGroupKey: key, in: organization, db)
             return version
         }
     }
 
-    public func memberIDs(ofGroup id: String, among candidates: [String]) async throws -> Set<String> {
+    public func memberIDs(ofGroup id: String, among candidates: [String], in organization: OrganizationKey)
+        async throws -> Set<String>
+    {
         guard !candidates.isEmpty else { return [] }
         return try await database.read { db in
             var found = Set<String>()
-            for chunk in stride(from: 0, to: candidates.count, by: 500) {
-                let ids = Array(candidates[chunk..<min(chunk + 500, candidates.count)])
-                let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            for chunk in stride(from: 0, to: candidates.count, by: 400) {
+                let ids = Array(candidates[chunk..<min(chunk + 400, candidates.count)])
                 let rows = try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT m.id FROM resources m
-                        JOIN memberships ms ON ms.member_pk = m.pk
-                        WHERE m.id IN (\(placeholders)) AND ms.group_pk = (SELECT pk FROM resources WHERE id = ?)
-                        """,
-                    arguments: StatementArguments(ids) + [id])
+                    db, sql: ResourceSQL.memberIDs(count: ids.count),
+                    arguments: StatementArguments(ids) + [organization.rawValue, id, organization.rawValue])
                 found.formUnion(rows)
             }
             return found
         }
     }
 
-    public func groups(of ids: [String]) async throws -> [String: [ResourceReference]] {
+    public func groups(of ids: [String], in organization: OrganizationKey) async throws
+        -> [String: [ResourceReference]]
+    {
         guard !ids.isEmpty else { return [:] }
         return try await database.read { db in
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT m.id AS member_id, g.id, g.kind, g.display FROM resources m
-                    JOIN memberships ms ON ms.member_pk = m.pk
-                    JOIN resources g ON g.pk = ms.group_pk
-                    WHERE m.id IN (\(placeholders)) ORDER BY ms.group_pk
-                    """,
-                arguments: StatementArguments(ids))
             var result: [String: [ResourceReference]] = [:]
-            for row in rows {
-                guard let reference = Self.reference(row) else { continue }
-                result[row["member_id"], default: []].append(reference)
+            for chunk in stride(from: 0, to: ids.count, by: 400) {
+                let slice = Array(ids[chunk..<min(chunk + 400, ids.count)])
+                let rows = try Row.fetchAll(
+                    db, sql: ResourceSQL.groups(count: slice.count),
+                    arguments: StatementArguments(slice) + [organization.rawValue])
+                for row in rows {
+                    guard let kind = ResourceKind(rawValue: row[2]) else { continue }
+                    result[row[0], default: []].append(ResourceReference(id: row[1], kind: kind, display: row[3]))
+                }
             }
             return result
         }
@@ -87,7 +80,10 @@ extension SQLiteStore {
         guard !keys.isEmpty else { return [:] }
         let idByKey = Dictionary(zip(keys, resources.map(\.id)), uniquingKeysWith: { first, _ in first })
         // Padded to a power of two with repeats, so a handful of statement shapes serve every page size.
-        let padded = keys + Array(repeating: keys[0], count: (1 << (Int.bitWidth - (keys.count - 1).leadingZeroBitCount)) - keys.count)
+        let padded =
+            keys
+            + Array(
+                repeating: keys[0], count: (1 << (Int.bitWidth - (keys.count - 1).leadingZeroBitCount)) - keys.count)
         let placeholders = Array(repeating: "?", count: padded.count).joined(separator: ",")
         let rows = try Row.fetchAll(
             statement(
@@ -110,10 +106,17 @@ extension SQLiteStore {
         return ResourceReference(id: row["id"], kind: kind, display: row["display"])
     }
 
-    /// Adds members by public id; an id that names no user or group is an `invalidValue` and undoes the write.
-    static func addMembers(_ ids: [String], toGroupKey groupKey: Int64, _ db: Database) throws {
+    /// Adds members by public id; an id that names no user or group of the organization is an `invalidValue` and
+    /// undoes the write.
+    static func addMembers(
+        _ ids: [String], toGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
+    )
+        throws
+    {
         for id in ids {
-            guard let memberKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [id])
+            guard
+                let memberKey = try Int64.fetchOne(
+                    db.cachedStatement(sql: ResourceSQL.key), arguments: [id, organization.rawValue])
             else {
                 throw SCIMError.invalidValue("Member \"\(id)\" is not a user or group in this directory.")
             }
@@ -125,21 +128,24 @@ extension SQLiteStore {
         }
     }
 
-    static func apply(_ change: MembershipChange, toGroupKey groupKey: Int64, _ db: Database) throws {
+    static func apply(
+        _ change: MembershipChange, toGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
+    ) throws {
         if change.removeAll {
-            try db.execute(
-                sql:
-                    "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
-                arguments: [groupKey])
-            try db.execute(sql: "DELETE FROM memberships WHERE group_pk = ?", arguments: [groupKey])
+            try db.execute(sql: ResourceSQL.touchMembers, arguments: [groupKey])
+            try db.execute(sql: ResourceSQL.removeAllMembers, arguments: [groupKey])
         }
-        try removeMembers(change.removed, fromGroupKey: groupKey, db)
-        try addMembers(change.added, toGroupKey: groupKey, db)
+        try removeMembers(change.removed, fromGroupKey: groupKey, in: organization, db)
+        try addMembers(change.added, toGroupKey: groupKey, in: organization, db)
     }
 
-    static func removeMembers(_ ids: [String], fromGroupKey groupKey: Int64, _ db: Database) throws {
+    static func removeMembers(
+        _ ids: [String], fromGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
+    ) throws {
         for id in ids {
-            guard let memberKey = try Int64.fetchOne(db, sql: "SELECT pk FROM resources WHERE id = ?", arguments: [id])
+            guard
+                let memberKey = try Int64.fetchOne(
+                    db.cachedStatement(sql: ResourceSQL.key), arguments: [id, organization.rawValue])
             else { continue }
             try db.execute(
                 sql: "DELETE FROM memberships WHERE group_pk = ? AND member_pk = ?", arguments: [groupKey, memberKey])
@@ -149,29 +155,13 @@ extension SQLiteStore {
 
     /// A new version for a resource whose derived attributes (`groups`, `members`) changed, so ETags stay true.
     static func touch(key: Int64, _ db: Database) throws {
-        try db.execute(sql: "UPDATE resources SET version = version + 1 WHERE pk = ?", arguments: [key])
-    }
-
-    /// New versions for the groups a resource about to be deleted belongs to.
-    /// A deleted group's members lose it from their `groups`: they get a new version too.
-    static func touchMembers(ofGroupKey key: Int64, _ db: Database) throws {
-        try db.execute(
-            sql:
-                "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)",
-            arguments: [key])
+        try db.cachedStatement(sql: ResourceSQL.touch).execute(values: [.integer(key)])
     }
 
     /// The resources that show this one by its display name get a new version, so their ETags change with what
     /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
     static func touchNeighbours(of key: Int64, _ db: Database) throws {
-        try touchGroups(ofMemberKey: key, db)
-        try touchMembers(ofGroupKey: key, db)
-    }
-
-    static func touchGroups(ofMemberKey key: Int64, _ db: Database) throws {
-        try db.execute(
-            sql:
-                "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ?)",
-            arguments: [key])
+        try db.cachedStatement(sql: ResourceSQL.touchGroups).execute(values: [.integer(key)])
+        try db.cachedStatement(sql: ResourceSQL.touchMembers).execute(values: [.integer(key)])
     }
 }

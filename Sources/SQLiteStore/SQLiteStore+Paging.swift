@@ -9,30 +9,29 @@ extension SQLiteStore {
     ///
     /// The total comes from `resource_counts` (kept by triggers), not from counting a million rows per page. A
     /// page starts where the previous one ended when `pageStarts` knows where that is; otherwise at the
-    /// `startIndex`-th key of the `(kind, pk)` index, which steps over keys only, never over bodies.
+    /// `startIndex`-th key of the `(org_pk, kind, pk)` index, which steps over keys only, never over bodies.
     func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
-        let kind = query.kind.rawValue
+        let (organization, kind) = (query.organization, query.kind.rawValue)
         let page = query.page
         return try await database.read { [pageStarts] db in
             let counts = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT total, deletions FROM resource_counts WHERE kind = ?"),
-                arguments: [kind])
+                db.cachedStatement(sql: ResourceSQL.counts), arguments: [organization.rawValue, kind])
             let total: Int = counts?["total"] ?? 0
             let deletions: Int64 = counts?["deletions"] ?? 0
             guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
             guard
-                let first = try pageStarts.firstKey(kind: query.kind, startIndex: page.startIndex, deletions: deletions)
+                let first = try pageStarts.firstKey(
+                    organization: organization, kind: query.kind, startIndex: page.startIndex, deletions: deletions)
                     ?? Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT pk FROM resources WHERE kind = ? ORDER BY pk LIMIT 1 OFFSET ?"),
-                        arguments: [kind, page.offset])
+                        db.cachedStatement(sql: ResourceSQL.seek),
+                        arguments: [organization.rawValue, kind, page.offset])
             else { return SearchResult(total: total, resources: []) }
             let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT pk, \(Self.columns) FROM resources WHERE kind = ? AND pk >= ? ORDER BY pk LIMIT ?"),
-                arguments: [kind, first, page.count])
+                db.cachedStatement(sql: ResourceSQL.page),
+                arguments: [organization.rawValue, kind, first, page.count])
             pageStarts.served(
-                kind: query.kind, startIndex: page.startIndex, deletions: deletions, firstKey: first, rows: rows.count,
-                lastKey: rows.last?["pk"])
+                organization: organization, kind: query.kind, startIndex: page.startIndex, deletions: deletions,
+                firstKey: first, rows: rows.count, lastKey: rows.last?["pk"])
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
     }

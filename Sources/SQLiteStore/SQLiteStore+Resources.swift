@@ -7,28 +7,28 @@ import StoreSQL
 extension SQLiteStore {
     /// Everything but the SQL is prepared before the write: SQLite has one writer, so what runs inside the
     /// transaction is what every other write waits for.
-    public func insert(_ resource: StoredResource, members: [String]) async throws {
-        let arguments = Self.arguments(resource, including: [resource.id, resource.kind.rawValue])
+    public func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
+        let values = ResourceSQL.insertValues(resource, in: organization)
         let index = resource.indexedValues
         try await Self.translating(resource.kind) {
             try await writes.write { db in
-                try db.cachedStatement(sql: Self.insertSQL).execute(arguments: arguments)
+                try db.cachedStatement(sql: ResourceSQL.insert).execute(values: values)
                 let key = db.lastInsertedRowID
-                try Self.writeIndex(index, key: key, replacing: false, db)
-                try Self.addMembers(members, toGroupKey: key, db)
+                try Self.writeIndex(index, key: key, in: organization, replacing: false, db)
+                try Self.addMembers(members, toGroupKey: key, in: organization, db)
             }
         }
     }
 
-    public func insertMany(_ resources: [StoredResource]) async throws {
+    public func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
         guard let kind = resources.first?.kind else { return }
         try await Self.translating(kind) {
             try await database.write { db in
-                let statement = try db.cachedStatement(sql: Self.insertSQL)
+                let statement = try db.cachedStatement(sql: ResourceSQL.insert)
                 for resource in resources {
-                    try statement.execute(
-                        arguments: Self.arguments(resource, including: [resource.id, resource.kind.rawValue]))
-                    try Self.writeIndex(resource.indexedValues, key: db.lastInsertedRowID, replacing: false, db)
+                    try statement.execute(values: ResourceSQL.insertValues(resource, in: organization))
+                    try Self.writeIndex(
+                        resource.indexedValues, key: db.lastInsertedRowID, in: organization, replacing: false, db)
                 }
             }
         }
@@ -36,14 +36,15 @@ extension SQLiteStore {
 
     /// One statement, so no explicit transaction: the user by id joined with its groups (a row per group, or one
     /// row with no group), in the order of the groups' keys.
-    public func fetchUserWithGroups(id: String) async throws -> (user: StoredResource, groups: [ResourceReference])? {
-        try await pointRead(singleStatement: true) { db in try Self.userWithGroups(id: id, db) }
-    }
-
-    private static func userWithGroups(id: String, _ db: Database) throws
+    public func fetchUserWithGroups(id: String, in organization: OrganizationKey) async throws
         -> (user: StoredResource, groups: [ResourceReference])?
     {
-        try withGroups(db.cachedStatement(sql: userWithGroupsSQL), values: [.text(id)]).map { (user: $0, groups: $1) }
+        let values: [SQLValue] = [.text(id), .integer(organization.rawValue)]
+        return try await pointRead(singleStatement: true) { db in
+            try Self.withGroups(db.cachedStatement(sql: ResourceSQL.userWithGroups), values: values).map {
+                (user: $0, groups: $1)
+            }
+        }
     }
 
     /// The one resource `statement` finds, joined with its groups (a row per group, or one row with none). Every
@@ -65,26 +66,13 @@ extension SQLiteStore {
         return resource.map { ($0, groups) }
     }
 
-    /// Built once: the statement cache is keyed by this text, which a GET would otherwise rebuild every time.
-    private static let userWithGroupsSQL = withGroupsSQL(where: "resources.id = ? AND resources.kind = 'User'")
-
-    /// The resources `condition` selects (on `resources`), each joined with its groups in the order of their keys.
-    private static func withGroupsSQL(where condition: String) -> String {
-        """
-        SELECT \(qualifiedColumns), g.id, g.kind, g.display
-        FROM resources LEFT JOIN memberships ms ON ms.member_pk = resources.pk
-        LEFT JOIN resources g ON g.pk = ms.group_pk
-        WHERE \(condition) ORDER BY ms.group_pk
-        """
-    }
-
-    public func fetch(_ kind: ResourceKind, id: String) async throws -> StoredResource? {
-        try await pointRead(singleStatement: true) { db in try Self.resource(kind, id: id, db) }
-    }
-
-    private static func resource(_ kind: ResourceKind, id: String, _ db: Database) throws -> StoredResource? {
-        let statement = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM resources WHERE id = ? AND kind = ?")
-        return try first(statement, values: [.text(id), .text(kind.rawValue)])
+    public func fetch(_ kind: ResourceKind, id: String, in organization: OrganizationKey) async throws
+        -> StoredResource?
+    {
+        let values: [SQLValue] = [.text(id), .text(kind.rawValue), .integer(organization.rawValue)]
+        return try await pointRead(singleStatement: true) { db in
+            try Self.first(db.cachedStatement(sql: ResourceSQL.fetch), values: values)
+        }
     }
 
     /// The first resource `statement` finds, its columns `columns`.
@@ -95,44 +83,47 @@ extension SQLiteStore {
         return found
     }
 
-    public func update(_ resource: StoredResource, expectedVersion: Int, members: MembershipChange) async throws
-        -> Bool
-    {
-        let arguments = Self.arguments(
-            resource, including: [], trailing: [resource.id, resource.kind.rawValue, expectedVersion])
+    public func update(
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+    ) async throws -> Bool {
+        let values = ResourceSQL.values(resource)
+        let current: [SQLValue] = [
+            .text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion)),
+            .integer(organization.rawValue),
+        ]
         let index = resource.indexedValues
+        let display = resource.displayName
         return try await Self.translating(resource.kind) {
             try await writes.write { db in
-                guard
-                    let old = try Row.fetchOne(
-                        db.cachedStatement(
-                            sql: "SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ?"),
-                        arguments: [resource.id, resource.kind.rawValue, expectedVersion])
-                else { return false }
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE resources SET version = ?, created_ms = ?, modified_ms = ?, unique_key = ?,
-                            external_id = ?, display = ?, body = ?
-                        WHERE id = ? AND kind = ? AND version = ?
-                        """
-                ).execute(arguments: arguments)
-                let key: Int64 = old["pk"]
-                let oldDisplay: String? = old["display"]
-                try Self.writeIndex(index, key: key, replacing: true, db)
-                try Self.apply(members, toGroupKey: key, db)
+                var old: (key: Int64, display: String?)?
+                let select = try db.cachedStatement(
+                    sql: "SELECT pk, display FROM resources WHERE id = ? AND kind = ? AND version = ? AND org_pk = ?")
+                try select.bind(current)
+                try select.forEachRow { row in old = row.integer(0).map { ($0, row.text(1)) } }
+                guard let old else { return false }
+                try db.cachedStatement(sql: "UPDATE resources SET \(ResourceSQL.setColumns) WHERE pk = ?")
+                    .execute(values: values + [.integer(old.key)])
+                try Self.writeIndex(index, key: old.key, in: organization, replacing: true, db)
+                try Self.apply(members, toGroupKey: old.key, in: organization, db)
                 // What shows this resource by name shows the old one: it gets a new version.
-                if oldDisplay != resource.displayName { try Self.touchNeighbours(of: key, db) }
+                if old.display != display { try Self.touchNeighbours(of: old.key, db) }
                 return true
             }
         }
     }
 
-    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?) async throws -> Bool {
+    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
+        async throws -> Bool
+    {
         try await writes.write { db in
             guard
                 let key = try Int64.fetchOne(
-                    db, sql: "SELECT pk FROM resources WHERE id = ? AND kind = ? AND version = COALESCE(?, version)",
-                    arguments: [id, kind.rawValue, expectedVersion])
+                    db,
+                    sql: """
+                        SELECT pk FROM resources
+                        WHERE id = ? AND kind = ? AND org_pk = ? AND version = COALESCE(?, version)
+                        """,
+                    arguments: [id, kind.rawValue, organization.rawValue, expectedVersion])
             else { return false }
             try Self.touchNeighbours(of: key, db)
             try db.execute(sql: "DELETE FROM resources WHERE pk = ?", arguments: [key])
@@ -144,19 +135,21 @@ extension SQLiteStore {
     /// unfiltered list in creation order, what an import reads, has a path of its own (`listInOrder`).
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
         if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
-        let values = [.text(query.kind.rawValue)] + condition.values
+        let condition = try FilterSQL.compile(
+            query.filter, kind: query.kind, type: query.type, organization: query.organization)
+        let values = [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values
         if Self.findsAtMostOne(query) && query.page.offset == 0 {
             return try await pointRead(singleStatement: true) { db in try Self.findOne(query, condition, values, db) }
         }
         let arguments = StatementArguments(values)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
-        let scope = "FROM resources WHERE kind = ? AND (\(condition.sql))"
+        let scope = ResourceSQL.scope(condition.sql)
         let read = { @Sendable (db: Database) throws -> SearchResult in
             var rows: [Row] = []
             if query.page.count > 0 {
                 rows = try Row.fetchAll(
-                    Self.statement(db, "SELECT pk, \(Self.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
+                    Self.statement(
+                        db, "SELECT pk, \(ResourceSQL.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
                     arguments: arguments + StatementArguments(order.values) + [query.page.count, query.page.offset])
             }
             let total =
@@ -174,12 +167,13 @@ extension SQLiteStore {
     private static func findOne(
         _ query: ResourceQuery, _ condition: FilterSQL, _ values: [SQLValue], _ db: Database
     ) throws -> SearchResult {
+        let scope = "resources.org_pk = ? AND resources.kind = ? AND (\(condition.sql))"
         guard query.withGroups else {
-            let sql = "SELECT \(qualifiedColumns) FROM resources WHERE resources.kind = ? AND (\(condition.sql))"
+            let sql = "SELECT \(ResourceSQL.qualifiedColumns) FROM resources WHERE \(scope)"
             let found = try first(statement(db, sql), values: values)
             return SearchResult(total: found == nil ? 0 : 1, resources: found.map { [$0] } ?? [])
         }
-        let sql = withGroupsSQL(where: "resources.kind = ? AND (\(condition.sql))")
+        let sql = ResourceSQL.withGroups(where: scope)
         guard let (resource, groups) = try withGroups(statement(db, sql), values: values) else {
             return SearchResult(total: 0, resources: [], groups: [:])
         }
@@ -202,15 +196,6 @@ extension SQLiteStore {
         return SearchResult(
             total: total, resources: resources, groups: try groups(ofKeys: rows.map { $0["pk"] }, ids: resources, db))
     }
-
-    static let columns = "id, kind, version, created_ms, modified_ms, body"
-    private static let qualifiedColumns = columns.split(separator: ", ").map { "resources.\($0)" }.joined(
-        separator: ", ")
-
-    static let insertSQL = """
-        INSERT INTO resources (id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
 
     static func resource(_ row: Row) throws -> StoredResource {
         try resource(
@@ -241,30 +226,36 @@ extension SQLiteStore {
             lastModified: Date(milliseconds: modified), body: body)
     }
 
-    static func arguments(
-        _ resource: StoredResource, including leading: [any DatabaseValueConvertible],
-        trailing: [any DatabaseValueConvertible] = []
-    ) -> StatementArguments {
-        let values: [(any DatabaseValueConvertible)?] = [
-            resource.version, resource.created.milliseconds, resource.lastModified.milliseconds,
-            resource.uniqueKey, resource.externalId, resource.displayName, JSON.object(resource.body).serialized(),
-        ]
-        return StatementArguments(leading.map { Optional($0) } + values + trailing.map { Optional($0) })
+    /// Replaces a resource's indexed values; called in the transaction that writes the resource.
+    static func writeIndex(
+        _ values: [IndexedValue], key: Int64, in organization: OrganizationKey, replacing: Bool, _ db: Database
+    ) throws {
+        if replacing {
+            try db.cachedStatement(sql: "DELETE FROM attribute_values WHERE resource_pk = ?").execute(values: [
+                .integer(key)
+            ])
+        }
+        let statement = try db.cachedStatement(sql: ResourceSQL.insertValue)
+        for value in values {
+            try statement.execute(values: ResourceSQL.indexValues(value, key: key, in: organization))
+        }
     }
 }
 
 extension SQLiteStore {
     /// SQLite's plan for the page query of `query`, one line per step, so tests can check that indexes are used.
     func queryPlan(for query: ResourceQuery) async throws -> [String] {
-        let condition = try FilterSQL.compile(query.filter, kind: query.kind, type: query.type)
+        let condition = try FilterSQL.compile(
+            query.filter, kind: query.kind, type: query.type, organization: query.organization)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         return try await database.read { db in
             let sql =
-                "EXPLAIN QUERY PLAN SELECT \(Self.columns) FROM resources WHERE kind = ? AND (\(condition.sql)) "
+                "EXPLAIN QUERY PLAN SELECT \(ResourceSQL.columns) \(ResourceSQL.scope(condition.sql)) "
                 + "ORDER BY \(order.sql) LIMIT ? OFFSET ?"
-            let arguments =
-                StatementArguments([query.kind.rawValue]) + StatementArguments(condition.values)
-                + StatementArguments(order.values) + [100, 0]
+            let values: [SQLValue] =
+                [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values + order.values
+                + [.integer(100), .integer(0)]
+            let arguments = StatementArguments(values)
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
         }
     }

@@ -5,7 +5,10 @@ import SCIMCore
 import StoreSQL
 
 /// The store on an embedded SQLite database (GRDB), in WAL mode so readers never wait for the writer.
-public struct SQLiteStore: Store {
+///
+/// Users, groups and memberships are written here, tuned for SQLite; every other concern runs the statements both
+/// dialects share (`StoreSQL`) on `SQLiteDatabase`.
+public struct SQLiteStore: ResourceStore {
     let database: any DatabaseWriter
     /// Where single-resource writes go, so concurrent ones share a commit.
     let writes: WriteBatcher
@@ -61,13 +64,21 @@ public struct SQLiteStore: Store {
         try Self.migrator.migrate(database)
     }
 
+    /// Every concern of this database, for the directory's rules.
+    public var stores: Stores {
+        let shared = SQLiteDatabase(database: database)
+        return Stores(
+            resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
+            activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
+    }
+
     /// Translates SQLite's unique-constraint failures into the SCIM error the client should see.
     static func translating<T>(_ kind: ResourceKind, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            let attribute = kind == .user ? "userName" : "displayName"
-            throw SCIMError.uniqueness("A \(kind.rawValue.lowercased()) with this \(attribute) already exists.")
+            throw SCIMError.uniqueness(
+                "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
         }
     }
 }
@@ -80,119 +91,6 @@ extension SQLiteStore {
 
     public func isReady() async -> Bool {
         (try? await database.read { db in try Self.migrator.hasCompletedMigrations(db) }) ?? false
-    }
-}
-
-extension SQLiteStore {
-    /// Append-only migrations, named in plain words.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("create resources, memberships and tokens") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE resources (
-                        pk INTEGER PRIMARY KEY,
-                        id TEXT NOT NULL UNIQUE,
-                        kind TEXT NOT NULL,
-                        version INTEGER NOT NULL,
-                        created_ms INTEGER NOT NULL,
-                        modified_ms INTEGER NOT NULL,
-                        unique_key TEXT,
-                        external_id TEXT,
-                        display TEXT,
-                        body TEXT NOT NULL
-                    );
-                    CREATE UNIQUE INDEX resources_by_unique_key ON resources(kind, unique_key);
-                    CREATE INDEX resources_by_external_id ON resources(kind, external_id);
-                    CREATE INDEX resources_by_kind ON resources(kind, pk);
-                    CREATE TABLE memberships (
-                        group_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                        member_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                        PRIMARY KEY (group_pk, member_pk)
-                    ) WITHOUT ROWID;
-                    CREATE INDEX memberships_by_member ON memberships(member_pk, group_pk);
-                    CREATE TABLE tokens (
-                        id TEXT PRIMARY KEY,
-                        description TEXT NOT NULL,
-                        status TEXT NOT NULL,
-                        hash TEXT NOT NULL UNIQUE,
-                        prefix TEXT NOT NULL,
-                        created_ms INTEGER NOT NULL,
-                        last_used_ms INTEGER
-                    );
-                    """)
-        }
-        migrator.registerMigration("index attribute values for filters and sorting") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE attribute_values (
-                        resource_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
-                        path TEXT NOT NULL,
-                        element INTEGER NOT NULL,
-                        text_value TEXT,
-                        number_value REAL,
-                        bool_value INTEGER,
-                        time_value INTEGER
-                    );
-                    CREATE INDEX attribute_values_by_text ON attribute_values(path, text_value, resource_pk);
-                    CREATE INDEX attribute_values_by_number ON attribute_values(path, number_value, resource_pk);
-                    CREATE INDEX attribute_values_by_time ON attribute_values(path, time_value, resource_pk);
-                    CREATE INDEX attribute_values_by_resource ON attribute_values(resource_pk, path, element);
-                    CREATE INDEX resources_by_kind_created ON resources(kind, created_ms, pk);
-                    CREATE INDEX resources_by_kind_modified ON resources(kind, modified_ms, pk);
-                    """)
-            for row in try Row.fetchAll(db, sql: "SELECT pk, \(SQLiteStore.columns) FROM resources") {
-                try SQLiteStore.writeIndex(try SQLiteStore.resource(row).indexedValues, key: row["pk"], replacing: true, db)
-            }
-        }
-        migrator.registerMigration("create the console's admins, sessions, settings, activity and provenance") { db in
-            try db.execute(sql: SQLiteStore.consoleSchema)
-        }
-        migrator.registerMigration("create custom user fields") { db in
-            try db.execute(sql: FieldSQL.schema.replacingOccurrences(of: "BIGINT", with: "INTEGER"))
-        }
-        migrator.registerMigration("count resources by kind, and their deletions") { db in
-            // Kept by triggers in the writing transaction, so a list's total never needs a count of every row,
-            // and a remembered page start knows whether a delete has moved it (see PageStarts).
-            try db.execute(
-                sql: """
-                    CREATE TABLE resource_counts (
-                        kind TEXT PRIMARY KEY,
-                        total INTEGER NOT NULL,
-                        deletions INTEGER NOT NULL
-                    );
-                    INSERT INTO resource_counts (kind, total, deletions)
-                        SELECT k.kind, (SELECT COUNT(*) FROM resources r WHERE r.kind = k.kind), 0
-                        FROM (SELECT 'User' AS kind UNION ALL SELECT 'Group') k;
-                    CREATE TRIGGER resources_counted_on_insert AFTER INSERT ON resources BEGIN
-                        UPDATE resource_counts SET total = total + 1 WHERE kind = NEW.kind;
-                    END;
-                    CREATE TRIGGER resources_counted_on_delete AFTER DELETE ON resources BEGIN
-                        UPDATE resource_counts SET total = total - 1, deletions = deletions + 1 WHERE kind = OLD.kind;
-                    END;
-                    """)
-        }
-        migrator.registerMigration("index only writes by resource") { db in
-            for statement in ConsoleSQL.indexWritesByResource { try db.execute(sql: statement) }
-        }
-        return migrator
-    }
-
-    /// Replaces a resource's indexed values; called in the transaction that writes the resource.
-    static func writeIndex(_ values: [IndexedValue], key: Int64, replacing: Bool, _ db: Database) throws {
-        if replacing {
-            try db.cachedStatement(sql: "DELETE FROM attribute_values WHERE resource_pk = ?").execute(arguments: [key])
-        }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO attribute_values (resource_pk, path, element, text_value, number_value, bool_value, time_value)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-        for value in values {
-            try statement.execute(arguments: [
-                key, value.path, value.element, value.text, value.number, value.bool, value.time,
-            ])
-        }
     }
 }
 

@@ -82,6 +82,16 @@ struct Columns {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
     }
 
+    /// The column as a bound value would be: NULL, an integer, a real, or text (a blob is read as text).
+    func value(_ column: CInt) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: .real(sqlite3_column_double(statement, column))
+        default: .text(text(column) ?? "")
+        }
+    }
+
     func text(_ column: CInt) -> String? {
         withBytes(column) { String(decoding: $0, as: UTF8.self) }
     }

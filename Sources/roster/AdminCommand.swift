@@ -29,8 +29,8 @@ struct AdminCommand: AsyncParsableCommand {
             let username = username
             let settings = configuration
             do {
-                let admin = try await Roster.withStore(settings) { store in
-                    try await Roster.accounts(settings, store: store).create(username: username, password: password)
+                let admin = try await Roster.withServices(settings) { services in
+                    try await services.accounts.create(username: username, password: password)
                 }
                 print("Administrator \(admin.username) created. Sign in at \(settings.consoleURL)")
             } catch let problem as AccountProblem {

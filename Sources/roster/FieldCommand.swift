@@ -24,6 +24,7 @@ struct FieldCommand: AsyncParsableCommand {
         @Option(help: "enterprise (urn:…:enterprise:2.0:User, the default) or roster (urn:…:roster:2.0:User).")
         var namespace: String = CustomFieldNamespace.enterprise.rawValue
 
+        @OptionGroup var organization: OrganizationOption
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -31,11 +32,10 @@ struct FieldCommand: AsyncParsableCommand {
             guard let namespace = CustomFieldNamespace(rawValue: namespace) else {
                 throw ValidationError("The namespace is enterprise or roster.")
             }
-            let (name, options) = (self.name, self.options)
-            let configuration = database.configuration
-            let field = try await FieldCommand.reportingProblems {
-                try await Roster.withStore(configuration) { store in
-                    try await Roster.directory(configuration, store: store).addField(
+            let (name, options, organizationID) = (self.name, self.options, organization.id)
+            let field = try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services in
+                    try await services.directory(organizationID).addField(
                         label: name, type: type, options: options, namespace: namespace)
                 }
             }
@@ -46,10 +46,16 @@ struct FieldCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List custom user fields.")
 
+        @OptionGroup var organization: OrganizationOption
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let fields = try await Roster.withStore(database.configuration) { try await $0.customFields() }
+            let organizationID = organization.id
+            let fields = try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services in
+                    try await services.directory(organizationID).customFields()
+                }
+            }
             if fields.isEmpty { print("No custom fields yet: roster field add --name \"Cost Center Code\"") }
             for field in fields {
                 print(
@@ -72,6 +78,7 @@ struct FieldCommand: AsyncParsableCommand {
         @Flag(help: "Confirm that every user's value of this field is removed.")
         var yes = false
 
+        @OptionGroup var organization: OrganizationOption
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -79,29 +86,19 @@ struct FieldCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "Deleting \(name) removes its value from every user. Run again with --yes to confirm.")
             }
-            let name = self.name
-            let configuration = database.configuration
-            let cleared = try await FieldCommand.reportingProblems {
-                try await Roster.withStore(configuration) { store in
-                    let fields = try await store.customFields()
+            let (name, organizationID) = (self.name, organization.id)
+            let cleared = try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services in
+                    let directory = try await services.directory(organizationID)
                     guard
-                        let field = fields.first(where: {
+                        let field = try await directory.customFields().first(where: {
                             $0.id == name || $0.attributeName.caseInsensitiveEquals(name)
                         })
                     else { throw SCIMError.notFound("There is no custom field \(name).") }
-                    return try await Roster.directory(configuration, store: store).deleteField(id: field.id)
+                    return try await directory.deleteField(id: field.id)
                 }
             }
             print("Deleted \(name); removed its value from \(cleared) users.")
-        }
-    }
-
-    /// A refusal (a name that collides, say) is the operator's to fix: its detail, not a stack of types.
-    static func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as SCIMError where error.status < 500 {
-            throw ValidationError(error.detail)
         }
     }
 }

@@ -3,13 +3,16 @@ import ArgumentParser
 import Directory
 import Foundation
 import Logging
+import SCIMCore
 
 @main
 struct RosterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A SCIM 2.0 provisioning server: identity providers create and update your users here.",
-        subcommands: [Serve.self, TokenCommand.self, AdminCommand.self, FieldCommand.self, Migrate.self],
+        subcommands: [
+            Serve.self, TokenCommand.self, OrganizationCommand.self, AdminCommand.self, FieldCommand.self, Migrate.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -49,7 +52,38 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        try await Roster.withStore(database.configuration) { _ in }
+        try await Roster.withStores(database.configuration) { _ in }
         print("Database \(Roster.redacted(database.database)) is up to date.")
+    }
+}
+
+/// `--org ID`: the organization a command works in; the default one when omitted.
+struct OrganizationOption: ParsableArguments {
+    @Option(
+        name: .customLong("org"),
+        help: "The organization's id, as `roster org list` shows it (default: the default organization).")
+    var id: String?
+}
+
+extension Services {
+    /// The organization with this id, or the default one for nil.
+    func organization(_ id: String?) async throws -> Organization {
+        guard let id else { return try await organizations.organization(key: .default) }
+        return try await organizations.organization(id: id)
+    }
+
+    /// The directory of the organization with this id, or of the default one for nil.
+    func directory(_ id: String?) async throws -> Directory {
+        guard let id else { return organizations.defaultDirectory }
+        return try await organizations.directory(id: id)
+    }
+}
+
+/// A refusal (a name that collides, an unknown id) is the operator's to fix: its detail, not a stack of types.
+func reportingProblems<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as SCIMError where error.status < 500 {
+        throw ValidationError(error.detail)
     }
 }

@@ -2,6 +2,7 @@ import Admin
 import App
 import ArgumentParser
 import CoreMetrics
+import Directory
 import Foundation
 import Hummingbird
 import Logging
@@ -53,7 +54,8 @@ struct Serve: AsyncParsableCommand {
         // thread pool and back for every request (GET by id: +38% in interleaved runs, 2 → 0.7 context switches).
         // Roster never blocks a task for long: bcrypt runs on NIO's thread pool, SQLite writes on GRDB's queues;
         // point reads run in place, which with a cold disk cache means a disk read on the event loop.
-        if eventLoopExecutor && !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+        if eventLoopExecutor && !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        {
             logger.warning("Could not run tasks on the event loops; Swift's own thread pool serves requests.")
         }
         let configuration = App.Configuration(
@@ -66,7 +68,12 @@ struct Serve: AsyncParsableCommand {
         // One server per process here, so libraries' swift-metrics land in the application's registry too.
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let app = Roster.application(configuration, store: store, logger: logger, metrics: metrics) { channel in
+        let services = Roster.services(
+            configuration, stores: store.stores, metrics: metrics,
+            poolSize: store.isPostgres ? configuration.databasePoolSize : nil)
+        let app = Roster.application(
+            configuration, services: services, store: store, logger: logger, metrics: metrics
+        ) { channel in
             var actual = configuration
             if let port = channel.localAddress?.port { actual.port = port }
             var lines = [
@@ -77,7 +84,7 @@ struct Serve: AsyncParsableCommand {
             ]
             // With no administrator yet, a one-time link creates the first; each start replaces the last link.
             do {
-                if let secret = try await Roster.accounts(actual, store: store.store).prepareSetup() {
+                if let secret = try await services.accounts.prepareSetup() {
                     lines.append(
                         "No administrator yet. Create the first one at: \(actual.consoleURL)/setup?token=\(secret)")
                 }

@@ -21,27 +21,34 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object.")
         var json = false
 
+        @OptionGroup var organization: OrganizationOption
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             let configuration = database.configuration
             let status: TokenStatus = inactive ? .inactive : .active
-            let description = description
-            let (secret, record) = try await Roster.withStore(configuration) { store in
-                try await Roster.directory(configuration, store: store).createToken(
-                    description: description, status: status)
+            let (description, organizationID) = (description, organization.id)
+            let (secret, record, owner) = try await reportingProblems {
+                try await Roster.withServices(configuration) { services in
+                    let owner = try await services.organization(organizationID)
+                    let (secret, record) = try await services.organizations.directory(for: owner.key).createToken(
+                        description: description, status: status)
+                    return (secret, record, owner)
+                }
             }
             if json {
                 let object: JSON = .object([
                     "id": .string(record.id), "token": .string(secret),
                     "scimEndpoint": .string(configuration.scimEndpoint),
                     "description": .string(record.description), "status": .string(record.status.rawValue),
+                    "organization": .string(owner.id),
                 ])
                 print(object.serialized())
             } else {
                 print("Token:         \(secret)")
                 print("SCIM endpoint: \(configuration.scimEndpoint)")
                 print("Id:            \(record.id) (\(record.status.rawValue))")
+                if !owner.isDefault { print("Organization:  \(owner.name) (\(owner.id))") }
                 print("The token is shown only now; Roster keeps only its hash.")
             }
         }
@@ -50,10 +57,17 @@ struct TokenCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
 
+        @OptionGroup var organization: OrganizationOption
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let tokens = try await Roster.withStore(database.configuration) { try await $0.tokens() }
+            let organizationID = organization.id
+            let tokens = try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services in
+                    try await services.organizations.directory(for: services.organization(organizationID).key)
+                        .tokens()
+                }
+            }
             if tokens.isEmpty { print("No tokens yet: roster token create --description \"Okta\"") }
             for token in tokens {
                 let lastUsed = token.lastUsed.map(DateTime.format) ?? "never"
@@ -65,7 +79,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke (delete) a token; it stops working at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke (delete) a token, of whichever organization; it stops working within 2 seconds.")
 
         @Argument(help: "The token's id, as `roster token list` shows it.")
         var id: String
@@ -74,8 +89,10 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            guard try await Roster.withStore(database.configuration, { try await $0.deleteToken(id: id) }) else {
-                throw ValidationError("No token with id \(id).")
+            try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services in
+                    try await services.organizations.directory(ofToken: id).deleteToken(id: id)
+                }
             }
             print("Revoked token \(id).")
         }

@@ -43,7 +43,7 @@ import Testing
         let store = try SQLiteStore(path: database)
         #expect(try await store.integrityCheck() == "ok")
         for (id, title) in writes {
-            let user = try await store.fetch(.user, id: id)
+            let user = try await store.fetch(.user, id: id, in: .default)
             #expect(user != nil, "acknowledged user \(id) lost")
             if !title.isEmpty { #expect(user?.body["title"] == .string(title), "acknowledged update of \(id) lost") }
         }
@@ -73,7 +73,7 @@ import Testing
             #expect(server.exitStatus == 0)
             #expect(!server.output.contains("Could not write provisioning activity"), "\(server.output)")
         }
-        let events = try await SQLiteStore(path: database).activity(ActivityQuery(limit: 100))
+        let events = try await SQLiteStore(path: database).stores.activity.activity(ActivityQuery(limit: 100))
         #expect(events.count == 15, "\(events.map(\.path))")
     }
 

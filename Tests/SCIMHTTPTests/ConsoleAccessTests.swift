@@ -27,7 +27,7 @@ import Testing
 
     @Test func setupLinkCreatesTheFirstAdministratorOnce() async throws {
         try await TestServer.run { server, scim in
-            let accounts = Roster.accounts(server.configuration, store: server.store)
+            let accounts = server.services.accounts
             let browser = ConsoleClient(scim.client)
             #expect(try await browser.get("/admin/sign-in").status == 404)
             let first = try #require(try await accounts.prepareSetup())
@@ -50,7 +50,7 @@ import Testing
             let short = try await browser.post(
                 "/admin/setup", ["setupToken": secret, "username": "ada", "password": "short", "confirm": "short"])
             #expect(short.status == 400 && short.contains("at least 10 characters"))
-            #expect(try await server.store.adminCount() == 0)
+            #expect(try await server.store.accounts.adminCount() == 0)
 
             let created = try await browser.post(
                 "/admin/setup",
@@ -59,7 +59,7 @@ import Testing
             #expect(browser.cookie("roster_session") != nil)
             let overview = try await browser.get("/admin")
             #expect(overview.status == 200 && overview.contains("Overview") && overview.contains("ada"))
-            #expect(try await server.store.adminCount() == 1)
+            #expect(try await server.store.accounts.adminCount() == 1)
             #expect(try await accounts.prepareSetup() == nil)
             #expect(try await browser.get("/admin/setup?token=\(secret)").location == "/admin/sign-in")
         }
@@ -68,8 +68,7 @@ import Testing
     /// Security review: a wrong password and an unknown name get the same answer; failures are throttled.
     @Test func signInRevealsNothingAndIsThrottled() async throws {
         try await TestServer.run { server, scim in
-            _ = try await Roster.accounts(server.configuration, store: server.store)
-                .create(username: "Ada", password: "correct horse battery")
+            _ = try await server.services.accounts.create(username: "Ada", password: "correct horse battery")
             let browser = ConsoleClient(scim.client)
             _ = try await browser.get("/admin/sign-in")
             let wrong = try await browser.post("/admin/sign-in", ["username": "ada", "password": "wrong password"])
@@ -134,8 +133,7 @@ import Testing
     @Test func pagesCarrySecurityHeadersAndCookiesAreLockedDown() async throws {
         try await TestServer.run { server, scim in
             let browser = ConsoleClient(scim.client)
-            _ = try await Roster.accounts(server.configuration, store: server.store)
-                .create(username: "ada", password: "correct horse battery")
+            _ = try await server.services.accounts.create(username: "ada", password: "correct horse battery")
             let signInPage = try await browser.get("/admin/sign-in")
             let csp = try #require(signInPage.headers[HTTPField.Name("Content-Security-Policy")!])
             #expect(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"))

@@ -90,8 +90,7 @@ import Testing
 
     @Test func anEmptyCSRFCookieIsNeverTrusted() async throws {
         try await TestServer.run { server, scim in
-            _ = try await Roster.accounts(server.configuration, store: server.store)
-                .create(username: "ada", password: "correct horse battery")
+            _ = try await server.services.accounts.create(username: "ada", password: "correct horse battery")
             let browser = ConsoleClient(scim.client)
             browser.setCookie("roster_csrf", "")
             let page = try await browser.post(

@@ -51,7 +51,8 @@ struct ActivityStoreTests {
                 ("nobody", .all, nil, nil, 50_000),
             ] as [(String, ActivityQuery.Outcome, String?, Int64?, Int)] {
                 let query = ActivityQuery(
-                    outcome: outcome, client: client, resourceID: resource, before: before, limit: 6, readWindow: window)
+                    outcome: outcome, client: client, resourceID: resource, before: before, limit: 6, readWindow: window
+                )
                 let expected = all.filter { event in
                     event.resourceID == resource && (event.method != "GET" || event.id! > newest - Int64(window))
                         && (outcome == .all || (outcome == .failed) == (event.status >= 400))
@@ -69,7 +70,8 @@ struct ActivityStoreTests {
         let anonymous = index % 3 == 1
         let created = index == 0
         return ActivityEvent(
-            time: start.addingTimeInterval(Double(index)), requestID: "r\(index)", tokenID: anonymous ? nil : "t",
+            time: start.addingTimeInterval(Double(index)), organization: anonymous ? nil : .default,
+            requestID: "r\(index)", tokenID: anonymous ? nil : "t",
             tokenName: anonymous ? nil : "Okta", client: "okta", method: created ? "POST" : "PUT",
             path: "/scim/v2/Users/u\(index % 2)", status: created ? 201 : 200, resourceKind: "User",
             resourceID: "u\(index % 2)", resourceName: "n'\(index)",

@@ -110,7 +110,7 @@ import Testing
     }
 
     /// Alice in the Sales group, and Bob in none.
-    static func salesWithAlice(_ store: any Store) async throws -> (
+    static func salesWithAlice(_ store: Stores) async throws -> (
         member: StoredResource, other: StoredResource, group: StoredResource
     ) {
         let member = StoreContractTests.user("alice@example.com")

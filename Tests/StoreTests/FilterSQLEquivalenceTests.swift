@@ -92,8 +92,8 @@ import Testing
         try await backend.withStore { store in try await Self.compareWithEvaluation(store: store) }
     }
 
-    static func compareWithEvaluation(store: any Store) async throws {
-        let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
+    static func compareWithEvaluation(store: Stores) async throws {
+        let directory = store.organizations().defaultDirectory
         for body in population(count: 120) {
             _ = try await directory.create(.user, body: .object(body))
         }
@@ -129,8 +129,8 @@ import Testing
         try await backend.withStore { store in try await Self.checkSortedPages(store: store, sortBy: sortBy) }
     }
 
-    static func checkSortedPages(store: any Store, sortBy: String) async throws {
-        let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
+    static func checkSortedPages(store: Stores, sortBy: String) async throws {
+        let directory = store.organizations().defaultDirectory
         for body in population(count: 40) { _ = try await directory.create(.user, body: .object(body)) }
         for ascending in [true, false] {
             let sort = Sort(path: try AttributePath.parse(sortBy), ascending: ascending)
@@ -153,8 +153,8 @@ import Testing
         try await backend.withStore { store in try await Self.checkMissingValuesOrder(store: store) }
     }
 
-    static func checkMissingValuesOrder(store: any Store) async throws {
-        let directory = Directory(store: store, baseURL: "https://roster.example.com/scim/v2")
+    static func checkMissingValuesOrder(store: Stores) async throws {
+        let directory = store.organizations().defaultDirectory
         for (name, title) in [("c", "Zed"), ("a", nil), ("b", "alpha"), ("d", "Mid")] {
             var body: JSONObject = ["userName": .string(name)]
             if let title { body["title"] = .string(title) }

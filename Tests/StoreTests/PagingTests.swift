@@ -18,7 +18,7 @@ import Testing
     }
 
     /// The unfiltered page and the oracle's page, which must agree.
-    static func pages(_ store: any Store, start: Int, count: Int = 10) async throws
+    static func pages(_ store: Stores, start: Int, count: Int = 10) async throws
         -> (seek: SearchResult, offset: SearchResult)
     {
         let page = Page(startIndex: start, count: count, maximum: 1000)
@@ -82,7 +82,8 @@ import Testing
             try await store.insert(group, members: [users[1].id, users[3].id])
             for filter in [nil, Self.everyone] {
                 let result = try await store.search(
-                    ResourceQuery(kind: .user, filter: filter, page: Page(startIndex: 1, count: 10, maximum: 10),
+                    ResourceQuery(
+                        kind: .user, filter: filter, page: Page(startIndex: 1, count: 10, maximum: 10),
                         withGroups: true))
                 let groups = try #require(result.groups)
                 #expect(groups == (try await store.groups(of: users.map(\.id))))
@@ -99,8 +100,8 @@ import Testing
     @Test func aDeleteThroughAnotherConnectionMovesPagesToo() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-paging-\(UUID()).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let reader = try SQLiteStore(path: path)
-        let writer = try SQLiteStore(path: path)
+        let reader = try SQLiteStore(path: path).stores
+        let writer = try SQLiteStore(path: path).stores
         try await writer.insertMany(Self.users(30))
         _ = try await Self.pages(reader, start: 1)
         let second = try await Self.pages(reader, start: 11)

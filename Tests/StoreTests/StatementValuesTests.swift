@@ -97,9 +97,9 @@ struct StatementValuesTests {
                            ('g1', 'Group', 1, 0, 0, 'broken', '[]')
                     """)
         }
-        await #expect(throws: StoreCorruption.self) { try await store.fetchUserWithGroups(id: "u1") }
-        await #expect(throws: StoreCorruption.self) { try await store.fetch(.user, id: "u1") }
-        await #expect(throws: StoreCorruption.self) { try await store.fetch(.group, id: "g1") }
-        #expect(try await store.fetchUserWithGroups(id: "u2") == nil)
+        await #expect(throws: StoreCorruption.self) { try await store.fetchUserWithGroups(id: "u1", in: .default) }
+        await #expect(throws: StoreCorruption.self) { try await store.fetch(.user, id: "u1", in: .default) }
+        await #expect(throws: StoreCorruption.self) { try await store.fetch(.group, id: "g1", in: .default) }
+        #expect(try await store.fetchUserWithGroups(id: "u2", in: .default) == nil)
     }
 }

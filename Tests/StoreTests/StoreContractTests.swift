@@ -167,7 +167,8 @@ import Testing
     func tokensAreFoundByHashAndChangeStatus(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let (secret, record) = TokenSecret.generate(
-                description: "Okta", status: .active, id: "t1", now: Date(timeIntervalSince1970: 1_800_000_000))
+                description: "Okta", status: .active, id: "t1", organization: .default,
+                now: Date(timeIntervalSince1970: 1_800_000_000))
             try await store.insertToken(record)
             #expect(try await store.token(withHash: TokenSecret.hash(secret)) == record)
             #expect(try await store.token(withHash: TokenSecret.hash(secret + "x")) == nil)

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct TokenSecretTests {
     @Test func secretsCarryARecognisablePrefixAnd256RandomBits() {
-        let (secret, record) = TokenSecret.generate(description: "Okta", status: .active, id: "t", now: Date())
+        let (secret, record) = TokenSecret.generate(
+            description: "Okta", status: .active, id: "t", organization: .default, now: Date())
         #expect(secret.hasPrefix("roster_"))
         // 32 bytes in unpadded base64url are 43 characters.
         #expect(secret.count == "roster_".count + 43)
@@ -12,7 +13,9 @@ import Testing
         #expect(record.hash == TokenSecret.hash(secret))
         #expect(record.hash.count == 64)
         #expect(!record.hash.contains(secret))
-        let other = TokenSecret.generate(description: "Okta", status: .active, id: "u", now: Date()).secret
+        let other = TokenSecret.generate(
+            description: "Okta", status: .active, id: "u", organization: .default, now: Date()
+        ).secret
         #expect(other != secret)
     }
 

@@ -6,11 +6,12 @@ extension Templates {
           is created; Roster keeps only a hash of it.</p>
         {{^tokens}}<p class="notice">No tokens yet.</p>{{/tokens}}
         <table>
-          <thead><tr><th>Description</th><th>Status</th><th>Token</th><th>Created</th><th>Last used</th></tr></thead>
+          <thead><tr><th>Description</th>{{#manyOrganizations}}<th>Organization</th>{{/manyOrganizations}}<th>Status</th><th>Token</th><th>Created</th><th>Last used</th></tr></thead>
           <tbody>
           {{#tokens}}
           <tr>
             <td><a href="/admin/tokens/{{id}}">{{description}}</a></td>
+            {{#manyOrganizations}}<td>{{organization}}</td>{{/manyOrganizations}}
             <td><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
             <td><code>{{prefix}}</code></td><td>{{created}}</td><td>{{lastUsed}}</td>
           </tr>
@@ -28,6 +29,11 @@ extension Templates {
         <form method="post" action="/admin/tokens">
           <input type="hidden" name="csrf" value="{{csrf}}">
           <label>Description <input name="description" maxlength="200" placeholder="Okta" required autofocus></label>
+          {{#chooseOrganization}}
+          <label>Organization
+            <select name="organization">{{#organizations}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/organizations}}</select>
+          </label>
+          {{/chooseOrganization}}
           <label>Status
             <select name="status"><option value="active" selected>Active</option><option value="inactive">Inactive</option></select>
           </label>
@@ -61,6 +67,7 @@ extension Templates {
         {{/secret}}
         {{#token}}
         <dl>
+          {{#manyOrganizations}}<dt>Organization</dt><dd>{{organization}}</dd>{{/manyOrganizations}}
           <dt>Status</dt><dd><span class="status {{^active}}off{{/active}}">{{status}}</span></dd>
           <dt>Created</dt><dd>{{created}}</dd>
           <dt>Last used</dt><dd>{{lastUsed}}</dd>

@@ -87,8 +87,7 @@ final class ConsoleClient: Sendable {
 
     /// Creates an administrator directly and signs in through the form.
     func signIn(server: TestServer, username: String = "ada", password: String = "correct horse battery") async throws {
-        _ = try await Roster.accounts(server.configuration, store: server.store).create(
-            username: username, password: password)
+        _ = try await server.services.accounts.create(username: username, password: password)
         _ = try await get("/admin/sign-in")
         let page = try await post("/admin/sign-in", ["username": username, "password": password])
         #expect(page.status == 303 && page.location == "/admin", "\(page.status) \(page.html)")

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Prometheus
 import RosterTestSupport
 import SCIMCore
 import SQLiteStore
@@ -12,11 +13,16 @@ import Testing
 
 /// A real Roster server on a loopback port, over a fresh database, with one active token.
 struct TestServer: Sendable {
+    /// The default organization's directory, the one the server's token belongs to.
+    var directory: Directory { services.organizations.defaultDirectory }
+
     static let publicURL = "https://roster.example.com"
     static let scimBase = publicURL + "/scim/v2"
 
-    let store: any Store
-    let directory: Directory
+    /// The database's stores, for tests that look behind the directory's rules.
+    let store: Stores
+    /// The server's own services: what its routes and console use.
+    let services: Services
     let token: String
     let backend: StoreBackend
     let configuration: App.Configuration
@@ -51,14 +57,19 @@ struct TestServer: Sendable {
         let configuration = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
             rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken)
-        return try await Roster.withStore(configuration) { store in
-            let directory = Roster.directory(configuration, store: store)
-            let token = try await directory.createToken(description: "Okta", status: .active).secret
+        return try await Roster.withStores(configuration) { store in
+            let metrics = PrometheusCollectorRegistry()
+            let services = Roster.services(
+                configuration, stores: store, metrics: metrics,
+                poolSize: backend == .postgres ? configuration.databasePoolSize : nil)
+            let token = try await services.organizations.defaultDirectory.createToken(
+                description: "Okta", status: .active
+            ).secret
             var logger = Logger(label: "roster-test")
             logger.logLevel = .warning
-            let app = Roster.application(configuration, store: store, logger: logger)
+            let app = Roster.application(configuration, services: services, logger: logger, metrics: metrics)
             let server = TestServer(
-                store: store, directory: directory, token: token, backend: backend, configuration: configuration)
+                store: store, services: services, token: token, backend: backend, configuration: configuration)
             return try await app.test(.live) { client in
                 try await body(server, SCIMClient(client: client, token: token))
             }

@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+
+/// Collects activity events in memory and writes them in batches, so recording a request costs an append, not a
+/// database write. Events still pending when the process dies are lost; acknowledged SCIM writes never are.
+public final class ActivityLog: Sendable {
+    let store: any ActivityStore
+    /// Events held at most; beyond it new events are counted as dropped rather than growing without bound.
+    let capacity: Int
+    private let pending = Mutex<[ActivityEvent]>([])
+    private let droppedCount = Atomic<Int>(0)
+    /// One flush at a time, so a reader that flushes first also waits for a batch another flush is writing.
+    private let writing = SerialGate()
+
+    public init(store: any ActivityStore, capacity: Int = 20_000) {
+        self.store = store
+        self.capacity = capacity
+    }
+
+    public func record(_ event: ActivityEvent) {
+        let kept = pending.withLock { events in
+            guard events.count < capacity else { return false }
+            events.append(event)
+            return true
+        }
+        if !kept { droppedCount.add(1, ordering: .relaxed) }
+    }
+
+    /// Events refused because the buffer was full, since the start.
+    public var dropped: Int { droppedCount.load(ordering: .relaxed) }
+
+    /// Writes every pending event; on failure they are put back for the next attempt.
+    public func flush() async throws {
+        await writing.enter()
+        defer { writing.leave() }
+        let batch = pending.withLock { events in
+            defer { events.removeAll(keepingCapacity: true) }
+            return events
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.record(batch)
+        } catch is CancellationError {
+            putBack(batch[...])  // Nothing was refused; the caller gave up.
+            throw CancellationError()
+        } catch {
+            try await recordOneByOne(batch)
+        }
+    }
+
+    /// Events that could not be written yet, ahead of those recorded since, within `capacity`.
+    private func putBack(_ events: ArraySlice<ActivityEvent>) {
+        pending.withLock { pending in pending = Array((events + pending).suffix(capacity)) }
+    }
+
+    /// After a failed batch: each event alone, so one the database refuses is dropped (and counted) instead of
+    /// blocking the log forever. Three failures before any success mean the database is down: the two tried are
+    /// dropped and the rest waits for the next flush.
+    private func recordOneByOne(_ batch: [ActivityEvent]) async throws {
+        var written = 0
+        var lastError: (any Error)?
+        for (index, event) in batch.enumerated() {
+            do {
+                try await store.record([event])
+                written += 1
+            } catch {
+                lastError = error
+                if error is CancellationError || (written == 0 && index >= 2) {
+                    putBack(batch[index...])
+                    throw error
+                }
+                droppedCount.add(1, ordering: .relaxed)
+            }
+        }
+        if written == 0, let lastError { throw lastError }
+    }
+
+    /// Deletes events older than `retention`.
+    @discardableResult
+    public func purge(retention: TimeInterval, now: Date = Date()) async throws -> Int {
+        try await store.deleteActivity(before: now.addingTimeInterval(-retention))
+    }
+}
+
+/// An asynchronous mutual exclusion: `enter` waits, without blocking a thread, until the holder calls `leave`.
+final class SerialGate: Sendable {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func enter() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = state.withLock { state in
+                if state.busy {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.busy = true
+                return true
+            }
+            if admitted { continuation.resume() }
+        }
+    }
+
+    func leave() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.busy = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import SCIMCore
+
+/// What every organization's directory shares: the stores, the schemas, the limits, the clock. A class, so a
+/// directory handed out per request is one reference and a key.
+final class DirectoryContext: Sendable {
+    let stores: Stores
+    let baseURL: String
+    let limits: Directory.Limits
+    let schemas: SchemaCatalog
+    let authenticator: TokenAuthenticator
+    let activity: ActivityLog
+    let clock: @Sendable () -> Date
+    let newID: @Sendable () -> String
+
+    init(
+        stores: Stores, baseURL: String, limits: Directory.Limits, schemaLifetime: TimeInterval,
+        tokenCacheLifetime: TimeInterval, clock: @escaping @Sendable () -> Date,
+        newID: @escaping @Sendable () -> String
+    ) {
+        self.stores = stores
+        self.baseURL = baseURL
+        self.limits = limits
+        self.schemas = SchemaCatalog(store: stores.fields, lifetime: schemaLifetime, clock: clock)
+        self.authenticator = TokenAuthenticator(store: stores.tokens, cacheLifetime: tokenCacheLifetime, clock: clock)
+        self.activity = ActivityLog(store: stores.activity)
+        self.clock = clock
+        self.newID = newID
+    }
+}
+
+/// Roster's organizations, and the way into each one's directory: the one way in for the SCIM routes, the
+/// console and the command line, so that no rule (an authenticator's cache dropped, a schema reloaded, an activity
+/// row written) can be skipped by a side door.
+public struct Organizations: Sendable {
+    let context: DirectoryContext
+    var store: any OrganizationStore { context.stores.organizations }
+
+    /// - Parameters:
+    ///   - baseURL: the SCIM endpoint, such as `https://roster.example.com/scim/v2`, for `meta.location` and `$ref`.
+    ///   - tokenCacheLifetime: how long a token's answer is reused; a token revoked elsewhere stops within it.
+    public init(
+        stores: Stores, baseURL: String, limits: Directory.Limits = Directory.Limits(),
+        tokenCacheLifetime: TimeInterval = 2, schemaLifetime: TimeInterval = 2,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        newID: @escaping @Sendable () -> String = Directory.timeOrderedID
+    ) {
+        context = DirectoryContext(
+            stores: stores, baseURL: baseURL, limits: limits, schemaLifetime: schemaLifetime,
+            tokenCacheLifetime: tokenCacheLifetime, clock: clock, newID: newID)
+    }
+
+    /// The SCIM endpoint every organization's tokens work with: the token decides the organization.
+    public var scimEndpoint: String { context.baseURL }
+    public var limits: Directory.Limits { context.limits }
+    /// Where every SCIM request is recorded for the console.
+    public var activityLog: ActivityLog { context.activity }
+
+    /// The directory of an organization by its key (a token's, say).
+    public func directory(for organization: OrganizationKey) -> Directory {
+        Directory(context: context, organization: organization)
+    }
+
+    /// The default organization's directory: all a single-company install has.
+    public var defaultDirectory: Directory { directory(for: .default) }
+
+    /// The directory of the organization with this public id; nil when there is none.
+    public func directory(id: String) async throws -> Directory {
+        directory(for: try await organization(id: id).key)
+    }
+
+    /// The active token an `Authorization` header carries and its organization's directory, or a 401 error.
+    public func authenticate(authorization: String?) async throws -> (TokenRecord, Directory) {
+        let token = try await context.authenticator.authenticate(authorization: authorization)
+        return (token, directory(for: token.organization))
+    }
+
+    /// Whether the database answers and is migrated.
+    public func isReady() async -> Bool {
+        await context.stores.isReady()
+    }
+
+    /// Every token of every organization, newest first, for Roster's administrator.
+    public func allTokens() async throws -> [TokenRecord] {
+        try await context.stores.tokens.tokens(in: nil)
+    }
+
+    /// The directory of the organization a token belongs to, found by the token's id.
+    public func directory(ofToken id: String) async throws -> Directory {
+        guard let token = try await context.stores.tokens.token(id: id) else { throw Directory.noToken(id) }
+        return directory(for: token.organization)
+    }
+}
+
+extension Organizations {
+    /// Creates an organization, with an empty directory of its own.
+    public func create(name: String, domains: [String] = []) async throws -> Organization {
+        let organization = Organization(
+            key: OrganizationKey(0), id: context.newID(), name: try Organization.checkedName(name),
+            domains: try Organization.checkedDomains(domains), created: context.clock())
+        return try await Self.reportingConflicts(organization) { try await store.insertOrganization(organization) }
+    }
+
+    /// Every organization, in the order they were created (the default one first).
+    public func list() async throws -> [Organization] {
+        try await store.organizations()
+    }
+
+    public func organization(id: String) async throws -> Organization {
+        guard let organization = try await store.organization(id: id) else { throw Self.notFound(id) }
+        return organization
+    }
+
+    public func organization(key: OrganizationKey) async throws -> Organization {
+        guard let organization = try await store.organization(key: key) else { throw Self.notFound("\(key)") }
+        return organization
+    }
+
+    public func rename(id: String, to name: String) async throws -> Organization {
+        var organization = try await organization(id: id)
+        organization.name = try Organization.checkedName(name)
+        return try await save(organization)
+    }
+
+    /// Replaces an organization's email domains; a domain another organization has is refused.
+    public func setDomains(id: String, _ domains: [String]) async throws -> Organization {
+        var organization = try await organization(id: id)
+        organization.domains = try Organization.checkedDomains(domains)
+        return try await save(organization)
+    }
+
+    /// How many users and groups an organization holds.
+    public func counts(of organization: Organization) async throws -> ResourceCounts {
+        try await store.counts(in: organization.key)
+    }
+
+    private func save(_ organization: Organization) async throws -> Organization {
+        try await Self.reportingConflicts(organization) {
+            guard try await store.updateOrganization(organization) else { throw Self.notFound(organization.id) }
+            return organization
+        }
+    }
+
+    private static func reportingConflicts(
+        _ organization: Organization, _ body: () async throws -> Organization
+    ) async throws -> Organization {
+        do {
+            return try await body()
+        } catch let conflict as OrganizationConflict {
+            switch conflict.what {
+            case .name:
+                throw SCIMError.uniqueness("An organization named \(organization.name) already exists.")
+            case .domain(let domain):
+                throw SCIMError.uniqueness(
+                    "The domain \(domain ?? "given") belongs to another organization; a domain has one organization.")
+            }
+        }
+    }
+
+    static func notFound(_ id: String) -> SCIMError {
+        .notFound("There is no organization \(id).")
+    }
+}

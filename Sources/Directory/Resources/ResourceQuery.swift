@@ -1,0 +1,107 @@
+import Foundation
+import SCIMCore
+
+/// What a resource query asks a store for.
+public struct ResourceQuery: Sendable, Hashable {
+    /// The organization whose resources are searched; nothing of another is ever read.
+    public var organization: OrganizationKey
+    public var kind: ResourceKind
+    public var filter: Filter?
+    public var sort: Sort?
+    public var page: Page
+    /// The schemas filter and sort paths resolve against: the user type with custom fields, or the standard one.
+    public var type: ResourceType
+    /// Whether to read the groups each user on the page belongs to, with the page.
+    public var withGroups: Bool
+
+    public init(
+        organization: OrganizationKey, kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page,
+        type: ResourceType? = nil, withGroups: Bool = false
+    ) {
+        self.organization = organization
+        self.kind = kind
+        self.filter = filter
+        self.sort = sort
+        self.page = page
+        self.type = type ?? kind.resourceType
+        self.withGroups = withGroups
+    }
+}
+
+extension Page {
+    /// The number of all matches when a page read at this offset returned `rows` of them, if that tells: a page
+    /// that is not full ends with the last match, unless it is empty past the end.
+    public func totalFromShortPage(_ rows: Int) -> Int? {
+        guard rows < count, rows > 0 || offset == 0 else { return nil }
+        return offset + rows
+    }
+}
+
+/// A page of a query's matches, the number of all matches and, when asked for, each user's groups.
+public struct SearchResult: Sendable {
+    public var total: Int
+    public var resources: [StoredResource]
+    /// The groups of each resource on the page, by id, when the query asked `withGroups`.
+    public var groups: [String: [ResourceReference]]?
+
+    public init(total: Int, resources: [StoredResource], groups: [String: [ResourceReference]]? = nil) {
+        self.total = total
+        self.resources = resources
+        self.groups = groups
+    }
+}
+
+/// RFC 7644 §3.4.2.3 sorting; ties are always broken by creation order, so pages never overlap or skip.
+public struct Sort: Sendable, Hashable {
+    public var path: AttributePath
+    public var ascending: Bool
+
+    public init(path: AttributePath, ascending: Bool) {
+        self.path = path
+        self.ascending = ascending
+    }
+
+    /// Parses `sortBy` and `sortOrder` ("ascending", the default, or "descending", in any case).
+    public static func parse(sortBy: String?, sortOrder: String?, type: ResourceType) throws(SCIMError) -> Sort? {
+        guard let sortBy = sortBy?.trimmingCharacters(in: .whitespaces), !sortBy.isEmpty else { return nil }
+        let path: AttributePath
+        do { path = try AttributePath.parse(sortBy) } catch {
+            throw .invalidValue("\"sortBy\" is not an attribute: \(sortBy)")
+        }
+        guard type.resolve(path) != nil else {
+            throw .invalidValue("Cannot sort by \"\(sortBy)\": \(type.name) has no such attribute.")
+        }
+        switch sortOrder?.lowercased() {
+        case nil, "", "ascending": return Sort(path: path, ascending: true)
+        case "descending": return Sort(path: path, ascending: false)
+        default: throw .invalidValue("\"sortOrder\" must be \"ascending\" or \"descending\".")
+        }
+    }
+}
+
+/// A change to a group's members, applied row by row: first `removeAll`, then `removed`, then `added`.
+public struct MembershipChange: Sendable, Hashable {
+    public var removeAll: Bool
+    public var added: [String]
+    public var removed: [String]
+
+    public init(removeAll: Bool = false, added: [String] = [], removed: [String] = []) {
+        self.removeAll = removeAll
+        self.added = added
+        self.removed = removed
+    }
+
+    public var isEmpty: Bool { !removeAll && added.isEmpty && removed.isEmpty }
+}
+
+/// One page of a group's members, in a stable order, and where the next page starts.
+public struct MemberPage: Sendable {
+    public var members: [ResourceReference]
+    /// Pass as `after` for the next page; nil on the last page.
+    public var next: Int64?
+
+    public init(members: [ResourceReference], next: Int64?) {
+        self.members = members
+        self.next = next
+    }
+}

@@ -1,0 +1,27 @@
+/// A database's stores, one per concern; only the directory's rules use them (nothing else touches a store).
+///
+/// A database implements each concern; a wrapper (metrics, a test probe) replaces only the concerns it changes.
+public struct Stores: Sendable {
+    public var resources: any ResourceStore
+    public var tokens: any TokenStore
+    public var fields: any FieldStore
+    public var accounts: any AccountStore
+    public var activity: any ActivityStore
+    public var organizations: any OrganizationStore
+    /// Whether the database answers and every migration has been applied (for `/readyz`).
+    public var isReady: @Sendable () async -> Bool
+
+    public init(
+        resources: any ResourceStore, tokens: any TokenStore, fields: any FieldStore, accounts: any AccountStore,
+        activity: any ActivityStore, organizations: any OrganizationStore,
+        isReady: @escaping @Sendable () async -> Bool
+    ) {
+        self.resources = resources
+        self.tokens = tokens
+        self.fields = fields
+        self.accounts = accounts
+        self.activity = activity
+        self.organizations = organizations
+        self.isReady = isReady
+    }
+}

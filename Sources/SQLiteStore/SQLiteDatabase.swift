@@ -1,0 +1,46 @@
+import Directory
+import GRDB
+import StoreSQL
+
+/// The shared stores' statements on SQLite: values bound and columns read through SQLite's own functions, each
+/// statement prepared once per connection while there are few shapes of them.
+struct SQLiteDatabase: SQLDatabase {
+    let database: any DatabaseWriter
+
+    func rows(_ statement: BoundStatement) async throws -> [SQLRow] {
+        try await Self.translating {
+            try await database.read { db in try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values) }
+        }
+    }
+
+    func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
+        try await Self.translating {
+            try await database.write { db in
+                try statements.map { statement in
+                    try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values)
+                }
+            }
+        }
+    }
+
+    private static func rows(_ statement: Statement, _ values: [SQLValue]) throws -> [SQLRow] {
+        try statement.bind(values)
+        var rows: [SQLRow] = []
+        let columns = CInt(statement.columnCount)
+        try statement.forEachRow { row in rows.append(SQLRow((0..<columns).map(row.value))) }
+        return rows
+    }
+
+    /// SQLite's refusal of a repeated unique key, as the shared stores expect it; its message names the table and
+    /// column (`UNIQUE constraint failed: organizations.name_key`).
+    private static func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        {
+            throw SQLUniqueViolation(constraint: error.message ?? "")
+        }
+    }
+}

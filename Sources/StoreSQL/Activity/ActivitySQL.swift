@@ -1,0 +1,160 @@
+import Directory
+import Foundation
+
+/// The activity log's statements, written once for both stores: they use only SQL that SQLite and PostgreSQL share.
+public enum ActivitySQL {
+    static let columns = """
+        id, time_ms, org_pk, request_id, token_id, token_name, client, method, path, status, resource_kind, \
+        resource_id, resource_name, changes, detail, duration_ms
+        """
+    static let provenanceColumns = "resource_id, org_pk, created_ms, created_by, modified_ms, modified_by"
+
+    /// Events cut into chunks for multi-row inserts, in order: one statement per chunk instead of one per event
+    /// (a round trip each on PostgreSQL). Chunks hold 64, 16, 4 or 1 events, so few statement shapes exist, and
+    /// 64 rows bind 960 values, under every SQLite's limit of 999.
+    static func chunks(_ events: [ActivityEvent]) -> [ArraySlice<ActivityEvent>] {
+        var chunks: [ArraySlice<ActivityEvent>] = []
+        var rest = events[...]
+        while !rest.isEmpty {
+            let size = chunkSizes.first { $0 <= rest.count }!
+            chunks.append(rest.prefix(size))
+            rest = rest.dropFirst(size)
+        }
+        return chunks
+    }
+
+    /// One chunk of events (of one of the chunk sizes) as one multi-row insert.
+    static func insert(_ chunk: ArraySlice<ActivityEvent>) -> BoundStatement {
+        BoundStatement(insertSQL[chunk.count]!, chunk.flatMap(values))
+    }
+
+    private static let chunkSizes = [64, 16, 4, 1]
+
+    /// The insert for each chunk size, written once: the statement caches are keyed by this text.
+    private static let insertSQL = Dictionary(
+        uniqueKeysWithValues: chunkSizes.map { size in
+            let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: size).joined(
+                separator: ", ")
+            return (
+                size,
+                """
+                INSERT INTO activity (time_ms, org_pk, request_id, token_id, token_name, client, method, path, status, \
+                resource_kind, resource_id, resource_name, changes, detail, duration_ms) VALUES \(rows)
+                """
+            )
+        })
+
+    private static func values(_ event: ActivityEvent) -> [SQLValue] {
+        [
+            .integer(event.time.milliseconds), SQLValue(event.organization?.rawValue), .text(event.requestID),
+            SQLValue(event.tokenID), SQLValue(event.tokenName), .text(event.client), .text(event.method),
+            .text(event.path),
+            .integer(Int64(event.status)), SQLValue(event.resourceKind), SQLValue(event.resourceID),
+            SQLValue(event.resourceName), .text(event.changes.joined(separator: "\n")), SQLValue(event.detail),
+            .real(event.milliseconds),
+        ]
+    }
+
+    /// How an event changes the provenance of its resource: set on create, updated on change, gone on delete.
+    static func provenance(after event: ActivityEvent) -> BoundStatement? {
+        guard let id = event.resourceID, let organization = event.organization?.rawValue else { return nil }
+        let by = SQLValue(event.tokenName ?? event.tokenID)
+        let time = SQLValue.integer(event.time.milliseconds)
+        if event.created {
+            return BoundStatement(
+                """
+                INSERT INTO provenance (\(provenanceColumns)) VALUES (?, ?, ?, ?, NULL, NULL)
+                ON CONFLICT (resource_id) DO UPDATE SET created_ms = excluded.created_ms, created_by = excluded.created_by
+                """, [.text(id), .integer(organization), time, by])
+        }
+        if event.modified && !event.changes.isEmpty {
+            return BoundStatement(
+                """
+                INSERT INTO provenance (\(provenanceColumns)) VALUES (?, ?, NULL, NULL, ?, ?)
+                ON CONFLICT (resource_id) DO UPDATE SET modified_ms = excluded.modified_ms, modified_by = excluded.modified_by
+                """, [.text(id), .integer(organization), time, by])
+        }
+        if event.method == "DELETE" && event.status == 204 {
+            return BoundStatement(
+                "DELETE FROM provenance WHERE resource_id = ? AND org_pk = ?", [.text(id), .integer(organization)])
+        }
+        return nil
+    }
+
+    /// The newest matching events first; each condition is bound, and the id cursor keeps deep pages cheap.
+    ///
+    /// A resource's events come from two places. Its writes are found through `activity_by_resource_written`;
+    /// its reads are not indexed (an index of every read, keyed by random resource ids, rewrote pages all over it
+    /// on every flush: 7–16% of a GET's CPU), so they are looked for among the newest `query.readWindow` events.
+    static func select(_ query: ActivityQuery) -> BoundStatement {
+        var conditions = ["1 = 1"]
+        var values: [SQLValue] = []
+        switch query.scope {
+        case .everything: break
+        case .organization(let organization):
+            conditions.append("org_pk = ?")
+            values.append(.integer(organization.rawValue))
+        case .organizationAndUnattributed(let organization):
+            conditions.append("(org_pk = ? OR org_pk IS NULL)")
+            values.append(.integer(organization.rawValue))
+        }
+        if let before = query.before {
+            conditions.append("id < ?")
+            values.append(.integer(before))
+        }
+        switch query.outcome {
+        case .all: break
+        case .succeeded: conditions.append("status < 400")
+        case .failed: conditions.append("status >= 400")
+        }
+        if let client = query.client {
+            conditions.append("client = ?")
+            values.append(.text(client))
+        }
+        let limit = SQLValue.integer(Int64(max(1, min(query.limit, 1000))))
+        let filter = conditions.joined(separator: " AND ")
+        guard let id = query.resourceID else {
+            return BoundStatement(
+                "SELECT \(columns) FROM activity WHERE \(filter) ORDER BY id DESC LIMIT ?", values + [limit])
+        }
+        return BoundStatement(
+            """
+            SELECT \(columns) FROM (
+                SELECT \(columns) FROM (
+                    SELECT \(columns) FROM activity
+                    WHERE resource_id = ? AND method <> 'GET' AND \(filter) ORDER BY id DESC LIMIT ?
+                ) AS writes
+                UNION ALL
+                SELECT \(columns) FROM (
+                    SELECT \(columns) FROM activity
+                    WHERE id > (SELECT COALESCE(MAX(id), 0) FROM activity) - ?
+                        AND resource_id = ? AND method = 'GET' AND \(filter) ORDER BY id DESC LIMIT ?
+                ) AS reads
+            ) AS events ORDER BY id DESC LIMIT ?
+            """,
+            [.text(id)] + values + [limit, .integer(Int64(max(0, query.readWindow))), .text(id)] + values
+                + [limit, limit])
+    }
+
+    /// Replaces the index of every event by resource with one of writes only (see `select(_:)`).
+    public static let indexWritesByResource = [
+        "DROP INDEX activity_by_resource",
+        "CREATE INDEX activity_by_resource_written ON activity(resource_id, id) WHERE method <> 'GET'",
+    ]
+
+    static func splitChanges(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.components(separatedBy: "\n")
+    }
+
+    /// An event from a row of `columns`.
+    static func event(_ row: SQLRow) -> ActivityEvent? {
+        guard let id = row.integer(0), let time = row.date(1), let requestID = row.text(3), let client = row.text(6),
+            let method = row.text(7), let path = row.text(8), let status = row.integer(9)
+        else { return nil }
+        return ActivityEvent(
+            id: id, time: time, organization: row.integer(2).map(OrganizationKey.init), requestID: requestID,
+            tokenID: row.text(4), tokenName: row.text(5), client: client, method: method, path: path,
+            status: Int(status), resourceKind: row.text(10), resourceID: row.text(11), resourceName: row.text(12),
+            changes: splitChanges(row.text(13) ?? ""), detail: row.text(14), milliseconds: row.real(15) ?? 0)
+    }
+}

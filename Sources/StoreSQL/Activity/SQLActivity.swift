@@ -1,0 +1,43 @@
+import Directory
+import Foundation
+
+/// Provisioning activity and provenance, on either dialect.
+public struct SQLActivity: ActivityStore {
+    let database: any SQLDatabase
+
+    public init(_ database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func record(_ events: [ActivityEvent]) async throws {
+        // Provenance follows the events, in their order.
+        let inserts = ActivitySQL.chunks(events).map(ActivitySQL.insert)
+        try await database.write(inserts + events.compactMap(ActivitySQL.provenance(after:)))
+    }
+
+    public func activity(_ query: ActivityQuery) async throws -> [ActivityEvent] {
+        try await database.rows(ActivitySQL.select(query)).map { row in
+            guard let event = ActivitySQL.event(row) else { throw unreadable("activity") }
+            return event
+        }
+    }
+
+    public func deleteActivity(before time: Date) async throws -> Int {
+        try await database.write(
+            BoundStatement("DELETE FROM activity WHERE time_ms < ? RETURNING id", [SQLValue(time)])
+        ).count
+    }
+
+    public func provenance(of resourceID: String, in organization: OrganizationKey) async throws -> Provenance? {
+        try await database.first(
+            BoundStatement(
+                "SELECT resource_id, created_ms, created_by, modified_ms, modified_by FROM provenance "
+                    + "WHERE resource_id = ? AND org_pk = ?", [.text(resourceID), .integer(organization.rawValue)])
+        ) { row in
+            guard let id = row.text(0) else { return nil }
+            return Provenance(
+                resourceID: id, created: row.date(1), createdBy: row.text(2), modified: row.date(3),
+                modifiedBy: row.text(4))
+        }
+    }
+}

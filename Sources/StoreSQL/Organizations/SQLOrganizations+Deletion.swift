@@ -1,0 +1,84 @@
+import Directory
+import Foundation
+
+/// Deleting an organization in short transactions: each step removes at most about `limit` rows of one table, so
+/// the writer is never held for long whatever the organization's size.
+extension SQLOrganizations {
+    public func beginDeletion(of organization: OrganizationKey, at time: Date) async throws -> Bool {
+        let key = SQLValue.integer(organization.rawValue)
+        let results = try await database.write([
+            BoundStatement(
+                """
+                UPDATE organizations SET deletion_ms = ?, name_key = NULL
+                WHERE pk = ? AND pk <> 1 AND deletion_ms IS NULL RETURNING pk
+                """, [SQLValue(time), key]),
+            BoundStatement("DELETE FROM tokens WHERE org_pk = ? AND org_pk <> 1", [key]),
+            BoundStatement("DELETE FROM organization_domains WHERE org_pk = ? AND org_pk <> 1", [key]),
+        ])
+        return !results[0].isEmpty
+    }
+
+    public func deletions() async throws -> [(organization: OrganizationKey, began: Date)] {
+        try await database.rows(
+            BoundStatement("SELECT pk, deletion_ms FROM organizations WHERE deletion_ms IS NOT NULL ORDER BY pk")
+        ).compactMap { row in
+            guard let key = row.integer(0), let began = row.date(1) else { return nil }
+            return (OrganizationKey(key), began)
+        }
+    }
+
+    public func purge(_ organization: OrganizationKey, limit: Int, finish: Bool) async throws -> Int {
+        let key = SQLValue.integer(organization.rawValue)
+        let count = Int64(max(1, limit))
+        let limit = SQLValue.integer(count)
+        // Memberships first, so a group's deletion never cascades to a hundred thousand rows at once.
+        let steps: [[BoundStatement]] = [
+            [
+                BoundStatement(
+                    """
+                    DELETE FROM memberships WHERE (group_pk, member_pk) IN (
+                        SELECT ms.group_pk, ms.member_pk FROM resources g JOIN memberships ms ON ms.group_pk = g.pk
+                        WHERE g.org_pk = ? AND g.kind = 'Group' LIMIT ?)
+                    RETURNING group_pk
+                    """, [key, limit])
+            ],
+            Self.deleteResources(kind: "User", key: key, limit: limit),
+            Self.deleteResources(kind: "Group", key: key, limit: limit),
+            [
+                BoundStatement(
+                    """
+                    DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE org_pk = ? ORDER BY id LIMIT ?)
+                    RETURNING id
+                    """, [key, .integer(count * 4)])
+            ],
+        ]
+        for step in steps {
+            let removed = try await database.write(step).last?.count ?? 0
+            if removed > 0 { return removed }
+        }
+        guard finish else { return 0 }
+        // Nothing left but what is small: the organization's fields, counts, provenance left by requests that
+        // raced the deletion, and its own row.
+        let results = try await database.write([
+            BoundStatement("DELETE FROM provenance WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM custom_fields WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM tokens WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM resource_counts WHERE org_pk = ?", [key]),
+            BoundStatement(
+                "DELETE FROM organizations WHERE pk = ? AND pk <> 1 AND deletion_ms IS NOT NULL RETURNING pk", [key]),
+        ])
+        return results.last?.count ?? 0
+    }
+
+    /// A slice of one kind's resources, in key order along the `(org_pk, kind, pk)` index, with their provenance.
+    /// Their indexed values go with them (ON DELETE CASCADE).
+    private static func deleteResources(kind: String, key: SQLValue, limit: SQLValue) -> [BoundStatement] {
+        let slice = "SELECT pk FROM resources WHERE org_pk = ? AND kind = ? ORDER BY pk LIMIT ?"
+        return [
+            BoundStatement(
+                "DELETE FROM provenance WHERE resource_id IN (SELECT id FROM resources WHERE pk IN (\(slice)))",
+                [key, .text(kind), limit]),
+            BoundStatement("DELETE FROM resources WHERE pk IN (\(slice)) RETURNING pk", [key, .text(kind), limit]),
+        ]
+    }
+}

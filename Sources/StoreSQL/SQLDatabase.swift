@@ -1,0 +1,103 @@
+import Directory
+import Foundation
+
+/// A value bound to a `?` placeholder; booleans are bound as 0 and 1 so every store compares them alike.
+public enum SQLValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    case null
+
+    public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    public init(_ number: Int64?) { self = number.map(SQLValue.integer) ?? .null }
+    public init(_ number: Double?) { self = number.map(SQLValue.real) ?? .null }
+    public init(_ flag: Bool?) { self = flag.map { .integer($0 ? 1 : 0) } ?? .null }
+    public init(_ date: Date?) { self = date.map { .integer($0.milliseconds) } ?? .null }
+}
+
+/// A statement with `?` placeholders and the values bound to them, in order.
+public struct BoundStatement: Sendable, Hashable {
+    public var sql: String
+    public var values: [SQLValue]
+
+    public init(_ sql: String, _ values: [SQLValue] = []) {
+        self.sql = sql
+        self.values = values
+    }
+}
+
+/// One row a statement returned, its columns by position.
+public struct SQLRow: Sendable, Hashable {
+    public var values: [SQLValue]
+
+    public init(_ values: [SQLValue]) {
+        self.values = values
+    }
+
+    public func text(_ column: Int) -> String? {
+        guard case .text(let text) = values[column] else { return nil }
+        return text
+    }
+
+    public func integer(_ column: Int) -> Int64? {
+        switch values[column] {
+        case .integer(let number): number
+        case .real(let number): Int64(exactly: number)
+        default: nil
+        }
+    }
+
+    public func real(_ column: Int) -> Double? {
+        switch values[column] {
+        case .real(let number): number
+        case .integer(let number): Double(number)
+        default: nil
+        }
+    }
+
+    public func bool(_ column: Int) -> Bool? { integer(column).map { $0 != 0 } }
+
+    public func date(_ column: Int) -> Date? { integer(column).map(Date.init(milliseconds:)) }
+}
+
+/// A statement refused because it would repeat a unique key; `constraint` names the key as the database does
+/// (a table and column, or an index), so a store can say which.
+public struct SQLUniqueViolation: Error, Sendable, CustomStringConvertible {
+    public var constraint: String
+
+    public init(constraint: String) {
+        self.constraint = constraint
+    }
+
+    public var description: String { "unique key repeated: \(constraint)" }
+}
+
+/// A database the stores shared by both dialects run their statements on; each dialect implements it once.
+///
+/// Statements are written in the SQL both dialects share (`?` placeholders, `RETURNING`, `ON CONFLICT`). What a
+/// write changed is what its `RETURNING` clause returns.
+public protocol SQLDatabase: Sendable {
+    /// The rows one statement returns, read in a transaction of its own.
+    func rows(_ statement: BoundStatement) async throws -> [SQLRow]
+    /// Runs statements in order in one transaction and returns the rows each returned; nothing is written unless
+    /// all succeed. A repeated unique key throws `SQLUniqueViolation`.
+    func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]]
+}
+
+extension SQLDatabase {
+    /// The rows one write returned.
+    @discardableResult
+    public func write(_ statement: BoundStatement) async throws -> [SQLRow] {
+        try await write([statement])[0]
+    }
+
+    /// The first row a statement returns, read with `read`.
+    public func first<T>(_ statement: BoundStatement, _ read: (SQLRow) throws -> T?) async throws -> T? {
+        try await rows(statement).first.flatMap(read)
+    }
+}
+
+/// A row a store cannot read back: a bug or damaged data, reported as a 500.
+func unreadable(_ what: String) -> StoreCorruption {
+    StoreCorruption(detail: "\(what) has an unreadable row")
+}
