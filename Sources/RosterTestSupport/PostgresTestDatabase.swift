@@ -37,3 +37,34 @@ public enum PostgresTestDatabase {
 
     public enum TestDatabaseError: Error { case notConfigured }
 }
+
+extension PostgresTestDatabase {
+    /// A new database holding what a plain SQL dump (`pg_dump`) holds, restored with `psql`; its URL.
+    public static func restore(_ dump: URL) async throws -> String {
+        let url = try await create()
+        let child = try ChildProcess(
+            psql, ["-v", "ON_ERROR_STOP=1", "-q", "-f", dump.path, url], output: .pipe, errors: .pipe)
+        let (_, errors, status) = await child.finish()
+        guard status == 0 else {
+            throw RestoreFailed(description: "psql exited with \(status): " + String(decoding: errors, as: UTF8.self))
+        }
+        return url
+    }
+
+    /// psql from Debian's packages: on the PATH, or next to the server's own programs.
+    static var psql: String {
+        if let path = ProcessInfo.processInfo.environment["ROSTER_TEST_PSQL"], !path.isEmpty { return path }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        for version in versions.sorted().reversed()
+        where FileManager.default.fileExists(
+            atPath: "/usr/lib/postgresql/\(version)/bin/psql")
+        {
+            return "/usr/lib/postgresql/\(version)/bin/psql"
+        }
+        return "psql"
+    }
+
+    public struct RestoreFailed: Error, CustomStringConvertible {
+        public var description: String
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import RosterTestSupport
 import Testing
 
 /// Every input the fuzzer ever crashed on (and the seeds it starts from) goes through the parsers again on every

@@ -1,4 +1,5 @@
 import Foundation
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -203,8 +204,4 @@ final class RunningServer: @unchecked Sendable {
         child.send(SIGTERM)
         child.wait()
     }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
 }

@@ -44,11 +44,12 @@ struct TestServer: Sendable {
         return result
     }
 
+    /// `database` is an existing database to serve (copied by the caller); by default a new one.
     static func run<T: Sendable>(
         on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?, metricsToken: String? = nil,
-        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        database: String? = nil, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
-        let location = try await backend.newLocation()
+        let location = if let database { database } else { try await backend.newLocation() }
         defer {
             if backend != .postgres {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) }

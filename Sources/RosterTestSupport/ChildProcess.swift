@@ -9,26 +9,26 @@ import Foundation
 /// Not Foundation's `Process`: on this toolchain its `run()` reads past a buffer while it lists the parent's open
 /// files (swift-corelibs-foundation PR #5472, not in Swift 6.3.1) and now and then crashed a whole test run here,
 /// whichever test happened to be starting a process.
-final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: @unchecked Sendable {
     /// Where one of the child's standard streams goes.
-    enum Stream {
+    public enum Stream: Sendable {
         case inherit, discard, pipe
         /// Standard error into the same place as standard output.
         case output
     }
 
-    let pid: pid_t
+    public let pid: pid_t
     /// The parent's ends of the streams given as `.pipe`: read the child's output and errors, write its input.
-    let input: FileHandle?
-    let output: FileHandle?
-    let errors: FileHandle?
+    public let input: FileHandle?
+    public let output: FileHandle?
+    public let errors: FileHandle?
     private let lock = NSLock()
     private var status: Int32?
     /// Held from making a child's pipes to starting it, so no other child starts in between and inherits them.
     private static let spawning = NSLock()
 
     /// Starts `executable` (a path, or a name looked up in PATH) with `environment` added to this process's own.
-    init(
+    public init(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Stream = .inherit,
         output: Stream = .inherit, errors: Stream = .inherit
     ) throws {
@@ -82,7 +82,7 @@ final class ChildProcess: @unchecked Sendable {
     /// cooperative pool on this machine stalls every other test: in full runs, a 20 ms store test took 10 s and a
     /// request one test timed took over 10 s. The pipes are read at the same time, so a child filling one while
     /// the other is read does not stop.
-    func finish() async -> (output: Data, errors: Data, status: Int32) {
+    public func finish() async -> (output: Data, errors: Data, status: Int32) {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread { [self] in
                 let errors = ReadToEnd(errors)
@@ -93,7 +93,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the child to end: its exit code, or the number of the signal that ended it (as `Process` says).
-    @discardableResult func wait() -> Int32 {
+    @discardableResult public func wait() -> Int32 {
         lock.lock()
         defer { lock.unlock() }
         if let status { return status }
@@ -105,7 +105,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends `signal`, unless the child has already been waited for (its pid may belong to another process by now).
-    func send(_ signal: Int32) {
+    public func send(_ signal: Int32) {
         lock.lock()
         defer { lock.unlock() }
         if status == nil { _ = kill(pid, signal) }
@@ -128,5 +128,14 @@ private final class ReadToEnd: @unchecked Sendable {
     func data() -> Data {
         done.wait()
         return collected
+    }
+}
+
+/// A child process that could not be started or run as a test expected.
+public struct CLIError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
     }
 }
