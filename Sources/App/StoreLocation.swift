@@ -70,7 +70,7 @@ extension Roster {
 
     /// `postgres://user:password@host:port/database?sslmode=disable|prefer|require`. Without `sslmode`, TLS is
     /// off for a loopback host and preferred otherwise; `require` verifies the server's certificate.
-    static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
+    public static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw ConfigurationError(
                 "--database: \"\(redacted(url))\" is not a postgres://user:password@host:port/database URL.")

@@ -1,18 +1,35 @@
+import App
 import Directory
 import Foundation
+import RosterTestSupport
 import SCIMCore
 import Testing
 
+@testable import PostgresStore
 @testable import SQLiteStore
 
 /// The filters identity providers send on every provisioning call are index lookups, never scans of
 /// `resources` or of `attribute_values` (checked on SQLite's query plan, not with a timing).
 @Suite struct QueryPlanTests {
+    /// The plan of a page query in an organization other than the default one.
     static func plan(_ filter: String, kind: ResourceKind = .user) async throws -> [String] {
         let store = try SQLiteStore.inMemory()
         let query = ResourceQuery(
-            kind: kind, filter: try Filter.parse(filter), page: Page(startIndex: 1, count: 100, maximum: 100))
+            organization: OrganizationKey(2), kind: kind, filter: try Filter.parse(filter),
+            page: Page(startIndex: 1, count: 100, maximum: 100))
         return try await store.queryPlan(for: query)
+    }
+
+    /// Every index search is within the organization: its index is led by the organization's key, or it finds one
+    /// row by a key that is unique in the whole database (a row's key, a resource's id, a membership's pair), or
+    /// the rows of one resource already found.
+    static func expectWithinTheOrganization(_ plan: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for step in plan where step.hasPrefix("SEARCH") {
+            let scoped =
+                step.contains("(org_pk=?") || step.contains("PRIMARY KEY") || step.contains("(id=?)")
+                || step.contains("memberships") || step.contains("(resource_pk=?")
+            #expect(scoped, "\(step) in \(plan)", sourceLocation: sourceLocation)
+        }
     }
 
     static func expectNoScan(_ plan: [String], sourceLocation: SourceLocation = #_sourceLocation) {
@@ -36,6 +53,7 @@ import Testing
     func providerLookupsAreIndexLookups(filter: String, kind: ResourceKind) async throws {
         let plan = try await Self.plan(filter, kind: kind)
         Self.expectNoScan(plan)
+        Self.expectWithinTheOrganization(plan)
         #expect(plan.contains { $0.contains("USING") }, "\(plan)")
     }
 
@@ -56,5 +74,42 @@ import Testing
         let query = ResourceQuery(
             kind: kind, filter: try Filter.parse(filter), page: Page(startIndex: 1, count: 100, maximum: 100))
         #expect(SQLiteStore.findsAtMostOne(query) == point)
+    }
+
+    /// The same lookups on PostgreSQL: index scans whose conditions start with the organization.
+    @Test(arguments: [
+        (#"userName eq "jane@example.com""#, ResourceKind.user), (#"externalId eq "00u1""#, .user),
+        (#"displayName eq "Sales""#, .group), (#"emails.value eq "jane@example.com""#, .user),
+        (#"emails[type eq "work" and value eq "jane@example.com"]"#, .user),
+        (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984""#, .user),
+        (#"members.value eq "3f1c""#, .group), (#"groups.value eq "3f1c""#, .user),
+    ])
+    func postgresLookupsAreIndexScansWithinTheOrganization(filter: String, kind: ResourceKind) async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        var configuration = try Roster.postgresConfiguration(try await PostgresTestDatabase.create())
+        configuration.options.maximumConnections = 2
+        let store = PostgresStore(configuration: configuration)
+        let plan = try await withThrowingTaskGroup(of: [String].self) { group in
+            group.addTask {
+                await store.client.run()
+                return []
+            }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            let query = ResourceQuery(
+                organization: OrganizationKey(2), kind: kind, filter: try Filter.parse(filter),
+                page: Page(startIndex: 1, count: 100, maximum: 100))
+            return try await store.queryPlan(for: query)
+        }
+        #expect(plan.contains { $0.contains("Index") }, "\(plan)")
+        #expect(
+            !plan.contains { $0.contains("Seq Scan on resources") || $0.contains("Seq Scan on attribute_values") },
+            "\(plan)")
+        for line in plan where line.contains("Index Cond") {
+            let scoped =
+                line.contains("org_pk =") || line.contains("(pk =") || line.contains("(id =")
+                || line.contains("resource_pk =") || line.contains("group_pk =") || line.contains("member_pk =")
+            #expect(scoped, "\(line) in \(plan)")
+        }
     }
 }
