@@ -77,4 +77,36 @@ import Testing
             #expect(try await browser.get("/admin/tokens/\(id)").status == 404)
         }
     }
+
+    /// With a second organization, + New asks which one the token is for; the list and the token's page name it,
+    /// and the token reads that organization's directory. With one organization, none of this shows.
+    @Test func tokensOfSeveralOrganizationsNameTheirOrganization() async throws {
+        try await TestServer.run { server, scim in
+            let browser = ConsoleClient(scim.client)
+            try await browser.signIn(server: server)
+            #expect(!(try await browser.get("/admin/tokens/new").contains("Organization")))
+            #expect(!(try await browser.get("/admin/tokens").contains("<th>Organization</th>")))
+
+            let organizations = server.services.organizations
+            let acme = try await organizations.create(name: "Acme & Sons")
+            _ = try await organizations.directory(for: acme.key).create(
+                .user, body: .object(["userName": "bob@acme.com"]))
+            let form = try await browser.get("/admin/tokens/new")
+            #expect(form.contains(#"<option value="\#(acme.id)">Acme &amp; Sons</option>"#), "\(form.html)")
+            let created = try await browser.post(
+                "/admin/tokens", ["description": "Acme Okta", "status": "active", "organization": acme.id])
+            #expect(created.status == 201 && created.contains("Acme &amp; Sons"))
+            let secret = try #require(ConsoleClient.element("token-value", in: created.html))
+            let list = try await scim.get("Users", authorization: "Bearer \(secret)")
+            #expect(list["totalResults"] == 1 && list["Resources"]?.arrayValue?.first?["userName"] == "bob@acme.com")
+            let token = try #require(try await organizations.directory(for: acme.key).tokens().first)
+            #expect(token.description == "Acme Okta")
+            let listed = try await browser.get("/admin/tokens")
+            #expect(listed.contains("<th>Organization</th>") && listed.contains("Acme &amp; Sons"))
+            #expect(try await browser.get("/admin/tokens/\(token.id)").contains("Acme &amp; Sons"))
+            let unknown = try await browser.post(
+                "/admin/tokens", ["description": "Lost", "status": "active", "organization": "no-such-id"])
+            #expect(unknown.status == 404)
+        }
+    }
 }
