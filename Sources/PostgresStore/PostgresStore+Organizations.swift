@@ -44,7 +44,8 @@ extension PostgresStore {
         ]
             + ([
                 "resources", "attribute_values", "resource_counts", "tokens", "custom_fields", "provenance",
-            ].flatMap(Self.addOrganization) + Self.keysLedByOrganization).map { SQL($0) }
+            ].flatMap(Self.addOrganization) + ["ALTER TABLE activity ADD COLUMN org_pk BIGINT DEFAULT 1"]
+            + Self.keysLedByOrganization).map { SQL($0) }
     }
 
     /// A NOT NULL organization column, the default one's for the rows there are.
@@ -52,53 +53,31 @@ extension PostgresStore {
         ["ALTER TABLE \(table) ADD COLUMN org_pk BIGINT NOT NULL DEFAULT 1"]
     }
 
-    private static let keysLedByOrganization = [
-        "DROP INDEX resources_by_unique_key",
-        "CREATE UNIQUE INDEX resources_by_unique_key ON resources(org_pk, kind, unique_key)",
-        "DROP INDEX resources_by_external_id",
-        "CREATE INDEX resources_by_external_id ON resources(org_pk, kind, external_id)",
-        "DROP INDEX resources_by_kind",
-        "CREATE INDEX resources_by_kind ON resources(org_pk, kind, pk)",
-        "DROP INDEX resources_by_kind_created",
-        "CREATE INDEX resources_by_kind_created ON resources(org_pk, kind, created_ms, pk)",
-        "DROP INDEX resources_by_kind_modified",
-        "CREATE INDEX resources_by_kind_modified ON resources(org_pk, kind, modified_ms, pk)",
-        "DROP INDEX attribute_values_by_text",
-        "CREATE INDEX attribute_values_by_text ON attribute_values(org_pk, path, text_value, resource_pk)",
-        "DROP INDEX attribute_values_by_number",
-        "CREATE INDEX attribute_values_by_number ON attribute_values(org_pk, path, number_value, resource_pk)",
-        "DROP INDEX attribute_values_by_time",
-        "CREATE INDEX attribute_values_by_time ON attribute_values(org_pk, path, time_value, resource_pk)",
-        "ALTER TABLE resource_counts DROP CONSTRAINT resource_counts_pkey",
-        "ALTER TABLE resource_counts ADD PRIMARY KEY (org_pk, kind)",
-        // The count's row of the new row's organization and kind is locked before its key is drawn, so keys
-        // follow commit order within an organization (see PageStarts).
-        """
-        CREATE OR REPLACE FUNCTION roster_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE resource_counts SET total = total + 1 WHERE org_pk = NEW.org_pk AND kind = NEW.kind;
-            IF NEW.pk IS NULL THEN
-                NEW.pk := nextval(pg_get_serial_sequence('resources', 'pk'));
-            END IF;
-            RETURN NEW;
-        END $$
-        """,
-        """
-        CREATE OR REPLACE FUNCTION roster_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE resource_counts SET total = total - 1, deletions = deletions + 1
-            WHERE org_pk = OLD.org_pk AND kind = OLD.kind;
-            RETURN OLD;
-        END $$
-        """,
-        "CREATE INDEX tokens_by_organization ON tokens(org_pk, created_ms)",
-        "ALTER TABLE custom_fields DROP CONSTRAINT custom_fields_attribute_key_key",
-        "ALTER TABLE custom_fields ADD CONSTRAINT custom_fields_by_organization UNIQUE (org_pk, attribute_key)",
-        // A request no token was accepted for belongs to no organization.
-        "ALTER TABLE activity ADD COLUMN org_pk BIGINT DEFAULT 1",
-        "UPDATE activity SET org_pk = NULL WHERE token_id IS NULL",
-        "DROP INDEX activity_by_client",
-        "CREATE INDEX activity_by_organization ON activity(org_pk, id)",
-        "CREATE INDEX activity_by_organization_client ON activity(org_pk, client, id)",
-    ]
+    private static let keysLedByOrganization =
+        OrganizationMigration.indexesLedByOrganization + [
+            "ALTER TABLE resource_counts DROP CONSTRAINT resource_counts_pkey",
+            "ALTER TABLE resource_counts ADD PRIMARY KEY (org_pk, kind)",
+            // The count's row of the new row's organization and kind is locked before its key is drawn, so keys
+            // follow commit order within an organization (see PageStarts).
+            """
+            CREATE OR REPLACE FUNCTION roster_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE resource_counts SET total = total + 1 WHERE org_pk = NEW.org_pk AND kind = NEW.kind;
+                IF NEW.pk IS NULL THEN
+                    NEW.pk := nextval(pg_get_serial_sequence('resources', 'pk'));
+                END IF;
+                RETURN NEW;
+            END $$
+            """,
+            """
+            CREATE OR REPLACE FUNCTION roster_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE resource_counts SET total = total - 1, deletions = deletions + 1
+                WHERE org_pk = OLD.org_pk AND kind = OLD.kind;
+                RETURN OLD;
+            END $$
+            """,
+            "ALTER TABLE custom_fields DROP CONSTRAINT custom_fields_attribute_key_key",
+            "ALTER TABLE custom_fields ADD CONSTRAINT custom_fields_by_organization UNIQUE (org_pk, attribute_key)",
+        ]
 }

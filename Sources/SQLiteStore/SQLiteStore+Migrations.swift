@@ -209,25 +209,18 @@ extension SQLiteStore {
         for statement in organizationStatements { try db.execute(sql: statement) }
     }
 
-    private static let organizationStatements = [
-        "ALTER TABLE resources ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
-        "DROP INDEX resources_by_unique_key",
-        "CREATE UNIQUE INDEX resources_by_unique_key ON resources(org_pk, kind, unique_key)",
-        "DROP INDEX resources_by_external_id",
-        "CREATE INDEX resources_by_external_id ON resources(org_pk, kind, external_id)",
-        "DROP INDEX resources_by_kind",
-        "CREATE INDEX resources_by_kind ON resources(org_pk, kind, pk)",
-        "DROP INDEX resources_by_kind_created",
-        "CREATE INDEX resources_by_kind_created ON resources(org_pk, kind, created_ms, pk)",
-        "DROP INDEX resources_by_kind_modified",
-        "CREATE INDEX resources_by_kind_modified ON resources(org_pk, kind, modified_ms, pk)",
-        "ALTER TABLE attribute_values ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
-        "DROP INDEX attribute_values_by_text",
-        "CREATE INDEX attribute_values_by_text ON attribute_values(org_pk, path, text_value, resource_pk)",
-        "DROP INDEX attribute_values_by_number",
-        "CREATE INDEX attribute_values_by_number ON attribute_values(org_pk, path, number_value, resource_pk)",
-        "DROP INDEX attribute_values_by_time",
-        "CREATE INDEX attribute_values_by_time ON attribute_values(org_pk, path, time_value, resource_pk)",
+    /// The columns (their default, the default organization, costs SQLite no rewrite), the tables whose
+    /// uniqueness was a column's own, and the triggers; the indexes come from `OrganizationMigration`.
+    private static let organizationStatements =
+        [
+            "ALTER TABLE resources ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE attribute_values ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE tokens ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE provenance ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE activity ADD COLUMN org_pk INTEGER DEFAULT 1",
+        ] + OrganizationMigration.indexesLedByOrganization + countsByOrganization + fieldsByOrganization
+
+    private static let countsByOrganization = [
         "DROP TRIGGER resources_counted_on_insert",
         "DROP TRIGGER resources_counted_on_delete",
         """
@@ -253,8 +246,9 @@ extension SQLiteStore {
             WHERE org_pk = OLD.org_pk AND kind = OLD.kind;
         END
         """,
-        "ALTER TABLE tokens ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
-        "CREATE INDEX tokens_by_organization ON tokens(org_pk, created_ms)",
+    ]
+
+    private static let fieldsByOrganization = [
         """
         CREATE TABLE custom_fields_by_organization (
             org_pk INTEGER NOT NULL,
@@ -277,12 +271,5 @@ extension SQLiteStore {
         """,
         "DROP TABLE custom_fields",
         "ALTER TABLE custom_fields_by_organization RENAME TO custom_fields",
-        // A request no token was accepted for belongs to no organization.
-        "ALTER TABLE activity ADD COLUMN org_pk INTEGER DEFAULT 1",
-        "UPDATE activity SET org_pk = NULL WHERE token_id IS NULL",
-        "DROP INDEX activity_by_client",
-        "CREATE INDEX activity_by_organization ON activity(org_pk, id)",
-        "CREATE INDEX activity_by_organization_client ON activity(org_pk, client, id)",
-        "ALTER TABLE provenance ADD COLUMN org_pk INTEGER NOT NULL DEFAULT 1",
     ]
 }
