@@ -41,17 +41,19 @@ extension AdminConsole {
 
     private func signIn(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let form = try await form(request, context: context, session: nil)
-        let address = context.clientAddress ?? "unknown"
+        let address = settings.addresses.client(of: request.headers, peer: context.peerAddress)
         let name = Folding.fold(form.text("username") ?? "")
         if let wait = signInThrottle.addresses.remaining(address) {
-            throw ConsoleError.tooMany("Too many failed sign-ins. Try again in \(wait) seconds.", retryAfter: wait)
+            throw ConsoleError.tooMany(
+                "Too many failed sign-ins from your address. Try again in \(wait) seconds.", retryAfter: wait)
         }
-        guard let slot = signInThrottle.enter() else {
+        // Guesses at one name spread over many addresses slow that name down instead of locking its owner out;
+        // the wait holds nothing another sign-in needs.
+        if signInThrottle.names.remaining(name) != nil { try await Task.sleep(for: .seconds(2)) }
+        guard let slot = await signInThrottle.enter(address: address) else {
             throw ConsoleError.tooMany("Too many sign-ins at once. Try again in a moment.", retryAfter: 1)
         }
         defer { signInThrottle.leave(slot) }
-        // Guesses spread over many addresses slow down for that name instead of locking its owner out.
-        if signInThrottle.names.remaining(name) != nil { try await Task.sleep(for: .seconds(2)) }
         let admin =
             name.count > 100
             ? nil : try await accounts.verify(username: form["username"] ?? "", password: form["password"] ?? "")
@@ -125,26 +127,39 @@ extension AdminConsole {
     }
 }
 
-/// Failed sign-ins: ten a minute from one address lock it out for five minutes; ten a minute for one name slow
-/// that name's sign-ins down; and at most four password checks run at once, whatever the number of requests.
+/// Failed sign-ins: ten a minute from one client address lock that address out for five minutes; ten a minute
+/// for one name make each later attempt at that name wait two seconds for five minutes (its owner, elsewhere, is
+/// slowed, never locked out). Password checks are slow on purpose: at most four run at once, and one at a time per
+/// address, so one client cannot take them all; a sign-in waits up to five seconds for its turn.
 final class SignInThrottle: Sendable {
     let addresses = FailureLockout(limit: 10, lockout: 300)
     let names = FailureLockout(limit: 10, lockout: 300)
-    private let running = Atomic<Int>(0)
+    private let running = Mutex<(count: Int, addresses: Set<String>)>((0, []))
     static let concurrentChecks = 4
+    static let longestWait: Duration = .seconds(5)
 
-    /// A slot for one password check, or nil when enough are running.
-    func enter() -> Int? {
-        let now = running.add(1, ordering: .relaxed).newValue
-        guard now <= Self.concurrentChecks else {
-            running.subtract(1, ordering: .relaxed)
-            return nil
+    /// A turn for one password check, or nil when this address already has one or none came within five seconds.
+    func enter(address: String) async -> String? {
+        let start = ContinuousClock.now
+        while true {
+            let outcome = running.withLock { running -> Bool? in
+                if running.addresses.contains(address) { return false }
+                guard running.count < Self.concurrentChecks else { return nil }
+                running.count += 1
+                running.addresses.insert(address)
+                return true
+            }
+            if let outcome { return outcome ? address : nil }
+            guard ContinuousClock.now - start < Self.longestWait else { return nil }
+            try? await Task.sleep(for: .milliseconds(50))
         }
-        return now
     }
 
-    func leave(_ slot: Int) {
-        running.subtract(1, ordering: .relaxed)
+    func leave(_ address: String) {
+        running.withLock { running in
+            running.count -= 1
+            running.addresses.remove(address)
+        }
     }
 
     func recordFailure(address: String, name: String) {

@@ -13,21 +13,22 @@ public struct AdminConsole: Sendable {
         public var scimEndpoint: String?
         /// Whether cookies get `Secure`: true when Roster is reached over https.
         public var secureCookies: Bool
-        /// The bcrypt cost of new password hashes (12 in production; tests use the minimum, 4).
-        public var passwordCost: UInt8
         public var sessionLifetime: TimeInterval
         /// How long provisioning activity is kept, shown on the activity page.
         public var activityRetention: TimeInterval
+        /// How a sign-in's client address is told from a proxy's.
+        public var addresses: ClientAddresses
 
         public init(
-            scimEndpoint: String?, secureCookies: Bool, passwordCost: UInt8 = 12,
-            sessionLifetime: TimeInterval = 12 * 3600, activityRetention: TimeInterval = 30 * 86400
+            scimEndpoint: String?, secureCookies: Bool,
+            sessionLifetime: TimeInterval = 12 * 3600, activityRetention: TimeInterval = 30 * 86400,
+            addresses: ClientAddresses = ClientAddresses()
         ) {
             self.scimEndpoint = scimEndpoint
             self.secureCookies = secureCookies
-            self.passwordCost = passwordCost
             self.sessionLifetime = sessionLifetime
             self.activityRetention = activityRetention
+            self.addresses = addresses
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SCIMHTTP
 
 /// How a Roster server is set up; every field has a command-line option and an environment variable.
 public struct Configuration: Sendable {
@@ -23,13 +24,15 @@ public struct Configuration: Sendable {
     public var passwordCost: UInt8
     /// The bearer token `/metrics` requires; nil (or empty) leaves it open, since metrics carry no personal data.
     public var metricsToken: String?
+    /// The proxies whose `X-Forwarded-For` names the client (addresses or CIDR ranges); none by default.
+    public var trustedProxies: [AddressRange]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,
         tokenCacheSeconds: Double = 2, databasePoolSize: Int = 10, sqliteMapMiB: Int = 0,
         rateLimit: Double? = nil,
         activityRetentionDays: Double = 30, passwordCost: UInt8 = 12,
-        metricsToken: String? = nil
+        metricsToken: String? = nil, trustedProxies: [AddressRange] = []
     ) {
         self.host = host
         self.port = port
@@ -42,6 +45,21 @@ public struct Configuration: Sendable {
         self.activityRetentionDays = activityRetentionDays
         self.passwordCost = passwordCost
         self.metricsToken = metricsToken
+        self.trustedProxies = trustedProxies
+    }
+
+    /// How a request's client address is told from a trusted proxy's.
+    public var clientAddresses: ClientAddresses { ClientAddresses(trustedProxies: trustedProxies) }
+
+    /// `--trusted-proxy` values (each may list several, separated by commas) as ranges, or the one that is not.
+    public static func trustedProxies(_ values: [String]) throws -> [AddressRange] {
+        try values.flatMap { $0.split(separator: ",") }.map { text in
+            guard let range = AddressRange(String(text)) else {
+                throw ConfigurationError(
+                    "--trusted-proxy: \"\(text)\" is not an IP address or range such as 10.0.0.0/8 or ::1.")
+            }
+            return range
+        }
     }
 
     /// The public base URL without a trailing slash; by default the listening address.

@@ -49,7 +49,8 @@ public enum Roster {
         let router = Router(context: SCIMRequestContext.self)
         let requestMetrics = RequestMetrics(registry: metrics)
         let organizations = services.organizations
-        let throttles = Throttles(requestsPerSecond: configuration.effectiveRateLimit)
+        let throttles = Throttles(
+            requestsPerSecond: configuration.effectiveRateLimit, addresses: configuration.clientAddresses)
         // First: SCIM routes record their own metrics, and Hummingbird applies a router's middleware only to the
         // routes added after it (and to requests no route matches).
         SCIMRoutes(
@@ -82,7 +83,7 @@ public enum Roster {
         AdminConsole.Settings(
             scimEndpoint: configuration.publicURL == nil ? nil : configuration.scimEndpoint,
             secureCookies: configuration.isHTTPS,
-            passwordCost: configuration.passwordCost, activityRetention: configuration.activityRetentionDays * 86400)
+            activityRetention: configuration.activityRetentionDays * 86400, addresses: configuration.clientAddresses)
     }
 }
 

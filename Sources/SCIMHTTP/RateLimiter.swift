@@ -72,10 +72,16 @@ public struct Throttles: Sendable {
     /// Nil when requests are not limited.
     public var requests: RateLimiter?
     public var failedAuthentication: FailureLockout
+    /// How a request's client address is told from its peer's.
+    public var addresses: ClientAddresses
 
-    public init(requestsPerSecond: Double?, failedAuthenticationsPerMinute: Double = 30) {
+    public init(
+        requestsPerSecond: Double?, failedAuthenticationsPerMinute: Double = 30,
+        addresses: ClientAddresses = ClientAddresses()
+    ) {
         requests = requestsPerSecond.flatMap { $0 > 0 ? RateLimiter(rate: $0, burst: $0 * 2) : nil }
         failedAuthentication = FailureLockout(limit: failedAuthenticationsPerMinute)
+        self.addresses = addresses
     }
 
     static func tooMany(_ detail: String, retryAfter: Int) -> SCIMError {

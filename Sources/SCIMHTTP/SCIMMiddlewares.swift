@@ -16,17 +16,24 @@ final class SCIMMiddlewares: Sendable {
     let activity: ActivityMiddleware?
     let errors = SCIMErrorMiddleware()
     let authentication: TokenAuthMiddleware
+    let addresses: ClientAddresses
 
-    init(metrics: RequestMetricsMiddleware<Context>, activity: ActivityMiddleware?, authentication: TokenAuthMiddleware) {
+    init(
+        metrics: RequestMetricsMiddleware<Context>, activity: ActivityMiddleware?, authentication: TokenAuthMiddleware,
+        addresses: ClientAddresses
+    ) {
         self.metrics = metrics
         self.activity = activity
         self.authentication = authentication
+        self.addresses = addresses
     }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        try await metrics.measure(request, context: context) { request, context in
+        var context = context
+        context.clientAddress = addresses.client(of: request.headers, peer: context.peerAddress)
+        return try await metrics.measure(request, context: context) { request, context in
             try await log.handle(request, context: context) { request, context in
                 try await recorded(request, context) { request, context in
                     try await errors.handle(request, context: context) { request, context in

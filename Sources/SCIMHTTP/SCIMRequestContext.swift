@@ -9,14 +9,18 @@ public struct SCIMRequestContext: RequestContext {
     public var token: TokenRecord?
     /// The directory of the token's organization: the only one a SCIM request can read or change.
     public var directory: Directory?
-    /// The peer's IP address, for throttling failed authentication.
+    /// The connection's peer: the client, or a proxy in front of it.
+    public let peerAddress: String?
+    /// The client's IP address, for throttles and the activity log: the peer's, or the one a trusted proxy
+    /// forwarded for (set by the SCIM middlewares and the console).
     public var clientAddress: String?
     /// What this request's activity event will say.
     public let trace = ActivityTrace()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
+        self.clientAddress = peerAddress
     }
 }
 

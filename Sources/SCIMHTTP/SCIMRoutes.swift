@@ -32,7 +32,8 @@ public struct SCIMRoutes: Sendable {
         let middlewares = SCIMMiddlewares(
             metrics: RequestMetricsMiddleware(metrics: requestMetrics),
             activity: ActivityMiddleware(log: organizations.activityLog),
-            authentication: TokenAuthMiddleware(organizations: organizations, throttles: throttles, metrics: metrics))
+            authentication: TokenAuthMiddleware(organizations: organizations, throttles: throttles, metrics: metrics),
+            addresses: throttles.addresses)
         let group = SCIMRouteGroup(group: router.group(path), middlewares: middlewares)
         for kind in ResourceKind.allCases {
             registerResource(kind, on: group)

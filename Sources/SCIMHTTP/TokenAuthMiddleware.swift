@@ -9,23 +9,24 @@ struct TokenAuthMiddleware: Sendable {
     let throttles: Throttles
     let metrics: AuthenticationMetrics
 
-    /// A client address that fails authentication more than 30 times a minute is refused for a minute before its
-    /// tokens are even checked; an authenticated token is held to its request rate.
+    /// Every request's token is checked, so a valid token is never refused for what others sent from its address
+    /// (behind a proxy, every identity provider shares one). A client address that fails more than 30 times a
+    /// minute gets 429 instead of 401 on its failures for a minute; an authenticated token is held to its rate.
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let address = context.clientAddress ?? "unknown"
-        if let wait = throttles.failedAuthentication.remaining(address) {
-            metrics.countLockoutRefusal()
-            throw Throttles.tooMany("Too many failed authentications from this address.", retryAfter: wait)
-        }
         var context = context
         do {
             (context.token, context.directory) = try await organizations.authenticate(
                 authorization: request.headers[.authorization])
         } catch let error as SCIMError where error.status == 401 {
-            throttles.failedAuthentication.recordFailure(address)
             metrics.countFailure(authorization: request.headers[.authorization])
+            if let wait = throttles.failedAuthentication.remaining(address) {
+                metrics.countLockoutRefusal()
+                throw Throttles.tooMany("Too many failed authentications from this address.", retryAfter: wait)
+            }
+            throttles.failedAuthentication.recordFailure(address)
             throw error
         }
         if let token = context.token { context.trace.authenticated(token) }

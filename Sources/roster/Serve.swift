@@ -31,6 +31,14 @@ struct Serve: AsyncParsableCommand {
         help: "Days provisioning activity is kept. Environment: ROSTER_ACTIVITY_RETENTION_DAYS.")
     var activityRetentionDays: Double = env("ROSTER_ACTIVITY_RETENTION_DAYS").flatMap(Double.init) ?? 30
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: """
+            A proxy (address or CIDR range, repeatable) whose X-Forwarded-For names the client, for throttles and \
+            the activity log; others' X-Forwarded-For is ignored. Environment: ROSTER_TRUSTED_PROXIES (comma-separated).
+            """)
+    var trustedProxies: [String] = env("ROSTER_TRUSTED_PROXIES").map { [$0] } ?? []
+
     /// Its environment variable is read in `run()`, so that `--help` never prints the secret as the default.
     @Option(
         name: .customLong("metrics-token"),
@@ -62,7 +70,8 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, database: database.database, publicURL: database.publicURL,
             databasePoolSize: database.poolSize, sqliteMapMiB: database.sqliteMapMiB, rateLimit: rateLimit,
             activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost(),
-            metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"))
+            metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"),
+            trustedProxies: try App.Configuration.trustedProxies(trustedProxies))
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger
         // One server per process here, so libraries' swift-metrics land in the application's registry too.

@@ -3,6 +3,7 @@ import App
 import Directory
 import Foundation
 import HTTPTypes
+import SCIMHTTP
 import Testing
 
 /// The console's doors: the one-time setup link, sign-in, sessions, CSRF and the headers every page carries.
@@ -90,6 +91,46 @@ import Testing
             #expect(
                 locked.status == 429 && locked.headers[.retryAfter] != nil, "a lockout holds for the right password too"
             )
+        }
+    }
+
+    /// The probe that blocked every sign-in: once one name is throttled, parallel guesses at it used to hold the
+    /// password-check slots. Behind a trusted proxy each guess comes from its own address; another administrator
+    /// signing in meanwhile is never refused, and one locked-out address locks out no other.
+    @Test func guessesAtOneNameNeverBlockAnotherNamesSignIn() async throws {
+        try await TestServer.run(trustedProxies: [AddressRange("127.0.0.0/8")!]) { server, scim in
+            for name in ["ada", "bob"] {
+                _ = try await server.services.accounts.create(username: name, password: "correct horse battery")
+            }
+            @Sendable func attempt(_ name: String, _ password: String, from address: String) async throws -> Int {
+                let browser = ConsoleClient(scim.client)
+                let from: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: address]
+                _ = try await browser.get("/admin/sign-in", headers: from)
+                return try await browser.post(
+                    "/admin/sign-in", ["username": name, "password": password], headers: from
+                ).status
+            }
+            for index in 0..<12 {
+                #expect(try await attempt("ada", "guess \(index)", from: "203.0.113.\(index)") == 401)
+            }
+            let (guesses, bob) = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for index in 0..<8 {
+                    group.addTask { ("ada", try await attempt("ada", "guess", from: "198.51.100.\(index)")) }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(200))
+                    return ("bob", try await attempt("bob", "correct horse battery", from: "192.0.2.1"))
+                }
+                let all = try await group.reduce(into: [(String, Int)]()) { $0.append($1) }
+                return (all.filter { $0.0 == "ada" }.map(\.1), all.first { $0.0 == "bob" }?.1)
+            }
+            #expect(bob == 303, "another name signs in while one is guessed at: \(guesses)")
+            #expect(guesses.allSatisfy { $0 == 401 || $0 == 429 })
+            #expect(try await attempt("ada", "correct horse battery", from: "192.0.2.2") == 303, "slowed, not locked")
+
+            for index in 0..<12 { _ = try await attempt("bob", "wrong \(index)", from: "192.0.2.66") }
+            #expect(try await attempt("bob", "correct horse battery", from: "192.0.2.66") == 429)
+            #expect(try await attempt("bob", "correct horse battery", from: "192.0.2.67") == 303)
         }
     }
 

@@ -29,11 +29,69 @@ import Testing
             }
             #expect(statuses.last == 429, "\(statuses)")
             #expect(statuses.filter { $0 == 401 }.count >= 30, "\(statuses)")
-            // Even the right token waits until the address has cooled down.
-            let refused = try await client.get("Users")
+            let refused = try await client.get("Users", authorization: "Bearer another-guess")
             refused.expectError(429)
             #expect(refused.headers[.retryAfter] != nil)
+            // Behind a proxy every identity provider shares the address: the right token is never refused.
+            #expect(try await client.get("Users").status == 200)
         }
+    }
+
+    /// The probe that stopped provisioning behind a proxy: a flood of made-up tokens from the proxy's address
+    /// while an identity provider keeps working through the same address.
+    @Test func aFloodOfBadTokensNeverStopsAGoodOne() async throws {
+        try await TestServer.run { _, client in
+            let statuses = try await withThrowingTaskGroup(of: (Bool, Int).self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        let good = index % 10 == 0
+                        let reply = try await client.get(
+                            "Users?count=1", authorization: good ? nil : "Bearer roster_made-up-\(index)")
+                        return (good, reply.status)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.0 }.allSatisfy { $0.1 == 200 }, "\(statuses.filter { $0.0 })")
+            #expect(Set(statuses.filter { !$0.0 }.map(\.1)).isSubset(of: [401, 429]))
+            #expect(statuses.contains { $0 == (false, 429) }, "the flood itself is slowed")
+        }
+    }
+
+    /// Behind a trusted proxy, lockouts are per client, as the proxy names it; another client is not touched.
+    @Test func lockoutsFollowTheClientATrustedProxyNames() async throws {
+        try await TestServer.run(trustedProxies: [AddressRange("127.0.0.0/8")!]) { _, client in
+            let attacker: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "203.0.113.7"]
+            var last = 0
+            for index in 0..<40 where last != 429 {
+                last = try await client.send(
+                    .get, "Users", authorization: "Bearer guess\(index)", headers: attacker
+                ).status
+            }
+            #expect(last == 429)
+            let neighbour: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "198.51.100.1, 203.0.113.99"]
+            #expect(
+                try await client.send(.get, "Users", authorization: "Bearer typo", headers: neighbour).status == 401)
+            #expect(try await client.send(.get, "Users", headers: attacker).status == 200)
+        }
+    }
+
+    @Test func forwardedForCountsOnlyFromTrustedProxies() throws {
+        let addresses = ClientAddresses(
+            trustedProxies: [try #require(AddressRange("10.0.0.0/8")), try #require(AddressRange("::1"))])
+        #expect(addresses.client(peer: "203.0.113.5", forwardedFor: ["1.2.3.4"]) == "203.0.113.5", "not a proxy")
+        #expect(addresses.client(peer: "10.1.2.3", forwardedFor: ["1.2.3.4"]) == "1.2.3.4")
+        #expect(addresses.client(peer: "10.1.2.3", forwardedFor: ["9.9.9.9, 1.2.3.4, 10.0.0.9"]) == "1.2.3.4")
+        #expect(addresses.client(peer: "10.1.2.3", forwardedFor: ["9.9.9.9", "1.2.3.4"]) == "1.2.3.4")
+        #expect(addresses.client(peer: "10.1.2.3", forwardedFor: []) == "10.1.2.3")
+        #expect(addresses.client(peer: "10.1.2.3", forwardedFor: ["not-an-address"]) == "10.1.2.3")
+        #expect(addresses.client(peer: "::1", forwardedFor: ["2001:db8::1"]) == "2001:db8::1")
+        #expect(addresses.client(peer: "::ffff:10.0.0.1", forwardedFor: ["1.2.3.4"]) == "1.2.3.4", "mapped IPv4")
+        #expect(AddressRange("10.0.0.0/33") == nil && AddressRange("10.0.0.0/x") == nil && AddressRange("host") == nil)
+        #expect(AddressRange("192.168.0.0/16")?.contains("192.168.255.1") == true)
+        #expect(AddressRange("192.168.0.0/16")?.contains("192.169.0.1") == false)
+        #expect(AddressRange("2001:db8::/32")?.contains("2001:db8:ffff::1") == true)
+        #expect(AddressRange("2001:db8::/32")?.contains("10.0.0.1") == false)
     }
 
     @Test func bucketsRefillAtTheirRate() {

@@ -8,6 +8,7 @@ import Logging
 import Prometheus
 import RosterTestSupport
 import SCIMCore
+import SCIMHTTP
 import SQLiteStore
 import Testing
 
@@ -32,13 +33,13 @@ struct TestServer: Sendable {
     @discardableResult
     static func run<T: Sendable>(
         tokenCacheSeconds: Double = 2, rateLimit: Double? = nil, metricsToken: String? = nil,
-        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        trustedProxies: [AddressRange] = [], _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         var result: T?
         for backend in StoreBackend.servable {
             result = try await run(
                 on: backend, tokenCacheSeconds: tokenCacheSeconds, rateLimit: rateLimit, metricsToken: metricsToken,
-                body)
+                trustedProxies: trustedProxies, body)
         }
         guard let result else { throw CancellationError() }
         return result
@@ -47,7 +48,8 @@ struct TestServer: Sendable {
     /// `database` is an existing database to serve (copied by the caller); by default a new one.
     static func run<T: Sendable>(
         on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?, metricsToken: String? = nil,
-        database: String? = nil, _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        trustedProxies: [AddressRange] = [], database: String? = nil,
+        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         let location = if let database { database } else { try await backend.newLocation() }
         defer {
@@ -57,7 +59,7 @@ struct TestServer: Sendable {
         }
         let configuration = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
-            rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken)
+            rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken, trustedProxies: trustedProxies)
         return try await Roster.withStores(configuration) { store in
             let metrics = PrometheusCollectorRegistry()
             let services = Roster.services(
