@@ -18,6 +18,8 @@ extension Roster {
                 body: .init(
                     byteBuffer: ByteBuffer(string: ready ? "ready\n" : "database unavailable or not migrated\n")))
         }
-        MetricsEndpoint(registry: metrics, token: configuration.metricsToken).register(on: router)
+        MetricsEndpoint(
+            registry: metrics, token: configuration.metricsToken, addresses: configuration.clientAddresses
+        ).register(on: router)
     }
 }

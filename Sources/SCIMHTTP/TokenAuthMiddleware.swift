@@ -21,11 +21,11 @@ struct TokenAuthMiddleware: Sendable {
             (context.token, context.directory) = try await organizations.authenticate(
                 authorization: request.headers[.authorization])
         } catch let error as SCIMError where error.status == 401 {
-            metrics.countFailure(authorization: request.headers[.authorization])
             if let wait = throttles.failedAuthentication.remaining(address) {
                 metrics.countLockoutRefusal()
                 throw Throttles.tooMany("Too many failed authentications from this address.", retryAfter: wait)
             }
+            metrics.countFailure(authorization: request.headers[.authorization])
             throttles.failedAuthentication.recordFailure(address)
             throw error
         }

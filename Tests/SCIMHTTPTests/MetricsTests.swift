@@ -163,6 +163,19 @@ import Testing
         }
     }
 
+    /// Guessing the metrics token is throttled like guessing a SCIM token; the right token still works.
+    @Test func wrongMetricsTokensAreThrottled() async throws {
+        try await TestServer.run(metricsToken: "metrics-secret") { _, client in
+            var statuses: [HTTPResponse.Status] = []
+            while statuses.count < 60, statuses.last != .tooManyRequests {
+                statuses.append(
+                    try await Scrape.response(client, authorization: "Bearer guess\(statuses.count)").status)
+            }
+            #expect(statuses.last == .tooManyRequests && statuses.count > 30, "\(statuses.count)")
+            #expect(try await Scrape.response(client, authorization: "Bearer metrics-secret").status == .ok)
+        }
+    }
+
     @Test func metricsAreOpenByDefaultInPrometheusTextFormat() async throws {
         try await TestServer.run { _, client in
             let response = try await Scrape.response(client, authorization: nil)
