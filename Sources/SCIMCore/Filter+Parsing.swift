@@ -2,12 +2,17 @@
 public struct FilterLimits: Sendable, Hashable {
     /// The longest filter accepted, in characters (Unicode scalars).
     public var maxLength: Int
-    /// The deepest nesting of parentheses, `not`, brackets and logical operators accepted.
+    /// The deepest nesting of parentheses, `not`, brackets and alternations of `and` and `or` accepted; a chain of
+    /// one operator (`a or b or c …`) is one level, however long.
     public var maxDepth: Int
+    /// The most comparisons and presence tests in one filter: each is a lookup of the database.
+    public var maxTerms: Int
 
-    public init(maxLength: Int = 4096, maxDepth: Int = 32) {
+    /// Room for 1,000 `id eq "…"` terms (47 characters each), as a client that looks up a list of ids sends.
+    public init(maxLength: Int = 65_536, maxDepth: Int = 32, maxTerms: Int = 1000) {
         self.maxLength = maxLength
         self.maxDepth = maxDepth
+        self.maxTerms = maxTerms
     }
 
     public static let `default` = FilterLimits()
@@ -65,6 +70,7 @@ struct FilterParser {
     private let subject: String
     private var index = 0
     private var nesting = 0
+    private var terms = 0
     private var inValueFilter = false
 
     init(text: String, limits: FilterLimits, subject: String) throws(FilterSyntaxError) {
@@ -114,13 +120,15 @@ struct FilterParser {
         return PatchPath(attribute: attribute, filter: node.filter, subAttributeAfterFilter: String(suffix.dropFirst()))
     }
 
-    /// `FILTER *("or" FILTER)`, left-associative.
+    /// `FILTER *("or" FILTER)`, left-associative. The chain is one level of nesting above its operands.
     private mutating func parseOr() throws(FilterSyntaxError) -> Node {
         var node = try parseAnd()
+        var operands = node.height
         while let token = peek, token.word?.caseInsensitiveEquals("or") == true {
             index += 1
             let rhs = try parseAnd()
-            node = (.or(node.filter, rhs.filter), try height(max(node.height, rhs.height) + 1, at: token.position))
+            operands = max(operands, rhs.height)
+            node = (.or(node.filter, rhs.filter), try height(operands + 1, at: token.position))
         }
         return node
     }
@@ -128,10 +136,12 @@ struct FilterParser {
     /// `FILTER *("and" FILTER)`, left-associative; binds tighter than "or".
     private mutating func parseAnd() throws(FilterSyntaxError) -> Node {
         var node = try parseUnary()
+        var operands = node.height
         while let token = peek, token.word?.caseInsensitiveEquals("and") == true {
             index += 1
             let rhs = try parseUnary()
-            node = (.and(node.filter, rhs.filter), try height(max(node.height, rhs.height) + 1, at: token.position))
+            operands = max(operands, rhs.height)
+            node = (.and(node.filter, rhs.filter), try height(operands + 1, at: token.position))
         }
         return node
     }
@@ -180,6 +190,7 @@ struct FilterParser {
             throw error("Expected a comparison operator after \"\(word)\"", at: peek?.position ?? endPosition)
         }
         index += 1
+        try countTerm(at: token.position)
         if operatorWord.caseInsensitiveEquals("pr") { return (.present(path), 0) }
         guard let comparison = ComparisonOperator(rawValue: operatorWord.lowercased()) else {
             throw error("Unknown comparison operator \"\(operatorWord)\"", at: operatorToken.position)
@@ -267,6 +278,13 @@ struct FilterParser {
         nesting += 1
         guard nesting <= limits.maxDepth else {
             throw error("The \(subject) nests more than \(limits.maxDepth) levels deep", at: position)
+        }
+    }
+
+    private mutating func countTerm(at position: Int) throws(FilterSyntaxError) {
+        terms += 1
+        guard terms <= limits.maxTerms else {
+            throw error("The \(subject) has more than \(limits.maxTerms) comparisons", at: position)
         }
     }
 

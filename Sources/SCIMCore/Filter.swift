@@ -22,3 +22,27 @@ public enum ComparisonValue: Sendable, Hashable {
     case double(Double)
     case null
 }
+
+extension Filter {
+    /// The two logical operators, for walking a chain of one of them.
+    public enum Junction: Sendable {
+        case and, or
+    }
+
+    /// The operands of a chain of one operator (`a or b or c`, however it is parenthesized), in order, read
+    /// without recursion: a chain can be as long as a filter has terms.
+    public func chain(of junction: Junction) -> [Filter] {
+        var operands: [Filter] = []
+        var pending: [Filter] = [self]
+        while let next = pending.popLast() {
+            switch (junction, next) {
+            case (.and, .and(let lhs, let rhs)), (.or, .or(let lhs, let rhs)):
+                pending.append(rhs)
+                pending.append(lhs)
+            default:
+                operands.append(next)
+            }
+        }
+        return operands
+    }
+}

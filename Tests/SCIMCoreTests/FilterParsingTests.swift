@@ -150,8 +150,8 @@ func malformedFiltersAreInvalidFilterErrors(text: String) {
 }
 
 @Test func filterLongerThanTheLimitIsRejected() {
-    let text = #"userName eq ""# + String(repeating: "a", count: 5000) + "\""
-    #expect(filterError(text)?.contains("longer than the limit of 4096 characters") == true)
+    let text = #"userName eq ""# + String(repeating: "a", count: 70_000) + "\""
+    #expect(filterError(text)?.contains("longer than the limit of 65536 characters") == true)
     #expect(filterError("userName pr", limits: FilterLimits(maxLength: 5)) != nil)
 }
 
@@ -167,10 +167,23 @@ func malformedFiltersAreInvalidFilterErrors(text: String) {
     #expect(filterError("not (" + text + ")") != nil)
 }
 
-@Test func longLogicalChainsCountTowardsDepth() {
-    let chain = (0..<40).map { "a\($0) pr" }.joined(separator: " or ")
-    #expect(filterError(chain)?.contains("more than 32 levels") == true)
-    #expect(filterError(chain, limits: FilterLimits(maxDepth: 64)) == nil)
+/// A client looking up a list of ids sends `id eq "…" or id eq "…" …`: a chain of one operator is one level,
+/// however long; what bounds it is the number of comparisons.
+@Test func aChainOfOneOperatorIsOneLevelAndItsTermsAreCounted() throws {
+    let ids = (0..<1000).map { #"id eq "0190abcd-0000-7000-8000-\#(String(format: "%012d", $0))""# }
+    let chain = ids.joined(separator: " or ")
+    let filter = try Filter.parse(chain)
+    #expect(filter.chain(of: .or).count == 1000)
+    let tooMany = chain + #" or userName eq "one more""#
+    #expect(filterError(tooMany)?.contains("more than 1000 comparisons") == true)
+    let conjunction = (0..<200).map { "a\($0) pr" }.joined(separator: " and ")
+    #expect(filterError("(\(conjunction)) or b pr") == nil)
+}
+
+@Test func alternatingOperatorsStillCountTowardsDepth() {
+    var text = "a pr"
+    for level in 0..<40 { text = "b\(level) pr \(level % 2 == 0 ? "or" : "and") (\(text))" }
+    #expect(filterError(text)?.contains("more than 32 levels") == true)
 }
 
 /// The canonical text re-parses to the same tree.

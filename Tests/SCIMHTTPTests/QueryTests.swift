@@ -153,4 +153,32 @@ import Testing
             #expect(reply.json?.objectValue?.keys.sorted() == ["id", "schemas", "userName"])
         }
     }
+
+    /// A client that holds ids looks them up in one request: a thousand `id eq` terms in a SearchRequest, two
+    /// hundred in a query string, answered from one indexed query; one term more is refused, naming the limit.
+    @Test func longListsOfIdsAreOneRequest() async throws {
+        try await TestServer.run { _, client in
+            var ids: [String] = []
+            for index in 0..<30 { ids.append(try await client.createUser("listed\(index)@example.com")) }
+            let unknown = (0..<970).map { "0190abcd-0000-7000-8000-\(String(format: "%012d", $0))" }
+            let filter = (ids + unknown).map { #"id eq "\#($0)""# }.joined(separator: " or ")
+            let search = JSON.object([
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": .string(filter),
+                "count": 100,
+            ])
+            let found = try await client.post("Users/.search", search.serialized())
+            #expect(found.status == 200 && found["totalResults"] == 30, "\(found.text.prefix(300))")
+            let short = (ids + unknown.prefix(170)).map { #"id eq "\#($0)""# }.joined(separator: " or ")
+            let encoded = short.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? short
+            let listed = try await client.get("Users?filter=\(encoded)&count=10")
+            #expect(listed.status == 200 && listed["totalResults"] == 30)
+            let tooMany = JSON.object([
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                "filter": .string(filter + #" or userName eq "x""#),
+            ])
+            let refused = try await client.post("Users/.search", tooMany.serialized())
+            refused.expectError(400, scimType: "invalidFilter")
+            #expect(refused["detail"]?.stringValue?.contains("more than 1000 comparisons") == true)
+        }
+    }
 }

@@ -57,6 +57,15 @@ import Testing
         #expect(plan.contains { $0.contains("USING") }, "\(plan)")
     }
 
+    /// A list of ids or userNames, as a client holding them looks them up, is one index lookup per term, not a scan.
+    @Test(arguments: ["id", "userName", "externalId"])
+    func aLongListOfIdsIsIndexLookups(attribute: String) async throws {
+        let filter = (0..<1000).map { #"\#(attribute) eq "value-\#($0)""# }.joined(separator: " or ")
+        let plan = try await Self.plan(filter)
+        Self.expectNoScan(plan)
+        Self.expectWithinTheOrganization(plan)
+    }
+
     /// Only lookups that find at most one resource through a unique index are read on the caller's thread; the
     /// same lookups are index plans above, and everything else goes through the pool.
     @Test(arguments: [

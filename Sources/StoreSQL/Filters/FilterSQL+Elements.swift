@@ -44,8 +44,8 @@ struct ElementFilter {
     /// A condition on the element that row `e` belongs to.
     private func element(_ filter: Filter) throws(SCIMError) -> FilterSQL {
         switch filter {
-        case .and(let lhs, let rhs): return FilterSQL.combine(try element(lhs), "AND", try element(rhs))
-        case .or(let lhs, let rhs): return FilterSQL.combine(try element(lhs), "OR", try element(rhs))
+        case .and: return try FilterSQL.all(filter.chain(of: .and).map(element), "AND")
+        case .or: return try FilterSQL.all(filter.chain(of: .or).map(element), "OR")
         case .not(let inner): return try element(inner).negated()
         case .present(let path): return sibling(try sub(path), condition: nil)
         case .compare(let path, let op, .null):

@@ -31,8 +31,8 @@ struct MembershipTarget {
 
     private func condition(_ filter: Filter) throws(SCIMError) -> FilterSQL {
         switch filter {
-        case .and(let lhs, let rhs): return FilterSQL.combine(try condition(lhs), "AND", try condition(rhs))
-        case .or(let lhs, let rhs): return FilterSQL.combine(try condition(lhs), "OR", try condition(rhs))
+        case .and: return try FilterSQL.all(filter.chain(of: .and).map(condition), "AND")
+        case .or: return try FilterSQL.all(filter.chain(of: .or).map(condition), "OR")
         case .not(let inner): return try condition(inner).negated()
         case .present(let path):
             _ = try Self.column(path.name, path: path, kind: kind)

@@ -24,8 +24,15 @@ public struct FilterSQL: Sendable {
             .compile(filter)
     }
 
-    static func combine(_ lhs: FilterSQL, _ op: String, _ rhs: FilterSQL) -> FilterSQL {
-        FilterSQL(sql: "(\(lhs.sql)) \(op) (\(rhs.sql))", values: lhs.values + rhs.values)
+    /// Operands joined by one operator as a balanced tree, `((a) OR (b)) OR ((c) OR (d))`: SQLite's parser makes a
+    /// chain a thousand levels deep however it is written and refuses it, a balanced one is ten. Its planner reads
+    /// the terms of an `OR` through any parentheses, so `id = ? OR id = ? …` is still one lookup of each id.
+    static func all(_ operands: [FilterSQL], _ op: String) -> FilterSQL {
+        guard operands.count > 1 else { return operands.first ?? .always }
+        let middle = operands.count / 2
+        let lhs = all(Array(operands[..<middle]), op)
+        let rhs = all(Array(operands[middle...]), op)
+        return FilterSQL(sql: "(\(lhs.sql)) \(op) (\(rhs.sql))", values: lhs.values + rhs.values)
     }
 
     /// SQL's NOT of an unknown (a NULL column compared) is unknown, where a filter's `not` is true:
@@ -45,8 +52,8 @@ struct FilterCompiler {
 
     func compile(_ filter: Filter) throws(SCIMError) -> FilterSQL {
         switch filter {
-        case .and(let lhs, let rhs): return FilterSQL.combine(try compile(lhs), "AND", try compile(rhs))
-        case .or(let lhs, let rhs): return FilterSQL.combine(try compile(lhs), "OR", try compile(rhs))
+        case .and: return try FilterSQL.all(filter.chain(of: .and).map(compile), "AND")
+        case .or: return try FilterSQL.all(filter.chain(of: .or).map(compile), "OR")
         case .not(let inner): return try compile(inner).negated()
         case .present(let path): return try present(try target(path))
         case .compare(let path, let op, let value): return try compare(try target(path), op, value, path: path)
