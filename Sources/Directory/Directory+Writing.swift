@@ -60,22 +60,49 @@ extension Directory {
         return try await modify(kind, id: id, precondition: precondition, projection: projection, policy: policy) {
             current in
             if kind == .group, let (rest, edits) = request.separatingMemberEdits() {
-                let body = try Normalizer(type).normalize(resource: try Patcher(type).applying(rest, to: current.body))
+                let body = try await applying(rest, to: current.body, type: type)
                 // An operation that reached `members` another way (a URN-qualified key, say) needs the whole list.
                 if body["members"] == nil { return (body, try await membershipChange(for: edits, group: id)) }
             }
             var document = policy.patchable(current.body)
             let old = kind == .group ? try await resources.allMembers(ofGroup: id, in: organization).map(\.id) : []
             if kind == .group { document["members"] = .array(old.map { .object(["value": .string($0)]) }) }
-            let patched = try Normalizer(type).normalize(resource: try Patcher(type).applying(request, to: document))
+            let patched = try await applying(request, to: document, type: type)
             let (changed, members) = Self.splitMembers(patched, kind: kind)
             let body = policy.keepingDisabledValues(of: current.body, in: changed)
             return (body, kind == .group ? Self.difference(from: old, to: members) : MembershipChange())
         }
     }
 
+    /// A PATCH applied to a document and normalized. Its work is known before it starts: past the budget it is
+    /// refused, and large work runs off the event loops so that other requests keep being answered meanwhile.
+    private func applying(_ request: PatchRequest, to document: JSONObject, type: ResourceType) async throws
+        -> JSONObject
+    {
+        let work = request.work(on: document)
+        guard work <= limits.maxPatchWork else {
+            throw SCIMError.tooMany(
+                "This PATCH would compare about \(work) values with its filters, more than the \(limits.maxPatchWork) "
+                    + "Roster does in one request; send its operations in several requests.")
+        }
+        let apply: @Sendable () throws -> JSONObject = {
+            try Normalizer(type).normalize(resource: try Patcher(type).applying(request, to: document))
+        }
+        let values = document.members.reduce(0) { $0 + ($1.value.arrayValue?.count ?? 1) }
+        return work + values > Self.offloadedWork ? try await Offload.run(apply) : try apply()
+    }
+
+    /// Work, in compared or written values, past which a PATCH is computed off the event loops.
+    static let offloadedWork = 5_000
+
     /// DELETE (RFC 7644 §3.6); memberships go with the resource.
     public func delete(_ kind: ResourceKind, id: String, precondition: VersionPrecondition? = nil) async throws {
+        try await context.writes.withLock(lockKey(kind, id)) {
+            try await deleteUnlocked(kind, id: id, precondition: precondition)
+        }
+    }
+
+    private func deleteUnlocked(_ kind: ResourceKind, id: String, precondition: VersionPrecondition?) async throws {
         for _ in 0..<Self.maxAttempts {
             guard let current = try await resources.fetch(kind, id: id, in: organization) else {
                 throw Self.notFound(kind, id: id)
@@ -90,6 +117,21 @@ extension Directory {
     /// Read, change, and write back only if nobody wrote in between; retried on a lost race unless the client
     /// pinned a version, in which case a stale version is a 412 and nothing changes.
     private func modify(
+        _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
+        policy: FieldPolicy, change: (StoredResource) async throws -> (JSONObject, MembershipChange)
+    ) async throws -> ResourceResponse {
+        try await context.writes.withLock(lockKey(kind, id)) {
+            try await modifyUnlocked(
+                kind, id: id, precondition: precondition, projection: projection, policy: policy, change: change)
+        }
+    }
+
+    /// Writes to one resource on this instance take turns (see `KeyedLocks`).
+    private func lockKey(_ kind: ResourceKind, _ id: String) -> String {
+        "\(organization.rawValue)/\(kind.rawValue)/\(id)"
+    }
+
+    private func modifyUnlocked(
         _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
         policy: FieldPolicy, change: (StoredResource) async throws -> (JSONObject, MembershipChange)
     ) async throws -> ResourceResponse {

@@ -66,15 +66,18 @@ public struct Directory: Sendable {
         public var maxPayloadSize: Int
         /// Leaf values one resource may hold (each is an index row): 10,000 emails, say, is an attack, not a person.
         public var maxValuesPerResource: Int
+        /// The most values one PATCH may compare with its value filters (operations × elements × comparisons).
+        public var maxPatchWork: Int
 
         public init(
             maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576,
-            maxValuesPerResource: Int = 2000
+            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000
         ) {
             self.maxResults = maxResults
             self.maxPatchOperations = maxPatchOperations
             self.maxPayloadSize = maxPayloadSize
             self.maxValuesPerResource = maxValuesPerResource
+            self.maxPatchWork = maxPatchWork
         }
     }
 

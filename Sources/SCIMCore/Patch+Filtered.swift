@@ -43,7 +43,8 @@ extension Patcher {
 
     private func removing(_ matching: [Int], from elements: [JSON], sub: Attribute?) -> [JSON] {
         guard let sub else {
-            return elements.enumerated().filter { !matching.contains($0.offset) }.map(\.element)
+            let gone = Set(matching)
+            return elements.enumerated().filter { !gone.contains($0.offset) }.map(\.element)
         }
         var result = elements
         for index in matching {

@@ -10,6 +10,8 @@ final class DirectoryContext: Sendable {
     let schemas: SchemaCatalog
     let authenticator: TokenAuthenticator
     let activity: ActivityLog
+    /// Writes to one resource take turns on this instance.
+    let writes = KeyedLocks()
     let clock: @Sendable () -> Date
     let newID: @Sendable () -> String
 
