@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import SCIMHTTP
 
@@ -26,6 +27,8 @@ public struct Configuration: Sendable {
     public var metricsToken: String?
     /// The proxies whose `X-Forwarded-For` names the client (addresses or CIDR ranges); none by default.
     public var trustedProxies: [AddressRange]
+    /// The bounds of every directory (tests make them small).
+    public var limits = Directory.Limits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,

@@ -1,10 +1,11 @@
-#if canImport(Darwin)
-import Darwin
-#else
-import Glibc
-#endif
 import Logging
 import Synchronization
+
+#if canImport(Darwin)
+    import Darwin
+#else
+    import Glibc
+#endif
 
 /// Log lines in swift-log's `StreamLogHandler` format (`time level label: key=value … [source] message`), written
 /// with less work per request.
@@ -86,9 +87,9 @@ private func writeAll(_ text: String, to descriptor: Int32) {
         var rest = UnsafeRawBufferPointer(bytes)
         while !rest.isEmpty {
             #if canImport(Darwin)
-            let written = Darwin.write(descriptor, rest.baseAddress, rest.count)
+                let written = Darwin.write(descriptor, rest.baseAddress, rest.count)
             #else
-            let written = Glibc.write(descriptor, rest.baseAddress, rest.count)
+                let written = Glibc.write(descriptor, rest.baseAddress, rest.count)
             #endif
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return }

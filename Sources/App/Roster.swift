@@ -19,7 +19,7 @@ public enum Roster {
         let stores = metrics.map { stores.measured(StoreMetrics(registry: $0, poolSize: poolSize)) } ?? stores
         return Services(
             organizations: Organizations(
-                stores: stores, baseURL: configuration.scimEndpoint,
+                stores: stores, baseURL: configuration.scimEndpoint, limits: configuration.limits,
                 tokenCacheLifetime: configuration.tokenCacheSeconds),
             accounts: Accounts(store: stores.accounts, hasher: BcryptHasher(cost: configuration.passwordCost)))
     }

@@ -37,10 +37,11 @@ extension Directory {
         }
         let type = try await resourceType(kind)
         let withGroups = kind == .user && projection.mayInclude("groups")
-        let result = try await resources.search(
-            ResourceQuery(
-                organization: organization, kind: kind, filter: parsed, sort: sort, page: page, type: type,
-                withGroups: withGroups))
+        var query = ResourceQuery(
+            organization: organization, kind: kind, filter: parsed, sort: sort, page: page, type: type,
+            withGroups: withGroups)
+        query.maxBytes = limits.maxPageBytes
+        let result = try await resources.search(query)
         let derived =
             if let groups = result.groups {
                 groupsAttribute(of: result.resources, groups: groups)

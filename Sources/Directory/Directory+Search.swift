@@ -34,6 +34,8 @@ extension Directory {
                 kind, parsed: parsed, sort: try sort(snapshot.type(kind)), page: slice, projection: projection)
             resources += result.resources
             remaining -= result.resources.count
+            // A slice the byte budget ended early is where the page ends: the next page goes on from it.
+            if result.resources.count < slice.count && offset + result.resources.count < total { break }
             offset = 0
         }
         return ListResponse(totalResults: totals.values.reduce(0, +), startIndex: page.startIndex, resources: resources)

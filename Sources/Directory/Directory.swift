@@ -68,11 +68,14 @@ public struct Directory: Sendable {
         public var maxValuesPerResource: Int
         /// The most values one PATCH may compare with its value filters (operations × elements × comparisons).
         public var maxPatchWork: Int
+        /// The most bytes of stored resources one page of a list holds (see `ResourceQuery.maxBytes`).
+        public var maxPageBytes: Int
 
         public init(
             maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576,
-            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000
+            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000, maxPageBytes: Int = 4 << 20
         ) {
+            self.maxPageBytes = maxPageBytes
             self.maxResults = maxResults
             self.maxPatchOperations = maxPatchOperations
             self.maxPayloadSize = maxPayloadSize

@@ -139,10 +139,14 @@ extension PostgresStore {
             let page = SQL(
                 " ORDER BY \(order.sql) LIMIT ? OFFSET ?",
                 order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))])
+            var budget = PageBudget(maxBytes: query.maxBytes)
             for try await row in try await run(SQL("SELECT \(ResourceSQL.columns) ") + scope + page) {
-                resources.append(try Self.resource(row))
+                let (resource, size) = try Self.resourceAndSize(row)
+                guard budget.admits(size) else { break }
+                resources.append(resource)
             }
-            if let total = query.page.totalFromShortPage(resources.count) {
+            // A page the byte budget ended early says nothing about the rows after it.
+            if !budget.cut, let total = query.page.totalFromShortPage(resources.count) {
                 return SearchResult(total: total, resources: resources)
             }
         }
@@ -192,9 +196,11 @@ extension PostgresStore {
             let rows = SQL(ResourceSQL.page, scope + [.integer(first), .integer(Int64(page.count))])
             var resources: [StoredResource] = []
             var last: Int64?
+            var budget = PageBudget(maxBytes: query.maxBytes)
             for try await row in try await connection.run(rows, logger: logger) {
                 let (id, kindName, version, created, modified, text, key) = try row.decode(
                     (String, String, Int64, Int64, Int64, String, Int64).self)
+                guard budget.admits(text.utf8.count) else { break }
                 resources.append(
                     try Self.resource(
                         id: id, kind: kindName, version: version, created: created, modified: modified, body: text))
@@ -208,9 +214,16 @@ extension PostgresStore {
     }
 
     static func resource(_ row: PostgresRow) throws -> StoredResource {
+        try resourceAndSize(row).0
+    }
+
+    /// A resource and the size of its stored body, in bytes.
+    static func resourceAndSize(_ row: PostgresRow) throws -> (StoredResource, Int) {
         let (id, kindName, version, created, modified, text) = try row.decode(
             (String, String, Int64, Int64, Int64, String).self)
-        return try resource(id: id, kind: kindName, version: version, created: created, modified: modified, body: text)
+        let resource = try resource(
+            id: id, kind: kindName, version: version, created: created, modified: modified, body: text)
+        return (resource, text.utf8.count)
     }
 
     static func resource(

@@ -23,6 +23,11 @@ extension Normalizer {
             return normalizeComplex(value, for: attribute, path: path, problems: &problems)
         case .string, .reference, .binary:
             guard let text = normalizedString(value, path: path, problems: &problems) else { return nil }
+            if let maxLength = attribute.maxLength, text.utf8.count > maxLength {
+                problems.append(
+                    .invalidValue("\"\(path)\" may be at most \(maxLength) bytes long, not \(text.utf8.count)."))
+                return nil
+            }
             guard attribute.canonicalOnly else { return .string(text) }
             guard let canonical = Self.canonicalValue(text, in: attribute.canonicalValues) else {
                 problems.append(Self.notCanonical(text, for: attribute, path: path))

@@ -21,7 +21,7 @@ extension Attribute {
             "name": .string(name),
             "type": .string(type.rawValue),
             "multiValued": .bool(multiValued),
-            "description": .string(description),
+            "description": .string(maxLength.map { "\(description) At most \($0) bytes (UTF-8)." } ?? description),
             "required": .bool(required),
         ]
         object["caseExact"] = .bool(caseExact)
@@ -49,4 +49,17 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Express
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension Attribute {
+    /// The longest text value accepted, in UTF-8 bytes: names people are known by are short, certificates are not.
+    /// Nil for values that are not text.
+    public var maxLength: Int? {
+        switch type {
+        case .string where ["userName", "displayName", "externalId"].contains(name): 1024
+        case .string, .reference: 4096
+        case .binary: 16_384
+        default: nil
+        }
+    }
 }

@@ -26,12 +26,13 @@ extension SQLiteStore {
                         db.cachedStatement(sql: ResourceSQL.seek),
                         arguments: [organization.rawValue, kind, page.offset])
             else { return SearchResult(total: total, resources: []) }
-            let rows = try Row.fetchAll(
+            let rows = try Self.readRows(
                 db.cachedStatement(sql: ResourceSQL.page),
-                arguments: [organization.rawValue, kind, first, page.count])
+                values: [.integer(organization.rawValue), .text(kind), .integer(first), .integer(Int64(page.count))],
+                maxBytes: query.maxBytes)
             pageStarts.served(
                 organization: organization, kind: query.kind, startIndex: page.startIndex, deletions: deletions,
-                firstKey: first, rows: rows.count, lastKey: rows.last?["pk"])
+                firstKey: first, rows: rows.resources.count, lastKey: rows.keys.last)
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
     }

@@ -144,16 +144,19 @@ extension SQLiteStore {
         let arguments = StatementArguments(values)
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = ResourceSQL.scope(condition.sql)
+        let pageValues =
+            values + order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))]
         let read = { @Sendable (db: Database) throws -> SearchResult in
-            var rows: [Row] = []
+            var rows = ReadRows()
             if query.page.count > 0 {
-                rows = try Row.fetchAll(
+                rows = try Self.readRows(
                     Self.statement(
-                        db, "SELECT pk, \(ResourceSQL.columns) \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
-                    arguments: arguments + StatementArguments(order.values) + [query.page.count, query.page.offset])
+                        db, "SELECT \(ResourceSQL.columns), pk \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
+                    values: pageValues, maxBytes: query.maxBytes)
             }
+            // A page the byte budget ended early says nothing about the rows after it.
             let total =
-                try query.page.totalFromShortPage(rows.count)
+                try (rows.cut ? nil : query.page.totalFromShortPage(rows.resources.count))
                 ?? Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments) ?? 0
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
@@ -189,12 +192,30 @@ extension SQLiteStore {
             || (query.kind == .user && path.name.caseInsensitiveEquals("userName"))
     }
 
-    /// A page's rows as resources, with their groups when asked for, read in the page's transaction.
-    static func result(total: Int, rows: [Row], withGroups: Bool, _ db: Database) throws -> SearchResult {
-        let resources = try rows.map(Self.resource)
-        guard withGroups else { return SearchResult(total: total, resources: resources) }
+    /// A page's resources, with their groups when asked for, read in the page's transaction.
+    static func result(total: Int, rows: ReadRows, withGroups: Bool, _ db: Database) throws -> SearchResult {
+        guard withGroups else { return SearchResult(total: total, resources: rows.resources) }
         return SearchResult(
-            total: total, resources: resources, groups: try groups(ofKeys: rows.map { $0["pk"] }, ids: resources, db))
+            total: total, resources: rows.resources,
+            groups: try groups(ofKeys: rows.keys, ids: rows.resources, db))
+    }
+
+    /// A page's resources and their keys, read in order until their bodies hold `maxBytes` (always at least one),
+    /// from a statement selecting `ResourceSQL.columns` then `pk`.
+    static func readRows(_ statement: Statement, values: [SQLValue], maxBytes: Int) throws -> ReadRows {
+        try statement.bind(values)
+        var rows = ReadRows()
+        var budget = PageBudget(maxBytes: maxBytes)
+        try statement.stepRows(while: { row -> Bool in
+            guard budget.admits(row.withBytes(5) { $0.count } ?? 0) else {
+                rows.cut = true
+                return false
+            }
+            rows.resources.append(try Self.resource(row))
+            rows.keys.append(row.integer(6) ?? 0)
+            return true
+        })
+        return rows
     }
 
     static func resource(_ row: Row) throws -> StoredResource {
@@ -259,4 +280,11 @@ extension SQLiteStore {
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
         }
     }
+}
+
+/// The resources of a page as read, their keys, and whether the byte budget ended the page before its rows did.
+struct ReadRows {
+    var resources: [StoredResource] = []
+    var keys: [Int64] = []
+    var cut = false
 }

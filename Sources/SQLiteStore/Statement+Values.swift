@@ -61,11 +61,19 @@ extension Statement {
     /// samples; 14.0% without). The statement is reset on the way out, whatever happens, which ends its read
     /// transaction.
     func forEachRow(_ body: (Columns) throws -> Void) throws {
+        try stepRows(while: { row in
+            try body(row)
+            return true
+        })
+    }
+
+    /// Steps through the rows while `body` returns true.
+    func stepRows(while body: (Columns) throws -> Bool) throws {
         defer { sqlite3_reset(sqliteStatement) }
         while true {
             switch sqlite3_step(sqliteStatement) {
             case SQLITE_DONE: return
-            case SQLITE_ROW: try body(Columns(statement: sqliteStatement))
+            case SQLITE_ROW: if try !body(Columns(statement: sqliteStatement)) { return }
             case let code:
                 let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement)))
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)

@@ -172,7 +172,8 @@ func commonAttributesAreReserved(name: String) throws {
         ])
     let expected: JSON = [
         "name": "languages", "type": "string", "multiValued": true,
-        "description": #"The custom user field "Languages" (multi-select)."#, "required": false, "caseExact": false,
+        "description": #"The custom user field "Languages" (multi-select). At most 4096 bytes (UTF-8)."#,
+        "required": false, "caseExact": false,
         "canonicalValues": ["English", "French", "German"], "mutability": "readWrite", "returned": "default",
         "uniqueness": "none",
     ]

@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import SCIMCore
@@ -59,6 +60,68 @@ import Testing
             #expect(statuses.allSatisfy { $0 == 200 }, "\(statuses)")
             let emails = try await client.get("Users/\(id)")["emails"]?.arrayValue ?? []
             #expect(emails.count == 1990 - 6)
+        }
+    }
+}
+
+/// Every text value has a length limit, stated in `/Schemas`: a megabyte `displayName` is refused, not stored.
+@Suite struct LengthLimitTests {
+    @Test func oversizedTextIsRefusedAndTheLimitIsPublished() async throws {
+        try await TestServer.run { _, client in
+            let long = String(repeating: "D", count: 1025)
+            let user = try await client.post(
+                "Users", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(long)"}"#)
+            user.expectError(400, scimType: "invalidValue")
+            #expect(user["detail"]?.stringValue?.contains("at most 1024 bytes") == true)
+            let title = String(repeating: "T", count: 4097)
+            let titled = try await client.post(
+                "Users",
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"t@example.com","title":"\#(title)"}"#
+            )
+            titled.expectError(400, scimType: "invalidValue")
+            let group = try await client.post(
+                "Groups",
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"\#(String(repeating: "G", count: 600_000))"}"#
+            )
+            group.expectError(400, scimType: "invalidValue")
+            #expect(try await client.get("Users?count=0")["totalResults"] == 0)
+            // Multi-byte text counts its bytes: 341 three-byte characters fit, 342 do not.
+            let fits = try await client.post(
+                "Users",
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(String(repeating: "語", count: 341))"}"#
+            )
+            #expect(fits.status == 201)
+            let schema = try await client.get("Schemas/urn:ietf:params:scim:schemas:core:2.0:User")
+            let userName = schema["attributes"]?.arrayValue?.first { $0["name"] == "userName" }
+            #expect(userName?["description"]?.stringValue?.hasSuffix("At most 1024 bytes (UTF-8).") == true)
+        }
+    }
+}
+
+/// A page holds at most a few MiB of resources whatever `count` asks: past the budget it ends early, says so in
+/// `itemsPerPage`, and the next page goes on from there, so no list makes the server hold a huge body.
+@Suite struct PageBudgetTests {
+    @Test func aPageOfLargeResourcesEndsEarlyAndTheNextGoesOn() async throws {
+        // The server's budget made small (it is 4 MiB), so the test's resources can be few.
+        try await TestServer.run(limits: Directory.Limits(maxPageBytes: 256 << 10)) { _, client in
+            let note = String(repeating: "n", count: 4000)
+            let emails = (0..<2).map { #"{"value":"e\#($0)-\#(note)@example.com"}"# }.joined(separator: ",")
+            for index in 0..<60 {
+                _ = try await client.createUser("big\(index)@example.com", extra: #","emails":[\#(emails)]"#)
+            }
+            let first = try await client.get("Users?count=100")
+            let taken = try #require(first["itemsPerPage"]?.intValue)
+            #expect(first["totalResults"] == 60 && taken < 60 && taken > 20, "\(taken)")
+            #expect(first.text.utf8.count < 300 << 10)
+            let rest = try await client.get("Users?startIndex=\(taken + 1)&count=100")
+            #expect(rest["itemsPerPage"]?.intValue == 60 - taken)
+            let names = (first["Resources"]?.arrayValue ?? []) + (rest["Resources"]?.arrayValue ?? [])
+            #expect(Set(names.compactMap { $0["userName"]?.stringValue }).count == 60)
+            let filtered = try await client.get("Users?filter=userName%20sw%20%22big%22&count=100")
+            #expect(filtered["totalResults"] == 60 && filtered["itemsPerPage"] == first["itemsPerPage"])
+            let search = try await client.post(
+                ".search", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":100}"#)
+            #expect(search["totalResults"] == 60 && search["itemsPerPage"] == first["itemsPerPage"])
         }
     }
 }

@@ -44,7 +44,10 @@ struct LineLogHandlerTests {
         }
         #expect(untimed(ours).count == 6)
         #expect(untimed(ours) == untimed(theirs))
-        #expect(untimed(ours)[1] == " info roster: hb.request.id=7edf method=GET path=/scim/v2/Users status=200 [SCIMHTTPTests] request\n")
+        #expect(
+            untimed(ours)[1]
+                == " info roster: hb.request.id=7edf method=GET path=/scim/v2/Users status=200 [SCIMHTTPTests] request\n"
+        )
     }
 
     @Test func timesAreLocalSecondsWithTheirOffset() throws {

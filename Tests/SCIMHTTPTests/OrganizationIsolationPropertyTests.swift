@@ -10,7 +10,7 @@ import Testing
 /// database holding A only. Ids and times differ between the two databases, so answers are compared with A's
 /// ids replaced by their place in the sequence and times left out; versions and ETags are compared as they are.
 @Suite struct OrganizationIsolationPropertyTests {
-    @Test(arguments: [7, 2026] as [UInt64])
+    @Test(arguments: [7] as [UInt64])
     func everyReadThroughOneOrganizationIsWhatItAloneWouldGive(seed: UInt64) async throws {
         let steps = Self.generate(seed: seed, count: 140)
         for backend in StoreBackend.servable {

@@ -19,7 +19,8 @@ func queryValuesDecodeAsFoundationDoes(text: String) {
 
 /// The query is split once per request; each read must answer as a scan of the raw query would.
 @Test func queryParametersAreReadByCaseInsensitiveNameFirstMatchWinning() throws {
-    let query = QueryParameters("count=5&Filter=userName%20eq%20%22a%3Db%22&COUNT=9&&flag&%73ortBy=name.givenName&x=a=b")
+    let query = QueryParameters(
+        "count=5&Filter=userName%20eq%20%22a%3Db%22&COUNT=9&&flag&%73ortBy=name.givenName&x=a=b")
     #expect(try query.value("count") == "5")
     #expect(try query.value("filter") == "userName eq \"a=b\"")
     #expect(try query.value("flag") == "")
@@ -36,12 +37,13 @@ func queryValuesDecodeAsFoundationDoes(text: String) {
 }
 
 /// The activity log names what a request touched from its path alone.
-@Test(arguments: [
-    ("/scim/v2/Users/abc", ResourceKind.user, "abc"), ("/scim/v2/Groups/g-1/", .group, "g-1"),
-    ("/scim/v2/Users", .user, nil), ("/scim/v2/Users/.search", .user, nil), ("/scim/v2//Users//x", .user, "x"),
-    ("/scim/v2/ServiceProviderConfig", nil, nil), ("/scim/v2/users/abc", nil, nil), ("/", nil, nil),
-    ("/scim/v2/Bulk/Users/1", .user, "1"), ("/scim/v2/Users/%C3%A9", .user, "%C3%A9"),
-] as [(String, ResourceKind?, String?)])
+@Test(
+    arguments: [
+        ("/scim/v2/Users/abc", ResourceKind.user, "abc"), ("/scim/v2/Groups/g-1/", .group, "g-1"),
+        ("/scim/v2/Users", .user, nil), ("/scim/v2/Users/.search", .user, nil), ("/scim/v2//Users//x", .user, "x"),
+        ("/scim/v2/ServiceProviderConfig", nil, nil), ("/scim/v2/users/abc", nil, nil), ("/", nil, nil),
+        ("/scim/v2/Bulk/Users/1", .user, "1"), ("/scim/v2/Users/%C3%A9", .user, "%C3%A9"),
+    ] as [(String, ResourceKind?, String?)])
 func activityTargetsComeFromThePath(path: String, kind: ResourceKind?, id: String?) {
     let target = ActivityMiddleware.target(of: path)
     #expect(target.kind == kind && target.id == id, "\(path)")

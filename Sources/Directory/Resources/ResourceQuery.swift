@@ -13,6 +13,9 @@ public struct ResourceQuery: Sendable, Hashable {
     public var type: ResourceType
     /// Whether to read the groups each user on the page belongs to, with the page.
     public var withGroups: Bool
+    /// The most bytes of stored bodies a page holds: past them it ends early (with at least one resource), so no
+    /// list holds more than a few MiB whatever the resources' sizes. `itemsPerPage` tells the client.
+    public var maxBytes: Int = Directory.Limits().maxPageBytes
 
     public init(
         organization: OrganizationKey, kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page,

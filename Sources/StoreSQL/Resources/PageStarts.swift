@@ -54,3 +54,29 @@ public final class PageStarts: Sendable {
         }
     }
 }
+
+/// The bytes of stored bodies a page may still take: a page always takes its first resource, then stops before the
+/// one that would pass `maxBytes`.
+public struct PageBudget: Sendable {
+    public let maxBytes: Int
+    public private(set) var bytes = 0
+    public private(set) var taken = 0
+    /// Whether the budget ended the page before its rows did.
+    public private(set) var cut = false
+
+    public init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    /// Whether a resource of `size` bytes fits; once one does not, none does.
+    public mutating func admits(_ size: Int) -> Bool {
+        guard !cut else { return false }
+        if taken > 0 && bytes + size > maxBytes {
+            cut = true
+            return false
+        }
+        bytes += size
+        taken += 1
+        return true
+    }
+}

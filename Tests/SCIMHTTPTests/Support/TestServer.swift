@@ -33,13 +33,14 @@ struct TestServer: Sendable {
     @discardableResult
     static func run<T: Sendable>(
         tokenCacheSeconds: Double = 2, rateLimit: Double? = nil, metricsToken: String? = nil,
-        trustedProxies: [AddressRange] = [], _ body: @Sendable (TestServer, SCIMClient) async throws -> T
+        trustedProxies: [AddressRange] = [], limits: Directory.Limits = Directory.Limits(),
+        _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         var result: T?
         for backend in StoreBackend.servable {
             result = try await run(
                 on: backend, tokenCacheSeconds: tokenCacheSeconds, rateLimit: rateLimit, metricsToken: metricsToken,
-                trustedProxies: trustedProxies, body)
+                trustedProxies: trustedProxies, limits: limits, body)
         }
         guard let result else { throw CancellationError() }
         return result
@@ -48,7 +49,7 @@ struct TestServer: Sendable {
     /// `database` is an existing database to serve (copied by the caller); by default a new one.
     static func run<T: Sendable>(
         on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?, metricsToken: String? = nil,
-        trustedProxies: [AddressRange] = [], database: String? = nil,
+        trustedProxies: [AddressRange] = [], limits: Directory.Limits = Directory.Limits(), database: String? = nil,
         _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         let location = if let database { database } else { try await backend.newLocation() }
@@ -57,9 +58,11 @@ struct TestServer: Sendable {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: location + suffix) }
             }
         }
-        let configuration = App.Configuration(
+        var settings = App.Configuration(
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
             rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken, trustedProxies: trustedProxies)
+        settings.limits = limits
+        let configuration = settings
         return try await Roster.withStores(configuration) { store in
             let metrics = PrometheusCollectorRegistry()
             let services = Roster.services(
