@@ -104,9 +104,12 @@ public struct ResourceResponse: Sendable {
 }
 
 /// The `If-Match` precondition of RFC 7644 §3.14: `*`, or the versions any of whose tags may match.
-public enum VersionPrecondition: Sendable, Hashable {
+public indirect enum VersionPrecondition: Sendable, Hashable {
     case any
     case versions(Set<Int>)
+    /// `If-None-Match` on a write: it goes ahead only when the resource's version is not one of these (so `*`,
+    /// "only if it does not exist", always fails on a resource that does: RFC 7232 §3.2).
+    case none(of: VersionPrecondition)
 
     /// Parses `W/"3"`, `"3"`, `*`, or a comma-separated list of tags; tags that are not ours never match.
     public init?(ifMatch header: String?) {
@@ -130,6 +133,18 @@ public enum VersionPrecondition: Sendable, Hashable {
         switch self {
         case .any: true
         case .versions(let versions): versions.contains(version)
+        case .none(let excluded): !excluded.allows(version)
+        }
+    }
+
+    /// A write's precondition from its headers: `If-Match`, else `If-None-Match`.
+    public init?(ifMatch: String?, ifNoneMatch: String?) {
+        if let matching = VersionPrecondition(ifMatch: ifMatch) {
+            self = matching
+        } else if let excluded = VersionPrecondition(ifMatch: ifNoneMatch) {
+            self = .none(of: excluded)
+        } else {
+            return nil
         }
     }
 }

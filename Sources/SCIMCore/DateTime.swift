@@ -2,8 +2,10 @@ import Foundation
 
 /// `xsd:dateTime` values (RFC 7643 §2.3.5): parsed leniently, always written in UTC with milliseconds.
 public enum DateTime {
-    /// Parses `2026-11-29T02:17:12Z`, with or without fractional seconds, with `Z` or an offset.
+    /// Parses `2026-11-29T02:17:12Z`, with or without fractional seconds, with `Z` or an offset. A date that does
+    /// not exist (February 30th, 25:61:61) is refused: Foundation would roll it over into another one.
     public static func parse(_ text: String) -> Date? {
+        guard fieldsExist(Array(text.utf8)) else { return nil }
         if let date = try? Date(text, strategy: withFraction) { return date }
         if let date = try? Date(text, strategy: withoutFraction) { return date }
         return nil
@@ -40,6 +42,44 @@ public enum DateTime {
         append(inDay / 1000 % 60, digits: 2, then: ".")
         append(inDay % 1000, digits: 3, then: "Z")
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Whether `YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm)` names a day of its month, a time of a day and an offset that
+    /// exist; the shape itself is left to Foundation.
+    static func fieldsExist(_ bytes: [UInt8]) -> Bool {
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<start + count] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), hour < 24, minute < 60,
+            second < 60, day >= 1, day <= daysIn(month: month, year: year)
+        else { return false }
+        var index = 19
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                index += 1
+            }
+        }
+        guard index < bytes.count, bytes[index] != UInt8(ascii: "Z") && bytes[index] != UInt8(ascii: "z") else {
+            return true
+        }
+        guard let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2) else { return true }
+        return offsetHours <= 14 && offsetMinutes < 60
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).

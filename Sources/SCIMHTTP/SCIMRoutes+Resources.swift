@@ -138,8 +138,9 @@ extension SCIMRoutes {
             attributes: query.value("attributes"), excludedAttributes: query.value("excludedAttributes"))
     }
 
-    /// `If-Match` (RFC 7644 §3.14); a value that is not one of our tags can never match, so it yields a 412.
+    /// `If-Match` (RFC 7644 §3.14), or `If-None-Match` on a write (RFC 7232 §3.2: `*` or a current tag is a 412); a
+    /// value that is not one of our tags can never match.
     private func precondition(_ request: Request) throws -> VersionPrecondition? {
-        VersionPrecondition(ifMatch: request.headers[.ifMatch])
+        VersionPrecondition(ifMatch: request.headers[.ifMatch], ifNoneMatch: request.headers[.ifNoneMatch])
     }
 }

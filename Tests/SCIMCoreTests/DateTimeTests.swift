@@ -32,3 +32,21 @@ func aMillisecondValueReadsBackAsWritten(text: String) throws {
     #expect(DateTime.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
     #expect(DateTime.format(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000Z")
 }
+
+/// A date that does not exist is refused, not rolled over into another one (Foundation read 2024-02-30 as March 1st).
+@Test(arguments: [
+    "2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z",
+    "2024-00-10T00:00:00Z", "2024-01-00T00:00:00Z", "2024-01-01T25:61:61Z", "2024-01-01T24:00:00Z",
+    "2024-01-01T23:60:00Z", "2024-01-01T23:59:60Z", "2024-01-01T10:00:00+15:00", "2024-01-01T10:00:00+02:60",
+])
+func impossibleDatesAreRefused(text: String) {
+    #expect(DateTime.parse(text) == nil)
+}
+
+@Test(arguments: [
+    "2024-02-29T23:59:59Z", "2000-02-29T00:00:00Z", "2024-12-31T23:59:59.999Z", "2024-01-01T10:00:00+14:00",
+    "2024-06-30T12:00:00-09:30",
+])
+func realDatesAtTheEdgesAreRead(text: String) {
+    #expect(DateTime.parse(text) != nil)
+}

@@ -202,6 +202,21 @@ import Testing
         }
     }
 
+    /// RFC 7232 §3.2: on a write, `If-None-Match: *` means "only if it does not exist yet", and a current tag in it
+    /// means "only if it changed": both are 412 on an existing, unchanged resource, and nothing is written.
+    @Test func ifNoneMatchOnAWriteIs412WhenItMatches() async throws {
+        try await TestServer.run { _, client in
+            let id = try await client.createUser("none-match@example.com")
+            let put = #"{"userName":"none-match@example.com","title":"Changed"}"#
+            try await client.put("Users/\(id)", put, headers: [.ifNoneMatch: "*"]).expectError(412)
+            try await client.put("Users/\(id)", put, headers: [.ifNoneMatch: #"W/"1""#]).expectError(412)
+            try await client.delete("Users/\(id)", headers: [.ifNoneMatch: "*"]).expectError(412)
+            #expect(try await client.get("Users/\(id)").headers[.eTag] == #"W/"1""#)
+            let changed = try await client.put("Users/\(id)", put, headers: [.ifNoneMatch: #"W/"7""#])
+            #expect(changed.status == 200 && changed["title"] == "Changed")
+        }
+    }
+
     @Test func attributesAndExcludedAttributesProjectTheResponse() async throws {
         try await TestServer.run { _, client in
             let id = try #require(try await client.post("Users", Self.oktaCreate)["id"]?.stringValue)
