@@ -70,6 +70,7 @@ extension Assets {
             document.execCommand("copy");
           }
           button.textContent = "Copied";
+          button.dataset.copied = "";
           setTimeout(() => { button.textContent = "Copy"; }, 1500);
         });
         """

@@ -34,6 +34,10 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
             return pages.error(.contentTooLarge, "The form is too large.")
         } catch is NIOTooManyBytesError {
             return pages.error(.contentTooLarge, "The form is too large.")
+        } catch  where clientWentAway(error) {
+            // Nobody is there to read a page; a browser leaving mid-form is not the console's fault.
+            context.logger.debug("The browser closed the connection before its form was read")
+            return Response(status: .init(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
             context.logger.error("Console request failed", metadata: ["error": "\(String(reflecting: error))"])
             return pages.error(.internalServerError, "Something went wrong (request \(context.id)).")

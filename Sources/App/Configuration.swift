@@ -29,6 +29,13 @@ public struct Configuration: Sendable {
     public var trustedProxies: [AddressRange]
     /// The bounds of every directory (tests make them small).
     public var limits = Directory.Limits()
+    /// Open connections accepted at most; past it, new ones wait to be accepted.
+    public var maxConnections = 4096
+    /// Seconds a connection may take to send a request's head, counted from its start or its last response (an
+    /// idle keep-alive connection is closed after it too).
+    public var headerTimeout: Double = 30
+    /// Seconds a request may take to send its body.
+    public var bodyTimeout: Double = 60
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,

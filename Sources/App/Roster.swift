@@ -2,6 +2,7 @@ import Admin
 import Directory
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -45,7 +46,7 @@ public enum Roster {
         _ configuration: Configuration, services: Services, storeServices: [any Service] = [],
         logger: Logger = Logger(label: "roster"), metrics: PrometheusCollectorRegistry,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) -> Application<RouterResponder<SCIMRequestContext>> {
+    ) -> Application<HeadResponder<RouterResponder<SCIMRequestContext>>> {
         let router = Router(context: SCIMRequestContext.self)
         let requestMetrics = RequestMetrics(registry: metrics)
         let organizations = services.organizations
@@ -64,10 +65,19 @@ public enum Roster {
             organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
         )
         .register(on: router)
+        let limits = ConnectionLimits(
+            headerTimeout: .milliseconds(Int64(configuration.headerTimeout * 1000)),
+            bodyTimeout: .milliseconds(Int64(configuration.bodyTimeout * 1000)),
+            maxBody: organizations.limits.maxPayloadSize)
         var app = Application(
-            router: router,
+            responder: HeadResponder(router.buildResponder()),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [
+                    RequestDeadlines(limits: limits)
+                ])),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "Roster"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Roster",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: onServerRunning,
             logger: logger)
         // Services stop in reverse order: the activity log writes its last events before the database closes.

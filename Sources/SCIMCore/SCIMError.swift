@@ -86,6 +86,12 @@ extension SCIMError {
         SCIMError(status: 405, detail: detail)
     }
 
+    /// The client closed the connection before its request was read: 499 as nginx names it, never sent (nobody is
+    /// there to read it), so that logs, metrics and the activity log do not count the client's leaving as a fault.
+    public static func clientClosedRequest(_ detail: String) -> SCIMError {
+        SCIMError(status: 499, detail: detail)
+    }
+
     public static func notImplemented(_ detail: String) -> SCIMError {
         SCIMError(status: 501, detail: detail)
     }

@@ -36,7 +36,8 @@ public enum IdentityProvider: String, Sendable, CaseIterable {
             return
         }
         let agent = userAgent.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        self = Self.signatures.first { signature in signature.words.contains { agent.contains(bytes: $0) } }?
+        self =
+            Self.signatures.first { signature in signature.words.contains { agent.contains(bytes: $0) } }?
             .provider ?? .other
     }
 

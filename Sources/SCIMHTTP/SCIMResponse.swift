@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import SCIMCore
 
 /// Builds responses the way SCIM clients expect them: `application/scim+json`, compact UTF-8 JSON.
@@ -36,6 +37,8 @@ extension Request {
             buffer = try await collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw SCIMError.payloadTooLarge("The request body is larger than \(limit) bytes.")
+        } catch  where clientWentAway(error) {
+            throw SCIMError.clientClosedRequest("The client closed the connection before its request body ended.")
         }
         guard buffer.readableBytes > 0 else { throw SCIMError.invalidSyntax("The request has no body.") }
         return try JSON.parse(buffer.readableBytesView, refusingNUL: true)
@@ -106,5 +109,16 @@ struct QueryParameters {
             throw SCIMError(status: 400, scimType: scimType, detail: "The \(name) parameter \(problem).")
         }
         return nil
+    }
+}
+
+/// Whether reading a request failed because the client went away: the stream ended early (a hang-up mid-body), or
+/// the connection closed or was reset.
+public func clientWentAway(_ error: any Error) -> Bool {
+    switch error {
+    case let parser as HTTPParserError: parser == .invalidEOFState
+    case let channel as ChannelError: channel == .ioOnClosedChannel || channel == .eof || channel == .inputClosed
+    case let io as IOError: [ECONNRESET, EPIPE].contains(io.errnoCode)
+    default: false
     }
 }

@@ -39,6 +39,24 @@ struct Serve: AsyncParsableCommand {
             """)
     var trustedProxies: [String] = env("ROSTER_TRUSTED_PROXIES").map { [$0] } ?? []
 
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Open connections at most; more wait to be accepted. Environment: ROSTER_MAX_CONNECTIONS.")
+    var maxConnections: Int = env("ROSTER_MAX_CONNECTIONS").flatMap(Int.init) ?? 4096
+
+    @Option(
+        name: .customLong("header-timeout"),
+        help: """
+            Seconds a connection may take to send a request's headers, from its start or its last response \
+            (idle keep-alive connections close after it too). Environment: ROSTER_HEADER_TIMEOUT.
+            """)
+    var headerTimeout: Double = env("ROSTER_HEADER_TIMEOUT").flatMap(Double.init) ?? 30
+
+    @Option(
+        name: .customLong("body-timeout"),
+        help: "Seconds a request may take to send its body. Environment: ROSTER_BODY_TIMEOUT.")
+    var bodyTimeout: Double = env("ROSTER_BODY_TIMEOUT").flatMap(Double.init) ?? 60
+
     /// Its environment variable is read in `run()`, so that `--help` never prints the secret as the default.
     @Option(
         name: .customLong("metrics-token"),
@@ -66,12 +84,16 @@ struct Serve: AsyncParsableCommand {
         {
             logger.warning("Could not run tasks on the event loops; Swift's own thread pool serves requests.")
         }
-        let configuration = App.Configuration(
+        var settings = App.Configuration(
             host: host, port: port, database: database.database, publicURL: database.publicURL,
             databasePoolSize: database.poolSize, sqliteMapMiB: database.sqliteMapMiB, rateLimit: rateLimit,
             activityRetentionDays: max(1, activityRetentionDays), passwordCost: passwordCost(),
             metricsToken: metricsToken ?? env("ROSTER_METRICS_TOKEN"),
             trustedProxies: try App.Configuration.trustedProxies(trustedProxies))
+        settings.maxConnections = max(1, maxConnections)
+        settings.headerTimeout = max(1, headerTimeout)
+        settings.bodyTimeout = max(1, bodyTimeout)
+        let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger
         // One server per process here, so libraries' swift-metrics land in the application's registry too.

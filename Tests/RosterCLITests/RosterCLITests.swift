@@ -110,6 +110,31 @@ import Testing
         #expect(status == 0 && text.contains("Administrator ada created"), "\(text)")
     }
 
+    /// `--max-connections`: past the cap a new connection waits to be accepted until another closes.
+    /// (Connections arriving in one burst are accepted together, so here they come one at a time.)
+    @Test func openConnectionsAreCapped() async throws {
+        let database = Self.temporaryDatabase()
+        let server = try RunningServer(
+            arguments: ["serve", "--port", "0", "--database", database, "--max-connections", "2"])
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+        var answered: [RawConnection] = []
+        var waiting: RawConnection?
+        while waiting == nil && answered.count < 4 {
+            let connection = try RawConnection(port: port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            if await connection.receive(within: 2)?.hasSuffix("ok\n") == true {
+                answered.append(connection)
+            } else {
+                waiting = connection
+            }
+        }
+        #expect(answered.count == 2)
+        let held = try #require(waiting)
+        answered[0].hangUp()
+        #expect(await held.receive(within: 10)?.hasSuffix("ok\n") == true, "accepted once another closes")
+    }
+
     /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
     /// from the command line takes effect on the running server within seconds.
     @Test func serverHonoursTokensCreatedAndRevokedByAnotherProcess() async throws {

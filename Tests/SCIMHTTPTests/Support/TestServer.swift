@@ -34,13 +34,14 @@ struct TestServer: Sendable {
     static func run<T: Sendable>(
         tokenCacheSeconds: Double = 2, rateLimit: Double? = nil, metricsToken: String? = nil,
         trustedProxies: [AddressRange] = [], limits: Directory.Limits = Directory.Limits(),
+        configure: @Sendable (inout App.Configuration) -> Void = { _ in },
         _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         var result: T?
         for backend in StoreBackend.servable {
             result = try await run(
                 on: backend, tokenCacheSeconds: tokenCacheSeconds, rateLimit: rateLimit, metricsToken: metricsToken,
-                trustedProxies: trustedProxies, limits: limits, body)
+                trustedProxies: trustedProxies, limits: limits, configure: configure, body)
         }
         guard let result else { throw CancellationError() }
         return result
@@ -50,6 +51,7 @@ struct TestServer: Sendable {
     static func run<T: Sendable>(
         on backend: StoreBackend, tokenCacheSeconds: Double, rateLimit: Double?, metricsToken: String? = nil,
         trustedProxies: [AddressRange] = [], limits: Directory.Limits = Directory.Limits(), database: String? = nil,
+        configure: @Sendable (inout App.Configuration) -> Void = { _ in },
         _ body: @Sendable (TestServer, SCIMClient) async throws -> T
     ) async throws -> T {
         let location = if let database { database } else { try await backend.newLocation() }
@@ -62,6 +64,10 @@ struct TestServer: Sendable {
             host: "127.0.0.1", port: 0, database: location, publicURL: publicURL, tokenCacheSeconds: tokenCacheSeconds,
             rateLimit: rateLimit, passwordCost: 4, metricsToken: metricsToken, trustedProxies: trustedProxies)
         settings.limits = limits
+        // The test client does not reopen a keep-alive connection the server closed while idle, and a test may
+        // spend longer than the default 30 s between requests on a loaded machine.
+        settings.headerTimeout = 600
+        configure(&settings)
         let configuration = settings
         return try await Roster.withStores(configuration) { store in
             let metrics = PrometheusCollectorRegistry()
