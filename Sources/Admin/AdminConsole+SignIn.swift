@@ -74,9 +74,11 @@ extension AdminConsole {
         if form["password"] != form["confirm"] { problem = "The two passwords differ." }
         if problem == nil {
             do {
-                let admin = try await accounts.create(
-                    username: form["username"] ?? "", password: form["password"] ?? "")
-                try await accounts.finishSetup()
+                guard
+                    let admin = try await accounts.createFirst(
+                        username: form["username"] ?? "", password: form["password"] ?? "",
+                        setupSecret: form["setupToken"] ?? "")
+                else { return try await setupUnavailable() }
                 return try await startSession(for: admin, request: request)
             } catch let error as AccountProblem {
                 problem = error.description

@@ -69,6 +69,7 @@ public struct AdminConsole: Sendable {
         registerFields(on: group)
         registerActivity(on: group)
         registerConnect(on: group)
+        registerAdministrators(on: group)
         group.get("**") { request, _ -> Response in
             _ = try await signedIn(request)
             throw ConsoleError.notFound("There is no such page.")
@@ -97,14 +98,26 @@ public struct AdminConsole: Sendable {
         return form
     }
 
-    /// The SCIM endpoint to paste into an identity provider.
+    /// The SCIM endpoint to paste into an identity provider: from `--public-url`, or else from the address the
+    /// browser used, when that is a plain host and port (a forged `Host` header is not repeated on the page).
     func endpoint(_ request: Request) -> String {
-        settings.scimEndpoint ?? "http://\(request.head.authority ?? "localhost")/scim/v2"
+        if let endpoint = settings.scimEndpoint { return endpoint }
+        let authority = request.head.authority.flatMap { Self.isPlainAuthority($0) ? $0 : nil } ?? "localhost"
+        return "http://\(authority)/scim/v2"
+    }
+
+    /// `host`, `host:port`, `192.0.2.1:8080` or `[2001:db8::1]:8080`, and nothing else.
+    static func isPlainAuthority(_ text: String) -> Bool {
+        text.utf8.count <= 255
+            && text.wholeMatch(of: /([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/)
+                != nil
     }
 
     /// The values every page's layout needs.
     func layout(_ title: String, section: String, signedIn: SignedIn?) -> [String: Any] {
-        var data: [String: Any] = ["title": title, "section_\(section)": true]
+        var data: [String: Any] = [
+            "title": title, "section_\(section)": true, "endpointGuessed": settings.scimEndpoint == nil,
+        ]
         if let signedIn {
             data["signedIn"] = true
             data["adminName"] = signedIn.admin.username

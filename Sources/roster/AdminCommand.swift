@@ -7,7 +7,7 @@ import Foundation
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Manage administrators of the admin console.",
-        subcommands: [Create.self])
+        subcommands: [Create.self, List.self, Remove.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,44 @@ struct AdminCommand: AsyncParsableCommand {
                 print("Administrator \(admin.username) created. Sign in at \(settings.consoleURL)")
             } catch let problem as AccountProblem {
                 throw ValidationError(problem.description)
+            }
+        }
+    }
+}
+
+extension AdminCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List administrators, oldest first.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let admins = try await Roster.withServices(database.configuration) { try await $0.accounts.all() }
+            for admin in admins {
+                print("\(admin.username)\tadded \(ISO8601DateFormatter().string(from: admin.created))")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an administrator and end their sessions; the last one cannot be removed.")
+
+        @Argument(help: "The administrator's name.")
+        var username: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let username = username
+            let outcome = try await Roster.withServices(database.configuration) { services -> AdminRemoval in
+                guard let admin = try await services.accounts.named(username) else { return .notFound }
+                return try await services.accounts.remove(id: admin.id)
+            }
+            switch outcome {
+            case .removed: print("Administrator \(username) removed.")
+            case .last: throw ValidationError("\(username) is the last administrator; create another first.")
+            case .notFound: throw ValidationError("There is no administrator named \(username).")
             }
         }
     }

@@ -108,6 +108,19 @@ import Testing
         let (output, _, status) = await child.finish()
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 0 && text.contains("Administrator ada created"), "\(text)")
+
+        try await Self.roster(["admin", "remove", "ada", "--database", database], expectSuccess: false)
+        let second = try ChildProcess(
+            Self.binary.path, ["admin", "create", "bob", "--database", database],
+            environment: ["ROSTER_PASSWORD_COST": "4"], input: .pipe, output: .pipe)
+        second.input?.write(Data("correct horse battery\n".utf8))
+        try second.input?.close()
+        #expect(await second.finish().2 == 0)
+        #expect(try await Self.roster(["admin", "list", "--database", database]).hasPrefix("ada\tadded "))
+        #expect(try await Self.roster(["admin", "remove", "ADA", "--database", database]).contains("removed"))
+        let left = try await Self.roster(["admin", "list", "--database", database])
+        #expect(left.hasPrefix("bob\t") && !left.contains("ada"), "\(left)")
+        try await Self.roster(["admin", "remove", "bob", "--database", database], expectSuccess: false)
     }
 
     /// `--max-connections`: past the cap a new connection waits to be accepted until another closes.

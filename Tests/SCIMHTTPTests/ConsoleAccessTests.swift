@@ -10,7 +10,8 @@ import Testing
 @Suite struct ConsoleAccessTests {
     static let pages = [
         "/admin", "/admin/tokens", "/admin/tokens/new", "/admin/people", "/admin/groups", "/admin/activity",
-        "/admin/connect/okta", "/admin/connect/entra", "/admin/people/x", "/admin/groups/x", "/admin/tokens/x",
+        "/admin/connect/okta", "/admin/connect/entra", "/admin/administrators", "/admin/people/x", "/admin/groups/x",
+        "/admin/tokens/x",
     ]
 
     @Test func everyPageNeedsASession() async throws {

@@ -62,7 +62,7 @@ extension Templates {
         <h2>Values to paste</h2>
         <dl class="copyable">
           <dt>SCIM connector base URL</dt>
-          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button></dd>
+          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}</dd>
           <dt>Unique identifier field for users</dt><dd><code>userName</code></dd>
           <dt>Authentication Mode</dt><dd>HTTP Header</dd>
           <dt>Authorization (Bearer)</dt>
@@ -99,7 +99,7 @@ extension Templates {
         <h2>Values to paste</h2>
         <dl class="copyable">
           <dt>Tenant URL</dt>
-          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>
+          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}
             <small>Appending <code>?aadOptscim062020</code> makes Entra send standard PATCH requests; Roster accepts both forms.</small></dd>
           <dt>Secret Token</dt>
           <dd>A SCIM token: {{^tokens}}<a href="/admin/tokens/new">create one</a>{{/tokens}}

@@ -55,14 +55,14 @@ extension Templates {
           <dt>Token</dt>
           <dd><code id="token-value">{{secret}}</code> <button type="button" data-copy="token-value">Copy</button></dd>
           <dt>SCIM Endpoint</dt>
-          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button></dd>
+          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}</dd>
         </dl>
         {{/secret}}
         {{^secret}}
         <dl class="copyable">
           <dt>Token</dt><dd><code>{{#token}}{{prefix}}{{/token}}</code> <small>shown in full only when created or regenerated</small></dd>
           <dt>SCIM Endpoint</dt>
-          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button></dd>
+          <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}</dd>
         </dl>
         {{/secret}}
         {{#token}}
@@ -80,7 +80,7 @@ extension Templates {
           </form>
           <form method="post" action="/admin/tokens/{{id}}/regenerate">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <button type="submit">Regenerate</button> <small>The current token stops working at once.</small>
+            <button type="submit">Regenerate</button> <small>The current token stops working at once here, and within 2 seconds on other Roster instances.</small>
           </form>
           <form method="post" action="/admin/tokens/{{id}}/delete" class="danger">
             <input type="hidden" name="csrf" value="{{csrf}}">

@@ -7,7 +7,7 @@ enum Templates {
             "tokens": tokens, "token-new": tokenNew, "token": token, "people": people, "person": person,
             "groups": groups, "group": group, "activity": activity, "activity-table": activityTable,
             "details": details, "pager": pager, "recent": recent, "fields": fields, "field": field,
-            "connect-okta": connectOkta,
+            "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest,
         ]
     }
@@ -35,6 +35,7 @@ enum Templates {
             <a href="/admin/activity" {{#section_activity}}aria-current="page"{{/section_activity}}>Provisioning activity</a>
             <a href="/admin/connect/okta" {{#section_connect-okta}}aria-current="page"{{/section_connect-okta}}>Connect Okta</a>
             <a href="/admin/connect/entra" {{#section_connect-entra}}aria-current="page"{{/section_connect-entra}}>Connect Entra ID</a>
+            <a href="/admin/administrators" {{#section_administrators}}aria-current="page"{{/section_administrators}}>Administrators</a>
           </nav>
           <form class="sign-out" method="post" action="/admin/sign-out">
             <input type="hidden" name="csrf" value="{{csrf}}">
@@ -43,6 +44,44 @@ enum Templates {
           {{/signedIn}}
         </header>
         <main>
+        """
+
+    static let administrators = """
+        {{>top}}
+        <h1>Administrators</h1>
+        <p>Everyone listed here can sign in to this console and manage every organization's tokens, fields and people.</p>
+        {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
+        {{#added}}<p class="notice" role="status">{{added}} can now sign in.</p>{{/added}}
+        <table>
+          <thead><tr><th>Name</th><th>Added</th><th></th></tr></thead>
+          <tbody>
+          {{#administrators}}
+          <tr><td>{{username}}{{#isYou}} <small>(you)</small>{{/isYou}}</td><td>{{created}}</td>
+            <td>{{#removable}}<form method="post" action="/admin/administrators/{{id}}/remove">
+              <input type="hidden" name="csrf" value="{{csrf}}">
+              <button type="submit">Remove</button></form>{{/removable}}
+              {{^removable}}<small>The last administrator cannot be removed.</small>{{/removable}}</td></tr>
+          {{/administrators}}
+          </tbody>
+        </table>
+        <h2>Add an administrator</h2>
+        <form method="post" action="/admin/administrators" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label>Name <input name="username" value="{{username}}" maxlength="100" autocomplete="off" required></label>
+          <label>Password (at least {{minimumPassword}} characters)
+            <input type="password" name="password" autocomplete="new-password" required></label>
+          <label>Password again <input type="password" name="confirm" autocomplete="new-password" required></label>
+          <button type="submit" class="primary">Add administrator</button>
+        </form>
+        {{>bottom}}
+        """
+
+    /// Beside an endpoint the console could only infer.
+    static let endpointNote = """
+        {{#endpointGuessed}}
+        <small class="endpoint-note">The address your browser used; identity providers must reach Roster at the same.
+          Start <code>roster serve</code> with <code>--public-url</code> to fix it.</small>
+        {{/endpointGuessed}}
         """
 
     static let bottom = """
@@ -105,7 +144,7 @@ enum Templates {
         <p class="notice">No SCIM token yet. <a href="/admin/tokens/new">Create one</a>, then follow
           <a href="/admin/connect/okta">Connect Okta</a> or <a href="/admin/connect/entra">Connect Entra ID</a>.</p>
         {{/noTokens}}
-        <p>SCIM endpoint: <code>{{endpoint}}</code></p>
+        <p>SCIM endpoint: <code>{{endpoint}}</code>{{>endpoint-note}}</p>
         <h2>Latest failed requests</h2>
         {{^events}}<p>None: every provisioning request so far succeeded.</p>{{/events}}
         {{>activity-table}}

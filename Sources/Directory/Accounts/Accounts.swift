@@ -28,17 +28,44 @@ public struct Accounts: Sendable {
     /// Creates an administrator; the password is hashed off the event loops.
     @discardableResult
     public func create(username: String, password: String) async throws -> AdminAccount {
-        let name = username.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = Self.problem(username: name, password: password) { throw AccountProblem(problem) }
-        let admin = AdminAccount(
-            id: UUID().uuidString.lowercased(), username: name, passwordHash: try await hasher.hash(password),
-            created: clock())
+        let admin = try await account(username: username, password: password)
         do {
             try await store.insertAdmin(admin)
         } catch is AdminNameTaken {
-            throw AccountProblem("An administrator named \(name) already exists.")
+            throw AccountProblem("An administrator named \(admin.username) already exists.")
         }
         return admin
+    }
+
+    /// Creates the first administrator with the one-time setup secret, which it uses up; nil when the secret is
+    /// not the current one (used already, replaced by a newer link, or an administrator exists).
+    public func createFirst(username: String, password: String, setupSecret: String) async throws -> AdminAccount? {
+        let admin = try await account(username: username, password: password)
+        return try await store.insertFirstAdmin(admin, setupHash: Secrets.hash(setupSecret)) ? admin : nil
+    }
+
+    /// Every administrator, oldest first.
+    public func all() async throws -> [AdminAccount] {
+        try await store.admins()
+    }
+
+    /// The administrator with a name (compared as sign-in compares it), or nil.
+    public func named(_ username: String) async throws -> AdminAccount? {
+        try await store.admin(username: username.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Removes an administrator and ends their sessions; the last one cannot be removed.
+    public func remove(id: String) async throws -> AdminRemoval {
+        try await store.deleteAdmin(id: id)
+    }
+
+    /// A new administrator's record, or the problem with the name or password.
+    private func account(username: String, password: String) async throws -> AdminAccount {
+        let name = username.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let problem = Self.problem(username: name, password: password) { throw AccountProblem(problem) }
+        return AdminAccount(
+            id: UUID().uuidString.lowercased(), username: name, passwordHash: try await hasher.hash(password),
+            created: clock())
     }
 
     /// Whether any administrator exists.
@@ -108,10 +135,6 @@ public struct Accounts: Sendable {
         guard let secret, try await store.adminCount() == 0, let expected = try await store.setupSecretHash()
         else { return false }
         return Secrets.matches(Secrets.hash(secret), expected)
-    }
-
-    public func finishSetup() async throws {
-        try await store.setSetupSecretHash(nil)
     }
 }
 

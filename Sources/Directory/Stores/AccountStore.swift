@@ -7,6 +7,13 @@ public protocol AccountStore: Sendable {
     func insertAdmin(_ admin: AdminAccount) async throws
     func admin(username: String) async throws -> AdminAccount?
     func admin(id: String) async throws -> AdminAccount?
+    /// Every administrator, in the order they were created.
+    func admins() async throws -> [AdminAccount]
+    /// Inserts the first administrator if `setupHash` is the current setup secret's, which it consumes: of several
+    /// attempts at once, on any number of instances, one at most succeeds. False when the secret was not current.
+    func insertFirstAdmin(_ admin: AdminAccount, setupHash: String) async throws -> Bool
+    /// Removes an administrator and their sessions, unless they are the last one.
+    func deleteAdmin(id: String) async throws -> AdminRemoval
 
     func insertSession(_ session: AdminSession) async throws
     func session(withHash hash: String) async throws -> AdminSession?
@@ -17,4 +24,12 @@ public protocol AccountStore: Sendable {
     func setupSecretHash() async throws -> String?
     /// Sets the setup secret's hash; nil removes it.
     func setSetupSecretHash(_ hash: String?) async throws
+}
+
+/// What became of an administrator's removal.
+public enum AdminRemoval: Sendable {
+    case removed
+    /// Nothing was removed: the console needs at least one administrator.
+    case last
+    case notFound
 }

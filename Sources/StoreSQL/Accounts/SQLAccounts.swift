@@ -43,6 +43,51 @@ public struct SQLAccounts: AccountStore {
             BoundStatement("SELECT \(Self.adminColumns) FROM admins WHERE id = ?", [.text(id)]), Self.admin)
     }
 
+    public func admins() async throws -> [AdminAccount] {
+        try await database.rows(BoundStatement("SELECT \(Self.adminColumns) FROM admins ORDER BY created_ms, id"))
+            .compactMap(Self.admin)
+    }
+
+    /// The secret is claimed first, by a value only this attempt knows: on PostgreSQL a second attempt's claim waits
+    /// for the first to commit and then finds nothing to claim, and on SQLite writes take turns anyway. The
+    /// administrator is inserted only under this attempt's claim, and the claim removed with it.
+    public func insertFirstAdmin(_ admin: AdminAccount, setupHash: String) async throws -> Bool {
+        let claim = "claimed by \(admin.id)"
+        let results = try await database.write([
+            BoundStatement(
+                "UPDATE settings SET value = ? WHERE name = ? AND value = ?",
+                [.text(claim), .text(Self.setupSetting), .text(setupHash)]),
+            BoundStatement(
+                """
+                INSERT INTO admins (id, username, username_key, password_hash, created_ms)
+                SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM settings WHERE name = ? AND value = ?)
+                AND NOT EXISTS (SELECT 1 FROM admins) RETURNING id
+                """,
+                [
+                    .text(admin.id), .text(admin.username), .text(Folding.fold(admin.username)),
+                    .text(admin.passwordHash), SQLValue(admin.created), .text(Self.setupSetting), .text(claim),
+                ]),
+            BoundStatement(
+                "DELETE FROM settings WHERE name = ? AND value = ?", [.text(Self.setupSetting), .text(claim)]),
+        ])
+        return !results[1].isEmpty
+    }
+
+    /// Every administrator's row is locked before the count is taken, so that two removals at once cannot both
+    /// see another administrator left (on SQLite writes take turns anyway).
+    public func deleteAdmin(id: String) async throws -> AdminRemoval {
+        let results = try await database.write([
+            BoundStatement("UPDATE admins SET created_ms = created_ms"),
+            BoundStatement(
+                "DELETE FROM sessions WHERE admin_id = ? AND (SELECT COUNT(*) FROM admins) > 1", [.text(id)]),
+            BoundStatement(
+                "DELETE FROM admins WHERE id = ? AND (SELECT COUNT(*) FROM admins) > 1 RETURNING id", [.text(id)]),
+            BoundStatement("SELECT COUNT(*) FROM admins WHERE id = ?", [.text(id)]),
+        ])
+        if !results[2].isEmpty { return .removed }
+        return results[3].first?.integer(0) == 1 ? .last : .notFound
+    }
+
     public func insertSession(_ session: AdminSession) async throws {
         try await database.write(
             BoundStatement(
