@@ -8,10 +8,32 @@ import StoreSQL
 extension PostgresStore {
     /// The same schema as the SQLite store's, migration by migration, with byte-order ("C") collation on every
     /// compared text column, so both stores sort and compare alike.
-    static var migrations: [(name: String, sql: [SQL])] {
-        statements.map { ($0.name, $0.sql.map { SQL($0) }) } + [
-            ("give every row an organization", organizationStatements)
+    static var migrations: [Migration] {
+        statements.map { Migration(name: $0.name, sql: $0.sql.map { SQL($0) }) } + [
+            Migration(name: "give every row an organization", sql: organizationStatements),
+            Migration(name: "compare names as identities: trimmed, width and case folded", sql: []) {
+                connection, logger in
+                var rows: [IdentityKeyMigration.Row] = []
+                for try await (pk, scope, key) in try await connection.run(
+                    SQL(IdentityKeyMigration.select), logger: logger
+                ).decode((Int64, String, String).self) {
+                    rows.append(IdentityKeyMigration.Row(pk: pk, scope: scope, key: key))
+                }
+                try await connection.run(SQL(IdentityKeyMigration.dropIndex), logger: logger)
+                for change in IdentityKeyMigration.rekey(rows) {
+                    try await connection.run(
+                        SQL(IdentityKeyMigration.update, [.text(change.key), .integer(change.pk)]), logger: logger)
+                }
+                try await connection.run(SQL(IdentityKeyMigration.createIndex), logger: logger)
+            },
         ]
+    }
+
+    /// One migration: its statements, then any work that needs Swift, in one transaction.
+    struct Migration: Sendable {
+        var name: String
+        var sql: [SQL]
+        var work: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     private static let statements: [(name: String, sql: [String])] = [
@@ -210,7 +232,7 @@ extension PostgresStore {
             for try await applied in try await run(SQL("SELECT COUNT(*) FROM roster_migrations")).decode(Int64.self) {
                 count = applied
             }
-            return count >= Int64(Self.statements.count + 1)
+            return count >= Int64(Self.migrations.count)
         } catch {
             return false
         }
@@ -252,6 +274,7 @@ extension PostgresStore {
             try await connection.run(SQL("BEGIN"), logger: logger)
             do {
                 for statement in migration.sql { try await connection.run(statement, logger: logger) }
+                try await migration.work?(connection, logger)
                 try await connection.run(
                     SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), logger: logger)
                 try await connection.run(SQL("COMMIT"), logger: logger)

@@ -122,6 +122,17 @@ extension SQLiteStore {
         migrator.registerMigration("give every row an organization") { db in
             try migrateToOrganizations(db)
         }
+        migrator.registerMigration("compare names as identities: trimmed, width and case folded") { db in
+            let rows = try Row.fetchAll(db, sql: IdentityKeyMigration.select).map {
+                IdentityKeyMigration.Row(pk: $0[0], scope: $0[1], key: $0[2])
+            }
+            try db.execute(sql: IdentityKeyMigration.dropIndex)
+            let update = try db.makeStatement(sql: IdentityKeyMigration.update)
+            for change in IdentityKeyMigration.rekey(rows) {
+                try update.execute(arguments: [change.key, change.pk])
+            }
+            try db.execute(sql: IdentityKeyMigration.createIndex)
+        }
         return migrator
     }
 

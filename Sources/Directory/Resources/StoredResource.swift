@@ -36,9 +36,10 @@ public struct StoredResource: Sendable, Hashable {
         self.body = body
     }
 
-    /// The case-folded value a store keeps unique per kind: `userName` for users, `displayName` for groups.
+    /// The key a store keeps unique per kind, of `userName` for users and `displayName` for groups: trimmed, width
+    /// and case folded (see `IdentityName`).
     public var uniqueKey: String? {
-        body[kind.uniqueAttribute]?.stringValue.map(Folding.fold)
+        body[kind.uniqueAttribute]?.stringValue.map(IdentityName.key)
     }
 
     /// The leaf values a store indexes for filters and sorting.

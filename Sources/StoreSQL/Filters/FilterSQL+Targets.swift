@@ -46,7 +46,7 @@ extension FilterTarget {
 
 /// An attribute a store keeps in a column of `resources`.
 struct ColumnTarget {
-    enum Kind { case text(caseExact: Bool), time, constant(String), version }
+    enum Kind { case text(caseExact: Bool), identity, time, constant(String), version }
 
     var column: String
     var kind: Kind
@@ -55,7 +55,7 @@ struct ColumnTarget {
         switch (attribute, sub) {
         case ("id", nil): (column, kind) = ("resources.id", .text(caseExact: true))
         case ("externalId", nil): (column, kind) = ("resources.external_id", .text(caseExact: true))
-        case (resourceKind.uniqueAttribute, nil): (column, kind) = ("resources.unique_key", .text(caseExact: false))
+        case (resourceKind.uniqueAttribute, nil): (column, kind) = ("resources.unique_key", .identity)
         case ("meta", "created"): (column, kind) = ("resources.created_ms", .time)
         case ("meta", "lastModified"): (column, kind) = ("resources.modified_ms", .time)
         case ("meta", "resourceType"): (column, kind) = ("", .constant(resourceKind.rawValue))
@@ -66,7 +66,7 @@ struct ColumnTarget {
 
     var present: FilterSQL {
         switch kind {
-        case .text: FilterSQL(sql: "\(column) IS NOT NULL", values: [])
+        case .text, .identity: FilterSQL(sql: "\(column) IS NOT NULL", values: [])
         case .time, .constant, .version: .always
         }
     }
@@ -78,6 +78,17 @@ struct ColumnTarget {
         case .text(let caseExact):
             let leaf = Attribute(name: path.name, description: "", caseExact: caseExact)
             return try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(column: column)
+        case .identity:
+            // The column holds `IdentityName` keys: a whole name is compared by its key, a part by its folded form.
+            let text: String
+            switch value {
+            case .string(let string): text = string
+            case .int(let number): text = String(number)
+            default: throw .invalidFilter("\"\(op)\" cannot compare \"\(path)\" (string) with that value.")
+            }
+            let folded = [.co, .sw, .ew].contains(op) ? IdentityName.fold(text) : IdentityName.key(text)
+            let leaf = Attribute(name: path.name, description: "", caseExact: true)
+            return try ValueCondition(leaf: leaf, op: op, value: .string(folded), path: path).sql(column: column)
         case .version:
             let leaf = Attribute(name: path.name, description: "", caseExact: true)
             return try ValueCondition(leaf: leaf, op: op, value: value, path: path).sql(column: column)

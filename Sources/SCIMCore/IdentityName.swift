@@ -1,0 +1,57 @@
+import Foundation
+
+/// How names that identify a resource (`userName`, a group's `displayName`) are compared: as RFC 8265's
+/// UsernameCaseMapped profile compares usernames, or a little more strictly. Surrounding white space is trimmed;
+/// compatibility forms are mapped (fullwidth `Ａ` is `A`, `ﬁ` is `fi`), composed (NFKC, so `é` typed as `e` and a
+/// combining accent is `é`), and case folded (`ß` is `ss`). Two names with the same key are the same name. The
+/// name itself is stored and returned as the client sent it.
+public enum IdentityName {
+    /// The comparison key of a whole name.
+    public static func key(_ name: String) -> String {
+        trimmed(fold(trimmed(name)))
+    }
+
+    /// The comparison form of part of a name (what `co`, `sw` and `ew` look for), untrimmed.
+    public static func fold(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
+            .precomposedStringWithCompatibilityMapping
+    }
+
+    /// Why a name cannot identify anything, or nil: blank, or holding a character nobody can see or type apart
+    /// from others (controls, zero-width and other format characters, default-ignorable code points). Joiners and
+    /// variation selectors are allowed inside emoji sequences, which need them.
+    public static func problem(_ name: String) -> String? {
+        let core = trimmed(name)
+        if core.isEmpty { return "must not be blank" }
+        var previous: Unicode.Scalar?
+        for scalar in core.unicodeScalars {
+            defer { previous = scalar }
+            guard isInvisible(scalar) else { continue }
+            if let previous, previous.properties.isEmoji || isEmojiJoiner(previous), isEmojiJoiner(scalar) {
+                continue
+            }
+            return "must not contain the invisible character U+\(String(scalar.value, radix: 16, uppercase: true))"
+        }
+        return nil
+    }
+
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate: true
+        default: scalar.properties.isDefaultIgnorableCodePoint
+        }
+    }
+
+    /// Zero-width joiner, variation selectors and tag characters: the invisible parts of emoji sequences.
+    static func isEmojiJoiner(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x200D || (0xFE00...0xFE0F).contains(scalar.value) || (0xE0020...0xE007F).contains(scalar.value)
+    }
+}
