@@ -73,7 +73,7 @@ public struct Directory: Sendable {
 
         public init(
             maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576,
-            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000, maxPageBytes: Int = 4 << 20
+            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000, maxPageBytes: Int = 1 << 20
         ) {
             self.maxPageBytes = maxPageBytes
             self.maxResults = maxResults

@@ -12,10 +12,13 @@ final class ServerProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var output = ""
 
-    init(database: String, arguments: [String] = []) throws {
+    /// `rateLimit` nil leaves roster serve's own default (none on loopback).
+    init(database: String, arguments: [String] = [], rateLimit: Int? = 0) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roster")
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--database", database, "--rate-limit", "0"] + arguments
+        process.arguments =
+            ["serve", "--port", "0", "--database", database] + (rateLimit.map { ["--rate-limit", String($0)] } ?? [])
+            + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "warning"]) { $1 }
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -43,6 +46,15 @@ final class ServerProcess: @unchecked Sendable {
     func peakMemoryMB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
+    /// The server's resident memory now (VmRSS), in MiB.
+    func residentMemoryMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
         else { return 0 }
         return kilobytes / 1024

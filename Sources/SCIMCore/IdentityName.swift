@@ -13,7 +13,9 @@ public enum IdentityName {
 
     /// The comparison form of part of a name (what `co`, `sw` and `ew` look for), untrimmed.
     public static func fold(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
+        // ASCII is its own compatibility form and folds by lower-casing: a hundred times faster, and most names.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
     }
 

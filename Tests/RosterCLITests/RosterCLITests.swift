@@ -217,6 +217,15 @@ final class RunningServer: @unchecked Sendable {
 
     var output: String { lock.withLock { collected } }
 
+    /// The server's resident memory now (VmRSS), in MiB.
+    var residentMemoryMB: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
     /// The port from the "listening on …:PORT" line, once the server prints it.
     func waitForPort() async throws -> Int {
         for _ in 0..<100 {

@@ -102,7 +102,7 @@ import Testing
 /// `itemsPerPage`, and the next page goes on from there, so no list makes the server hold a huge body.
 @Suite struct PageBudgetTests {
     @Test func aPageOfLargeResourcesEndsEarlyAndTheNextGoesOn() async throws {
-        // The server's budget made small (it is 4 MiB), so the test's resources can be few.
+        // The server's budget made small (it is 1 MiB), so the test's resources can be few.
         try await TestServer.run(limits: Directory.Limits(maxPageBytes: 256 << 10)) { _, client in
             let note = String(repeating: "n", count: 4000)
             let emails = (0..<2).map { #"{"value":"e\#($0)-\#(note)@example.com"}"# }.joined(separator: ",")
