@@ -57,8 +57,15 @@ extension Directory {
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
         let request = policy.patch(try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations))
         let type = snapshot.type(kind)
-        return try await modify(kind, id: id, precondition: precondition, projection: projection, policy: policy) {
-            current in
+        // Member edits alone are row writes that commute with every other write: they need not take turns, and
+        // Okta's Group Push sends many at once to one group.
+        let membersOnly =
+            kind == .group && precondition == nil
+            && request.separatingMemberEdits().map { $0.rest.operations.isEmpty } == true
+        return try await modify(
+            kind, id: id, precondition: precondition, projection: projection, policy: policy,
+            takingTurns: !membersOnly
+        ) { current in
             if kind == .group, let (rest, edits) = request.separatingMemberEdits() {
                 let body = try await applying(rest, to: current.body, type: type)
                 // An operation that reached `members` another way (a URN-qualified key, say) needs the whole list.
@@ -118,9 +125,14 @@ extension Directory {
     /// pinned a version, in which case a stale version is a 412 and nothing changes.
     private func modify(
         _ kind: ResourceKind, id: String, precondition: VersionPrecondition?, projection: Projection,
-        policy: FieldPolicy, change: (StoredResource) async throws -> (JSONObject, MembershipChange)
+        policy: FieldPolicy, takingTurns: Bool = true,
+        change: (StoredResource) async throws -> (JSONObject, MembershipChange)
     ) async throws -> ResourceResponse {
-        try await context.writes.withLock(lockKey(kind, id)) {
+        guard takingTurns else {
+            return try await modifyUnlocked(
+                kind, id: id, precondition: precondition, projection: projection, policy: policy, change: change)
+        }
+        return try await context.writes.withLock(lockKey(kind, id)) {
             try await modifyUnlocked(
                 kind, id: id, precondition: precondition, projection: projection, policy: policy, change: change)
         }
