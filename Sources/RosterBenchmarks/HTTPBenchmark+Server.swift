@@ -2,7 +2,7 @@ import Foundation
 import SCIMCore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `roster serve` from the same build folder as this benchmark, on a free loopback port.
@@ -14,7 +14,8 @@ final class ServerProcess: @unchecked Sendable {
 
     /// `rateLimit` nil leaves roster serve's own default (none on loopback).
     init(database: String, arguments: [String] = [], rateLimit: Int? = 0) throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("roster")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "roster")
         process.executableURL = binary
         process.arguments =
             ["serve", "--port", "0", "--database", database] + (rateLimit.map { ["--rate-limit", String($0)] } ?? [])
@@ -43,18 +44,15 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// The server's peak resident memory (VmHWM), in MiB.
-    func peakMemoryMB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-        else { return 0 }
-        return kilobytes / 1024
-    }
+    func peakMemoryMB() -> Double { memoryMB("VmHWM") }
 
     /// The server's resident memory now (VmRSS), in MiB.
-    func residentMemoryMB() -> Double {
+    func residentMemoryMB() -> Double { memoryMB("VmRSS") }
+
+    /// A line of the server's `/proc/PID/status` given in kB, in MiB; 0 when unreadable.
+    private func memoryMB(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
         else { return 0 }
         return kilobytes / 1024
@@ -93,25 +91,25 @@ struct OktaImport {
         try? FileManager.default.removeItem(atPath: done)
         let authorization = token.map { #"wrk.headers["Authorization"] = "Bearer \#($0)""# } ?? ""
         try """
-            \(authorization)
-            wrk.headers["User-Agent"] = "Okta SCIM Client 1.0.0"
-            local start = 1
-            local read = 0
-            request = function() return wrk.format("GET", "\(prefix)/Users?startIndex=" .. start .. "&count=100") end
-            response = function(status, headers, body)
-              local total = tonumber(string.match(body, '"totalResults"%s*:%s*(%d+)'))
-              local _, users = string.gsub(body, '"meta"%s*:%s*{', '')
-              read = read + users
-              start = start + 100
-              if status ~= 200 or total == nil or start > total then
-                local report = io.open("\(done)", "w")
-                report:write("IMPORTED " .. read .. " status " .. status .. "\\n")
-                report:close()
-                wrk.thread:stop()
-              end
-            end
+        \(authorization)
+        wrk.headers["User-Agent"] = "Okta SCIM Client 1.0.0"
+        local start = 1
+        local read = 0
+        request = function() return wrk.format("GET", "\(prefix)/Users?startIndex=" .. start .. "&count=100") end
+        response = function(status, headers, body)
+          local total = tonumber(string.match(body, '"totalResults"%s*:%s*(%d+)'))
+          local _, users = string.gsub(body, '"meta"%s*:%s*{', '')
+          read = read + users
+          start = start + 100
+          if status ~= 200 or total == nil or start > total then
+            local report = io.open("\(done)", "w")
+            report:write("IMPORTED " .. read .. " status " .. status .. "\\n")
+            report:close()
+            wrk.thread:stop()
+          end
+        end
 
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["wrk", "-t1", "-c1", "-d3600s", "-s", script, origin]
@@ -157,8 +155,11 @@ struct Report {
         lines.append("Ceiling: /healthz on the same server, 2 s just before and just after each scenario (mean).")
         if rounds > 1 { lines.append("Each scenario: its round (of \(rounds)) with the median ratio to the ceiling.") }
         lines.append("")
-        lines.append(String(format: "Okta import of %d users (pages of 100): %.1f s. Peak server memory: %.0f MiB. Seeding: %.1f s.",
-            users, importSeconds, peakMemoryMB, seedSeconds))
+        lines.append(
+            String(
+                format:
+                    "Okta import of %d users (pages of 100): %.1f s. Peak server memory: %.0f MiB. Seeding: %.1f s.",
+                users, importSeconds, peakMemoryMB, seedSeconds))
         return lines.joined(separator: "\n")
     }
 
@@ -166,14 +167,15 @@ struct Report {
         .object([
             "users": .int(users), "importSeconds": .double(importSeconds), "peakMemoryMB": .double(peakMemoryMB),
             "seedSeconds": .double(seedSeconds), "rounds": .int(rounds),
-            "scenarios": .array(results.map { result in
-                .object([
-                    "name": .string(result.name), "requestsPerSecond": .double(result.requestsPerSecond),
-                    "p50ms": .double(result.p50), "p99ms": .double(result.p99),
-                    "ceiling": .double(result.ceiling ?? 0), "ratioToCeiling": .double(result.ratio ?? 0),
-                    "non2xx": .int(result.errors),
-                ])
-            }),
+            "scenarios": .array(
+                results.map { result in
+                    .object([
+                        "name": .string(result.name), "requestsPerSecond": .double(result.requestsPerSecond),
+                        "p50ms": .double(result.p50), "p99ms": .double(result.p99),
+                        "ceiling": .double(result.ceiling ?? 0), "ratioToCeiling": .double(result.ratio ?? 0),
+                        "non2xx": .int(result.errors),
+                    ])
+                }),
         ])
     }
 }
