@@ -25,6 +25,12 @@ public enum Roster {
             accounts: Accounts(store: stores.accounts, hasher: BcryptHasher(cost: configuration.passwordCost)))
     }
 
+    /// Seconds as a deadline, kept between a millisecond and a day (`inf` or a typo never traps).
+    static func timeout(_ seconds: Double) -> TimeAmount {
+        let bounded = seconds.isFinite ? min(max(seconds, 0.001), 86_400) : 86_400
+        return .milliseconds(Int64(bounded * 1000))
+    }
+
     /// The HTTP application over an opened store: its services run and its migrations are applied before the
     /// server starts. `services` must have been made from `opened.stores`, measured into `metrics`.
     public static func application(
@@ -66,8 +72,7 @@ public enum Roster {
         )
         .register(on: router)
         let limits = ConnectionLimits(
-            headerTimeout: .milliseconds(Int64(configuration.headerTimeout * 1000)),
-            bodyTimeout: .milliseconds(Int64(configuration.bodyTimeout * 1000)),
+            headerTimeout: timeout(configuration.headerTimeout), bodyTimeout: timeout(configuration.bodyTimeout),
             maxBody: organizations.limits.maxPayloadSize)
         var app = Application(
             responder: HeadResponder(router.buildResponder()),

@@ -35,8 +35,12 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
     private var deadline: Scheduled<Void>?
     /// Requests passed on whose responses have not ended.
     private var unanswered = 0
+    /// Whether a request's head has come and its end not yet.
+    private var reading = false
     /// The body of a refused request, still arriving, which goes nowhere.
     private var discarding = false
+    /// Whether the connection closes once the refused request's body has come (or its deadline has passed).
+    private var closingAfterDiscard = false
 
     public init(limits: ConnectionLimits) {
         self.limits = limits
@@ -58,6 +62,7 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            reading = true
             wait(limits.bodyTimeout, context: context)
             let continues = head.headerFields[.expect]?.lowercased() == "100-continue"
             if unanswered == 0, let length = head.headerFields[.contentLength].flatMap(Int.init),
@@ -73,13 +78,25 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
         case .body:
             if discarding { return }
         case .end:
+            reading = false
             if discarding {
                 discarding = false
-                wait(limits.headerTimeout, context: context)
+                if closingAfterDiscard {
+                    deadline?.cancel()
+                    context.close(promise: nil)
+                } else {
+                    wait(limits.headerTimeout, context: context)
+                }
                 return
             }
-            deadline?.cancel()
-            deadline = nil
+            // A response may have ended before its request did (a 401 that never read the body): the connection
+            // is idle from now, and waits for the next head. Otherwise the application is answering.
+            if unanswered == 0 {
+                wait(limits.headerTimeout, context: context)
+            } else {
+                deadline?.cancel()
+                deadline = nil
+            }
         }
         context.fireChannelRead(data)
     }
@@ -87,7 +104,8 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             unanswered = max(0, unanswered - 1)
-            if unanswered == 0 { wait(limits.headerTimeout, context: context) }
+            // While a body is still coming, its own deadline holds.
+            if unanswered == 0 && !reading { wait(limits.headerTimeout, context: context) }
         }
         context.write(data, promise: promise)
     }
@@ -99,12 +117,14 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
         deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
     }
 
-    /// A body over the limit is answered with a SCIM error at once. A client that asked `Expect: 100-continue` has
-    /// not sent it, and the connection closes after the answer; otherwise the body still coming is read and
-    /// dropped, within the body's deadline, and the connection goes on: a client that writes its whole body before
-    /// reading would see a reset instead of the answer if it closed now.
+    /// A body over the limit is answered with a SCIM error at once, and whatever of it still comes is read and
+    /// dropped, within the body's deadline: a client that writes its whole body before reading would see a reset
+    /// instead of the answer if the connection closed under it. After a refused `Expect: 100-continue` the
+    /// connection is half-closed at once (a client may send the body anyway) and closed when the body ends;
+    /// otherwise it goes on to the next request.
     private func refuse(context: ChannelHandlerContext, closing: Bool) {
-        discarding = !closing
+        discarding = true
+        closingAfterDiscard = closing
         let body =
             #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"The request body is larger than \#(limits.maxBody) bytes.","status":"413"}"#
         var head = HTTPResponse(status: .contentTooLarge)
@@ -114,9 +134,12 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(string: body))), promise: nil)
         let sent = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if closing {
-            let channel = context.channel
-            sent.whenComplete { _ in channel.close(promise: nil) }
+        guard closing else { return }
+        let channel = context.channel
+        sent.whenComplete { _ in
+            let halfClosed = channel.eventLoop.makePromise(of: Void.self)
+            halfClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+            channel.close(mode: .output, promise: halfClosed)
         }
     }
 }

@@ -77,6 +77,15 @@ import Testing
                 "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(server.token)\r\n"
                     + "Content-Type: application/scim+json\r\nContent-Length: 500\r\n\r\n{\"userName\":")
             #expect(await slowBody.closes(within: 10))
+            // A request answered before its body came (a bad token): once the body has come the connection is
+            // idle, and idle connections are closed like any other.
+            let early = try RawConnection(port: port)
+            early.send(
+                "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer wrong\r\n"
+                    + "Content-Type: application/scim+json\r\nContent-Length: 4\r\n\r\n{}")
+            #expect(await early.receive(within: 5)?.hasPrefix("HTTP/1.1 401") == true)
+            early.send("  ")
+            #expect(await early.closes(within: 10))
             // The server goes on (the test client's own connection was idle too, so a new one asks).
             let fresh = try RawConnection(port: port)
             fresh.send(Self.request("GET", "/healthz"))
