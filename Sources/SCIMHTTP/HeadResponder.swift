@@ -15,10 +15,10 @@ public struct HeadResponder<Base: HTTPResponder>: HTTPResponder where Base.Conte
         var head = request.head
         head.method = .get
         var response = try await base.respond(to: Request(head: head, body: request.body), context: context)
-        // The length a GET would send, and no bytes.
-        response.body = ResponseBody(contentLength: response.body.contentLength ?? 0) { writer in
-            try await writer.finish(nil)
-        }
+        // The length a GET would send (none when it would stream), and no bytes.
+        let length = response.body.contentLength
+        response.body = ResponseBody { writer in try await writer.finish(nil) }
+        if let length { response.body = ResponseBody(contentLength: length) { writer in try await writer.finish(nil) } }
         return response
     }
 }
