@@ -124,6 +124,7 @@ extension Directory {
             updated.version += 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             updated.indexedWith = index
+            updated.keepsUniqueKey = true
             if try await resources.update(
                 updated, expectedVersion: current.version, members: MembershipChange(), in: organization)
             {

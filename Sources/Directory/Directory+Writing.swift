@@ -16,6 +16,7 @@ extension Directory {
         var resource = StoredResource(
             id: newID(), kind: kind, version: 1, created: now, lastModified: now, body: stored)
         resource.indexedWith = policy.indexType
+        try checkName(stored, kind: kind)
         try checkSize(resource)
         try await resources.insert(resource, members: members, in: organization)
         // A new user belongs to no group yet.
@@ -57,11 +58,13 @@ extension Directory {
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
         let request = policy.patch(try PatchRequest.parse(body, maxOperations: limits.maxPatchOperations))
         let type = snapshot.type(kind)
-        // Member edits alone are row writes that commute with every other write: they need not take turns, and
-        // Okta's Group Push sends many at once to one group.
+        // Adding and removing listed members are row writes that commute with every other write: they need not take
+        // turns, and Okta's Group Push sends many at once to one group. Replacing the list is computed from the list
+        // read, so two at once would each keep what the other added: those take turns.
         let membersOnly =
             kind == .group && precondition == nil
-            && request.separatingMemberEdits().map { $0.rest.operations.isEmpty } == true
+            && request.separatingMemberEdits().map { $0.rest.operations.isEmpty && !$0.edits.contains(.removeAll) }
+                == true
         return try await modify(
             kind, id: id, precondition: precondition, projection: projection, policy: policy,
             takingTurns: !membersOnly
@@ -166,6 +169,10 @@ extension Directory {
             var updated = current
             updated.body = body
             updated.indexedWith = policy.indexType
+            // A name kept as it was keeps its stored key too: one the identity name migration could not give its
+            // new key (a duplicate made by an earlier version) can still be deactivated or have its members pushed.
+            updated.keepsUniqueKey = body[kind.uniqueAttribute] == current.body[kind.uniqueAttribute]
+            if !updated.keepsUniqueKey { try checkName(body, kind: kind) }
             try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
@@ -210,6 +217,14 @@ extension Directory {
         updated.version = version
         updated.lastModified = modified
         return try await respond(updated, projection: projection)
+    }
+
+    /// A name that identifies a resource must be one people can tell apart (see `IdentityName.problem`). Checked
+    /// when a name is given, so that a name stored before the rule never blocks other changes to its resource.
+    private func checkName(_ body: JSONObject, kind: ResourceKind) throws {
+        let attribute = kind.uniqueAttribute
+        guard let name = body[attribute]?.stringValue, let problem = IdentityName.problem(name) else { return }
+        throw SCIMError.invalidValue("\"\(attribute)\" \(problem).")
     }
 
     private func checkSize(_ resource: StoredResource) throws {

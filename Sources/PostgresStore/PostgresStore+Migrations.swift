@@ -11,7 +11,11 @@ extension PostgresStore {
     static var migrations: [Migration] {
         statements.map { Migration(name: $0.name, sql: $0.sql.map { SQL($0) }) } + [
             Migration(name: "give every row an organization", sql: organizationStatements),
-            Migration(name: "compare names as identities: trimmed, width and case folded", sql: []) {
+            // Instances of the version before may still be writing: they wait until the new keys are in.
+            Migration(
+                name: "compare names as identities: trimmed, width and case folded",
+                sql: [SQL("LOCK TABLE resources IN SHARE ROW EXCLUSIVE MODE")]
+            ) {
                 connection, logger in
                 var rows: [IdentityKeyMigration.Row] = []
                 for try await (pk, scope, key) in try await connection.run(

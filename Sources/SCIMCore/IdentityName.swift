@@ -15,13 +15,23 @@ public enum IdentityName {
     public static func fold(_ text: String) -> String {
         // ASCII is its own compatibility form and folds by lower-casing: a hundred times faster, and most names.
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-        return text.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
+        let folded = text.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
+        // As NFKC_Casefold does, code points nobody sees are no part of the name: `bob1` and `bob1` followed by a
+        // variation selector are one name.
+        guard folded.unicodeScalars.contains(where: \.properties.isDefaultIgnorableCodePoint) else { return folded }
+        var visible = String.UnicodeScalarView()
+        visible.append(contentsOf: folded.unicodeScalars.lazy.filter { !$0.properties.isDefaultIgnorableCodePoint })
+        return String(visible)
     }
 
-    /// Why a name cannot identify anything, or nil: blank, or holding a character nobody can see or type apart
-    /// from others (controls, zero-width and other format characters, default-ignorable code points). Joiners and
-    /// variation selectors are allowed inside emoji sequences, which need them.
+    /// The longest key, in bytes, a name may have: compatibility forms can make a name of 1 KiB more than ten times
+    /// longer, and a key must fit the index that keeps it unique.
+    public static let maxKeyBytes = 2048
+
+    /// Why a name cannot identify anything, or nil: blank, holding a character nobody can see or type apart from
+    /// others (controls, zero-width and other format characters, default-ignorable code points), or too long to
+    /// compare once normalized. Joiners and variation selectors are allowed inside emoji sequences, which need them.
     public static func problem(_ name: String) -> String? {
         let core = trimmed(name)
         if core.isEmpty { return "must not be blank" }
@@ -33,6 +43,10 @@ public enum IdentityName {
                 continue
             }
             return "must not contain the invisible character U+\(String(scalar.value, radix: 16, uppercase: true))"
+        }
+        let length = key(core).utf8.count
+        if length > maxKeyBytes {
+            return "is \(length) bytes long once normalized for comparison, more than \(maxKeyBytes)"
         }
         return nil
     }

@@ -28,10 +28,6 @@ extension Normalizer {
                     .invalidValue("\"\(path)\" may be at most \(maxLength) bytes long, not \(text.utf8.count)."))
                 return nil
             }
-            if attribute.uniqueness == .server, attribute.type == .string, let problem = IdentityName.problem(text) {
-                problems.append(.invalidValue("\"\(path)\" \(problem)."))
-                return nil
-            }
             guard attribute.canonicalOnly else { return .string(text) }
             guard let canonical = Self.canonicalValue(text, in: attribute.canonicalValues) else {
                 problems.append(Self.notCanonical(text, for: attribute, path: path))

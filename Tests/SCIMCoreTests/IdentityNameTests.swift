@@ -33,6 +33,24 @@ import Testing
         #expect(problem?.contains(named) == true, "\(problem ?? "accepted")")
     }
 
+    /// What nobody sees is no part of the key (as in NFKC_Casefold), even where it is allowed in the name.
+    @Test func invisibleCodePointsAllowedInANameAreNoPartOfItsKey() {
+        #expect(IdentityName.problem("bob1\u{FE0F}") == nil)
+        #expect(IdentityName.key("Bob1\u{FE0F}").utf8.elementsEqual("bob1".utf8))
+        #expect(
+            IdentityName.fold("\u{2764}\u{FE0F} Fans").unicodeScalars.map(\.value) == [
+                0x2764, 0x20, 0x66, 0x61, 0x6E, 0x73,
+            ])
+    }
+
+    /// Compatibility forms can make a short name long: ﷺ alone is 18 letters.
+    @Test func aNameWhoseKeyIsTooLongIsRefused() {
+        let name = String(repeating: "\u{FDFA}", count: 300)
+        #expect(name.utf8.count < 1024)
+        #expect(IdentityName.problem(name)?.contains("normalized") == true)
+        #expect(IdentityName.problem(String(repeating: "\u{FDFA}", count: 20)) == nil)
+    }
+
     /// Emoji sequences need their joiners and variation selectors.
     @Test func emojiSequencesAreNames() {
         #expect(IdentityName.problem("\u{1F469}\u{200D}\u{1F4BB} Developers") == nil)

@@ -72,6 +72,18 @@ import Testing
                         page: Page(startIndex: 1, count: 10, maximum: 10)))
                 #expect(found.resources.map(\.id) == [id], "\(filter)")
             }
+            // The duplicate that kept its old key can still change (be deactivated) while its name stays; written
+            // with its new key it would collide.
+            var duplicate = try #require(try await stores.resources.fetch(.user, id: "b", in: .default))
+            duplicate.body["active"] = false
+            duplicate.version = 2
+            await #expect(throws: SCIMError.self) {
+                try await stores.resources.update(duplicate, expectedVersion: 1, members: .init(), in: .default)
+            }
+            duplicate.keepsUniqueKey = true
+            #expect(try await stores.resources.update(duplicate, expectedVersion: 1, members: .init(), in: .default))
+            let key = try await database.rows(BoundStatement("SELECT unique_key FROM resources WHERE id = 'b'"))
+            #expect(key.first?.text(0).map { Array($0.unicodeScalars) } == Array("\u{FF41}lice@x.com".unicodeScalars))
         }
     }
 

@@ -26,6 +26,9 @@ public struct StoredResource: Sendable, Hashable {
     public var body: JSONObject
     /// The resource type whose schemas the filter index follows; nil means the standard one (no custom fields).
     public var indexedWith: ResourceType?
+    /// Whether an update keeps the unique key the store holds (the name did not change) instead of writing
+    /// `uniqueKey`.
+    public var keepsUniqueKey = false
 
     public init(id: String, kind: ResourceKind, version: Int, created: Date, lastModified: Date, body: JSONObject) {
         self.id = id

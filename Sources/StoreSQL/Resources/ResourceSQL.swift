@@ -16,11 +16,13 @@ public enum ResourceSQL {
         """
 
     /// What `insert` binds after the organization, the id and the kind, and what an update sets, in this order:
-    /// version, times, unique key, externalId, display name, body.
+    /// version, times, unique key (NULL keeps the one stored: every resource has a name), externalId, display name,
+    /// body.
     public static func values(_ resource: StoredResource) -> [SQLValue] {
         [
             .integer(Int64(resource.version)), .integer(resource.created.milliseconds),
-            .integer(resource.lastModified.milliseconds), SQLValue(resource.uniqueKey), SQLValue(resource.externalId),
+            .integer(resource.lastModified.milliseconds), SQLValue(resource.keepsUniqueKey ? nil : resource.uniqueKey),
+            SQLValue(resource.externalId),
             SQLValue(resource.displayName), .text(JSON.object(resource.body).serialized()),
         ]
     }
@@ -31,7 +33,8 @@ public enum ResourceSQL {
     }
 
     public static let setColumns = """
-        version = ?, created_ms = ?, modified_ms = ?, unique_key = ?, external_id = ?, display = ?, body = ?
+        version = ?, created_ms = ?, modified_ms = ?, unique_key = COALESCE(?, unique_key), external_id = ?, display = ?,
+        body = ?
         """
 
     public static let fetch = "SELECT \(columns) FROM resources WHERE id = ? AND kind = ? AND org_pk = ?"
