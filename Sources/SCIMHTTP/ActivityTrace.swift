@@ -32,6 +32,12 @@ public final class ActivityTrace: Sendable {
         }
     }
 
+    /// The name a request's body gives its resource, so that a refused create still says whom it was about.
+    func named(_ body: JSON, kind: ResourceKind) {
+        guard let name = body[kind.uniqueAttribute]?.stringValue else { return }
+        facts.withLock { $0.resourceName = name }
+    }
+
     func failed(_ detail: String) {
         facts.withLock { $0.detail = detail }
     }

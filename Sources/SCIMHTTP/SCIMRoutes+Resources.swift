@@ -72,6 +72,7 @@ extension SCIMRoutes {
         let directory = try context.requireDirectory()
         var request = request
         let body = try await request.scimBody(limit: limits.maxPayloadSize)
+        context.trace.named(body, kind: kind)
         let projection = try projection(request)
         let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.create(
@@ -89,6 +90,7 @@ extension SCIMRoutes {
         var request = request
         let id = try context.parameters.require("id")
         let body = try await request.scimBody(limit: limits.maxPayloadSize)
+        context.trace.named(body, kind: kind)
         let projection = try projection(request)
         let streams = kind == .group && Self.streamsMembers(projection)
         let resource = try await directory.replace(
