@@ -7,39 +7,47 @@ import Synchronization
 extension AdminConsole {
     /// First run, sign-in and sign-out. Failed sign-ins are throttled per client address and per name.
     func registerSignIn(on group: RouterGroup<SCIMRequestContext>) {
-        group.get("sign-in") { request, _ in
-            if (try? await signedIn(request)) != nil { return Pages.redirect("/admin") }
-            if try await !accounts.any() {
-                return pages.error(
-                    .notFound,
-                    "No administrator exists yet. Open the setup link that roster serve printed, or run: roster admin create NAME"
-                )
-            }
-            return anonymousForm("sign-in", request: request, data: layout("Sign in", section: "none", signedIn: nil))
-        }
-        group.post("sign-in") { request, context in try await signIn(request, context) }
-        group.post("sign-out") { request, context in
-            let session = try await signedIn(request)
-            _ = try await form(request, context: context, session: session)
-            if let secret = request.cookies[Sessions.cookieName]?.value {
-                try await accounts.endSession(secret: secret)
-            }
-            var response = Pages.redirect("/admin/sign-in")
-            response.setCookie(Sessions.expired(Sessions.cookieName, secure: settings.secureCookies))
-            return response
-        }
-        group.get("setup") { request, _ in
-            guard try await accounts.setupIsValid(request.uri.queryParameters["token"].map(String.init)) else {
-                return try await setupUnavailable()
-            }
-            var data = layout("Create the first administrator", section: "none", signedIn: nil)
-            data["setupToken"] = request.uri.queryParameters["token"].map(String.init) ?? ""
-            return anonymousForm("setup", request: request, data: data)
-        }
-        group.post("setup") { request, context in try await setUp(request, context) }
+        group.get("sign-in", use: signInForm)
+        group.post("sign-in", use: signIn)
+        group.post("sign-out", use: signOut)
+        group.get("setup", use: setupForm)
+        group.post("setup", use: setUp)
     }
 
-    private func signIn(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+    @Sendable func signInForm(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let next = request.uri.queryParameters["next"].map(String.init).flatMap { ReturnTo.isSafe($0) ? $0 : nil }
+        if (try? await signedIn(request)) != nil { return Pages.redirect(next ?? "/admin") }
+        if try await !accounts.any() {
+            return pages.error(
+                .notFound,
+                "No administrator exists yet. Open the setup link that roster serve printed, or run: roster admin create NAME"
+            )
+        }
+        let layout = layout("Sign in", section: .none, session: nil, request: request)
+        return anonymousForm("sign-in", request: request) { SignInPage(layout: layout, csrf: $0, next: next) }
+    }
+
+    @Sendable func signOut(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let session = try await signedIn(request)
+        _ = try await form(request, context: context, session: session)
+        if let secret = request.cookies[Sessions.cookieName]?.value {
+            try await accounts.endSession(secret: secret)
+        }
+        var response = redirect("/admin/sign-in", flash: "You are signed out.")
+        response.setCookie(Sessions.expired(Sessions.cookieName, secure: settings.secureCookies))
+        return response
+    }
+
+    @Sendable func setupForm(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let token = request.uri.queryParameters["token"].map(String.init)
+        guard try await accounts.setupIsValid(token) else { return try await setupUnavailable() }
+        let layout = layout("Create the first administrator", section: .none, session: nil, request: request)
+        return anonymousForm("setup", request: request) {
+            SetupPage(layout: layout, csrf: $0, setupToken: token ?? "")
+        }
+    }
+
+    @Sendable func signIn(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let form = try await form(request, context: context, session: nil)
         let address = settings.addresses.client(of: request.headers, peer: context.peerAddress)
         let name = Folding.fold(form.text("username") ?? "")
@@ -57,17 +65,20 @@ extension AdminConsole {
         let admin =
             name.count > 100
             ? nil : try await accounts.verify(username: form["username"] ?? "", password: form["password"] ?? "")
+        let next = form["next"].flatMap { ReturnTo.isSafe($0) ? $0 : nil }
         guard let admin else {
             signInThrottle.recordFailure(address: address, name: String(name.prefix(100)))
-            var data = layout("Sign in", section: "none", signedIn: nil)
-            data["error"] = "Incorrect name or password."
-            data["username"] = form["username"] ?? ""
-            return anonymousForm("sign-in", request: request, data: data, status: .unauthorized)
+            let layout = layout("Sign in", section: .none, session: nil, request: request)
+            return anonymousForm("sign-in", request: request, status: .unauthorized) {
+                SignInPage(
+                    layout: layout, csrf: $0, next: next, username: form["username"] ?? "",
+                    error: "Incorrect name or password.")
+            }
         }
-        return try await startSession(for: admin, request: request)
+        return try await startSession(for: admin, request: request, next: next)
     }
 
-    private func setUp(_ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+    @Sendable func setUp(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let form = try await form(request, context: context, session: nil)
         guard try await accounts.setupIsValid(form["setupToken"]) else { return try await setupUnavailable() }
         var problem: String?
@@ -79,16 +90,17 @@ extension AdminConsole {
                         username: form["username"] ?? "", password: form["password"] ?? "",
                         setupSecret: form["setupToken"] ?? "")
                 else { return try await setupUnavailable() }
-                return try await startSession(for: admin, request: request)
+                return try await startSession(for: admin, request: request, next: nil)
             } catch let error as AccountProblem {
                 problem = error.description
             }
         }
-        var data = layout("Create the first administrator", section: "none", signedIn: nil)
-        data["setupToken"] = form["setupToken"] ?? ""
-        data["username"] = form["username"] ?? ""
-        data["error"] = problem
-        return anonymousForm("setup", request: request, data: data, status: .badRequest)
+        let layout = layout("Create the first administrator", section: .none, session: nil, request: request)
+        return anonymousForm("setup", request: request, status: .badRequest) {
+            SetupPage(
+                layout: layout, csrf: $0, setupToken: form["setupToken"] ?? "", username: form["username"] ?? "",
+                error: problem)
+        }
     }
 
     private func setupUnavailable() async throws -> Response {
@@ -100,10 +112,10 @@ extension AdminConsole {
     }
 
     /// A new session replaces whatever session cookie the browser had, so a planted session id is worthless.
-    private func startSession(for admin: AdminAccount, request: Request) async throws -> Response {
+    private func startSession(for admin: AdminAccount, request: Request, next: String?) async throws -> Response {
         if let old = request.cookies[Sessions.cookieName]?.value { try? await accounts.endSession(secret: old) }
         let (secret, _) = try await accounts.startSession(for: admin, lifetime: settings.sessionLifetime)
-        var response = Pages.redirect("/admin")
+        var response = Pages.redirect(next ?? "/admin")
         response.setCookie(
             Sessions.cookie(
                 Sessions.cookieName, value: secret, maxAge: Int(settings.sessionLifetime),
@@ -114,19 +126,34 @@ extension AdminConsole {
 
     /// A page with a form posted before sign-in: its CSRF token is a double-submit cookie.
     private func anonymousForm(
-        _ template: String, request: Request, data: [String: Any], status: HTTPResponse.Status = .ok
+        _ template: String, request: Request, status: HTTPResponse.Status = .ok,
+        model: (_ csrf: String) -> some PageModel
     ) -> Response {
         // A cookie that is not one of ours (empty, say, set by a sibling site) is replaced, never trusted.
         let existing = request.cookies[CSRF.cookieName]?.value
         let token = existing.flatMap { $0.count == 43 ? $0 : nil } ?? Secrets.random()
-        var data = data
-        data["csrf"] = token
-        var response = pages.render(template, data, status: status)
+        var response = render(template, model(token), status: status)
         response.setCookie(
             Sessions.cookie(
                 CSRF.cookieName, value: token, maxAge: 3600, secure: settings.secureCookies, sameSite: "Strict"))
         return response
     }
+}
+
+struct SignInPage: PageModel {
+    var layout: Layout
+    var csrf: String
+    var next: String?
+    var username = ""
+    var error: String?
+}
+
+struct SetupPage: PageModel {
+    var layout: Layout
+    var csrf: String
+    var setupToken: String
+    var username = ""
+    var error: String?
 }
 
 /// Failed sign-ins: ten a minute from one client address lock that address out for five minutes; ten a minute

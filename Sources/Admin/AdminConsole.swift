@@ -50,10 +50,6 @@ public struct AdminConsole: Sendable {
         self.clock = clock
     }
 
-    /// The directory the console's people, groups, fields and activity pages show: the default organization's.
-    /// Tokens of every organization are listed (each with its organization) once there are several.
-    var directory: Directory { organizations.defaultDirectory }
-
     /// Adds every console route under `/admin`.
     public func register(on router: Router<SCIMRequestContext>) {
         router.get("admin/assets/console.css") { _, _ in Assets.response(Assets.css, type: "text/css") }
@@ -70,6 +66,7 @@ public struct AdminConsole: Sendable {
         registerActivity(on: group)
         registerConnect(on: group)
         registerAdministrators(on: group)
+        registerOrganizations(on: group)
         group.get("**") { request, _ -> Response in
             _ = try await signedIn(request)
             throw ConsoleError.notFound("There is no such page.")
@@ -113,16 +110,80 @@ public struct AdminConsole: Sendable {
                 != nil
     }
 
-    /// The values every page's layout needs.
-    func layout(_ title: String, section: String, signedIn: SignedIn?) -> [String: Any] {
-        var data: [String: Any] = [
-            "title": title, "section_\(section)": true, "endpointGuessed": settings.scimEndpoint == nil,
+    /// The frame of a page: its title, the navigation within `scope`'s organization, the administrator, and the
+    /// flash message the request carries.
+    func layout(_ title: String, section: Section, session: SignedIn?, scope: Scope? = nil, request: Request)
+        -> Layout
+    {
+        var layout = Layout(title: title, signedIn: session != nil, endpointGuessed: settings.scimEndpoint == nil)
+        layout.flash = Flash.message(in: request)
+        guard let session else { return layout }
+        layout.adminName = session.admin.username
+        layout.csrf = session.session.csrfToken
+        let sections: [Section] = [
+            .overview, .tokens, .people, .groups, .fields, .activity, .connectOkta, .connectEntra, .organizations,
+            .administrators,
         ]
-        if let signedIn {
-            data["signedIn"] = true
-            data["adminName"] = signedIn.admin.username
-            data["csrf"] = signedIn.session.csrfToken
+        layout.nav = sections.map { item in
+            NavLink(
+                title: item.title, href: scope?.href(item) ?? "/admin" + item.path, current: item == section)
         }
-        return data
+        if let scope, scope.many {
+            layout.organizations = OrganizationSwitch(
+                current: scope.organization.name,
+                options: scope.all.map { organization in
+                    let base = organization.isDefault ? "/admin" : "/admin/o/\(organization.id)"
+                    return .init(
+                        name: organization.name, href: base + (section.isScoped ? section.path : ""),
+                        selected: organization.key == scope.organization.key)
+                })
+        }
+        return layout
+    }
+
+    /// A page rendered from its model; a flash message it shows is not shown again.
+    func render(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
+        var response = pages.render(template, model, status: status)
+        if model.layout.flash != nil { response.setCookie(Flash.cleared(secure: settings.secureCookies)) }
+        return response
+    }
+
+    /// A 303 to `location`, leaving `flash` for the page it leads to.
+    func redirect(_ location: String, flash: String? = nil) -> Response {
+        var response = Pages.redirect(location)
+        if let flash { response.setCookie(Flash.cookie(flash, secure: settings.secureCookies)) }
+        return response
+    }
+
+    /// The organization a request's page is about: the one its path names (`/admin/o/ID/…`), or the default one.
+    func scope(_ context: SCIMRequestContext) async throws -> Scope {
+        let all = try await organizations.list()
+        guard let id = context.parameters.get("org") else {
+            let organization = all.first(where: \.isDefault) ?? all[0]
+            return Scope(organization: organization, directory: organizations.defaultDirectory, all: all)
+        }
+        guard let organization = all.first(where: { $0.id == id }) else {
+            throw ConsoleError.notFound("There is no organization \(id).")
+        }
+        return Scope(organization: organization, directory: organizations.directory(for: organization.key), all: all)
+    }
+
+    /// The scope of an organization known by its key (a token's, say).
+    func scope(of key: OrganizationKey) async throws -> Scope {
+        let all = try await organizations.list()
+        guard let organization = all.first(where: { $0.key == key }) else {
+            throw ConsoleError.notFound("The organization is gone.")
+        }
+        return Scope(organization: organization, directory: organizations.directory(for: key), all: all)
+    }
+
+    /// Registers one of an organization's pages at `/admin/PATH` (the default organization) and at
+    /// `/admin/o/:org/PATH`.
+    func scoped(
+        _ group: RouterGroup<SCIMRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, SCIMRequestContext) async throws -> Response
+    ) {
+        group.on(RouterPath(path), method: method, use: handler)
+        group.on(RouterPath(path.isEmpty ? "o/:org" : "o/:org/\(path)"), method: method, use: handler)
     }
 }

@@ -26,7 +26,7 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ConsoleError {
-            return response(for: error)
+            return response(for: error, request: request)
         } catch let error as SCIMError where error.status < 500 {
             // The directory's refusals (an unknown id, a search too long to be a filter) are the admin's to read.
             return pages.error(error.status == 404 ? .notFound : .badRequest, error.detail)
@@ -44,9 +44,9 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
         }
     }
 
-    private func response(for error: ConsoleError) -> Response {
+    private func response(for error: ConsoleError, request: Request) -> Response {
         switch error {
-        case .signInRequired: Pages.redirect("/admin/sign-in")
+        case .signInRequired: Pages.redirect(Self.signIn(returningTo: request))
         case .forbidden(let detail): pages.error(.forbidden, detail)
         case .notFound(let detail): pages.error(.notFound, detail)
         case .badRequest(let detail): pages.error(.badRequest, detail)
@@ -57,6 +57,26 @@ struct ConsoleErrorMiddleware: RouterMiddleware {
                 return response
             }()
         }
+    }
+}
+
+extension ConsoleErrorMiddleware {
+    /// The sign-in page, with the page a signed-out browser asked for to return to afterwards (a GET's only: a
+    /// form posted after the session ended is not replayed).
+    static func signIn(returningTo request: Request) -> String {
+        guard request.method == .get, let path = request.head.path, ReturnTo.isSafe(path), path != "/admin",
+            path != "/admin/"
+        else { return "/admin/sign-in" }
+        return "/admin/sign-in?" + AdminConsole.query(["next": path])
+    }
+}
+
+/// Where sign-in may send a browser back to: a console page of this server, never another site.
+enum ReturnTo {
+    static func isSafe(_ path: String) -> Bool {
+        path.utf8.count <= 2000 && (path == "/admin" || path.hasPrefix("/admin/")) && !path.contains("//")
+            && !path.contains("\\") && !path.hasPrefix("/admin/sign-") && !path.hasPrefix("/admin/setup")
+            && path.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 }
 

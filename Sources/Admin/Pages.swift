@@ -17,16 +17,17 @@ struct Pages: Sendable {
         self.library = library
     }
 
-    /// A page rendered with `data`, as HTML that is never cached.
-    func render(_ name: String, _ data: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(data, withTemplate: name) ?? "Missing template \(name)"
+    /// A page rendered from `model`, as HTML that is never cached.
+    func render(_ name: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: name) ?? "Missing template \(name)"
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     func error(_ status: HTTPResponse.Status, _ detail: String) -> Response {
-        render("error", ["title": status.reasonPhrase, "status": Int(status.code), "detail": detail], status: status)
+        let layout = Layout(title: status.reasonPhrase, signedIn: false)
+        return render("error", ErrorPage(layout: layout, status: Int(status.code), detail: detail), status: status)
     }
 
     /// A 303 See Other, so a form's POST becomes a GET of the page it leads to.

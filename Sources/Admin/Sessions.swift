@@ -5,8 +5,10 @@ import Hummingbird
 enum Sessions {
     static let cookieName = "roster_session"
 
-    static func cookie(_ name: String, value: String, maxAge: Int, secure: Bool, sameSite: String = "Lax") -> String {
-        var parts = ["\(name)=\(value)", "Path=/admin", "HttpOnly", "SameSite=\(sameSite)", "Max-Age=\(maxAge)"]
+    static func cookie(
+        _ name: String, value: String, maxAge: Int, secure: Bool, sameSite: String = "Lax", path: String = "/admin"
+    ) -> String {
+        var parts = ["\(name)=\(value)", "Path=\(path)", "HttpOnly", "SameSite=\(sameSite)", "Max-Age=\(maxAge)"]
         if secure { parts.append("Secure") }
         return parts.joined(separator: "; ")
     }

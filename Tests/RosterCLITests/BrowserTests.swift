@@ -57,6 +57,7 @@ import Testing
         try await browser.type("Okta", into: "input[name=description]")
         try await browser.click("select[name=status] option[value=active]")
         try await browser.click("button[type=submit].primary")
+        #expect(try await browser.pageSource.contains("Token created."))
         let token = try await browser.text(of: "#token-value")
         let endpoint = try await browser.text(of: "#endpoint-value")
         #expect(token.hasPrefix("roster_"))
@@ -82,17 +83,81 @@ import Testing
         )
         #expect(created.status == 201)
 
+        // Reloading the page that showed the token shows it no more, and creates no second one.
+        try await browser.run("location.reload(); return true")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!(try await browser.pageSource.contains(token)))
+
         try await browser.click("nav a[href='/admin/activity']")
         let activity = try await browser.pageSource
-        #expect(activity.contains("POST /scim/v2/Users") && activity.contains("grace@example.com"))
+        #expect(activity.contains("Created user") && activity.contains("grace@example.com"))
         #expect(activity.contains("Okta"))
         try await browser.screenshot(to: shots + "/activity.png")
+        // The row opens the whole request.
+        try await browser.click("ol.activity li:first-child a.activity-row")
+        let detail = try await browser.pageSource
+        #expect(detail.contains("POST /scim/v2/Users") && detail.contains("name.givenName") && detail.contains("Grace"))
+        try await browser.screenshot(to: shots + "/activity-detail.png")
         try await browser.click("nav a[href='/admin/people']")
         #expect(try await browser.pageSource.contains("grace@example.com"))
         try await browser.screenshot(to: shots + "/people.png")
         try await browser.click("nav a[href='/admin/connect/okta']")
         #expect(try await browser.pageSource.contains("Last request from Okta"))
         try await browser.screenshot(to: shots + "/connect-okta.png")
+        try await secondOrganization(browser, endpoint: endpoint, shots: shots)
+        try await everyPageFits(browser, shots: shots)
+    }
+
+    /// A second organization made in the console, its own token, its own activity.
+    private func secondOrganization(_ browser: WebDriver, endpoint: String, shots: String) async throws {
+        try await browser.click("nav a[href='/admin/organizations']")
+        try await browser.type("Acme", into: "input[name=name]")
+        try await browser.click("button[type=submit].primary")
+        #expect(try await browser.pageSource.contains("Acme created."))
+        let acme = try await browser.url
+        #expect(acme.contains("/admin/o/"))
+        let base = String(acme[acme.range(of: "/admin/o/")!.lowerBound...])
+        try await browser.click("nav a[href='\(base)/tokens']")
+        try await browser.click("a[href='\(base)/tokens/new']")
+        try await browser.type("Acme Okta", into: "input[name=description]")
+        try await browser.click("button[type=submit].primary")
+        let token = try await browser.text(of: "#token-value")
+        let created = try await Self.scim(
+            endpoint + "/Users", token: token, method: "POST",
+            body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"wile@acme.example"}"#)
+        #expect(created.status == 201)
+        try await browser.click("nav a[href='\(base)/activity']")
+        #expect(try await browser.pageSource.contains("wile@acme.example"))
+        try await browser.click("nav a[href='\(base)/people']")
+        let people = try await browser.pageSource
+        #expect(people.contains("wile@acme.example") && !people.contains("grace@example.com"))
+        // The menu in the header opens the same page in the other organization.
+        try await browser.click("#org-switch option[value='/admin/people']")
+        try await Task.sleep(for: .milliseconds(300))
+        let other = try await browser.pageSource
+        #expect(other.contains("grace@example.com") && !other.contains("wile@acme.example"))
+    }
+
+    /// Every page at 1,400 and 400 pixels wide: nothing scrolls sideways; screenshots of each.
+    private func everyPageFits(_ browser: WebDriver, shots: String) async throws {
+        let root = try await browser.url.components(separatedBy: "/admin")[0]
+        let people = try await browser.pageSource
+        let person = people.firstMatch(of: /href="(\/admin\/people\/[^"?]+)"/).map { String($0.1) } ?? "/admin/people"
+        let pages = [
+            ("overview", "/admin"), ("tokens", "/admin/tokens"), ("people", "/admin/people"), ("person", person),
+            ("groups", "/admin/groups"), ("activity", "/admin/activity"), ("activity-detail", "/admin/activity/1"),
+            ("fields", "/admin/fields"), ("connect-okta", "/admin/connect/okta"),
+            ("organizations", "/admin/organizations"),
+            ("administrators", "/admin/administrators"),
+        ]
+        for width in [1400, 400] {
+            try await browser.emulateWidth(width)
+            for (name, path) in pages {
+                try await browser.open(root + path)
+                #expect(!(try await browser.scrollsSideways), "\(path) scrolls sideways at \(width) px")
+                try await browser.screenshot(to: shots + "/\(width)-\(name).png")
+            }
+        }
     }
 
     static func scim(_ url: String, token: String, method: String = "GET", body: String? = nil) async throws

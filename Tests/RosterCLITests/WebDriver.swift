@@ -82,6 +82,30 @@ final class WebDriver: @unchecked Sendable {
         try await command("GET", "element/\(try await element(selector))/text")["value"]?.stringValue ?? ""
     }
 
+    /// The value of a script's `return`.
+    func run(_ script: String) async throws -> JSON {
+        try await command("POST", "execute/sync", ["script": .string(script), "args": .array([])])["value"] ?? .null
+    }
+
+    /// Lays pages out as a screen `width` CSS pixels wide would (below the smallest window Chromium opens).
+    func emulateWidth(_ width: Int, height: Int = 900) async throws {
+        _ = try await command(
+            "POST", "goog/cdp/execute",
+            [
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": .object([
+                    "width": .int(width), "height": .int(height), "deviceScaleFactor": .int(1), "mobile": .bool(false),
+                ]),
+            ])
+    }
+
+    /// Whether the page is wider than the viewport (so it would scroll sideways).
+    var scrollsSideways: Bool {
+        get async throws {
+            try await run("return document.documentElement.scrollWidth > window.innerWidth") == .bool(true)
+        }
+    }
+
     /// Saves a PNG of the viewport.
     func screenshot(to path: String) async throws {
         guard let base64 = try await command("GET", "screenshot")["value"]?.stringValue,

@@ -11,7 +11,8 @@ import Testing
     static let pages = [
         "/admin", "/admin/tokens", "/admin/tokens/new", "/admin/people", "/admin/groups", "/admin/activity",
         "/admin/connect/okta", "/admin/connect/entra", "/admin/administrators", "/admin/people/x", "/admin/groups/x",
-        "/admin/tokens/x",
+        "/admin/tokens/x", "/admin/organizations", "/admin/organizations/x", "/admin/activity/1", "/admin/o/x/people",
+        "/admin/tokens/x/regenerate", "/admin/fields",
     ]
 
     @Test func everyPageNeedsASession() async throws {
@@ -19,7 +20,10 @@ import Testing
             let browser = ConsoleClient(scim.client)
             for path in Self.pages {
                 let page = try await browser.get(path)
-                #expect(page.status == 303 && page.location == "/admin/sign-in", "\(path): \(page.status)")
+                // Sign-in returns to the page asked for.
+                let returnsTo = page.location.flatMap { URLComponents(string: $0)?.queryItems?.first?.value }
+                #expect(page.status == 303 && page.location?.hasPrefix("/admin/sign-in") == true, "\(path)")
+                #expect(returnsTo == (path == "/admin" ? nil : path), "\(path): \(page.location ?? "")")
             }
             let post = try await browser.post("/admin/tokens", ["description": "Okta", "status": "active"])
             #expect(post.status == 303 && post.location == "/admin/sign-in")
@@ -150,9 +154,37 @@ import Testing
             #expect(session != "planted-by-an-attacker")
             let signOut = try await browser.post("/admin/sign-out", [:])
             #expect(signOut.status == 303 && signOut.location == "/admin/sign-in")
+            #expect(try await browser.get("/admin/sign-in").contains("You are signed out."), "a confirmation")
             let replay = ConsoleClient(scim.client)
             replay.setCookie("roster_session", session)
-            #expect(try await replay.get("/admin/tokens").location == "/admin/sign-in")
+            #expect(try await replay.get("/admin/tokens").location == "/admin/sign-in?next=/admin/tokens")
+        }
+    }
+
+    /// A link followed while signed out leads there after sign-in; a link that points elsewhere leads to Overview.
+    @Test func signInReturnsToThePageAskedFor() async throws {
+        try await TestServer.run { server, scim in
+            _ = try await server.services.accounts.create(username: "ada", password: "correct horse battery")
+            let browser = ConsoleClient(scim.client)
+            let asked = try await browser.get("/admin/activity?outcome=failed")
+            let signInPage = try #require(asked.location)
+            #expect(URLComponents(string: signInPage)?.queryItems?.first?.value == "/admin/activity?outcome=failed")
+            let form = try await browser.get(signInPage)
+            #expect(ConsoleClient.hiddenValue("next", in: form.html) == "/admin/activity?outcome=failed")
+            let signedIn = try await browser.post(
+                "/admin/sign-in",
+                ["username": "ada", "password": "correct horse battery", "next": "/admin/activity?outcome=failed"])
+            #expect(signedIn.status == 303 && signedIn.location == "/admin/activity?outcome=failed")
+            for hostile in [
+                "https://evil.example/admin", "//evil.example/admin", "/admin/\\evil", "/elsewhere", "/admin/sign-out",
+            ] {
+                let other = ConsoleClient(scim.client)
+                _ = try await other.get(
+                    "/admin/sign-in?next=\(hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                let page = try await other.post(
+                    "/admin/sign-in", ["username": "ada", "password": "correct horse battery", "next": hostile])
+                #expect(page.location == "/admin", "\(hostile) → \(page.location ?? "")")
+            }
         }
     }
 

@@ -15,12 +15,15 @@ import Testing
                 "ada@example.com",
                 extra: #","emails":[{"value":"ada.work@example.com","type":"work","primary":true}],"#
                     + #""\#(Self.enterprise)":{"department":"Engineering"}"#)
-            let bob = try await scim.createUser("bob@example.com")
+            let bob = try await scim.createUser(
+                "bob@example.com",
+                extra: #","displayName":"Bob Builder","title":"Foreman","#
+                    + #""\#(Self.enterprise)":{"manager":{"value":"\#(ada)"}}"#)
             _ = try await scim.patch(
                 "Users/\(bob)",
                 #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#
             )
-            _ = try await scim.createGroup("Engineers", members: [ada])
+            let group = try await scim.createGroup("Engineers", members: [ada])
 
             let browser = ConsoleClient(scim.client)
             try await browser.signIn(server: server)
@@ -31,15 +34,35 @@ import Testing
             let deactivated = try await browser.get("/admin/people?status=deactivated")
             #expect(deactivated.contains("bob@example.com") && !deactivated.contains("ada@example.com"))
             let quote = try await browser.get("/admin/people?q=%22%29%20or%20%28userName%20pr")
-            #expect(quote.status == 200 && quote.contains("Nobody matches."), "search text cannot rewrite the filter")
+            #expect(
+                quote.status == 200 && quote.contains("Nobody matches this search."),
+                "search text cannot rewrite the filter")
+            let engineers = try await browser.get("/admin/people?group=\(group)")
+            #expect(engineers.contains("ada@example.com") && !engineers.contains("bob@example.com"), "by group")
+            let sorted = try await browser.get("/admin/people?sort=created")
+            let bobFirst = try #require(sorted.html.range(of: "Bob Builder")).lowerBound
+            #expect(bobFirst < (try #require(sorted.html.range(of: ">ada@example.com<")).lowerBound), "newest first")
+            #expect(
+                everyone.contains("Foreman") && everyone.contains("ada.work@example.com"), "title and email columns")
+            let beyond = try await browser.get("/admin/people?page=999")
+            #expect(beyond.contains("There is no page 999: the list has 1.") && !beyond.contains("Page 999 of"))
+            #expect(ConsoleClient.link(rel: "prev", in: beyond.html) == "/admin/people", "back to the last page")
+
+            // A profile header; the manager by name, linked; booleans and namespaces in words.
+            let profile = try await browser.get("/admin/people/\(bob)")
+            #expect(profile.contains("<h1>Bob Builder") && profile.contains("bob@example.com · Foreman"))
+            #expect(profile.contains(#"<a href="/admin/people/\#(ada)">Given Family</a>"#), "\(profile.html)")
+            #expect(profile.contains("<td>No</td>") && !profile.contains("<td>false</td>"), "active is No")
 
             let page = try await browser.get("/admin/people/\(ada)")
-            #expect(page.contains("Engineering") && page.contains("department"))
+            #expect(page.contains("Engineering") && page.contains("department <span class=\"badge\">Enterprise</span>"))
             #expect(page.contains("ada.work@example.com (work, primary)"))
             #expect(page.contains("Engineers") && page.contains("/admin/groups/"))
             #expect(page.contains("by Okta"), "created by the token named Okta")
-            #expect(page.contains("POST /scim/v2/Users"))
+            #expect(page.contains("Created user"))
             #expect(try await browser.get("/admin/people/no-such-id").status == 404)
+            let groups = try await browser.get("/admin/groups")
+            #expect(groups.contains(#"<td data-label="Members">1</td>"#), "member counts")
         }
     }
 
@@ -64,13 +87,12 @@ import Testing
             let list = try await browser.get("/admin/groups?q=every")
             #expect(list.contains("Everyone") && list.contains("/admin/groups/\(group)"))
             let first = try await browser.get("/admin/groups/\(group)")
+            #expect(first.contains("60 members") && first.contains("Active"))
             #expect(first.contains("member0@example.com") && !first.contains("member59@example.com"))
-            let next = try #require(
-                first.html.range(of: "href=\"/admin/groups/\(group)?after=").map { range in
-                    String(first.html[range.lowerBound...].dropFirst(6).prefix { $0 != "\"" })
-                })
-            let second = try await browser.get(next)
-            #expect(second.contains("member59@example.com") && !second.contains("member0@example.com<"))
+            let next = try #require(ConsoleClient.link(rel: "next", in: first.html))
+            let third = try await browser.get(
+                try #require(ConsoleClient.link(rel: "next", in: try await browser.get(next).html)))
+            #expect(third.contains("member59@example.com") && !third.contains("member0@example.com<"))
         }
     }
 
@@ -92,21 +114,38 @@ import Testing
             let browser = ConsoleClient(scim.client)
             try await browser.signIn(server: server)
             let all = try await browser.get("/admin/activity")
-            #expect(all.contains("POST /scim/v2/Users") && all.contains("PUT /scim/v2/Users/\(id)"))
-            #expect(all.contains("A user with this userName already exists."))
-            #expect(all.contains("name.givenName, active"), "the PUT changed name.givenName and active")
-            #expect(all.contains("Entra ID") && all.contains("Okta"))
+            #expect(all.contains("Created user") && all.contains("Deactivated user and changed 1 more"))
+            // A refused create still says whom it was about.
+            #expect(all.contains("Create user refused (409)") && all.contains("ADA@example.com"))
+            #expect(all.contains("Entra ID") && all.contains("Okta") && all.contains("Refused: no valid token"))
             #expect(!all.contains("filter="), "query strings, which may hold personal data, are not kept")
 
-            let failed = try await browser.get("/admin/activity?outcome=failed")
-            #expect(failed.contains("409") && failed.contains("401") && !failed.contains("PUT /scim/v2/Users"))
-            let entra = try await browser.get("/admin/activity?client=entra")
-            #expect(entra.contains("GET /scim/v2/Users") && !entra.contains("POST /scim/v2/Users"))
-
             let events = try await server.store.activity(ActivityQuery(limit: 100))
+            let refused = try #require(events.first { $0.status == 409 })
+            let detail = try await browser.get("/admin/activity/\(try #require(refused.id))")
+            #expect(
+                detail.contains("POST /scim/v2/Users") && detail.contains("A user with this userName already exists."))
+            let putEvent = try #require(events.first { $0.method == "PUT" })
+            let changes = try await browser.get("/admin/activity/\(try #require(putEvent.id))")
+            #expect(
+                changes.contains(
+                    "<th scope=\"row\">name.givenName</th><td><del>&quot;Given&quot;</del></td><td><ins>&quot;Ada&quot;</ins></td>"
+                ), "\(changes.html)")
+            #expect(changes.contains("<del>true</del>") && changes.contains("<ins>false</ins>"))
+            #expect(try await browser.get("/admin/activity/999999").status == 404)
+
+            let failed = try await browser.get("/admin/activity?outcome=failed")
+            #expect(failed.contains("409") && failed.contains("401") && !failed.contains("Deactivated user"))
+            let entra = try await browser.get("/admin/activity?client=entra")
+            #expect(entra.contains("Listed users") && !entra.contains("Created user"))
+
             let put = try #require(events.first { $0.method == "PUT" })
             #expect(put.tokenName == "Okta" && put.resourceID == id && put.resourceName == "ada@example.com")
-            #expect(put.changes == ["name.givenName", "active"])
+            #expect(
+                put.changes.map { AttributeChange(line: $0) } == [
+                    AttributeChange(name: "name.givenName", before: #""Given""#, after: #""Ada""#),
+                    AttributeChange(name: "active", before: "true", after: "false"),
+                ])
             let unauthenticated = try #require(events.first { $0.status == 401 })
             #expect(unauthenticated.tokenID == nil)
         }
@@ -120,7 +159,7 @@ import Testing
             let first = try await browser.get("/admin/activity")
             let older = try #require(ConsoleClient.link(rel: "next", in: first.html))
             let second = try await browser.get(older)
-            #expect(second.status == 200 && second.html.components(separatedBy: "GET /scim/v2/Users").count - 1 == 5)
+            #expect(second.status == 200 && second.html.components(separatedBy: "Listed users").count - 1 == 5)
         }
     }
 
@@ -131,14 +170,22 @@ import Testing
             let before = try await browser.get("/admin/connect/okta")
             #expect(before.contains("https://roster.example.com/scim/v2") && before.contains("userName"))
             #expect(before.contains("HTTP Header") && before.contains("Test Connector Configuration"))
-            #expect(before.contains("No request from Okta yet"))
+            #expect(before.contains("No request from Okta with one of these tokens yet"))
+            #expect(before.contains(#"data-refresh="/admin/connect/okta/status""#), "the status refreshes itself")
             _ = try await scim.get("Users?count=1")
             let after = try await browser.get("/admin/connect/okta")
+            #expect(after.contains("Last request from Okta") && after.contains("Listed users") && after.contains("200"))
+            #expect(after.contains("<li><a href=\"/admin/tokens/"), "tokens one per line")
+            // A stray request with an unknown token warns, and does not turn the connection red.
+            _ = try await scim.get("Users", authorization: "Bearer roster_stale")
+            let stray = try await browser.get("/admin/connect/okta/status")
+            #expect(stray.status == 200 && stray.contains(#"<div id="live-status""#))
             #expect(
-                after.contains("Last request from Okta") && after.contains("GET /scim/v2/Users")
-                    && after.contains("200"))
+                stray.contains("notice success") && stray.contains("notice warning") && !stray.contains("notice error"))
+            #expect(stray.contains("carried no valid token"))
             let entra = try await browser.get("/admin/connect/entra")
-            #expect(entra.contains("Tenant URL") && entra.contains("No request from Entra ID yet"))
+            #expect(
+                entra.contains("Tenant URL") && entra.contains("No request from Entra ID with one of these tokens yet"))
             let overview = try await browser.get("/admin")
             #expect(overview.contains("active SCIM tokens"))
         }

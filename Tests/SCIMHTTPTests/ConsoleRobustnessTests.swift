@@ -47,7 +47,7 @@ import Testing
             let browser = ConsoleClient(scim.client)
             try await browser.signIn(server: server)
             let activity = try await browser.get("/admin/activity")
-            #expect(activity.status == 200 && activity.contains("POST /scim/v2/Users"))
+            #expect(activity.status == 200 && activity.contains("Created user"))
         }
     }
 

@@ -2,9 +2,9 @@ extension Templates {
     static let activity = """
         {{>top}}
         <h1>Provisioning activity</h1>
-        <p>Every SCIM request, newest first, kept for {{retentionDays}} days. When an identity provider reports
-          "Errors reported by remote server", the failed request is here with the detail Roster sent.</p>
-        <form method="get" action="/admin/activity" class="search">
+        <p class="muted">Every SCIM request, newest first, kept for {{retentionDays}} days. When an identity provider
+          reports "Errors reported by remote server", the failed request is here with the detail Roster sent.</p>
+        <form method="get" action="{{base}}/activity" class="filters">
           <select name="outcome" aria-label="Outcome">
             {{#outcomes}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/outcomes}}
           </select>
@@ -14,51 +14,84 @@ extension Templates {
           </select>
           <button type="submit">Filter</button>
         </form>
-        {{^events}}<p class="notice">No request matches.</p>{{/events}}
-        {{>activity-table}}
+        {{^hasEvents}}<p class="notice">{{empty}}</p>{{/hasEvents}}
+        {{>activity-list}}
         <nav class="pager" aria-label="Pages">
-          {{#newest}}<a href="{{newest}}">← Newest</a>{{/newest}}
-          {{#older}}<a href="{{older}}" rel="next">Older →</a>{{/older}}
+          {{#newest}}<a class="button" href="{{newest}}">← Newest</a>{{/newest}}
+          {{#older}}<a class="button" href="{{older}}" rel="next">Older →</a>{{/older}}
         </nav>
         {{>bottom}}
         """
 
-    static let activityTable = """
+    /// Short rows, each opening the whole request.
+    static let activityList = """
         {{#hasEvents}}
-        <table class="activity">
-          <thead><tr><th>Time</th><th>Client</th><th>Token</th><th>Request</th><th>Status</th><th>Resource</th>
-            <th>Changed</th><th>Error detail</th></tr></thead>
-          <tbody>
+        <ol class="activity">
           {{#events}}
-          <tr class="{{#failed}}failed{{/failed}}">
-            <td title="{{time}}">{{age}}</td><td>{{client}}</td><td>{{token}}</td>
-            <td><code>{{method}} {{path}}</code></td><td>{{status}}</td>
-            <td>{{#resourceLink}}<a href="{{resourceLink}}">{{resource}}</a>{{/resourceLink}}{{^resourceLink}}{{resource}}{{/resourceLink}}</td>
-            <td>{{changes}}</td><td>{{detail}}</td>
-          </tr>
+          <li class="{{#failed}}failed{{/failed}}"><a class="activity-row" href="{{href}}">
+            <time title="{{time}}">{{age}}</time>
+            <span class="client">{{client}}</span>
+            <span class="summary">{{summary}}</span>
+            <span class="subject">{{subject}}</span>
+            {{#failed}}<span class="outcome failed">{{status}}</span>{{/failed}}{{^failed}}<span class="outcome ok">{{status}}</span>{{/failed}}
+          </a></li>
           {{/events}}
-          </tbody>
-        </table>
+        </ol>
         {{/hasEvents}}
         """
 
+    static let activityDetail = """
+        {{>top}}
+        <p><a href="{{base}}/activity">Provisioning activity</a> ›</p>
+        {{#row}}
+        <h1>{{summary}} {{#failed}}<span class="outcome failed">{{status}}</span>{{/failed}}{{^failed}}<span class="outcome ok">{{status}}</span>{{/failed}}</h1>
+        <dl class="facts">
+          <dt>Request</dt><dd><code>{{method}} {{path}}</code></dd>
+          <dt>About</dt><dd>{{#subjectHref}}<a href="{{subjectHref}}">{{subject}}</a>{{/subjectHref}}{{^subjectHref}}{{subject}}{{^subject}}—{{/subject}}{{/subjectHref}}</dd>
+          <dt>Time</dt><dd>{{time}} ({{age}})</dd>
+          <dt>Client</dt><dd>{{client}}</dd>
+          <dt>Token</dt><dd>{{token}}</dd>
+          <dt>Status</dt><dd>{{status}}</dd>
+          <dt>Duration</dt><dd>{{milliseconds}} ms</dd>
+          <dt>Request id</dt><dd><code>{{requestID}}</code></dd>
+        </dl>
+        {{/row}}
+        {{#detail}}<h2>Error detail sent back</h2><pre class="detail">{{detail}}</pre>{{/detail}}
+        {{#hasChanges}}
+        <h2>Changes</h2>
+        <div class="table-wrap">
+        <table class="changes">
+          <thead><tr><th>Attribute</th><th>Before</th><th>After</th></tr></thead>
+          <tbody>
+          {{#changes}}<tr><th scope="row">{{attribute}}</th><td>{{#before}}<del>{{before}}</del>{{/before}}</td><td>{{#after}}<ins>{{after}}</ins>{{/after}}</td></tr>{{/changes}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasChanges}}
+        {{>bottom}}
+        """
+
+    /// The live status of a provider's connection; the Connect page reloads it every few seconds.
     static let lastRequest = """
-        <h2>Live status</h2>
+        <div id="live-status" data-refresh="{{statusURL}}" aria-live="polite">
         {{#last}}
-        <p class="notice {{#lastSucceeded}}success{{/lastSucceeded}}{{^lastSucceeded}}error{{/lastSucceeded}}" role="status">
-          Last request from {{provider}}: {{age}} ({{time}}), <code>{{method}} {{path}}</code> → {{status}}
-          {{#detail}}: {{detail}}{{/detail}}</p>
+        <p class="notice {{#failed}}error{{/failed}}{{^failed}}success{{/failed}}">
+          Last request from {{provider}}: {{age}}, {{summary}}{{#subject}} ({{subject}}){{/subject}} → {{status}}.
+          <a href="{{href}}">Details</a></p>
         {{/last}}
-        {{^last}}<p class="notice" role="status">No request from {{provider}} yet. Once you test the connection it
-          shows here.</p>{{/last}}
-        {{#lastFailure}}<p>Last failure: {{age}}, <code>{{method}} {{path}}</code> → {{status}}: {{detail}}
-          (<a href="/admin/activity?outcome=failed">all failures</a>)</p>{{/lastFailure}}
+        {{^last}}<p class="notice">No request from {{provider}} with one of these tokens yet. Once you test the
+          connection it shows here.</p>{{/last}}
+        {{#unknownToken}}<p class="notice warning">{{age}}, a request from {{provider}} carried no valid token
+          (401). If {{provider}}'s test fails, paste the token again. <a href="{{href}}">Details</a></p>{{/unknownToken}}
+        {{#lastFailure}}<p>Last failure: {{age}}, {{summary}} → {{status}}. <a href="{{href}}">Details</a> ·
+          <a href="{{base}}/activity?outcome=failed">all failures</a></p>{{/lastFailure}}
+        </div>
         """
 
     static let connectOkta = """
         {{>top}}
-        <h1>Connect Okta</h1>
-        {{>last-request}}
+        <h1>Connect Okta{{#layout.organizations}} <small>{{current}}</small>{{/layout.organizations}}</h1>
+        {{#status}}{{>last-request}}{{/status}}
         <h2>Values to paste</h2>
         <dl class="copyable">
           <dt>SCIM connector base URL</dt>
@@ -66,10 +99,7 @@ extension Templates {
           <dt>Unique identifier field for users</dt><dd><code>userName</code></dd>
           <dt>Authentication Mode</dt><dd>HTTP Header</dd>
           <dt>Authorization (Bearer)</dt>
-          <dd>A SCIM token: {{^tokens}}<a href="/admin/tokens/new">create one</a>{{/tokens}}
-            {{#tokens}}<a href="/admin/tokens/{{id}}">{{description}}</a> <code>{{prefix}}</code> · {{/tokens}}
-            <a href="/admin/tokens/new">or a new one</a>. Okta needs the full token, which is shown only when it is created
-            or regenerated.</dd>
+          <dd>{{>token-choice}} Okta needs the full token, which is shown only when it is created or regenerated.</dd>
         </dl>
         <h2>Steps</h2>
         <ol class="steps">
@@ -87,25 +117,23 @@ extension Templates {
           <li>Assign people or groups on the <b>Assignments</b> tab; people assigned before provisioning was enabled
             need <b>Assignments › Provision User</b>.</li>
           <li>For groups, use the <b>Push Groups</b> tab. Errors Okta reports ("Errors reported by remote server")
-            are listed under <a href="/admin/activity?outcome=failed&amp;client=okta">Provisioning activity</a>.</li>
+            are listed under <a href="{{base}}/activity?outcome=failed&amp;client=okta">Provisioning activity</a>.</li>
         </ol>
         {{>bottom}}
         """
 
     static let connectEntra = """
         {{>top}}
-        <h1>Connect Entra ID</h1>
-        {{>last-request}}
+        <h1>Connect Entra ID{{#layout.organizations}} <small>{{current}}</small>{{/layout.organizations}}</h1>
+        {{#status}}{{>last-request}}{{/status}}
         <h2>Values to paste</h2>
         <dl class="copyable">
           <dt>Tenant URL</dt>
           <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}
             <small>Appending <code>?aadOptscim062020</code> makes Entra send standard PATCH requests; Roster accepts both forms.</small></dd>
           <dt>Secret Token</dt>
-          <dd>A SCIM token: {{^tokens}}<a href="/admin/tokens/new">create one</a>{{/tokens}}
-            {{#tokens}}<a href="/admin/tokens/{{id}}">{{description}}</a> <code>{{prefix}}</code> · {{/tokens}}
-            <a href="/admin/tokens/new">or a new one</a>. Entra needs the full token, which is shown only when it is
-            created or regenerated.</dd>
+          <dd>{{>token-choice}} Entra needs the full token, which is shown only when it is created or
+            regenerated.</dd>
           <dt>Matching attribute</dt><dd><code>userName</code> ← <code>userPrincipalName</code> (Entra's default)</dd>
         </dl>
         <h2>Steps</h2>
@@ -119,9 +147,17 @@ extension Templates {
             <code>urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:</code> followed by the field's SCIM name.</li>
           <li>Assign users and groups under <b>Users and groups</b>, set <b>Provisioning Status</b> to <b>On</b> and save.
             Entra's first cycle starts within minutes; later cycles run about every 40 minutes.</li>
-          <li>Failures are listed under <a href="/admin/activity?outcome=failed&amp;client=entra">Provisioning activity</a>
+          <li>Failures are listed under <a href="{{base}}/activity?outcome=failed&amp;client=entra">Provisioning activity</a>
             and in Entra's provisioning logs.</li>
         </ol>
         {{>bottom}}
+        """
+
+    /// The active tokens an identity provider may use, one per line, and a way to a new one.
+    static let tokenChoice = """
+        {{^tokens}}<p>No active token yet: <a href="{{base}}/tokens/new">create one</a>.</p>{{/tokens}}
+        {{#hasTokens}}<p>One of these active tokens (or <a href="{{base}}/tokens/new">a new one</a>):</p>
+        <ul class="token-list">{{#tokens}}<li><a href="/admin/tokens/{{id}}">{{description}}</a> <code>{{prefix}}</code>
+          <small>last used {{lastUsed}}</small></li>{{/tokens}}</ul>{{/hasTokens}}
         """
 }

@@ -6,20 +6,25 @@ extension Templates {
           mappings can send them. A field's SCIM name comes from its name when it is created: lower case, punctuation
           dropped, spaces as dashes ("Some User's Field" → <code>some-users-field</code>).</p>
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
-        <table>
+        {{^hasFields}}<p class="notice">No custom fields yet. Add one below; it appears in the SCIM schema at once.</p>{{/hasFields}}
+        {{#hasFields}}
+        <div class="table-wrap">
+        <table class="list">
           <thead><tr><th>Name</th><th>SCIM name</th><th>Namespace</th><th>Type</th><th>Status</th></tr></thead>
           <tbody>
           {{#fields}}
-          <tr><td><a href="/admin/fields/{{id}}">{{label}}</a></td><td><code>{{name}}</code></td><td>{{namespace}}</td>
-            <td>{{type}}</td><td>{{#enabled}}<span class="status">Enabled</span>{{/enabled}}{{^enabled}}<span class="status off">Disabled</span>{{/enabled}}</td></tr>
+          <tr><td data-label="Name"><a href="{{base}}/fields/{{id}}">{{label}}</a></td><td data-label="SCIM name"><code>{{name}}</code></td>
+            <td data-label="Namespace">{{namespace}}</td><td data-label="Type">{{type}}</td>
+            <td data-label="Status">{{#enabled}}<span class="status">Enabled</span>{{/enabled}}{{^enabled}}<span class="status off">Disabled</span>{{/enabled}}</td></tr>
           {{/fields}}
-          {{^fields}}<tr><td colspan="5">No custom fields yet.</td></tr>{{/fields}}
           </tbody>
         </table>
+        </div>
+        {{/hasFields}}
         <h2>Add a field</h2>
-        <form method="post" action="/admin/fields" class="narrow-form">
-          <input type="hidden" name="csrf" value="{{csrf}}">
-          <label>Name <input name="label" value="{{label}}" maxlength="100" required></label>
+        <form method="post" action="{{base}}/fields" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>Name <input name="label" value="{{label}}" maxlength="100" placeholder="e.g. Cost center" required></label>
           <label>Type <select name="type">{{#types}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/types}}</select></label>
           <label>Options (selects only, one per line) <textarea name="options" rows="4">{{options}}</textarea></label>
           <label>Namespace
@@ -30,8 +35,8 @@ extension Templates {
           <button type="submit" class="primary">Add field</button>
         </form>
         <h2>Values for attributes Roster does not know</h2>
-        <form method="post" action="/admin/fields/settings">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+        <form method="post" action="{{base}}/fields/settings">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <label><input type="checkbox" name="ignoreUnknown" value="yes" {{#ignoreUnknown}}checked{{/ignoreUnknown}}>
             Ignore values for unknown extension attributes (by default they are refused with 400, so mapping mistakes show up in the identity provider)</label>
           <button type="submit">Save</button>
@@ -41,7 +46,7 @@ extension Templates {
 
     static let field = """
         {{>top}}
-        <p><a href="/admin/fields">Custom fields</a> ›</p>
+        <p><a href="{{base}}/fields">Custom fields</a> ›</p>
         {{#field}}
         <h1>{{label}} {{#enabled}}<span class="status">Enabled</span>{{/enabled}}{{^enabled}}<span class="status off">Disabled</span>{{/enabled}}</h1>
         {{/field}}
@@ -66,25 +71,28 @@ extension Templates {
           <dt>Target attribute</dt><dd><code id="entra-path">{{entraPath}}</code> <button type="button" data-copy="entra-path">Copy</button></dd>
         </dl>
         <h2>Change</h2>
-        <form method="post" action="/admin/fields/{{id}}">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+        <form method="post" action="{{base}}/fields/{{id}}">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <label>Name (the SCIM name stays <code>{{name}}</code>) <input name="label" value="{{label}}" maxlength="100" required></label>
           {{#hasOptions}}<label>Options, one per line <textarea name="options" rows="5">{{optionsText}}</textarea></label>{{/hasOptions}}
           <button type="submit">Save</button>
         </form>
         <div class="actions">
-          <form method="post" action="/admin/fields/{{id}}/enabled">
-            <input type="hidden" name="csrf" value="{{csrf}}">
+          <form method="post" action="{{base}}/fields/{{id}}/enabled">
+            <input type="hidden" name="csrf" value="{{layout.csrf}}">
             {{#enabled}}<input type="hidden" name="enabled" value="no"><button type="submit">Disable</button>
               <small>Values are kept; the field leaves the SCIM schema and incoming values are ignored.</small>{{/enabled}}
             {{^enabled}}<input type="hidden" name="enabled" value="yes"><button type="submit">Enable</button>{{/enabled}}
           </form>
-          <form method="post" action="/admin/fields/{{id}}/delete" class="danger">
-            <input type="hidden" name="csrf" value="{{csrf}}">
+        </div>
+        <section class="danger-zone">
+          <h2>Delete this field</h2>
+          <form method="post" action="{{base}}/fields/{{id}}/delete">
+            <input type="hidden" name="csrf" value="{{layout.csrf}}">
             <label><input type="checkbox" name="confirm" value="yes" required> Remove this field's value from every person</label>
             <button type="submit" class="danger">Delete</button>
           </form>
-        </div>
+        </section>
         {{/field}}
         {{>bottom}}
         """

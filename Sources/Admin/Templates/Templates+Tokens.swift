@@ -1,23 +1,28 @@
 extension Templates {
     static let tokens = """
         {{>top}}
-        <div class="heading"><h1>SCIM Tokens</h1><a class="button primary" href="/admin/tokens/new">+ New</a></div>
+        <div class="heading"><h1>SCIM Tokens</h1><a class="button primary" href="{{base}}/tokens/new">+ New</a></div>
         <p>An identity provider sends one of these tokens with every SCIM request. Each token is shown once, when it
-          is created; Roster keeps only a hash of it.</p>
-        {{^tokens}}<p class="notice">No tokens yet.</p>{{/tokens}}
-        <table>
-          <thead><tr><th>Description</th>{{#manyOrganizations}}<th>Organization</th>{{/manyOrganizations}}<th>Status</th><th>Token</th><th>Created</th><th>Last used</th></tr></thead>
+          is created or regenerated; Roster keeps only a hash of it.</p>
+        {{^tokens}}<p class="notice">No tokens yet. <a href="{{base}}/tokens/new">Create the first one</a> and paste it
+          into your identity provider with the SCIM endpoint.</p>{{/tokens}}
+        {{#hasTokens}}
+        <div class="table-wrap">
+        <table class="list">
+          <thead><tr><th>Description</th><th>Status</th><th>Token</th><th>Created</th><th>Last used</th></tr></thead>
           <tbody>
           {{#tokens}}
           <tr>
-            <td><a href="/admin/tokens/{{id}}">{{description}}</a></td>
-            {{#manyOrganizations}}<td>{{organization}}</td>{{/manyOrganizations}}
-            <td><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
-            <td><code>{{prefix}}</code></td><td>{{created}}</td><td>{{lastUsed}}</td>
+            <td data-label="Description"><a href="/admin/tokens/{{id}}">{{description}}</a></td>
+            <td data-label="Status"><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
+            <td data-label="Token"><code>{{prefix}}</code></td>
+            <td data-label="Created">{{created}}</td><td data-label="Last used">{{lastUsed}}</td>
           </tr>
           {{/tokens}}
           </tbody>
         </table>
+        </div>
+        {{/hasTokens}}
         {{>bottom}}
         """
 
@@ -25,19 +30,16 @@ extension Templates {
         {{>top}}
         <section class="narrow">
         <h1>New SCIM token</h1>
+        {{#organization}}<p class="muted">For {{organization}}</p>{{/organization}}
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
-        <form method="post" action="/admin/tokens">
-          <input type="hidden" name="csrf" value="{{csrf}}">
-          <label>Description <input name="description" maxlength="200" placeholder="Okta" required autofocus></label>
-          {{#chooseOrganization}}
-          <label>Organization
-            <select name="organization">{{#organizations}}<option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/organizations}}</select>
-          </label>
-          {{/chooseOrganization}}
+        <form method="post" action="{{base}}/tokens">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>Description <input name="description" maxlength="200" value="{{description}}" placeholder="e.g. Okta production" required autofocus></label>
           <label>Status
             <select name="status"><option value="active" selected>Active</option><option value="inactive">Inactive</option></select>
           </label>
           <button type="submit" class="primary">Create</button>
+          <a class="button" href="{{base}}/tokens">Cancel</a>
         </form>
         </section>
         {{>bottom}}
@@ -46,12 +48,13 @@ extension Templates {
     static let token = """
         {{>top}}
         {{#token}}
-        <p><a href="/admin/tokens">SCIM Tokens</a> ›</p>
-        <h1>{{description}}</h1>
+        <p><a href="{{base}}/tokens">SCIM Tokens</a> ›</p>
+        <h1>{{description}} <span class="status {{^active}}off{{/active}}">{{status}}</span></h1>
         {{/token}}
         {{#secret}}
-        <div class="notice success" role="status">Copy the token now: it will not be shown again.</div>
-        <dl class="copyable">
+        <div class="notice success" role="status">Copy the token now: it is shown this once, and not again after
+          you leave or reload this page.</div>
+        <dl class="copyable facts">
           <dt>Token</dt>
           <dd><code id="token-value">{{secret}}</code> <button type="button" data-copy="token-value">Copy</button></dd>
           <dt>SCIM Endpoint</dt>
@@ -59,36 +62,130 @@ extension Templates {
         </dl>
         {{/secret}}
         {{^secret}}
-        <dl class="copyable">
+        <dl class="copyable facts">
           <dt>Token</dt><dd><code>{{#token}}{{prefix}}{{/token}}</code> <small>shown in full only when created or regenerated</small></dd>
           <dt>SCIM Endpoint</dt>
           <dd><code id="endpoint-value">{{endpoint}}</code> <button type="button" data-copy="endpoint-value">Copy</button>{{>endpoint-note}}</dd>
         </dl>
         {{/secret}}
         {{#token}}
-        <dl>
-          {{#manyOrganizations}}<dt>Organization</dt><dd>{{organization}}</dd>{{/manyOrganizations}}
-          <dt>Status</dt><dd><span class="status {{^active}}off{{/active}}">{{status}}</span></dd>
+        <dl class="facts">
+          {{#organization}}<dt>Organization</dt><dd>{{organization}}</dd>{{/organization}}
           <dt>Created</dt><dd>{{created}}</dd>
           <dt>Last used</dt><dd>{{lastUsed}}</dd>
         </dl>
         <div class="actions">
           <form method="post" action="/admin/tokens/{{id}}/status">
-            <input type="hidden" name="csrf" value="{{csrf}}">
-            {{#active}}<input type="hidden" name="status" value="inactive"><button type="submit">Make inactive</button>{{/active}}
+            <input type="hidden" name="csrf" value="{{layout.csrf}}">
+            {{#active}}<input type="hidden" name="status" value="inactive"><button type="submit">Make inactive</button>
+              <small>Requests with this token are refused until it is made active again.</small>{{/active}}
             {{^active}}<input type="hidden" name="status" value="active"><button type="submit">Make active</button>{{/active}}
           </form>
-          <form method="post" action="/admin/tokens/{{id}}/regenerate">
-            <input type="hidden" name="csrf" value="{{csrf}}">
-            <button type="submit">Regenerate</button> <small>The current token stops working at once here, and within 2 seconds on other Roster instances.</small>
-          </form>
-          <form method="post" action="/admin/tokens/{{id}}/delete" class="danger">
-            <input type="hidden" name="csrf" value="{{csrf}}">
-            <label><input type="checkbox" name="confirm" value="yes" required> Requests with this token will fail</label>
+          <p><a class="button" href="/admin/tokens/{{id}}/regenerate">Regenerate…</a>
+            <small>Replaces the token; the identity provider needs the new one.</small></p>
+        </div>
+        <section class="danger-zone">
+          <h2>Delete this token</h2>
+          <form method="post" action="/admin/tokens/{{id}}/delete">
+            <input type="hidden" name="csrf" value="{{layout.csrf}}">
+            <label><input type="checkbox" name="confirm" value="yes" required> Requests with this token will fail from now on</label>
             <button type="submit" class="danger">Delete</button>
           </form>
-        </div>
+        </section>
         {{/token}}
+        {{>bottom}}
+        """
+
+    /// Regenerate asks first: it breaks the identity provider's connection until the new token is pasted there.
+    static let tokenRegenerate = """
+        {{>top}}
+        {{#token}}
+        <section class="confirm">
+        <h1>Regenerate “{{description}}”?</h1>
+        <p>The current token stops working at once on this instance, and within 2 seconds on other Roster instances.
+          Every request from the identity provider that uses it fails until you paste the new token there.</p>
+        <p>Last used: {{lastUsed}}.</p>
+        <form method="post" action="/admin/tokens/{{id}}/regenerate">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <button type="submit" class="danger">Regenerate the token</button>
+          <a class="button" href="/admin/tokens/{{id}}">Cancel</a>
+        </form>
+        </section>
+        {{/token}}
+        {{>bottom}}
+        """
+}
+
+extension Templates {
+    static let organizations = """
+        {{>top}}
+        <h1>Organizations</h1>
+        <p class="muted">Each organization has its own people, groups, custom fields and SCIM tokens; a token only
+          reaches its organization's directory.</p>
+        <div class="table-wrap">
+        <table class="list">
+          <thead><tr><th>Name</th><th>Domains</th><th>People</th><th>Groups</th><th>Latest request</th><th></th></tr></thead>
+          <tbody>
+          {{#organizations}}
+          <tr><td data-label="Name"><a href="{{href}}">{{name}}</a>{{#isDefault}} <small>default</small>{{/isDefault}}</td>
+            <td data-label="Domains">{{domains}}</td><td data-label="People">{{people}}</td><td data-label="Groups">{{groups}}</td>
+            <td data-label="Latest request">{{#last}}<a href="{{href}}">{{age}}: {{summary}}</a>
+              {{#failed}}<span class="outcome failed">{{status}}</span>{{/failed}}{{^failed}}<span class="outcome ok">{{status}}</span>{{/failed}}{{/last}}{{^last}}<span class="muted">none yet</span>{{/last}}</td>
+            <td><a href="{{settings}}">Settings</a></td></tr>
+          {{/organizations}}
+          </tbody>
+        </table>
+        </div>
+        <h2>New organization</h2>
+        {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
+        <form method="post" action="/admin/organizations" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>Name <input name="name" value="{{name}}" maxlength="200" placeholder="e.g. Acme Corporation" required></label>
+          <label>Email domains, one per line (optional) <textarea name="domains" rows="2" placeholder="e.g. acme.com">{{domains}}</textarea></label>
+          <button type="submit" class="primary">Create organization</button>
+        </form>
+        {{>bottom}}
+        """
+
+    static let organization = """
+        {{>top}}
+        <p><a href="/admin/organizations">Organizations</a> ›</p>
+        {{#organization}}
+        <h1>{{name}}</h1>
+        <p><a class="button" href="{{href}}">Open its overview</a></p>
+        <dl class="facts">
+          <dt>People</dt><dd>{{people}}</dd>
+          <dt>Groups</dt><dd>{{groups}}</dd>
+          <dt>Id</dt><dd><code>{{id}}</code></dd>
+        </dl>
+        {{/organization}}
+        {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
+        {{#organization}}
+        <h2>Name</h2>
+        <form method="post" action="/admin/organizations/{{id}}/name" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>Name <input name="name" value="{{name}}" maxlength="200" required></label>
+          <button type="submit">Rename</button>
+        </form>
+        <h2>Email domains</h2>
+        <form method="post" action="/admin/organizations/{{id}}/domains" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>One per line <textarea name="domains" rows="3">{{domainLines}}</textarea></label>
+          <button type="submit">Save domains</button>
+        </form>
+        {{^isDefault}}
+        <section class="danger-zone">
+          <h2>Delete this organization</h2>
+          <p>Its SCIM tokens stop working at once, and its people, groups, fields and activity are removed. This
+            cannot be undone.</p>
+          <form method="post" action="/admin/organizations/{{id}}/delete">
+            <input type="hidden" name="csrf" value="{{layout.csrf}}">
+            <label>Type <strong>{{name}}</strong> to confirm <input name="confirm" autocomplete="off" required></label>
+            <button type="submit" class="danger">Delete {{name}}</button>
+          </form>
+        </section>
+        {{/isDefault}}
+        {{/organization}}
         {{>bottom}}
         """
 }

@@ -4,20 +4,25 @@ enum Templates {
     static var all: [String: String] {
         [
             "top": top, "bottom": bottom, "error": error, "sign-in": signIn, "setup": setup, "overview": overview,
-            "tokens": tokens, "token-new": tokenNew, "token": token, "people": people, "person": person,
-            "groups": groups, "group": group, "activity": activity, "activity-table": activityTable,
-            "details": details, "pager": pager, "recent": recent, "fields": fields, "field": field,
+            "tokens": tokens, "token-new": tokenNew, "token": token, "token-regenerate": tokenRegenerate,
+            "people": people, "person": person,
+            "groups": groups, "group": group, "activity": activity, "activity-list": activityList,
+            "activity-detail": activityDetail,
+            "token-choice": tokenChoice, "organizations": organizations, "organization": organization,
+            "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest,
         ]
     }
 
+    /// The frame of every page; it reads the page model's `layout`.
     static let top = """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{#layout}}
         <title>{{title}} · Roster</title>
         <link rel="stylesheet" href="/admin/assets/console.css">
         <script src="/admin/assets/console.js" defer></script>
@@ -26,24 +31,27 @@ enum Templates {
         <header class="bar">
           <a class="brand" href="/admin">Roster</a>
           {{#signedIn}}
-          <nav aria-label="Admin">
-            <a href="/admin" {{#section_overview}}aria-current="page"{{/section_overview}}>Overview</a>
-            <a href="/admin/tokens" {{#section_tokens}}aria-current="page"{{/section_tokens}}>SCIM Tokens</a>
-            <a href="/admin/people" {{#section_people}}aria-current="page"{{/section_people}}>People</a>
-            <a href="/admin/groups" {{#section_groups}}aria-current="page"{{/section_groups}}>Groups</a>
-            <a href="/admin/fields" {{#section_fields}}aria-current="page"{{/section_fields}}>Custom fields</a>
-            <a href="/admin/activity" {{#section_activity}}aria-current="page"{{/section_activity}}>Provisioning activity</a>
-            <a href="/admin/connect/okta" {{#section_connect-okta}}aria-current="page"{{/section_connect-okta}}>Connect Okta</a>
-            <a href="/admin/connect/entra" {{#section_connect-entra}}aria-current="page"{{/section_connect-entra}}>Connect Entra ID</a>
-            <a href="/admin/administrators" {{#section_administrators}}aria-current="page"{{/section_administrators}}>Administrators</a>
-          </nav>
+          {{#organizations}}
+          <form class="org-switch" method="get" action="/admin/switch">
+            <label for="org-switch">Organization</label>
+            <select id="org-switch" name="to" data-navigate>
+              {{#options}}<option value="{{href}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/options}}
+            </select>
+            <button type="submit">Open</button>
+          </form>
+          {{/organizations}}
           <form class="sign-out" method="post" action="/admin/sign-out">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <span>{{adminName}}</span> <button type="submit">Sign out</button>
           </form>
+          <nav aria-label="Admin">
+            {{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a>{{/nav}}
+          </nav>
           {{/signedIn}}
         </header>
         <main>
+        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
+        {{/layout}}
         """
 
     static let administrators = """
@@ -51,22 +59,25 @@ enum Templates {
         <h1>Administrators</h1>
         <p>Everyone listed here can sign in to this console and manage every organization's tokens, fields and people.</p>
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
-        {{#added}}<p class="notice" role="status">{{added}} can now sign in.</p>{{/added}}
-        <table>
+        <div class="table-wrap">
+        <table class="list">
           <thead><tr><th>Name</th><th>Added</th><th></th></tr></thead>
           <tbody>
           {{#administrators}}
-          <tr><td>{{username}}{{#isYou}} <small>(you)</small>{{/isYou}}</td><td>{{created}}</td>
-            <td>{{#removable}}<form method="post" action="/admin/administrators/{{id}}/remove">
-              <input type="hidden" name="csrf" value="{{csrf}}">
-              <button type="submit">Remove</button></form>{{/removable}}
+          <tr><td data-label="Name">{{username}}{{#isYou}} <small>(you)</small>{{/isYou}}</td><td data-label="Added">{{created}}</td>
+            <td>{{#removable}}<details class="inline-confirm"><summary>Remove…</summary>
+              <form method="post" action="/admin/administrators/{{id}}/remove">
+              <input type="hidden" name="csrf" value="{{layout.csrf}}">
+              <p>{{username}} can no longer sign in, and their sessions end at once.</p>
+              <button type="submit" class="danger">Remove {{username}}</button></form></details>{{/removable}}
               {{^removable}}<small>The last administrator cannot be removed.</small>{{/removable}}</td></tr>
           {{/administrators}}
           </tbody>
         </table>
+        </div>
         <h2>Add an administrator</h2>
         <form method="post" action="/admin/administrators" class="narrow-form">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <label>Name <input name="username" value="{{username}}" maxlength="100" autocomplete="off" required></label>
           <label>Password (at least {{minimumPassword}} characters)
             <input type="password" name="password" autocomplete="new-password" required></label>
@@ -78,10 +89,10 @@ enum Templates {
 
     /// Beside an endpoint the console could only infer.
     static let endpointNote = """
-        {{#endpointGuessed}}
+        {{#layout.endpointGuessed}}
         <small class="endpoint-note">The address your browser used; identity providers must reach Roster at the same.
           Start <code>roster serve</code> with <code>--public-url</code> to fix it.</small>
-        {{/endpointGuessed}}
+        {{/layout.endpointGuessed}}
         """
 
     static let bottom = """
@@ -92,7 +103,7 @@ enum Templates {
 
     static let error = """
         {{>top}}
-        <h1>{{title}}</h1>
+        <h1>{{layout.title}}</h1>
         <p class="notice error" role="alert">{{detail}}</p>
         <p><a href="/admin">Back to the console</a></p>
         {{>bottom}}
@@ -105,6 +116,7 @@ enum Templates {
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
         <form method="post" action="/admin/sign-in">
           <input type="hidden" name="csrf" value="{{csrf}}">
+          {{#next}}<input type="hidden" name="next" value="{{next}}">{{/next}}
           <label>Name <input name="username" value="{{username}}" autocomplete="username" required autofocus></label>
           <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
           <button type="submit" class="primary">Sign in</button>
@@ -134,21 +146,22 @@ enum Templates {
 
     static let overview = """
         {{>top}}
-        <h1>Overview</h1>
+        <h1>Overview{{#layout.organizations}} <small>{{current}}</small>{{/layout.organizations}}</h1>
         <div class="cards">
-          <a class="card" href="/admin/people"><strong>{{people}}</strong> people<br><small>{{activePeople}} active</small></a>
-          <a class="card" href="/admin/groups"><strong>{{groups}}</strong> groups</a>
-          <a class="card" href="/admin/tokens"><strong>{{activeTokens}}</strong> active SCIM tokens</a>
+          <a class="card" href="{{base}}/people"><strong>{{people}}</strong> people<br><small>{{activePeople}} active</small></a>
+          <a class="card" href="{{base}}/groups"><strong>{{groups}}</strong> groups</a>
+          <a class="card" href="{{base}}/tokens"><strong>{{activeTokens}}</strong> active SCIM tokens</a>
         </div>
         {{#noTokens}}
-        <p class="notice">No SCIM token yet. <a href="/admin/tokens/new">Create one</a>, then follow
-          <a href="/admin/connect/okta">Connect Okta</a> or <a href="/admin/connect/entra">Connect Entra ID</a>.</p>
+        <p class="notice">No SCIM token yet. <a href="{{base}}/tokens/new">Create one</a>, then follow
+          <a href="{{base}}/connect/okta">Connect Okta</a> or <a href="{{base}}/connect/entra">Connect Entra ID</a>.</p>
         {{/noTokens}}
         <p>SCIM endpoint: <code>{{endpoint}}</code>{{>endpoint-note}}</p>
         <h2>Latest failed requests</h2>
-        {{^events}}<p>None: every provisioning request so far succeeded.</p>{{/events}}
-        {{>activity-table}}
-        {{#hasEvents}}<p><a href="/admin/activity?outcome=failed">All failed requests</a></p>{{/hasEvents}}
+        {{#noRequests}}<p class="muted">No provisioning request has arrived yet.</p>{{/noRequests}}
+        {{^noRequests}}{{^events}}<p class="muted">None among the requests kept: every one succeeded.</p>{{/events}}{{/noRequests}}
+        {{>activity-list}}
+        {{#hasEvents}}<p><a href="{{base}}/activity?outcome=failed">All failed requests</a></p>{{/hasEvents}}
         {{>bottom}}
         """
 }

@@ -1,0 +1,150 @@
+import Directory
+import Foundation
+import Hummingbird
+import SCIMCore
+import SCIMHTTP
+
+struct OrganizationRow: Sendable {
+    var id: String
+    var name: String
+    var href: String
+    var settings: String
+    var domains: String
+    var people: Int
+    var groups: Int
+    var isDefault: Bool
+    /// The latest provisioning request, in words, with its outcome.
+    var last: ActivityRow?
+}
+
+struct OrganizationsPage: PageModel {
+    var layout: Layout
+    var organizations: [OrganizationRow]
+    var error: String?
+    var name = ""
+    var domains = ""
+}
+
+struct OrganizationPage: PageModel {
+    var layout: Layout
+    var organization: OrganizationRow
+    var domainLines: String
+    var error: String?
+}
+
+extension AdminConsole {
+    /// Organizations: the list (counts and the latest request of each), create, rename, domains, and delete after
+    /// typing the organization's name.
+    func registerOrganizations(on group: RouterGroup<SCIMRequestContext>) {
+        group.get("organizations") { request, _ in
+            try await organizationsPage(request, session: try await signedIn(request))
+        }
+        group.post("organizations", use: createOrganization)
+        group.get("organizations/:id") { request, context in
+            try await organizationPage(
+                try context.parameters.require("id"), request: request, session: try await signedIn(request))
+        }
+        group.post("organizations/:id/name", use: renameOrganization)
+        group.post("organizations/:id/domains", use: setOrganizationDomains)
+        group.post("organizations/:id/delete", use: deleteOrganization)
+    }
+
+    @Sendable func createOrganization(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let session = try await signedIn(request)
+        let form = try await form(request, context: context, session: session)
+        do {
+            let organization = try await organizations.create(
+                name: form["name"] ?? "", domains: Self.lines(form["domains"]))
+            return redirect(
+                "/admin/o/\(organization.id)",
+                flash: "\(organization.name) created. Next: a SCIM token for its identity provider.")
+        } catch let error as SCIMError where error.status < 500 {
+            return try await organizationsPage(request, session: session, error: error.detail, form: form)
+        }
+    }
+
+    @Sendable func renameOrganization(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        try await changeOrganization(request, context) { id, form in
+            let renamed = try await organizations.rename(id: id, to: form["name"] ?? "")
+            return "Renamed to \(renamed.name)."
+        }
+    }
+
+    @Sendable func setOrganizationDomains(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        try await changeOrganization(request, context) { id, form in
+            _ = try await organizations.setDomains(id: id, Self.lines(form["domains"]))
+            return "Domains saved."
+        }
+    }
+
+    @Sendable func deleteOrganization(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let session = try await signedIn(request)
+        let form = try await form(request, context: context, session: session)
+        let id = try context.parameters.require("id")
+        let organization = try await consoleErrors { try await organizations.organization(id: id) }
+        guard form.text("confirm") == organization.name else {
+            return try await organizationPage(
+                id, request: request, session: session,
+                error: "Type the organization's name, \(organization.name), exactly, to delete it.")
+        }
+        do {
+            try await organizations.delete(id: id)
+        } catch let error as SCIMError where error.status < 500 && error.status != 404 {
+            return try await organizationPage(id, request: request, session: session, error: error.detail)
+        }
+        return redirect(
+            "/admin/organizations",
+            flash: "\(organization.name) deleted: its tokens stopped working; its people and groups are being removed.")
+    }
+
+    private func changeOrganization(
+        _ request: Request, _ context: SCIMRequestContext, _ change: (String, Form) async throws -> String
+    ) async throws -> Response {
+        let session = try await signedIn(request)
+        let form = try await form(request, context: context, session: session)
+        let id = try context.parameters.require("id")
+        do {
+            let message = try await consoleErrors { try await change(id, form) }
+            return redirect("/admin/organizations/\(id)", flash: message)
+        } catch let error as SCIMError where error.status < 500 {
+            return try await organizationPage(id, request: request, session: session, error: error.detail)
+        }
+    }
+
+    private func organizationsPage(
+        _ request: Request, session: SignedIn, error: String? = nil, form: Form? = nil
+    ) async throws -> Response {
+        let scope = try await scopeOfDefault()
+        var rows: [OrganizationRow] = []
+        for organization in scope.all { rows.append(try await organizationRow(organization)) }
+        let page = OrganizationsPage(
+            layout: layout("Organizations", section: .organizations, session: session, scope: scope, request: request),
+            organizations: rows, error: error, name: form?["name"] ?? "", domains: form?["domains"] ?? "")
+        return render("organizations", page, status: error == nil ? .ok : .badRequest)
+    }
+
+    private func organizationPage(_ id: String, request: Request, session: SignedIn, error: String? = nil)
+        async throws -> Response
+    {
+        let organization = try await consoleErrors { try await organizations.organization(id: id) }
+        let scope = try await scope(of: organization.key)
+        let page = OrganizationPage(
+            layout: layout(
+                organization.name, section: .organizations, session: session, scope: scope, request: request),
+            organization: try await organizationRow(organization),
+            domainLines: organization.domains.joined(separator: "\n"), error: error)
+        return render("organization", page, status: error == nil ? .ok : .badRequest)
+    }
+
+    private func organizationRow(_ organization: Organization) async throws -> OrganizationRow {
+        let directory = organizations.directory(for: organization.key)
+        let counts = try await directory.counts()
+        let scope = Scope(organization: organization, directory: directory, all: [organization])
+        let last = try await activity(ActivityQuery(limit: 1), in: scope).filter { $0.tokenID != nil }
+        return OrganizationRow(
+            id: organization.id, name: organization.name, href: scope.base,
+            settings: "/admin/organizations/\(organization.id)", domains: organization.domains.joined(separator: ", "),
+            people: counts.users, groups: counts.groups, isDefault: organization.isDefault,
+            last: try await activityRows(last, in: scope).first)
+    }
+}

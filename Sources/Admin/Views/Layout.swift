@@ -1,0 +1,92 @@
+import Directory
+import Foundation
+
+/// What every console page's frame shows: its title, the navigation, the organization it is about, the signed-in
+/// administrator and a message left by the action before. Page models hold one as `layout`; the `top` template
+/// reads it, and forms read `layout.csrf`.
+struct Layout: Sendable {
+    var title: String
+    var signedIn: Bool
+    var adminName = ""
+    var csrf = ""
+    var nav: [NavLink] = []
+    /// The organization switcher, shown when there are several.
+    var organizations: OrganizationSwitch?
+    /// A message about the action just done ("Token created."), shown once.
+    var flash: String?
+    /// Whether the SCIM endpoint shown is a guess from the browser's address (no `--public-url`).
+    var endpointGuessed = false
+}
+
+struct NavLink: Sendable {
+    var title: String
+    var href: String
+    var current: Bool
+}
+
+/// A menu of organizations: choosing one opens the same section in it.
+struct OrganizationSwitch: Sendable {
+    struct Option: Sendable {
+        var name: String
+        var href: String
+        var selected: Bool
+    }
+    var current: String
+    var options: [Option]
+}
+
+/// The console's sections, in the order the navigation lists them.
+enum Section: String, Sendable, CaseIterable {
+    case overview, tokens, people, groups, fields, activity, connectOkta, connectEntra, organizations, administrators
+    case none
+
+    var title: String {
+        switch self {
+        case .overview: "Overview"
+        case .tokens: "SCIM Tokens"
+        case .people: "People"
+        case .groups: "Groups"
+        case .fields: "Custom fields"
+        case .activity: "Provisioning activity"
+        case .connectOkta: "Connect Okta"
+        case .connectEntra: "Connect Entra ID"
+        case .organizations: "Organizations"
+        case .administrators: "Administrators"
+        case .none: ""
+        }
+    }
+
+    /// The section's path under an organization's pages, or under `/admin` for those about every organization.
+    var path: String {
+        switch self {
+        case .overview, .none: ""
+        case .tokens: "/tokens"
+        case .people: "/people"
+        case .groups: "/groups"
+        case .fields: "/fields"
+        case .activity: "/activity"
+        case .connectOkta: "/connect/okta"
+        case .connectEntra: "/connect/entra"
+        case .organizations: "/organizations"
+        case .administrators: "/administrators"
+        }
+    }
+
+    /// Whether the section shows one organization's data.
+    var isScoped: Bool { self != .organizations && self != .administrators && self != .none }
+}
+
+/// The organization a console page is about, and where that organization's pages live: `/admin/…` for the default
+/// organization (a single-organization install never sees another address), `/admin/o/ID/…` for the others.
+struct Scope: Sendable {
+    let organization: Organization
+    let directory: Directory
+    let all: [Organization]
+
+    var base: String { organization.isDefault ? "/admin" : "/admin/o/\(organization.id)" }
+    var many: Bool { all.count > 1 }
+
+    func href(_ section: Section) -> String {
+        section.isScoped ? base + section.path : "/admin" + section.path
+    }
+}

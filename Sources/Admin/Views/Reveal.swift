@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// A new token's secret carried from the form that made it to the page that shows it (post/redirect/get), so a
+/// reload never submits the form again. It travels in a cookie sealed (AES-GCM) with a key derived from the
+/// browser's own session secret, which the database never holds: nobody but that browser can open it, on whichever
+/// instance the page is served. The page that shows it clears it, so it is shown once.
+enum Reveal {
+    static let cookieName = "roster_reveal"
+
+    /// The cookie that carries `secret` of token `tokenID` for the session whose secret is `session`.
+    static func cookie(secret: String, tokenID: String, session: String, path: String, secure: Bool) -> String? {
+        let plain = Data("\(tokenID)\n\(secret)".utf8)
+        guard let sealed = try? AES.GCM.seal(plain, using: key(session)).combined else { return nil }
+        return Sessions.cookie(cookieName, value: base64URL(sealed), maxAge: 300, secure: secure, path: path)
+    }
+
+    /// The secret of token `tokenID` if the request carries one sealed for its session.
+    static func secret(in request: Request, tokenID: String, session: String) -> String? {
+        guard let value = request.cookies[cookieName]?.value, let data = fromBase64URL(value),
+            let box = try? AES.GCM.SealedBox(combined: data),
+            let plain = try? AES.GCM.open(box, using: key(session))
+        else { return nil }
+        let text = String(decoding: plain, as: UTF8.self)
+        guard let newline = text.firstIndex(of: "\n"), text[..<newline] == tokenID else { return nil }
+        return String(text[text.index(after: newline)...])
+    }
+
+    static func cleared(path: String, secure: Bool) -> String {
+        Sessions.cookie(cookieName, value: "", maxAge: 0, secure: secure, path: path)
+    }
+
+    private static func key(_ session: String) -> SymmetricKey {
+        SymmetricKey(data: SHA256.hash(data: Data("roster reveal\n\(session)".utf8)))
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func fromBase64URL(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}
