@@ -102,14 +102,23 @@ extension AdminConsole {
     @Sendable func activityDetail(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let session = try await signedIn(request)
         let scope = try await scope(context)
+        let layout = { (title: String) in
+            self.layout(title, section: .activity, session: session, scope: scope, request: request)
+        }
+        return try await activityDetail(context, scope: scope, layout: layout)
+    }
+
+    /// The whole of one request of `scope`'s organization.
+    func activityDetail(_ context: SCIMRequestContext, scope: Scope, layout: (String) -> Layout) async throws
+        -> Response
+    {
         guard let id = context.parameters.get("event").flatMap(Int64.init), id < Int64.max,
             let event = try await activity(ActivityQuery(before: id + 1, limit: 1), in: scope).first, event.id == id
         else { throw ConsoleError.notFound("There is no such request in this organization's activity.") }
         let row = try await activityRows([event], in: scope)[0]
         let changes = event.changes.map(AttributeChange.init(line:))
         let page = ActivityDetailPage(
-            layout: layout(
-                "\(event.method) \(event.status)", section: .activity, session: session, scope: scope, request: request),
+            layout: layout("\(event.method) \(event.status)"),
             base: scope.base, row: row, method: event.method, path: event.path, requestID: event.requestID,
             milliseconds: String(format: "%.1f", event.milliseconds),
             changes: changes.map { .init(attribute: $0.name, before: $0.before, after: $0.after) },
@@ -141,7 +150,9 @@ extension AdminConsole {
                 status: event.status, failed: !event.succeeded)
             if let id = event.resourceID, let kind = event.resourceKind {
                 row.subject = event.resourceName ?? names[id] ?? id
-                if !(event.method == "DELETE" && event.succeeded), names[id] != nil || event.resourceName != nil {
+                if scope.showsDirectory, !(event.method == "DELETE" && event.succeeded),
+                    names[id] != nil || event.resourceName != nil
+                {
                     row.subjectHref =
                         kind == ResourceKind.user.rawValue ? "\(scope.base)/people/\(id)" : "\(scope.base)/groups/\(id)"
                 }

@@ -10,6 +10,7 @@ struct ConnectPage: PageModel {
     var tokens: [TokenRow]
     var hasTokens: Bool
     var status: LiveStatus
+    var tokensPath = "/admin/tokens"
 }
 
 /// Whether a provider's requests reach Roster with one of the organization's tokens, and succeed.
@@ -17,6 +18,8 @@ struct LiveStatus: Sendable {
     var provider: String
     var base: String
     var statusURL: String
+    /// The organization's activity list, where there is one.
+    var activityList: String?
     var last: ActivityRow?
     var lastFailure: ActivityRow?
     /// A later request from the provider that carried no valid token: a warning, not a failure of the connection
@@ -40,7 +43,7 @@ extension AdminConsole {
         }
     }
 
-    private func connectPage(_ request: Request, _ context: SCIMRequestContext, provider: IdentityProvider)
+    func connectPage(_ request: Request, _ context: SCIMRequestContext, provider: IdentityProvider)
         async throws -> Response
     {
         let session = try await signedIn(request)
@@ -54,7 +57,7 @@ extension AdminConsole {
         return render("connect-\(provider.rawValue)", page)
     }
 
-    private func liveStatus(of provider: IdentityProvider, in scope: Scope) async throws -> LiveStatus {
+    func liveStatus(of provider: IdentityProvider, in scope: Scope) async throws -> LiveStatus {
         let recent = try await activity(ActivityQuery(client: provider.rawValue, limit: 50), in: scope)
         let attributed = recent.filter { $0.tokenID != nil }
         let last = attributed.first
@@ -66,6 +69,7 @@ extension AdminConsole {
         return LiveStatus(
             provider: provider.displayName, base: scope.base,
             statusURL: "\(scope.base)/connect/\(provider.rawValue)/status",
+            activityList: scope.showsDirectory ? "\(scope.base)/activity" : nil,
             last: last == nil ? nil : iterator.next(), lastFailure: lastFailure == nil ? nil : iterator.next(),
             unknownToken: unknown == nil ? nil : iterator.next())
     }

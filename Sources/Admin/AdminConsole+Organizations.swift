@@ -26,10 +26,24 @@ struct OrganizationsPage: PageModel {
 }
 
 struct OrganizationPage: PageModel {
+    struct LinkRow: Sendable {
+        var id: String
+        var state: String
+        var valid: Bool
+        var created: String
+        var createdBy: String
+        var expires: String
+        var uses: Int
+        var lastUsed: String
+    }
     var layout: Layout
     var organization: OrganizationRow
     var domainLines: String
     var error: String?
+    var links: [LinkRow]
+    var hasLinks: Bool
+    /// A setup link just made, shown this once.
+    var newLink: String?
 }
 
 extension AdminConsole {
@@ -47,6 +61,46 @@ extension AdminConsole {
         group.post("organizations/:id/name", use: renameOrganization)
         group.post("organizations/:id/domains", use: setOrganizationDomains)
         group.post("organizations/:id/delete", use: deleteOrganization)
+        group.post("organizations/:id/setup-links", use: createSetupLink)
+        group.post("organizations/:id/setup-links/:link/revoke", use: revokeSetupLink)
+    }
+
+    /// A setup link for the organization's IT administrator; its URL is shown once, on the page the form leads to.
+    @Sendable func createSetupLink(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let session = try await signedIn(request)
+        let form = try await form(request, context: context, session: session)
+        let id = try context.parameters.require("id")
+        let organization = try await consoleErrors { try await organizations.organization(id: id) }
+        let days = form["days"].flatMap(Double.init).map { min(max($0, 1), 90) } ?? 7
+        let (link, secret) = try await accounts.createSetupLink(
+            for: organization.key, lifetime: days * 86400, by: session.admin.username)
+        var response = redirect(
+            "/admin/organizations/\(id)",
+            flash: "Setup link created: send it to \(organization.name)'s IT administrator.")
+        if let cookie = Reveal.cookie(
+            secret: portalURL(request, secret: secret), tokenID: "link:\(link.id)",
+            session: request.cookies[Sessions.cookieName]?.value ?? "", path: "/admin", secure: settings.secureCookies)
+        {
+            response.setCookie(cookie)
+        }
+        return response
+    }
+
+    @Sendable func revokeSetupLink(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let session = try await signedIn(request)
+        _ = try await form(request, context: context, session: session)
+        let id = try context.parameters.require("id")
+        let organization = try await consoleErrors { try await organizations.organization(id: id) }
+        guard try await accounts.revokeSetupLink(id: try context.parameters.require("link"), of: organization.key)
+        else { throw ConsoleError.notFound("The organization has no such setup link.") }
+        return redirect("/admin/organizations/\(id)", flash: "Setup link revoked: it no longer opens anything.")
+    }
+
+    /// The address a setup link's secret opens.
+    func portalURL(_ request: Request, secret: String) -> String {
+        let endpoint = endpoint(request)
+        let root = endpoint.hasSuffix("/scim/v2") ? String(endpoint.dropLast("/scim/v2".count)) : endpoint
+        return "\(root)/portal/open?link=\(secret)"
     }
 
     @Sendable func createOrganization(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -128,12 +182,31 @@ extension AdminConsole {
     {
         let organization = try await consoleErrors { try await organizations.organization(id: id) }
         let scope = try await scope(of: organization.key)
+        let now = clock()
+        let links = try await accounts.setupLinks(of: organization.key).map { link in
+            OrganizationPage.LinkRow(
+                id: link.id,
+                state: link.revoked != nil ? "Revoked" : link.isValid(at: now) ? "Valid" : "Expired",
+                valid: link.isValid(at: now), created: Format.time(link.created), createdBy: link.createdBy,
+                expires: Format.time(link.expires), uses: link.uses,
+                lastUsed: link.lastUsed.map { Format.age($0, now: now) } ?? "never")
+        }
+        let newLink = links.lazy.compactMap { link in
+            request.cookies[Sessions.cookieName].flatMap {
+                Reveal.secret(in: request, tokenID: "link:\(link.id)", session: $0.value)
+            }
+        }.first
         let page = OrganizationPage(
             layout: layout(
                 organization.name, section: .organizations, session: session, scope: scope, request: request),
             organization: try await organizationRow(organization),
-            domainLines: organization.domains.joined(separator: "\n"), error: error)
-        return render("organization", page, status: error == nil ? .ok : .badRequest)
+            domainLines: organization.domains.joined(separator: "\n"), error: error, links: links,
+            hasLinks: !links.isEmpty, newLink: newLink)
+        var response = render("organization", page, status: error == nil ? .ok : .badRequest)
+        if request.cookies[Reveal.cookieName] != nil {
+            response.setCookie(Reveal.cleared(path: "/admin", secure: settings.secureCookies))
+        }
+        return response
     }
 
     private func organizationRow(_ organization: Organization) async throws -> OrganizationRow {

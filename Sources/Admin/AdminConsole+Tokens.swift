@@ -32,6 +32,7 @@ struct TokenRow: Sendable {
 struct TokensPage: PageModel {
     var layout: Layout
     var base: String
+    var tokensPath = "/admin/tokens"
     var tokens: [TokenRow]
     var hasTokens: Bool
 }
@@ -51,6 +52,9 @@ struct TokenPage: PageModel {
     var endpoint: String
     /// The whole token, in the page that follows its creation or regeneration only.
     var secret: String?
+    var tokensPath = "/admin/tokens"
+    /// Whether the page offers status and deletion (the console) or only Regenerate (the setup portal).
+    var manage = true
 }
 
 extension AdminConsole {

@@ -67,6 +67,7 @@ public struct AdminConsole: Sendable {
         registerConnect(on: group)
         registerAdministrators(on: group)
         registerOrganizations(on: group)
+        registerPortal(on: router)
         group.get("**") { request, _ -> Response in
             _ = try await signedIn(request)
             throw ConsoleError.notFound("There is no such page.")
@@ -144,7 +145,9 @@ public struct AdminConsole: Sendable {
     /// A page rendered from its model; a flash message it shows is not shown again.
     func render(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
         var response = pages.render(template, model, status: status)
-        if model.layout.flash != nil { response.setCookie(Flash.cleared(secure: settings.secureCookies)) }
+        if model.layout.flash != nil {
+            response.setCookie(Flash.cleared(secure: settings.secureCookies, path: model.layout.home))
+        }
         return response
     }
 

@@ -30,6 +30,9 @@ extension PostgresStore {
                 }
                 try await connection.run(SQL(IdentityKeyMigration.createIndex), logger: logger)
             },
+            Migration(
+                name: "create setup links for customers' IT administrators",
+                sql: SQLAccounts.setupLinksSchema.map { SQL($0) }),
         ]
     }
 

@@ -133,6 +133,9 @@ extension SQLiteStore {
             }
             try db.execute(sql: IdentityKeyMigration.createIndex)
         }
+        migrator.registerMigration("create setup links for customers' IT administrators") { db in
+            for statement in SQLAccounts.setupLinksSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -11,7 +11,8 @@ struct RosterCommand: AsyncParsableCommand {
         commandName: "roster",
         abstract: "A SCIM 2.0 provisioning server: identity providers create and update your users here.",
         subcommands: [
-            Serve.self, TokenCommand.self, OrganizationCommand.self, AdminCommand.self, FieldCommand.self, Migrate.self,
+            Serve.self, TokenCommand.self, OrganizationCommand.self, SetupLinkCommand.self, AdminCommand.self,
+            FieldCommand.self, Migrate.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -45,6 +45,35 @@ import Testing
         try await Self.roster(["token", "list", "--org", "no-such-id", "--database", database], expectSuccess: false)
     }
 
+    /// `roster setup-link create --org ID --json` prints the link once; list and revoke follow; bad input is refused.
+    @Test func setupLinksAreCreatedListedAndRevokedFromTheShell() async throws {
+        let database = RosterCLITests.temporaryDatabase()
+        let acme = try await Self.json(["org", "create", "--name", "Acme", "--json", "--database", database])
+        let id = try #require(acme["id"]?.stringValue)
+        let link = try await Self.json([
+            "setup-link", "create", "--org", id, "--expires-in", "2d", "--json", "--database", database,
+            "--public-url", "https://roster.example.com",
+        ])
+        let url = try #require(link["url"]?.stringValue)
+        #expect(url.hasPrefix("https://roster.example.com/portal/open?link=rsl_"))
+        let expires = try #require(link["expires"]?.stringValue.flatMap(DateTime.parse))
+        #expect(abs(expires.timeIntervalSinceNow - 2 * 86400) < 600)
+        let listed = try await Self.json(["setup-link", "list", "--org", id, "--json", "--database", database])
+        #expect(listed.arrayValue?.count == 1 && listed.arrayValue?.first?["valid"] == true)
+        #expect(!(try await Self.roster(["setup-link", "list", "--org", id, "--database", database]).contains("rsl_")))
+        let linkID = try #require(link["id"]?.stringValue)
+        try await Self.roster(["setup-link", "revoke", "--org", id, linkID, "--database", database])
+        let after = try await Self.json(["setup-link", "list", "--org", id, "--json", "--database", database])
+        #expect(after.arrayValue?.first?["valid"] == false && after.arrayValue?.first?["revoked"] != nil)
+        for arguments in [
+            ["setup-link", "create", "--org", id, "--expires-in", "7x"],
+            ["setup-link", "create", "--org", id, "--expires-in", "91d"],
+            ["setup-link", "create", "--org", "no-such-id"],
+        ] {
+            try await Self.roster(arguments + ["--database", database], expectSuccess: false)
+        }
+    }
+
     /// A token made with `--org` reads and writes that organization's directory only, at the one SCIM endpoint;
     /// fields made with `--org` are its alone; deleting the organization stops its token on the running server.
     @Test func aTokenOfAnOrganizationWorksInItsDirectoryOnlyUntilTheOrganizationIsDeleted() async throws {

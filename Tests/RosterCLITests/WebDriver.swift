@@ -82,6 +82,16 @@ final class WebDriver: @unchecked Sendable {
         try await command("GET", "element/\(try await element(selector))/text")["value"]?.stringValue ?? ""
     }
 
+    /// Whether the page shows `text` within `seconds`: a form's answer may still be loading when a click returns.
+    func shows(_ text: String, within seconds: Double = 10) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await pageSource.contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     /// The value of a script's `return`.
     func run(_ script: String) async throws -> JSON {
         try await command("POST", "execute/sync", ["script": .string(script), "args": .array([])])["value"] ?? .null

@@ -84,7 +84,7 @@ extension Templates {
         {{#unknownToken}}<p class="notice warning">{{age}}, a request from {{provider}} carried no valid token
           (401). If {{provider}}'s test fails, paste the token again. <a href="{{href}}">Details</a></p>{{/unknownToken}}
         {{#lastFailure}}<p>Last failure: {{age}}, {{summary}} → {{status}}. <a href="{{href}}">Details</a> ·
-          <a href="{{base}}/activity?outcome=failed">all failures</a></p>{{/lastFailure}}
+          {{#activityList}}<a href="{{activityList}}?outcome=failed">all failures</a>{{/activityList}}</p>{{/lastFailure}}
         </div>
         """
 
@@ -157,7 +157,7 @@ extension Templates {
     static let tokenChoice = """
         {{^tokens}}<p>No active token yet: <a href="{{base}}/tokens/new">create one</a>.</p>{{/tokens}}
         {{#hasTokens}}<p>One of these active tokens (or <a href="{{base}}/tokens/new">a new one</a>):</p>
-        <ul class="token-list">{{#tokens}}<li><a href="/admin/tokens/{{id}}">{{description}}</a> <code>{{prefix}}</code>
+        <ul class="token-list">{{#tokens}}<li><a href="{{tokensPath}}/{{id}}">{{description}}</a> <code>{{prefix}}</code>
           <small>last used {{lastUsed}}</small></li>{{/tokens}}</ul>{{/hasTokens}}
         """
 }

@@ -13,7 +13,7 @@ extension Templates {
           <tbody>
           {{#tokens}}
           <tr>
-            <td data-label="Description"><a href="/admin/tokens/{{id}}">{{description}}</a></td>
+            <td data-label="Description"><a href="{{tokensPath}}/{{id}}">{{description}}</a></td>
             <td data-label="Status"><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
             <td data-label="Token"><code>{{prefix}}</code></td>
             <td data-label="Created">{{created}}</td><td data-label="Last used">{{lastUsed}}</td>
@@ -74,24 +74,30 @@ extension Templates {
           <dt>Created</dt><dd>{{created}}</dd>
           <dt>Last used</dt><dd>{{lastUsed}}</dd>
         </dl>
+        {{#manage}}
         <div class="actions">
-          <form method="post" action="/admin/tokens/{{id}}/status">
+          <form method="post" action="{{tokensPath}}/{{id}}/status">
             <input type="hidden" name="csrf" value="{{layout.csrf}}">
             {{#active}}<input type="hidden" name="status" value="inactive"><button type="submit">Make inactive</button>
               <small>Requests with this token are refused until it is made active again.</small>{{/active}}
             {{^active}}<input type="hidden" name="status" value="active"><button type="submit">Make active</button>{{/active}}
           </form>
-          <p><a class="button" href="/admin/tokens/{{id}}/regenerate">Regenerate…</a>
+          <p><a class="button" href="{{tokensPath}}/{{id}}/regenerate">Regenerate…</a>
             <small>Replaces the token; the identity provider needs the new one.</small></p>
         </div>
         <section class="danger-zone">
           <h2>Delete this token</h2>
-          <form method="post" action="/admin/tokens/{{id}}/delete">
+          <form method="post" action="{{tokensPath}}/{{id}}/delete">
             <input type="hidden" name="csrf" value="{{layout.csrf}}">
             <label><input type="checkbox" name="confirm" value="yes" required> Requests with this token will fail from now on</label>
             <button type="submit" class="danger">Delete</button>
           </form>
         </section>
+        {{/manage}}
+        {{^manage}}
+        <p><a class="button" href="{{tokensPath}}/{{id}}/regenerate">Regenerate…</a>
+          <small>Replaces the token; the identity provider needs the new one.</small></p>
+        {{/manage}}
         {{/token}}
         {{>bottom}}
         """
@@ -105,10 +111,10 @@ extension Templates {
         <p>The current token stops working at once on this instance, and within 2 seconds on other Roster instances.
           Every request from the identity provider that uses it fails until you paste the new token there.</p>
         <p>Last used: {{lastUsed}}.</p>
-        <form method="post" action="/admin/tokens/{{id}}/regenerate">
+        <form method="post" action="{{tokensPath}}/{{id}}/regenerate">
           <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <button type="submit" class="danger">Regenerate the token</button>
-          <a class="button" href="/admin/tokens/{{id}}">Cancel</a>
+          <a class="button" href="{{tokensPath}}/{{id}}">Cancel</a>
         </form>
         </section>
         {{/token}}
@@ -173,6 +179,36 @@ extension Templates {
           <label>One per line <textarea name="domains" rows="3">{{domainLines}}</textarea></label>
           <button type="submit">Save domains</button>
         </form>
+        <h2>Setup links</h2>
+        <p class="muted">A setup link lets the organization's IT administrator create and regenerate its SCIM tokens
+          and follow the Connect steps, for this organization only, until it expires or is revoked.</p>
+        {{#newLink}}
+        <div class="notice success" role="status">Copy the link now: it is shown this once.</div>
+        <dl class="copyable facts"><dt>Setup link</dt>
+          <dd><code id="setup-link">{{newLink}}</code> <button type="button" data-copy="setup-link">Copy</button></dd></dl>
+        {{/newLink}}
+        {{#hasLinks}}
+        <div class="table-wrap">
+        <table class="list">
+          <thead><tr><th>Status</th><th>Created</th><th>Expires</th><th>Uses</th><th>Last used</th><th></th></tr></thead>
+          <tbody>
+          {{#links}}
+          <tr><td data-label="Status"><span class="status {{^valid}}off{{/valid}}">{{state}}</span></td>
+            <td data-label="Created">{{created}} by {{createdBy}}</td><td data-label="Expires">{{expires}}</td>
+            <td data-label="Uses">{{uses}}</td><td data-label="Last used">{{lastUsed}}</td>
+            <td>{{#valid}}<form method="post" action="/admin/organizations/{{organization.id}}/setup-links/{{id}}/revoke">
+              <input type="hidden" name="csrf" value="{{layout.csrf}}"><button type="submit" class="danger">Revoke</button></form>{{/valid}}</td></tr>
+          {{/links}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasLinks}}
+        <form method="post" action="/admin/organizations/{{id}}/setup-links" class="filters">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <select name="days" aria-label="Valid for"><option value="1">Valid 1 day</option>
+            <option value="7" selected>Valid 7 days</option><option value="30">Valid 30 days</option></select>
+          <button type="submit">Create a setup link</button>
+        </form>
         {{^isDefault}}
         <section class="danger-zone">
           <h2>Delete this organization</h2>
@@ -186,6 +222,42 @@ extension Templates {
         </section>
         {{/isDefault}}
         {{/organization}}
+        {{>bottom}}
+        """
+}
+
+extension Templates {
+    /// The setup portal's page: the organization's SCIM tokens, a new one, and where to go next.
+    static let portal = """
+        {{>top}}
+        <h1>Set up {{organization}}</h1>
+        <p class="muted">This page lets you connect {{organization}}'s identity provider to the application. It works
+          until {{expires}}, and only for {{organization}}.</p>
+        <h2>1. A SCIM token</h2>
+        {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
+        {{#hasTokens}}
+        <div class="table-wrap">
+        <table class="list">
+          <thead><tr><th>Description</th><th>Status</th><th>Token</th><th>Last used</th></tr></thead>
+          <tbody>
+          {{#tokens}}
+          <tr><td data-label="Description"><a href="{{tokensPath}}/{{id}}">{{description}}</a></td>
+            <td data-label="Status"><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
+            <td data-label="Token"><code>{{prefix}}</code></td><td data-label="Last used">{{lastUsed}}</td></tr>
+          {{/tokens}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasTokens}}
+        <form method="post" action="/portal/tokens" class="narrow-form">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <label>Description <input name="description" maxlength="200" placeholder="e.g. Okta" required></label>
+          <button type="submit" class="primary">Create a token</button>
+        </form>
+        <h2>2. Your identity provider</h2>
+        <p>SCIM endpoint: <code>{{endpoint}}</code>{{>endpoint-note}}</p>
+        <p><a class="button" href="/portal/connect/okta">Connect Okta</a>
+          <a class="button" href="/portal/connect/entra">Connect Entra ID</a></p>
         {{>bottom}}
         """
 }

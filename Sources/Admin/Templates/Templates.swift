@@ -8,7 +8,7 @@ enum Templates {
             "people": people, "person": person,
             "groups": groups, "group": group, "activity": activity, "activity-list": activityList,
             "activity-detail": activityDetail,
-            "token-choice": tokenChoice, "organizations": organizations, "organization": organization,
+            "token-choice": tokenChoice, "organizations": organizations, "organization": organization, "portal": portal,
             "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest,
@@ -29,7 +29,7 @@ enum Templates {
         </head>
         <body>
         <header class="bar">
-          <a class="brand" href="/admin">Roster</a>
+          <a class="brand" href="{{home}}">Roster</a>
           {{#signedIn}}
           {{#organizations}}
           <form class="org-switch" method="get" action="/admin/switch">
@@ -40,7 +40,7 @@ enum Templates {
             <button type="submit">Open</button>
           </form>
           {{/organizations}}
-          <form class="sign-out" method="post" action="/admin/sign-out">
+          <form class="sign-out" method="post" action="{{signOut}}">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <span>{{adminName}}</span> <button type="submit">Sign out</button>
           </form>

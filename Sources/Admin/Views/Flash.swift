@@ -18,13 +18,13 @@ struct ErrorPage: PageModel {
 enum Flash {
     static let cookieName = "roster_flash"
 
-    static func cookie(_ message: String, secure: Bool) -> String {
+    static func cookie(_ message: String, secure: Bool, path: String = "/admin") -> String {
         let encoded = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return Sessions.cookie(cookieName, value: encoded, maxAge: 60, secure: secure)
+        return Sessions.cookie(cookieName, value: encoded, maxAge: 60, secure: secure, path: path)
     }
 
-    static func cleared(secure: Bool) -> String {
-        Sessions.expired(cookieName, secure: secure)
+    static func cleared(secure: Bool, path: String = "/admin") -> String {
+        Sessions.cookie(cookieName, value: "", maxAge: 0, secure: secure, path: path)
     }
 
     static func message(in request: Request) -> String? {

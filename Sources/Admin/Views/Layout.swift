@@ -16,6 +16,9 @@ struct Layout: Sendable {
     var flash: String?
     /// Whether the SCIM endpoint shown is a guess from the browser's address (no `--public-url`).
     var endpointGuessed = false
+    /// Where the brand leads, and where Sign out posts: the console's, or the setup portal's.
+    var home = "/admin"
+    var signOut = "/admin/sign-out"
 }
 
 struct NavLink: Sendable {
@@ -82,8 +85,28 @@ struct Scope: Sendable {
     let organization: Organization
     let directory: Directory
     let all: [Organization]
+    /// Where the organization's pages live.
+    let base: String
+    /// Whether its people and groups have pages here (not in the setup portal).
+    let showsDirectory: Bool
 
-    var base: String { organization.isDefault ? "/admin" : "/admin/o/\(organization.id)" }
+    init(organization: Organization, directory: Directory, all: [Organization]) {
+        self.organization = organization
+        self.directory = directory
+        self.all = all
+        self.base = organization.isDefault ? "/admin" : "/admin/o/\(organization.id)"
+        self.showsDirectory = true
+    }
+
+    /// The scope of the setup portal: one organization, under `/portal`.
+    init(portalOf organization: Organization, directory: Directory) {
+        self.organization = organization
+        self.directory = directory
+        self.all = [organization]
+        self.base = "/portal"
+        self.showsDirectory = false
+    }
+
     var many: Bool { all.count > 1 }
 
     func href(_ section: Section) -> String {

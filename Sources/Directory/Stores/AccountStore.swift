@@ -24,6 +24,13 @@ public protocol AccountStore: Sendable {
     func setupSecretHash() async throws -> String?
     /// Sets the setup secret's hash; nil removes it.
     func setSetupSecretHash(_ hash: String?) async throws
+
+    func insertSetupLink(_ link: SetupLink) async throws
+    /// An organization's setup links, newest first.
+    func setupLinks(of organization: OrganizationKey) async throws -> [SetupLink]
+    func setupLink(withHash hash: String) async throws -> SetupLink?
+    func revokeSetupLink(id: String, of organization: OrganizationKey, at time: Date) async throws -> Bool
+    func recordSetupLinkUse(id: String, at time: Date) async throws
 }
 
 /// What became of an administrator's removal.

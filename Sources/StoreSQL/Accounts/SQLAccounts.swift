@@ -135,6 +135,81 @@ public struct SQLAccounts: AccountStore {
                 """, [.text(Self.setupSetting), .text(hash)]))
     }
 
+    /// The table of setup links, alike on both dialects.
+    public static let setupLinksSchema = [
+        """
+        CREATE TABLE setup_links (
+            id TEXT PRIMARY KEY,
+            org_pk BIGINT NOT NULL,
+            secret_hash TEXT NOT NULL UNIQUE,
+            created_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            revoked_ms BIGINT,
+            created_by TEXT NOT NULL,
+            first_used_ms BIGINT,
+            last_used_ms BIGINT,
+            uses BIGINT NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE INDEX setup_links_by_organization ON setup_links(org_pk, created_ms)",
+    ]
+
+    static let linkColumns =
+        "id, org_pk, secret_hash, created_ms, expires_ms, revoked_ms, created_by, first_used_ms, last_used_ms, uses"
+
+    public func insertSetupLink(_ link: SetupLink) async throws {
+        try await database.write(
+            BoundStatement(
+                "INSERT INTO setup_links (\(Self.linkColumns)) VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, NULL, 0)",
+                [
+                    .text(link.id), .integer(link.organization.rawValue), .text(link.secretHash),
+                    SQLValue(link.created), SQLValue(link.expires), .text(link.createdBy),
+                ]))
+    }
+
+    public func setupLinks(of organization: OrganizationKey) async throws -> [SetupLink] {
+        try await database.rows(
+            BoundStatement(
+                "SELECT \(Self.linkColumns) FROM setup_links WHERE org_pk = ? ORDER BY created_ms DESC, id",
+                [.integer(organization.rawValue)])
+        ).compactMap(Self.link)
+    }
+
+    public func setupLink(withHash hash: String) async throws -> SetupLink? {
+        try await database.first(
+            BoundStatement("SELECT \(Self.linkColumns) FROM setup_links WHERE secret_hash = ?", [.text(hash)]),
+            Self.link)
+    }
+
+    public func revokeSetupLink(id: String, of organization: OrganizationKey, at time: Date) async throws -> Bool {
+        let results = try await database.write([
+            BoundStatement(
+                """
+                UPDATE setup_links SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ? AND org_pk = ? RETURNING id
+                """, [SQLValue(time), .text(id), .integer(organization.rawValue)])
+        ])
+        return !results[0].isEmpty
+    }
+
+    public func recordSetupLinkUse(id: String, at time: Date) async throws {
+        try await database.write(
+            BoundStatement(
+                """
+                UPDATE setup_links SET uses = uses + 1, last_used_ms = ?, first_used_ms = COALESCE(first_used_ms, ?)
+                WHERE id = ?
+                """, [SQLValue(time), SQLValue(time), .text(id)]))
+    }
+
+    static func link(_ row: SQLRow) -> SetupLink? {
+        guard let id = row.text(0), let organization = row.integer(1), let hash = row.text(2),
+            let created = row.date(3), let expires = row.date(4), let creator = row.text(6)
+        else { return nil }
+        return SetupLink(
+            id: id, organization: OrganizationKey(organization), secretHash: hash, created: created, expires: expires,
+            revoked: row.date(5), createdBy: creator, firstUsed: row.date(7), lastUsed: row.date(8),
+            uses: Int(row.integer(9) ?? 0))
+    }
+
     static func admin(_ row: SQLRow) -> AdminAccount? {
         guard let id = row.text(0), let username = row.text(1), let hash = row.text(2), let created = row.date(3)
         else { return nil }

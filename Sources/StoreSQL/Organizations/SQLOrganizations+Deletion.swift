@@ -13,6 +13,7 @@ extension SQLOrganizations {
                 WHERE pk = ? AND pk <> 1 AND deletion_ms IS NULL RETURNING pk
                 """, [SQLValue(time), key]),
             BoundStatement("DELETE FROM tokens WHERE org_pk = ? AND org_pk <> 1", [key]),
+            BoundStatement("DELETE FROM setup_links WHERE org_pk = ? AND org_pk <> 1", [key]),
             BoundStatement("DELETE FROM organization_domains WHERE org_pk = ? AND org_pk <> 1", [key]),
         ])
         return !results[0].isEmpty
@@ -63,6 +64,7 @@ extension SQLOrganizations {
             BoundStatement("DELETE FROM provenance WHERE org_pk = ?", [key]),
             BoundStatement("DELETE FROM custom_fields WHERE org_pk = ?", [key]),
             BoundStatement("DELETE FROM tokens WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM setup_links WHERE org_pk = ?", [key]),
             BoundStatement("DELETE FROM resource_counts WHERE org_pk = ?", [key]),
             BoundStatement(
                 "DELETE FROM organizations WHERE pk = ? AND pk <> 1 AND deletion_ms IS NOT NULL RETURNING pk", [key]),
