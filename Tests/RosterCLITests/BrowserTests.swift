@@ -178,6 +178,20 @@ import Testing
             ("organizations", "/admin/organizations"),
             ("administrators", "/admin/administrators"),
         ]
+        try await browser.open(root + "/admin/people")
+        let contrast = try await browser.run(Self.contrastScript)
+        let ratio = { (name: String) -> Double in
+            switch contrast[name] {
+            case .double(let value)?: value
+            case .int(let value)?: Double(value)
+            default: 0
+            }
+        }
+        #expect(ratio("link") >= 4.5, "links against the page: \(contrast.serialized())")
+        #expect(ratio("border") >= 3, "input borders against white: \(contrast.serialized())")
+        #expect(ratio("placeholder") >= 4.5, "placeholders: \(contrast.serialized())")
+        #expect(contrast["placeholderItalic"] == true, "placeholders look unlike values")
+        #expect(ratio("button") >= 4.5, "a button's text: \(contrast.serialized())")
         for width in [1400, 400] {
             try await browser.emulateWidth(width)
             for (name, path) in pages {
@@ -187,6 +201,25 @@ import Testing
             }
         }
     }
+
+    /// WCAG contrast ratios of what the People page shows, as the browser computed its styles.
+    static let contrastScript = """
+        const rgb = (text) => (text.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+        const luminance = (c) => { const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+        const ratio = (a, b) => { const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+        const background = (element) => { for (let e = element; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (!c.startsWith("rgba(0, 0, 0, 0)") && c !== "transparent") return c; } return "rgb(255, 255, 255)"; };
+        const link = document.querySelector("main a");
+        const input = document.querySelector("input[type=search]");
+        const button = document.querySelector("form.filters button");
+        const placeholder = getComputedStyle(input, "::placeholder");
+        return {
+          link: ratio(getComputedStyle(link).color, background(link)),
+          border: ratio(getComputedStyle(input).borderTopColor, "rgb(255, 255, 255)"),
+          placeholder: ratio(placeholder.color, background(input)),
+          placeholderItalic: placeholder.fontStyle === "italic",
+          button: ratio(getComputedStyle(button).color, background(button)),
+        };
+        """
 
     static func scim(_ url: String, token: String, method: String = "GET", body: String? = nil) async throws
         -> (status: Int, json: JSON?)

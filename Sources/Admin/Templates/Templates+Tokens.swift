@@ -6,6 +6,12 @@ extension Templates {
           is created or regenerated; Roster keeps only a hash of it.</p>
         {{^tokens}}<p class="notice">No tokens yet. <a href="{{base}}/tokens/new">Create the first one</a> and paste it
           into your identity provider with the SCIM endpoint.</p>{{/tokens}}
+        {{>token-table}}
+        {{>bottom}}
+        """
+
+    /// A list of tokens, each opening its page under `tokensPath`.
+    static let tokenTable = """
         {{#hasTokens}}
         <div class="table-wrap">
         <table class="list">
@@ -23,7 +29,6 @@ extension Templates {
         </table>
         </div>
         {{/hasTokens}}
-        {{>bottom}}
         """
 
     static let tokenNew = """
@@ -235,20 +240,7 @@ extension Templates {
           until {{expires}}, and only for {{organization}}.</p>
         <h2>1. A SCIM token</h2>
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
-        {{#hasTokens}}
-        <div class="table-wrap">
-        <table class="list">
-          <thead><tr><th>Description</th><th>Status</th><th>Token</th><th>Last used</th></tr></thead>
-          <tbody>
-          {{#tokens}}
-          <tr><td data-label="Description"><a href="{{tokensPath}}/{{id}}">{{description}}</a></td>
-            <td data-label="Status"><span class="status {{^active}}off{{/active}}">{{status}}</span></td>
-            <td data-label="Token"><code>{{prefix}}</code></td><td data-label="Last used">{{lastUsed}}</td></tr>
-          {{/tokens}}
-          </tbody>
-        </table>
-        </div>
-        {{/hasTokens}}
+        {{>token-table}}
         <form method="post" action="/portal/tokens" class="narrow-form">
           <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <label>Description <input name="description" maxlength="200" placeholder="e.g. Okta" required></label>

@@ -8,7 +8,7 @@ enum Templates {
             "people": people, "person": person,
             "groups": groups, "group": group, "activity": activity, "activity-list": activityList,
             "activity-detail": activityDetail,
-            "token-choice": tokenChoice, "organizations": organizations, "organization": organization, "portal": portal,
+            "token-choice": tokenChoice, "organizations": organizations, "organization": organization, "portal": portal, "token-table": tokenTable,
             "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest,
