@@ -104,6 +104,33 @@ public final class ChildProcess: @unchecked Sendable {
         return ended
     }
 
+    /// The child's end within `seconds`, waited for off Swift's thread pool; nil if it is still running.
+    public func end(within seconds: Double) async -> Int32? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                let deadline = Date().addingTimeInterval(seconds)
+                while Date() < deadline {
+                    lock.lock()
+                    if let status {
+                        lock.unlock()
+                        return continuation.resume(returning: status)
+                    }
+                    var raw: Int32 = 0
+                    let reaped = waitpid(pid, &raw, WNOHANG)
+                    if reaped == pid {
+                        let ended = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
+                        status = ended
+                        lock.unlock()
+                        return continuation.resume(returning: ended)
+                    }
+                    lock.unlock()
+                    usleep(20_000)
+                }
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+
     /// Sends `signal`, unless the child has already been waited for (its pid may belong to another process by now).
     public func send(_ signal: Int32) {
         lock.lock()

@@ -44,6 +44,24 @@ public final class RawConnection: @unchecked Sendable {
         await offThePool { self.blockingReceive(within: seconds) }
     }
 
+    /// What arrives until it ends with `suffix`, the peer closes, or `seconds` pass: a response whose parts come
+    /// apart on a loaded machine is still read whole.
+    public func receive(until suffix: String, within seconds: Double) async -> String? {
+        await offThePool {
+            var received = Data()
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, !String(decoding: received, as: UTF8.self).hasSuffix(suffix) {
+                var poller = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { break }
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                let count = recv(self.socket, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                received.append(contentsOf: buffer[0..<count])
+            }
+            return received.isEmpty ? nil : String(decoding: received, as: UTF8.self)
+        }
+    }
+
     /// Everything that arrives until the peer closes the connection, or `seconds` pass.
     public func receiveAll(within seconds: Double) async -> String {
         await offThePool {

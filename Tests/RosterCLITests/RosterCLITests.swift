@@ -136,7 +136,7 @@ import Testing
         while waiting == nil && answered.count < 4 {
             let connection = try RawConnection(port: port)
             connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            if await connection.receive(within: 2)?.hasSuffix("ok\n") == true {
+            if await connection.receive(until: "ok\n", within: 2)?.hasSuffix("ok\n") == true {
                 answered.append(connection)
             } else {
                 waiting = connection
@@ -145,7 +145,8 @@ import Testing
         #expect(answered.count == 2)
         let held = try #require(waiting)
         answered[0].hangUp()
-        #expect(await held.receive(within: 10)?.hasSuffix("ok\n") == true, "accepted once another closes")
+        #expect(
+            await held.receive(until: "ok\n", within: 20)?.hasSuffix("ok\n") == true, "accepted once another closes")
     }
 
     /// `roster serve` prints where it listens; a token made by another process works at once, and revoking it
@@ -246,6 +247,11 @@ final class RunningServer: @unchecked Sendable {
     }
 
     var exitStatus: Int32 { child.wait() }
+
+    func send(_ signal: Int32) { child.send(signal) }
+
+    /// The server's exit status within `seconds`, or nil if it is still running.
+    func end(within seconds: Double) async -> Int32? { await child.end(within: seconds) }
 
     func stop() {
         child.send(SIGTERM)
