@@ -126,9 +126,10 @@ extension AdminConsole {
         return render("activity-detail", page)
     }
 
-    /// An organization's activity; the default organization's includes the requests no token was accepted for.
+    /// An organization's activity; in the console, the default organization's includes the requests no token was
+    /// accepted for (which belong to no organization, so never to a setup portal's).
     func activity(_ query: ActivityQuery, in scope: Scope) async throws -> [ActivityEvent] {
-        try await scope.directory.activity(query, unattributed: scope.organization.isDefault)
+        try await scope.directory.activity(query, unattributed: scope.organization.isDefault && scope.showsDirectory)
     }
 
     /// Rows for events; a failed request about an existing resource names it by its current name.

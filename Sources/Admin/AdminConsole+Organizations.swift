@@ -71,9 +71,15 @@ extension AdminConsole {
         let form = try await form(request, context: context, session: session)
         let id = try context.parameters.require("id")
         let organization = try await consoleErrors { try await organizations.organization(id: id) }
-        let days = form["days"].flatMap(Double.init).map { min(max($0, 1), 90) } ?? 7
-        let (link, secret) = try await accounts.createSetupLink(
-            for: organization.key, lifetime: days * 86400, by: session.admin.username)
+        let days = form["days"].flatMap { Int($0) }.map { min(max($0, 1), 90) } ?? 7
+        let link: SetupLink
+        let secret: String
+        do {
+            (link, secret) = try await accounts.createSetupLink(
+                for: organization.key, lifetime: Double(days) * 86400, by: session.admin.username)
+        } catch let problem as AccountProblem {
+            throw ConsoleError.badRequest(problem.description)
+        }
         var response = redirect(
             "/admin/organizations/\(id)",
             flash: "Setup link created: send it to \(organization.name)'s IT administrator.")

@@ -25,8 +25,9 @@ struct Pages: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    func error(_ status: HTTPResponse.Status, _ detail: String) -> Response {
-        let layout = Layout(title: status.reasonPhrase, signedIn: false)
+    func error(_ status: HTTPResponse.Status, _ detail: String, home: String = "/admin") -> Response {
+        var layout = Layout(title: status.reasonPhrase, signedIn: false)
+        layout.home = home
         return render("error", ErrorPage(layout: layout, status: Int(status.code), detail: detail), status: status)
     }
 

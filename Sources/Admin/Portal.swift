@@ -5,11 +5,16 @@ import Hummingbird
 import SCIMCore
 import SCIMHTTP
 
-/// A setup link's visit: the link, its organization, and the secret that opened it (kept in the browser's cookie).
+/// A setup link's visit: the link, its organization, the secret that opened it (kept in the browser's cookie), and a
+/// random value of this browser's visit, which no other holder of the link knows.
 struct PortalVisit: Sendable {
     let link: SetupLink
     let scope: Scope
     let secret: String
+    let visit: String
+
+    /// The key of what this browser alone may read (a new token's secret, shown once).
+    var browserKey: String { secret + "\n" + visit }
 
     /// The form token of this visit: derived from the link's secret, which only this browser holds.
     var csrf: String {
@@ -18,6 +23,16 @@ struct PortalVisit: Sendable {
         return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
+}
+
+/// The page a setup link opens first: which organization it sets up, and a button to go on.
+struct PortalOpenPage: PageModel {
+    var layout: Layout
+    var organization: String
+    var link: String
+    var expires: String
+    /// The organization whose setup this browser has open now, which going on replaces.
+    var replacing: String?
 }
 
 struct PortalHome: PageModel {
@@ -34,6 +49,7 @@ struct PortalHome: PageModel {
 
 extension AdminConsole {
     static let portalCookie = "roster_portal"
+    static let visitCookie = "roster_portal_visit"
 
     /// The setup portal at `/portal`: whoever opens an organization's setup link may, for that organization only,
     /// create a SCIM token (shown once), regenerate one, and follow the Connect Okta and Connect Entra ID steps
@@ -42,10 +58,12 @@ extension AdminConsole {
     func registerPortal(on router: Router<SCIMRequestContext>) {
         let group = router.group("portal")
             .add(middleware: SecurityHeadersMiddleware())
-            .add(middleware: ConsoleErrorMiddleware(pages: pages))
-        group.get("open", use: openPortal)
+            .add(middleware: ConsoleErrorMiddleware(pages: pages, home: "/portal"))
+        group.get("open", use: portalOpenPage)
+        group.post("open", use: openPortal)
         group.get("", use: portalHome)
         group.get("tokens") { _, _ in Pages.redirect("/portal") }
+        group.get("tokens/new") { _, _ in Pages.redirect("/portal") }
         group.get("activity") { _, _ in Pages.redirect("/portal") }
         group.post("tokens", use: portalCreateToken)
         group.get("tokens/:id", use: portalToken)
@@ -69,16 +87,39 @@ extension AdminConsole {
         group.post("sign-out", use: portalSignOut)
     }
 
-    /// Opening a link: it is checked and its use recorded, and the browser keeps its secret in a cookie for
-    /// `/portal` only, so the secret leaves the address bar and history at once.
-    @Sendable func openPortal(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+    /// A link opened: which organization it sets up, and a button to go on. Nothing is set in the browser yet, so
+    /// a link sent by someone else never silently replaces the setup this browser has open.
+    @Sendable func portalOpenPage(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let secret = request.uri.queryParameters["link"].map(String.init) ?? ""
-        guard let link = try await accounts.useSetupLink(secret: secret) else { throw Self.invalidLink }
+        guard let link = try await accounts.setupLink(secret: secret) else { throw Self.invalidLink }
+        let organization = try await consoleErrors { try await organizations.organization(key: link.organization) }
+        var replacing: String?
+        if let current = try? await portalVisit(request), current.link.id != link.id {
+            replacing = current.scope.organization.name
+        }
+        var layout = Layout(title: "Set up \(organization.name)", signedIn: false)
+        layout.home = "/portal"
+        let page = PortalOpenPage(
+            layout: layout, organization: organization.name, link: secret, expires: Format.time(link.expires),
+            replacing: replacing)
+        return render("portal-open", page)
+    }
+
+    /// Going on: the link is checked again and its use recorded; the browser keeps its secret in a cookie for
+    /// `/portal` only, with a random value of its own, and the secret leaves the address bar.
+    @Sendable func openPortal(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        try CSRF.checkOrigin(request, publicHost: settings.scimEndpoint.flatMap { URLComponents(string: $0)?.host })
+        var request = request
+        let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
+        guard let secret = form["link"], let link = try await accounts.useSetupLink(secret: secret) else {
+            throw Self.invalidLink
+        }
         var response = Pages.redirect("/portal")
         let lifetime = max(0, Int(link.expires.timeIntervalSince(clock())))
-        response.setCookie(
-            Sessions.cookie(
-                Self.portalCookie, value: secret, maxAge: lifetime, secure: settings.secureCookies, path: "/portal"))
+        for (name, value) in [(Self.portalCookie, secret), (Self.visitCookie, Secrets.random())] {
+            response.setCookie(
+                Sessions.cookie(name, value: value, maxAge: lifetime, secure: settings.secureCookies, path: "/portal"))
+        }
         return response
     }
 
@@ -104,7 +145,7 @@ extension AdminConsole {
         let visit = try await portalVisit(request)
         let id = try context.parameters.require("id")
         let token = try await portalToken(id, visit: visit)
-        let secret = Reveal.secret(in: request, tokenID: id, session: visit.secret)
+        let secret = Reveal.secret(in: request, tokenID: id, session: visit.browserKey)
         let page = TokenPage(
             layout: portalLayout(token.description, visit: visit, request: request), base: "/portal",
             token: TokenRow(token), endpoint: endpoint(request), secret: secret, tokensPath: "/portal/tokens",
@@ -143,8 +184,10 @@ extension AdminConsole {
         _ = try await portalForm(request, context: context, visit: visit)
         var response = pages.error(
             .ok, "You have left the setup of \(visit.scope.organization.name). Open the setup link again to return.")
-        response.setCookie(
-            Sessions.cookie(Self.portalCookie, value: "", maxAge: 0, secure: settings.secureCookies, path: "/portal"))
+        for name in [Self.portalCookie, Self.visitCookie] {
+            response.setCookie(
+                Sessions.cookie(name, value: "", maxAge: 0, secure: settings.secureCookies, path: "/portal"))
+        }
         return response
     }
 
@@ -175,13 +218,14 @@ extension AdminConsole {
     /// The link a request's cookie holds, if it is still valid.
     func portalVisit(_ request: Request) async throws -> PortalVisit {
         guard let secret = request.cookies[Self.portalCookie]?.value,
+            let visit = request.cookies[Self.visitCookie]?.value, visit.count >= 32,
             let link = try await accounts.setupLink(secret: secret)
         else { throw Self.invalidLink }
         let organization = try await consoleErrors { try await organizations.organization(key: link.organization) }
         return PortalVisit(
             link: link,
             scope: Scope(portalOf: organization, directory: organizations.directory(for: organization.key)),
-            secret: secret)
+            secret: secret, visit: visit)
     }
 
     /// A token of the visit's organization; any other is not found.
@@ -205,7 +249,7 @@ extension AdminConsole {
         var response = Pages.redirect("/portal/tokens/\(id)")
         response.setCookie(Flash.cookie(flash, secure: settings.secureCookies, path: "/portal"))
         if let cookie = Reveal.cookie(
-            secret: secret, tokenID: id, session: visit.secret, path: "/portal", secure: settings.secureCookies)
+            secret: secret, tokenID: id, session: visit.browserKey, path: "/portal", secure: settings.secureCookies)
         {
             response.setCookie(cookie)
         }

@@ -36,6 +36,12 @@ public struct Configuration: Sendable {
     public var headerTimeout: Double = 30
     /// Seconds a request may take to send its body.
     public var bodyTimeout: Double = 60
+    /// MiB the SQLite file may grow to; past it writes are refused with 507 (0: no limit but the disk's).
+    public var sqliteMaxSizeMiB = 0
+    /// Seconds a request waits for a database connection before it is answered 503 (PostgreSQL).
+    public var databaseWait: Double = 5
+    /// Seconds from SIGTERM or SIGINT until the process exits, whatever the database does.
+    public var shutdownTimeout: Double = 15
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,

@@ -36,12 +36,16 @@ extension Roster {
     {
         let location = configuration.database
         guard location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") else {
-            let store = try SQLiteStore(path: location, mapMiB: configuration.sqliteMapMiB)
+            let store = try SQLiteStore(
+                path: location, mapMiB: configuration.sqliteMapMiB, maxSizeMiB: configuration.sqliteMaxSizeMiB)
             return OpenedStore(stores: store.stores, services: [], migrate: {}, isPostgres: false)
         }
         var postgres = try postgresConfiguration(location)
         postgres.options.maximumConnections = max(1, configuration.databasePoolSize)
-        let store = PostgresStore(configuration: postgres, logger: logger)
+        let store = PostgresStore(
+            configuration: postgres,
+            connectionWait: .milliseconds(Int64(min(max(configuration.databaseWait, 0.1), 600) * 1000)),
+            logger: logger)
         return OpenedStore(
             stores: store.stores, services: [store.client], migrate: { try await store.migrate() }, isPostgres: true)
     }

@@ -10,6 +10,10 @@ extension Directory {
     public func createToken(description: String, status: TokenStatus) async throws -> (
         secret: String, record: TokenRecord
     ) {
+        guard !DisplayText.isDeceptive(description) else {
+            throw SCIMError.invalidValue(
+                "A token's description must not contain control characters or text-direction overrides.")
+        }
         let token = TokenSecret.generate(
             description: description, status: status, id: newID(), organization: organization, now: clock())
         try await tokenStore.insertToken(token.record)

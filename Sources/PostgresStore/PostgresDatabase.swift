@@ -10,32 +10,28 @@ struct PostgresDatabase: SQLDatabase {
 
     func rows(_ statement: BoundStatement) async throws -> [SQLRow] {
         try await Self.translating {
-            try await Self.rows(of: store.run(SQL(statement.sql, statement.values)))
+            try Self.rows(of: await store.run(SQL(statement.sql, statement.values)))
         }
     }
 
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
         try await Self.translating {
             if statements.count == 1 {
-                return [try await Self.rows(of: store.run(SQL(statements[0].sql, statements[0].values)))]
+                return [try Self.rows(of: await store.run(SQL(statements[0].sql, statements[0].values)))]
             }
             return try await store.transaction { connection in
                 var results: [[SQLRow]] = []
                 for statement in statements {
                     let rows = try await connection.run(SQL(statement.sql, statement.values), logger: store.logger)
-                    results.append(try await Self.rows(of: rows))
+                    results.append(try Self.rows(of: try await rows.collect()))
                 }
                 return results
             }
         }
     }
 
-    private static func rows(of sequence: PostgresRowSequence) async throws -> [SQLRow] {
-        var rows: [SQLRow] = []
-        for try await row in sequence {
-            rows.append(SQLRow(try row.map(value)))
-        }
-        return rows
+    private static func rows(of rows: [PostgresRow]) throws -> [SQLRow] {
+        try rows.map { SQLRow(try $0.map(value)) }
     }
 
     /// A cell as a bound value would be, by its type: integers, reals, booleans (as 0 and 1) and text.

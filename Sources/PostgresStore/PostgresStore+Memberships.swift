@@ -13,9 +13,9 @@ extension PostgresStore {
             [.text(id), .integer(organization.rawValue), .integer(after ?? 0), .integer(Int64(limit))])
         var members: [ResourceReference] = []
         var last: Int64?
-        for try await (key, memberID, kindName, display) in try await run(sql).decode(
-            (Int64, String, String, String?).self)
-        {
+        for (key, memberID, kindName, display) in try await run(sql).map({
+            try $0.decode((Int64, String, String, String?).self)
+        }) {
             last = key
             if let kind = ResourceKind(rawValue: kindName) {
                 members.append(ResourceReference(id: memberID, kind: kind, display: display))
@@ -55,7 +55,7 @@ extension PostgresStore {
         for start in stride(from: 0, to: candidates.count, by: 500) {
             let ids = Array(candidates[start..<min(start + 500, candidates.count)])
             let sql = SQL(ResourceSQL.memberIDs(count: ids.count), ids.map(SQLValue.text) + [scope, .text(id), scope])
-            for try await memberID in try await run(sql).decode(String.self) { found.insert(memberID) }
+            for memberID in try await run(sql).map({ try $0.decode(String.self) }) { found.insert(memberID) }
         }
         return found
     }
@@ -67,9 +67,9 @@ extension PostgresStore {
         let sql = SQL(
             ResourceSQL.groups(count: ids.count), ids.map(SQLValue.text) + [.integer(organization.rawValue)])
         var result: [String: [ResourceReference]] = [:]
-        for try await (memberID, groupID, kindName, display) in try await run(sql).decode(
-            (String, String, String, String?).self)
-        {
+        for (memberID, groupID, kindName, display) in try await run(sql).map({
+            try $0.decode((String, String, String, String?).self)
+        }) {
             guard let kind = ResourceKind(rawValue: kindName) else { continue }
             result[memberID, default: []].append(ResourceReference(id: groupID, kind: kind, display: display))
         }

@@ -235,10 +235,11 @@ extension PostgresStore {
 
     public func isReady() async -> Bool {
         do {
-            var count: Int64 = 0
-            for try await applied in try await run(SQL("SELECT COUNT(*) FROM roster_migrations")).decode(Int64.self) {
-                count = applied
+            // Readiness is asked often and must answer at once: a second's wait for a connection, no more.
+            let rows = try await leased(wait: .seconds(1)) { connection in
+                try await connection.run(SQL("SELECT COUNT(*) FROM roster_migrations"), logger: logger).collect()
             }
+            let count = try rows.first?.decode(Int64.self) ?? 0
             return count >= Int64(Self.migrations.count)
         } catch {
             return false

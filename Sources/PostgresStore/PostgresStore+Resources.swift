@@ -42,7 +42,7 @@ extension PostgresStore {
     {
         let rows = try await run(
             SQL(ResourceSQL.fetch, [.text(id), .text(kind.rawValue), .integer(organization.rawValue)]))
-        for try await row in rows { return try Self.resource(row) }
+        for row in rows { return try Self.resource(row) }
         return nil
     }
 
@@ -139,19 +139,28 @@ extension PostgresStore {
             let page = SQL(
                 " ORDER BY \(order.sql) LIMIT ? OFFSET ?",
                 order.values + [.integer(Int64(query.page.count)), .integer(Int64(query.page.offset))])
-            var budget = PageBudget(maxBytes: query.maxBytes)
-            for try await row in try await run(SQL("SELECT \(ResourceSQL.columns) ") + scope + page) {
-                let (resource, size) = try Self.resourceAndSize(row)
-                guard budget.admits(size) else { break }
-                resources.append(resource)
+            // Rows are read as they come, so that the byte budget bounds what is held.
+            let statement = SQL("SELECT \(ResourceSQL.columns) ") + scope + page
+            let (read, cut) = try await leased { connection in
+                var budget = PageBudget(maxBytes: query.maxBytes)
+                var read: [StoredResource] = []
+                for try await row in try await connection.run(statement, logger: logger) {
+                    let (resource, size) = try Self.resourceAndSize(row)
+                    guard budget.admits(size) else { break }
+                    read.append(resource)
+                }
+                return (read, budget.cut)
             }
+            resources = read
             // A page the byte budget ended early says nothing about the rows after it.
-            if !budget.cut, let total = query.page.totalFromShortPage(resources.count) {
+            if !cut, let total = query.page.totalFromShortPage(resources.count) {
                 return SearchResult(total: total, resources: resources)
             }
         }
         var total = 0
-        for try await count in try await run(SQL("SELECT COUNT(*) ") + scope).decode(Int64.self) { total = Int(count) }
+        for count in try await run(SQL("SELECT COUNT(*) ") + scope).map({ try $0.decode(Int64.self) }) {
+            total = Int(count)
+        }
         return SearchResult(total: total, resources: resources)
     }
 

@@ -5,6 +5,7 @@ import NIOSSL
 import PostgresNIO
 import SCIMCore
 import StoreSQL
+import Synchronization
 
 /// The store on PostgreSQL (postgres-nio), for several stateless instances behind one database.
 ///
@@ -17,9 +18,15 @@ public struct PostgresStore: ResourceStore {
     public let client: PostgresClient
     let logger: Logger
     let pageStarts = PageStarts()
+    /// How long a statement waits for a connection before its request is answered 503.
+    let connectionWait: Duration
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "roster.postgres")) {
+    public init(
+        configuration: PostgresClient.Configuration, connectionWait: Duration = .seconds(5),
+        logger: Logger = Logger(label: "roster.postgres")
+    ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.connectionWait = connectionWait
         self.logger = logger
     }
 
@@ -33,9 +40,9 @@ public struct PostgresStore: ResourceStore {
 
     /// Runs `body` in a transaction; the error it throws is the one the body threw, rolled back.
     func transaction<T: Sendable>(
-        _ begin: PostgresQuery = "BEGIN", _ body: (PostgresConnection) async throws -> T
+        _ begin: PostgresQuery = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await client.withConnection { connection in
+        try await leased { connection in
             try await connection.query(begin, logger: logger)
             do {
                 let result = try await body(connection)
@@ -57,6 +64,31 @@ public struct PostgresStore: ResourceStore {
                 "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
         }
     }
+}
+
+/// Whether a statement got its connection before its wait ended: exactly one of the two happens.
+final class LeaseState: Sendable {
+    private let state = Mutex<Int>(0)  // 0 waiting, 1 leased, 2 given up
+
+    /// Marks the connection as obtained; false when the wait had already ended.
+    func begin() -> Bool {
+        state.withLock { state in
+            guard state == 0 else { return false }
+            state = 1
+            return true
+        }
+    }
+
+    /// Ends the wait; false when the statement already has its connection.
+    func giveUp() -> Bool {
+        state.withLock { state in
+            guard state == 0 else { return false }
+            state = 2
+            return true
+        }
+    }
+
+    var hasBegun: Bool { state.withLock { $0 == 1 } }
 }
 
 /// SQL with `?` placeholders and `SQLValue`s, as postgres-nio wants it: `$1, $2, …` and bindings.
@@ -103,8 +135,78 @@ extension PostgresConnection {
 }
 
 extension PostgresStore {
+    /// One statement on a connection of the pool, its rows read whole.
     @discardableResult
-    func run(_ sql: SQL) async throws -> PostgresRowSequence {
-        try await client.query(sql.query, logger: logger)
+    func run(_ sql: SQL) async throws -> [PostgresRow] {
+        try await leased { connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(sql.query, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
+    /// Runs `body` on a connection of the pool, waiting at most `wait` (by default `connectionWait`) for one. A
+    /// statement that never got a connection never ran, so giving up is safe: the request is answered 503 and
+    /// may be sent again. Once it has a connection, a statement is never abandoned (a write might commit after
+    /// its client had been told it did not); a connection lost under it, or a database refusing work because it is
+    /// shutting down, starting or read-only, is unavailability too.
+    func leased<T: Sendable>(
+        wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let lease = LeaseState()
+        let wait = wait ?? connectionWait
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        guard lease.begin() else { throw CancellationError() }
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: wait)
+                    if lease.giveUp() {
+                        throw StoreUnavailable(.unreachable, cause: "no database connection within \(wait)")
+                    }
+                    // The statement is running: it finishes, however long it takes.
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                    return nil
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let result { return result }
+                }
+                throw CancellationError()
+            }
+        } catch let error where !(error is StoreUnavailable) {
+            throw Self.unavailability(of: error, leased: lease.hasBegun) ?? error
+        }
+    }
+
+    /// An error of the driver or the server as unavailability, when it is one.
+    static func unavailability(of error: any Error, leased: Bool) -> StoreUnavailable? {
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                // Connection exceptions, a server shutting down or starting up, too many connections, a standby.
+                if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state) {
+                    return StoreUnavailable(.unreachable, cause: "PostgreSQL \(state)")
+                }
+                if state == "25006" { return StoreUnavailable(.readOnly, cause: "PostgreSQL \(state)") }
+                return nil
+            }
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+                .sslUnsupported, .failedToAddSSLHandler:
+                return StoreUnavailable(.unreachable, cause: "\(error.code)")
+            default:
+                break
+            }
+        }
+        // The pool's own refusals (its circuit breaker after repeated failed connections) come before any
+        // statement ran.
+        if !leased, !(error is CancellationError) {
+            return StoreUnavailable(.unreachable, cause: String(describing: error))
+        }
+        return nil
     }
 }

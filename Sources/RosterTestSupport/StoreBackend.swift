@@ -35,7 +35,10 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// Runs `body` with the stores of a fresh, migrated database, its services running around it.
     public func withStore<T: Sendable>(_ body: @Sendable (Stores) async throws -> T) async throws -> T {
         if self == .sqliteMemory { return try await body(try SQLiteStore.inMemory().stores) }
-        let configuration = App.Configuration(database: try await newLocation())
+        var configuration = App.Configuration(database: try await newLocation())
+        // Suites run together on a loaded machine: a burst of 80 writes may wait longer than the 5 s a server
+        // waits for a connection before answering 503. Only the outage tests are about that wait.
+        configuration.databaseWait = 60
         return try await Roster.withStores(configuration, body)
     }
 

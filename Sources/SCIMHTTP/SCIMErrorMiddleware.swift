@@ -1,10 +1,13 @@
+import Directory
 import Hummingbird
 import Logging
 import NIOCore
 import SCIMCore
+import Synchronization
 
-/// Turns every failure under `/scim/v2` into a SCIM error body; unexpected errors become a 500 that names the
-/// request id and is logged with detail, which never reaches the client.
+/// Turns every failure under `/scim/v2` into a SCIM error body: a database that cannot be reached is a 503 with
+/// `Retry-After` (507 when its storage is full), and unexpected errors become a 500 that names the request id and
+/// is logged with detail, which never reaches the client.
 struct SCIMErrorMiddleware: Sendable {
     typealias Context = SCIMRequestContext
 
@@ -26,6 +29,13 @@ struct SCIMErrorMiddleware: Sendable {
         } catch is NIOTooManyBytesError {
             context.trace.failed("The request body is too large.")
             return SCIMResponse.error(.payloadTooLarge("The request body is too large."))
+        } catch let error where StoreUnavailable.from(error) != nil {
+            let unavailable = StoreUnavailable.from(error)!
+            context.trace.failed(unavailable.detail)
+            OutageLog.shared.report(unavailable, logger: context.logger)
+            var answer = SCIMError(status: unavailable.status, detail: unavailable.detail)
+            answer.retryAfter = unavailable.retryAfter
+            return SCIMResponse.error(answer)
         } catch {
             context.trace.failed("Internal server error.")
             context.logger.error(
@@ -41,5 +51,26 @@ struct SCIMErrorMiddleware: Sendable {
         case .contentTooLarge: .payloadTooLarge("The request body is too large.")
         default: SCIMError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase)
         }
+    }
+}
+
+/// Logs a database outage once when it begins and then at most every ten seconds, with how many requests it
+/// refused meanwhile: a storm of identical lines helps nobody at 3 a.m.
+public final class OutageLog: Sendable {
+    public static let shared = OutageLog()
+    private let state = Mutex<(last: ContinuousClock.Instant?, refused: Int)>((nil, 0))
+
+    public func report(_ unavailable: StoreUnavailable, logger: Logger) {
+        let now = ContinuousClock.now
+        let refused: Int? = state.withLock { state in
+            state.refused += 1
+            if let last = state.last, now - last < .seconds(10) { return nil }
+            defer { state = (now, 0) }
+            return state.refused
+        }
+        guard let refused else { return }
+        logger.warning(
+            "The database is unavailable: requests are answered \(unavailable.status) with Retry-After",
+            metadata: ["cause": "\(unavailable.cause)", "refused": "\(refused)"])
     }
 }

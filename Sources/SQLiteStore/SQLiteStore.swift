@@ -17,8 +17,8 @@ public struct SQLiteStore: ResourceStore {
     let pageStarts = PageStarts()
 
     /// Opens (creating if needed) the database file at `path` and migrates it; `mapMiB` of the file are read
-    /// through a memory map.
-    public init(path: String, mapMiB: Int = 0) throws {
+    /// through a memory map; with `maxSizeMiB`, writes that would grow the file past it are refused (507).
+    public init(path: String, mapMiB: Int = 0, maxSizeMiB: Int = 0) throws {
         let mapBytes = max(0, min(mapMiB, 1 << 20)) << 20
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -47,6 +47,12 @@ public struct SQLiteStore: ResourceStore {
         // 64 KiB: one write system call per page (POST: 7% of its CPU in the kernel). In memory they cost a copy.
         // Set after the migrations, which may rewrite whole tables; a batch holds at most a few MiB of them.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        if maxSizeMiB > 0 {
+            try pool.writeWithoutTransaction { db in
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \((maxSizeMiB << 20) / pageSize)")
+            }
+        }
         self.points = try PointReaders(path: path, count: 2, prepare: prepare)
     }
 

@@ -57,6 +57,30 @@ struct Serve: AsyncParsableCommand {
         help: "Seconds a request may take to send its body. Environment: ROSTER_BODY_TIMEOUT.")
     var bodyTimeout: Double = env("ROSTER_BODY_TIMEOUT").flatMap(Double.init) ?? 60
 
+    @Option(
+        name: .customLong("database-wait"),
+        help: """
+            Seconds a request waits for a database connection before it is answered 503 with Retry-After \
+            (PostgreSQL). Environment: ROSTER_DATABASE_WAIT.
+            """)
+    var databaseWait: Double = env("ROSTER_DATABASE_WAIT").flatMap(Double.init) ?? 5
+
+    @Option(
+        name: .customLong("sqlite-max-size-mib"),
+        help: """
+            MiB the SQLite file may grow to; past it, writes are answered 507 and reads go on (default 0: \
+            no limit but the disk's). Environment: ROSTER_SQLITE_MAX_SIZE_MIB.
+            """)
+    var sqliteMaxSizeMiB: Int = env("ROSTER_SQLITE_MAX_SIZE_MIB").flatMap(Int.init) ?? 0
+
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: """
+            Seconds from SIGTERM or SIGINT until the process exits, whatever the database does. \
+            Environment: ROSTER_SHUTDOWN_TIMEOUT.
+            """)
+    var shutdownTimeout: Double = env("ROSTER_SHUTDOWN_TIMEOUT").flatMap(Double.init) ?? 15
+
     /// Its environment variable is read in `run()`, so that `--help` never prints the secret as the default.
     @Option(
         name: .customLong("metrics-token"),
@@ -93,6 +117,9 @@ struct Serve: AsyncParsableCommand {
         settings.maxConnections = max(1, maxConnections)
         settings.headerTimeout = max(1, headerTimeout)
         settings.bodyTimeout = max(1, bodyTimeout)
+        settings.databaseWait = min(max(0.1, databaseWait), 600)
+        settings.sqliteMaxSizeMiB = max(0, min(sqliteMaxSizeMiB, 1 << 24))
+        settings.shutdownTimeout = min(max(1, shutdownTimeout), 3600)
         let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger
@@ -125,6 +152,7 @@ struct Serve: AsyncParsableCommand {
             // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
+        ShutdownWatchdog.arm(after: configuration.shutdownTimeout, logger: logger)
         try await app.runService()
     }
 }

@@ -177,6 +177,7 @@ import Testing
             #expect(signedIn.status == 303 && signedIn.location == "/admin/activity?outcome=failed")
             for hostile in [
                 "https://evil.example/admin", "//evil.example/admin", "/admin/\\evil", "/elsewhere", "/admin/sign-out",
+                "/admin/../portal/open?link=x", "/admin/%2e%2e/portal", "/admin/./sign-in", "/admin/x/../setup",
             ] {
                 let other = ConsoleClient(scim.client)
                 _ = try await other.get(

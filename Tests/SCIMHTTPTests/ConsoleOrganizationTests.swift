@@ -26,6 +26,11 @@ import Testing
             #expect(home.contains("Acme created.") && home.contains("org-switch"))
             #expect(home.contains(#"href="/admin/o/\#(organization.id)/tokens""#), "its navigation stays in it")
 
+            let reversed = try await browser.post("/admin/organizations", ["name": "\u{202E}emcA"])
+            #expect(reversed.status == 400 && reversed.contains("text-direction"))
+            _ = try await browser.get("/admin/organizations/\(organization.id)")
+            let nan = try await browser.post("/admin/organizations/\(organization.id)/setup-links", ["days": "nan"])
+            #expect(nan.status == 303, "a number that is not one is the default")
             let duplicate = try await browser.post("/admin/organizations", ["name": "acme"])
             #expect(duplicate.status == 400 && duplicate.contains("already exists"))
             let list = try await browser.get("/admin/organizations")

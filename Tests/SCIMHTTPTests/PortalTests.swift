@@ -30,7 +30,11 @@ import Testing
             // A fresh browser, with no console session.
             let it = ConsoleClient(scim.client)
             let path = String(url.dropFirst("https://roster.example.com".count))
-            let opened = try await it.get(path)
+            // Opening it says whose setup it is, and sets nothing until the button is pressed.
+            let landing = try await it.get(path)
+            #expect(landing.status == 200 && landing.contains("Set up Acme") && landing.setCookies.isEmpty)
+            let linkSecret = try #require(ConsoleClient.hiddenValue("link", in: landing.html))
+            let opened = try await it.post("/portal/open", ["link": linkSecret])
             #expect(opened.status == 303 && opened.location == "/portal")
             #expect(opened.setCookies.contains { $0.contains("Path=/portal") && $0.contains("HttpOnly") })
             let home = try await it.get("/portal")
@@ -78,7 +82,7 @@ import Testing
                 try await organizations.directory(for: globex.key).activity(ActivityQuery(limit: 1)).first?.id)
             let (link, secret) = try await accounts.createSetupLink(for: acme.key, lifetime: 86400, by: "ada")
             let it = ConsoleClient(scim.client)
-            #expect(try await it.get("/portal/open?link=\(secret)").location == "/portal")
+            #expect(try await it.post("/portal/open", ["link": secret]).location == "/portal")
             _ = try await it.get("/portal")
 
             let id = globexToken.record.id
@@ -100,6 +104,7 @@ import Testing
             #expect(try await it.get("/portal").status == 403)
             #expect(try await it.post("/portal/tokens", ["description": "After"]).status == 403)
             #expect(try await ConsoleClient(scim.client).get("/portal/open?link=\(secret)").status == 403)
+            #expect(try await ConsoleClient(scim.client).post("/portal/open", ["link": secret]).status == 403)
             #expect(try await accounts.revokeSetupLink(id: link.id, of: globex.key) == false, "another's link")
 
             let expiredSecret = SetupLink.prefix + Secrets.random()
@@ -112,9 +117,44 @@ import Testing
             let refused = try await late.get("/portal/open?link=\(expiredSecret)")
             #expect(refused.status == 403 && refused.contains("expired or was revoked"))
             late.setCookie("roster_portal", expiredSecret)
+            late.setCookie("roster_portal_visit", Secrets.random())
             #expect(try await late.get("/portal").status == 403)
             #expect(try await late.get("/portal/open?link=nonsense").status == 403)
             #expect(try await organizations.directory(for: acme.key).tokens().isEmpty, "nothing was made")
+        }
+    }
+
+    /// Someone else's link never silently replaces the setup a browser has open (a cross-site form cannot go on,
+    /// and the page says what going on replaces); the default organization's portal never shows requests that
+    /// belong to no organization.
+    @Test func anotherLinkNeverSilentlyTakesOverAndTheDefaultPortalShowsOnlyItsOwn() async throws {
+        try await TestServer.run { server, scim in
+            let organizations = server.services.organizations
+            let accounts = server.services.accounts
+            let acme = try await organizations.create(name: "Acme")
+            let evil = try await organizations.create(name: "Evil")
+            let acmeLink = try await accounts.createSetupLink(for: acme.key, lifetime: 86400, by: "ada")
+            let evilLink = try await accounts.createSetupLink(for: evil.key, lifetime: 86400, by: "eve")
+            let it = ConsoleClient(scim.client)
+            _ = try await it.post("/portal/open", ["link": acmeLink.secret])
+            let offered = try await it.get("/portal/open?link=\(evilLink.secret)")
+            #expect(offered.contains("This browser has the setup of Acme open"))
+            let forged = try await it.post(
+                "/portal/open", ["link": evilLink.secret], headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(forged.status == 403)
+            #expect(try await it.get("/portal").contains("Set up Acme"), "still Acme's")
+
+            let defaultKey = try #require(try await organizations.list().first { $0.isDefault }?.key)
+            let defaultLink = try await accounts.createSetupLink(for: defaultKey, lifetime: 86400, by: "ada")
+            _ = try await scim.get("Users", authorization: "Bearer roster_someone_elses")
+            let stray = try #require(
+                try await server.directory.activity(ActivityQuery(limit: 5), unattributed: true)
+                    .first { $0.tokenID == nil }?.id)
+            let own = ConsoleClient(scim.client)
+            _ = try await own.post("/portal/open", ["link": defaultLink.secret])
+            #expect(try await own.get("/portal/activity/\(stray)").status == 404)
+            #expect(!(try await own.get("/portal/connect/okta").contains("carried no valid token")))
+            #expect(try await own.get("/portal/tokens/new").location == "/portal")
         }
     }
 }

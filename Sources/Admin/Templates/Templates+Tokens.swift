@@ -253,3 +253,22 @@ extension Templates {
         {{>bottom}}
         """
 }
+
+extension Templates {
+    /// What a setup link opens first: whose setup it is, before anything is set in the browser.
+    static let portalOpen = """
+        {{>top}}
+        <section class="confirm">
+        <h1>Set up {{organization}}</h1>
+        <p>This link lets you connect {{organization}}'s identity provider to the application: create its SCIM token
+          and follow the steps for Okta or Entra ID. It works until {{expires}}.</p>
+        {{#replacing}}<p class="notice warning">This browser has the setup of {{replacing}} open; going on replaces
+          it.</p>{{/replacing}}
+        <form method="post" action="/portal/open">
+          <input type="hidden" name="link" value="{{link}}">
+          <button type="submit" class="primary">Set up {{organization}}</button>
+        </form>
+        </section>
+        {{>bottom}}
+        """
+}

@@ -8,7 +8,8 @@ enum Templates {
             "people": people, "person": person,
             "groups": groups, "group": group, "activity": activity, "activity-list": activityList,
             "activity-detail": activityDetail,
-            "token-choice": tokenChoice, "organizations": organizations, "organization": organization, "portal": portal, "token-table": tokenTable,
+            "token-choice": tokenChoice, "organizations": organizations, "organization": organization, "portal": portal,
+            "portal-open": portalOpen, "token-table": tokenTable,
             "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest,
@@ -105,7 +106,7 @@ enum Templates {
         {{>top}}
         <h1>{{layout.title}}</h1>
         <p class="notice error" role="alert">{{detail}}</p>
-        <p><a href="/admin">Back to the console</a></p>
+        <p><a href="{{layout.home}}">Back</a></p>
         {{>bottom}}
         """
 

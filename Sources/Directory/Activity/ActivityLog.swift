@@ -29,6 +29,10 @@ public final class ActivityLog: Sendable {
     /// Events refused because the buffer was full, since the start.
     public var dropped: Int { droppedCount.load(ordering: .relaxed) }
 
+    /// Events not written yet: waiting, or in a write under way.
+    public var pendingCount: Int { pending.withLock { $0.count } + writingCount.load(ordering: .relaxed) }
+    private let writingCount = Atomic<Int>(0)
+
     /// Writes every pending event; on failure they are put back for the next attempt.
     public func flush() async throws {
         await writing.enter()
@@ -38,6 +42,8 @@ public final class ActivityLog: Sendable {
             return events
         }
         guard !batch.isEmpty else { return }
+        writingCount.store(batch.count, ordering: .relaxed)
+        defer { writingCount.store(0, ordering: .relaxed) }
         do {
             try await store.record(batch)
         } catch is CancellationError {

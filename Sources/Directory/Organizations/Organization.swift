@@ -74,8 +74,9 @@ extension Organization {
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw .invalidValue("An organization's name must have 1 to 100 characters.")
         }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .invalidValue("An organization's name must not contain control characters.")
+        guard !DisplayText.isDeceptive(trimmed) else {
+            throw .invalidValue(
+                "An organization's name must not contain control characters or text-direction overrides.")
         }
         return trimmed
     }

@@ -67,6 +67,9 @@ struct TestServer: Sendable {
         // The test client does not reopen a keep-alive connection the server closed while idle, and a test may
         // spend longer than the default 30 s between requests on a loaded machine.
         settings.headerTimeout = 600
+        // Waiting for a PostgreSQL connection is bounded (503 past it); the outage tests are about that bound, and
+        // here a loaded machine must not turn a slow test into a 503.
+        settings.databaseWait = 60
         configure(&settings)
         let configuration = settings
         return try await Roster.withStores(configuration) { store in

@@ -1,0 +1,28 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// A bound on shutdown: from the first SIGTERM or SIGINT, the process has `seconds` to finish in order (answer the
+/// requests under way, write the last activity, close the database); past that it says so and exits. A database
+/// that stops answering mid-shutdown would otherwise keep it running for as long as its connections take to fail.
+public enum ShutdownWatchdog {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    public static func arm(after seconds: Double, logger: Logger) {
+        let queue = DispatchQueue(label: "roster.shutdown-watchdog")
+        for signal in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+            source.setEventHandler {
+                sources.forEach { $0.cancel() }
+                queue.asyncAfter(deadline: .now() + seconds) {
+                    logger.error(
+                        "Shutdown did not finish within \(seconds) seconds; exiting now",
+                        metadata: ["cause": "the database or a request did not answer"])
+                    exit(1)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A PostgreSQL cluster of a test's own, which the test may stop and start (an outage, a restart), unlike the
+/// shared one `scripts/with-postgres.sh` runs. Needs Debian's postgresql package; as root, it runs as `postgres`.
+public final class ThrowawayPostgres: Sendable {
+    public let url: String
+    let directory: String
+    let port: Int
+    let bin: String
+    let asPostgres: [String]
+
+    /// The newest installed PostgreSQL's binaries, if any.
+    public static var binaries: String? {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap { Int($0) }
+        guard let newest = versions.max() else { return nil }
+        let bin = "\(root)/\(newest)/bin"
+        return FileManager.default.isExecutableFile(atPath: bin + "/pg_ctl") ? bin : nil
+    }
+
+    public static var isAvailable: Bool { binaries != nil }
+
+    /// Creates and starts a cluster with a database `roster`.
+    public init() async throws {
+        guard let bin = Self.binaries else { throw ThrowawayPostgresError("PostgreSQL is not installed") }
+        self.bin = bin
+        directory = NSTemporaryDirectory() + "roster-outage-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Below the ephemeral range (32768 up), where the servers' own ports come from.
+        port = Int.random(in: 20_000..<30_000)
+        if getuid() == 0 {
+            asPostgres = ["/usr/sbin/runuser", "-u", "postgres", "--"]
+            try await Self.run(["/bin/chown", "postgres", directory])
+        } else {
+            asPostgres = []
+        }
+        url = "postgres://postgres@127.0.0.1:\(port)/roster"
+        try await run(
+            "initdb", ["-D", "\(directory)/data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
+        try await start()
+        try await run("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "roster"])
+    }
+
+    public func start() async throws {
+        try await run(
+            "pg_ctl",
+            [
+                "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
+                "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=200",
+                "start",
+            ])
+    }
+
+    /// A fast shutdown, as an operator restarting the database would do: sessions are ended, transactions rolled
+    /// back.
+    public func stop() async throws {
+        try await run("pg_ctl", ["-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
+    }
+
+    public func remove() async {
+        try? await run("pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func run(_ tool: String, _ arguments: [String]) async throws {
+        try await Self.run(asPostgres + ["\(bin)/\(tool)"] + arguments)
+    }
+
+    private static func run(_ command: [String]) async throws {
+        let child = try ChildProcess(command[0], Array(command.dropFirst()), output: .pipe, errors: .pipe)
+        let (output, errors, status) = await child.finish()
+        guard status == 0 else {
+            throw ThrowawayPostgresError(
+                "\(command.joined(separator: " ")) exited with \(status): "
+                    + String(decoding: output + errors, as: UTF8.self))
+        }
+    }
+}
+
+public struct ThrowawayPostgresError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
