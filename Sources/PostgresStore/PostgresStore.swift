@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Logging
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 import SCIMCore
@@ -89,6 +90,7 @@ final class LeaseState: Sendable {
     }
 
     var hasBegun: Bool { state.withLock { $0 == 1 } }
+    var hasGivenUp: Bool { state.withLock { $0 == 2 } }
 }
 
 /// SQL with `?` placeholders and `SQLValue`s, as postgres-nio wants it: `$1, $2, …` and bindings.
@@ -155,30 +157,28 @@ extension PostgresStore {
     ) async throws -> T {
         let lease = LeaseState()
         let wait = wait ?? connectionWait
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        guard lease.begin() else { throw CancellationError() }
-                        return try await body(connection)
-                    }
-                }
-                group.addTask {
-                    try? await Task.sleep(for: wait)
-                    if lease.giveUp() {
-                        throw StoreUnavailable(.unreachable, cause: "no database connection within \(wait)")
-                    }
-                    // The statement is running: it finishes, however long it takes.
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                    return nil
-                }
-                defer { group.cancelAll() }
-                while let result = try await group.next() {
-                    if let result { return result }
-                }
-                throw CancellationError()
+        // One task does the work; a timer on an event loop (no task of its own) cancels it if it is still waiting
+        // for its connection when the wait ends. Cancelling a lease request withdraws it from the pool.
+        let work = Task { [client] in
+            try await client.withConnection { connection in
+                guard lease.begin() else { throw CancellationError() }
+                return try await body(connection)
             }
-        } catch let error where !(error is StoreUnavailable) {
+        }
+        let timer = NIOSingletons.posixEventLoopGroup.any().scheduleTask(in: .nanoseconds(Int64(wait.nanoseconds))) {
+            if lease.giveUp() { work.cancel() }
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
+            }
+        } catch {
+            if lease.hasGivenUp {
+                throw StoreUnavailable(.unreachable, cause: "no database connection within \(wait)")
+            }
             throw Self.unavailability(of: error, leased: lease.hasBegun) ?? error
         }
     }
@@ -208,5 +208,12 @@ extension PostgresStore {
             return StoreUnavailable(.unreachable, cause: String(describing: error))
         }
         return nil
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -48,35 +48,29 @@ public final class RawConnection: @unchecked Sendable {
     /// apart on a loaded machine is still read whole.
     public func receive(until suffix: String, within seconds: Double) async -> String? {
         await offThePool {
-            var received = Data()
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline, !String(decoding: received, as: UTF8.self).hasSuffix(suffix) {
-                var poller = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
-                guard poll(&poller, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { break }
-                var buffer = [UInt8](repeating: 0, count: 65_536)
-                let count = recv(self.socket, &buffer, buffer.count, 0)
-                if count <= 0 { break }
-                received.append(contentsOf: buffer[0..<count])
-            }
-            return received.isEmpty ? nil : String(decoding: received, as: UTF8.self)
+            let received = self.blockingRead(within: seconds) { $0.hasSuffix(suffix) }
+            return received.isEmpty ? nil : received
         }
     }
 
     /// Everything that arrives until the peer closes the connection, or `seconds` pass.
     public func receiveAll(within seconds: Double) async -> String {
-        await offThePool {
-            var received = Data()
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                var poller = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
-                guard poll(&poller, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { break }
-                var buffer = [UInt8](repeating: 0, count: 65_536)
-                let count = recv(self.socket, &buffer, buffer.count, 0)
-                if count <= 0 { break }
-                received.append(contentsOf: buffer[0..<count])
-            }
-            return String(decoding: received, as: UTF8.self)
+        await offThePool { self.blockingRead(within: seconds) { _ in false } }
+    }
+
+    /// What arrives until `enough` says so, the peer closes, or `seconds` pass.
+    private func blockingRead(within seconds: Double, enough: (String) -> Bool) -> String {
+        var received = Data()
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !enough(String(decoding: received, as: UTF8.self)) {
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { break }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[0..<count])
         }
+        return String(decoding: received, as: UTF8.self)
     }
 
     /// Whether the peer closes the connection within `seconds`, whatever it sends first.
