@@ -22,6 +22,10 @@ public struct Patcher: Sendable {
             try applyWithoutPath(operation, to: &document)
             return
         }
+        if let schema = wholeExtension(path) {
+            try apply(operation.op, value: operation.value, toExtension: schema, in: &document)
+            return
+        }
         let target = try resolve(path)
         try apply(operation.op, value: operation.value, at: target, to: &document)
     }
@@ -48,6 +52,42 @@ public struct Patcher: Sendable {
             }
             let path = PatchPath(attribute: try AttributePath.parse(key))
             try apply(operation.op, value: value, at: try resolve(path), to: &document)
+        }
+    }
+
+    /// The extension a path names whole (`"path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"`),
+    /// which addresses the extension's complex value.
+    private func wholeExtension(_ path: PatchPath) -> Schema? {
+        guard path.filter == nil, path.attribute.subAttribute == nil else { return nil }
+        let urn = path.attribute.schema.map { "\($0):\(path.attribute.name)" } ?? path.attribute.name
+        return resourceType.extensions.first { $0.schema.id.caseInsensitiveEquals(urn) }?.schema
+    }
+
+    /// An operation on an extension as a whole (RFC 7644 §3.5.2: a complex attribute): `add` and `replace` set
+    /// each attribute the value names and leave the others; `remove` without a value removes every attribute of
+    /// the extension the client may change.
+    private func apply(_ op: PatchOperation.Op, value: JSON?, toExtension schema: Schema, in document: inout JSONObject)
+        throws(SCIMError)
+    {
+        switch op {
+        case .add, .replace:
+            guard let members = value?.objectValue else {
+                throw .invalidValue("A value for \"\(schema.id)\" must be an object of its attributes.")
+            }
+            for (name, memberValue) in members.members {
+                if ["schemas", "id", "meta"].contains(where: name.caseInsensitiveEquals) { continue }
+                let path = PatchPath(attribute: AttributePath(schema: schema.id, name: name))
+                try apply(op, value: memberValue, at: try resolve(path), to: &document)
+            }
+        case .remove:
+            guard value == nil || value == .null else {
+                throw .invalidValue("Removing \"\(schema.id)\" takes no value.")
+            }
+            let present = document.members.first { $0.key.caseInsensitiveEquals(schema.id) }?.value.objectValue
+            for name in present?.keys ?? [] {
+                let path = PatchPath(attribute: AttributePath(schema: schema.id, name: name))
+                try apply(.remove, value: nil, at: try resolve(path), to: &document)
+            }
         }
     }
 

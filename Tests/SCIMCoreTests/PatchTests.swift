@@ -327,3 +327,46 @@ func malformedPatchBodyIsInvalidSyntax(body: String) throws {
     #expect(try PatchRequest.parse(body, maxOperations: 3).operations.count == 3)
     #expect(throws: SCIMError.self) { try PatchRequest.parse(body, maxOperations: 2) }
 }
+
+/// A path that names an extension schema whole addresses the extension's complex value (RFC 7644 §3.5.2; what
+/// scim2-tester sends): add and replace set the attributes given and keep the others, remove clears them all.
+@Suite struct WholeExtensionPathTests {
+    @Test(arguments: ["add", "replace", "Replace"])
+    func addAndReplaceSetTheAttributesGivenAndKeepTheOthers(op: String) throws {
+        let result = try patched(
+            barbara,
+            #"[{"op":"\#(op)","path":"\#(enterpriseUserURN)","value":{"department":"Tours","costCenter":"4130"}}]"#)
+        let enterprise = try #require(result[enterpriseUserURN]?.objectValue)
+        #expect(enterprise["department"] == "Tours" && enterprise["costCenter"] == "4130")
+        #expect(enterprise["employeeNumber"] == "701984", "attributes not given are left as they were")
+        #expect(result["title"] == "Tour Guide")
+    }
+
+    @Test func theURNMayBeWrittenInAnyCase() throws {
+        let result = try patched(
+            barbara,
+            #"[{"op":"add","path":"\#(enterpriseUserURN.uppercased())","value":{"department":"Tours"}}]"#)
+        #expect(result[enterpriseUserURN]?["department"] == "Tours")
+    }
+
+    @Test func removeClearsTheWholeExtension() throws {
+        let result = try patched(barbara, #"[{"op":"remove","path":"\#(enterpriseUserURN)"}]"#)
+        #expect(result[enterpriseUserURN] == nil && result["userName"] == "bjensen")
+    }
+
+    @Test func malformedWholeExtensionOperationsAreRefused() throws {
+        let notAnObject = try patchError(
+            barbara, #"[{"op":"replace","path":"\#(enterpriseUserURN)","value":"Tours"}]"#)
+        #expect(notAnObject?.scimType == "invalidValue")
+        let unknown = try patchError(
+            barbara, #"[{"op":"add","path":"\#(enterpriseUserURN)","value":{"shoeSize":"42"}}]"#)
+        #expect(unknown?.scimType == "invalidPath")
+        let valued = try patchError(
+            barbara, #"[{"op":"remove","path":"\#(enterpriseUserURN)","value":{"department":"x"}}]"#)
+        #expect(valued?.scimType == "invalidValue")
+        // The core schema is not an extension: its URN alone is not a path.
+        let core = try patchError(
+            barbara, #"[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User","value":{"title":"x"}}]"#)
+        #expect(core?.scimType == "invalidPath")
+    }
+}

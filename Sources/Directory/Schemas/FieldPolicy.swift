@@ -58,6 +58,18 @@ struct FieldPolicy: Sendable {
         guard !disabled.isEmpty || ignoresUnknown else { return request }
         var operations: [PatchOperation] = []
         for var operation in request.operations {
+            // A path naming an extension whole: its value is an object of the extension's attributes, filtered as
+            // a pathless value's are.
+            if let path = operation.path, path.filter == nil, path.attribute.subAttribute == nil,
+                let schema = path.attribute.schema,
+                case let urn = "\(schema):\(path.attribute.name)", isKnownSchema(urn) || disabledSchema(urn) != nil
+            {
+                if let value = operation.value?.objectValue {
+                    operation.value = body([urn: .object(value)])[urn] ?? .object([:])
+                }
+                operations.append(operation)
+                continue
+            }
             if let path = operation.path?.attribute, let urn = path.schema {
                 if isDisabled(schema: urn, name: path.name) { continue }
                 if ignoresUnknown && type.resolve(path) == nil { continue }
