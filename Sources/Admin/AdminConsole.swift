@@ -84,7 +84,7 @@ public struct AdminConsole: Sendable {
 
     /// The fields of a posted form, once the request has proven it comes from this console's own page.
     func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?) async throws -> Form {
-        try CSRF.checkOrigin(request, publicHost: settings.scimEndpoint.flatMap { URLComponents(string: $0)?.host })
+        try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
         let form = Form(urlEncoded: String(buffer: buffer))

@@ -108,7 +108,7 @@ extension AdminConsole {
     /// Going on: the link is checked again and its use recorded; the browser keeps its secret in a cookie for
     /// `/portal` only, with a random value of its own, and the secret leaves the address bar.
     @Sendable func openPortal(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        try CSRF.checkOrigin(request, publicHost: settings.scimEndpoint.flatMap { URLComponents(string: $0)?.host })
+        try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
         var request = request
         let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
         guard let secret = form["link"], let link = try await accounts.useSetupLink(secret: secret) else {
@@ -234,7 +234,7 @@ extension AdminConsole {
     }
 
     private func portalForm(_ request: Request, context: SCIMRequestContext, visit: PortalVisit) async throws -> Form {
-        try CSRF.checkOrigin(request, publicHost: settings.scimEndpoint.flatMap { URLComponents(string: $0)?.host })
+        try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
         var request = request
         let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
         guard let sent = form["csrf"], Secrets.matches(sent, visit.csrf) else {
