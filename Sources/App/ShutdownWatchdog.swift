@@ -8,21 +8,25 @@ import Logging
 public enum ShutdownWatchdog {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
-    public static func arm(after seconds: Double, logger: Logger) {
+    /// `unwritten` says how many provisioning activity events are still to be written, for the last log line.
+    public static func arm(after seconds: Double, logger: Logger, unwritten: @escaping @Sendable () -> Int) {
         let queue = DispatchQueue(label: "roster.shutdown-watchdog")
-        for signal in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
-            source.setEventHandler {
-                sources.forEach { $0.cancel() }
-                queue.asyncAfter(deadline: .now() + seconds) {
-                    logger.error(
-                        "Shutdown did not finish within \(seconds) seconds; exiting now",
-                        metadata: ["cause": "the database or a request did not answer"])
-                    exit(1)
+        queue.sync {
+            for signal in [SIGTERM, SIGINT] {
+                let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+                source.setEventHandler {
+                    sources.forEach { $0.cancel() }
+                    queue.asyncAfter(deadline: .now() + seconds) {
+                        logger.error(
+                            "Shutdown did not finish within \(seconds) seconds; exiting now without writing \(unwritten()) provisioning activity events",
+                            metadata: ["cause": "the database or a request did not answer"])
+                        fflush(nil)
+                        _exit(1)
+                    }
                 }
+                source.resume()
+                sources.append(source)
             }
-            source.resume()
-            sources.append(source)
         }
     }
 }

@@ -17,7 +17,7 @@ struct PostgresDatabase: SQLDatabase {
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
         try await Self.translating {
             if statements.count == 1 {
-                return [try Self.rows(of: await store.run(SQL(statements[0].sql, statements[0].values)))]
+                return [try Self.rows(of: await store.run(SQL(statements[0].sql, statements[0].values), writes: true))]
             }
             return try await store.transaction { connection in
                 var results: [[SQLRow]] = []

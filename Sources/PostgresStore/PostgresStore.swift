@@ -45,14 +45,20 @@ public struct PostgresStore: ResourceStore {
     ) async throws -> T {
         try await leased { connection in
             try await connection.query(begin, logger: logger)
+            let result: T
             do {
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return result
+                result = try await body(connection)
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
+            do {
+                try await connection.query("COMMIT", logger: logger)
+            } catch let error as PSQLError where error.serverInfo == nil {
+                // The connection went while COMMIT was under way: the change may have been applied.
+                throw StoreUnavailable(.inDoubt, cause: "connection lost during COMMIT: \(error.code)")
+            }
+            return result
         }
     }
 
@@ -63,6 +69,35 @@ public struct PostgresStore: ResourceStore {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
             throw SCIMError.uniqueness(
                 "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
+        }
+    }
+}
+
+/// The outcome of a statement, given once by whichever comes first (the statement, or the end of its wait), and
+/// awaited by the request.
+final class Answer<T: Sendable>: Sendable {
+    private let state = Mutex<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>((nil, nil))
+
+    func give(_ result: Result<T, any Error>) {
+        let waiter: CheckedContinuation<T, any Error>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: T {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<T, any Error>? = state.withLock { state in
+                    if let result = state.result { return result }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
         }
     }
 }
@@ -91,6 +126,10 @@ final class LeaseState: Sendable {
 
     var hasBegun: Bool { state.withLock { $0 == 1 } }
     var hasGivenUp: Bool { state.withLock { $0 == 2 } }
+
+    private let cancelled = Atomic<Bool>(false)
+    func callerCancelled() { cancelled.store(true, ordering: .relaxed) }
+    var wasCancelledByCaller: Bool { cancelled.load(ordering: .relaxed) }
 }
 
 /// SQL with `?` placeholders and `SQLValue`s, as postgres-nio wants it: `$1, $2, …` and bindings.
@@ -137,13 +176,18 @@ extension PostgresConnection {
 }
 
 extension PostgresStore {
-    /// One statement on a connection of the pool, its rows read whole.
+    /// One statement on a connection of the pool, its rows read whole. A write that loses its connection may have
+    /// been applied (its own transaction commits when it ends): that is said, not "nothing changed".
     @discardableResult
-    func run(_ sql: SQL) async throws -> [PostgresRow] {
-        try await leased { connection in
-            var rows: [PostgresRow] = []
-            for try await row in try await connection.query(sql.query, logger: logger) { rows.append(row) }
-            return rows
+    func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
+        do {
+            return try await leased { connection in
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.query(sql.query, logger: logger) { rows.append(row) }
+                return rows
+            }
+        } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
+            throw StoreUnavailable(.inDoubt, cause: error.cause)
         }
     }
 
@@ -157,29 +201,44 @@ extension PostgresStore {
     ) async throws -> T {
         let lease = LeaseState()
         let wait = wait ?? connectionWait
-        // One task does the work; a timer on an event loop (no task of its own) cancels it if it is still waiting
-        // for its connection when the wait ends. Cancelling a lease request withdraws it from the pool.
+        // One task does the work; a timer on an event loop (no task of its own) ends the wait if no connection came
+        // in time. The answer does not wait for the pool to withdraw the lease request (it may not, while it is
+        // retrying connections): once the wait has ended, the body can never run.
+        let answer = Answer<T>()
         let work = Task { [client] in
-            try await client.withConnection { connection in
-                guard lease.begin() else { throw CancellationError() }
-                return try await body(connection)
+            do {
+                let value = try await client.withConnection { connection in
+                    guard lease.begin() else { throw CancellationError() }
+                    return try await body(connection)
+                }
+                answer.give(.success(value))
+            } catch {
+                answer.give(.failure(error))
             }
         }
         let timer = NIOSingletons.posixEventLoopGroup.any().scheduleTask(in: .nanoseconds(Int64(wait.nanoseconds))) {
-            if lease.giveUp() { work.cancel() }
+            guard lease.giveUp() else { return }
+            work.cancel()
+            answer.give(.failure(StoreUnavailable(.unreachable, cause: "no database connection within \(wait)")))
         }
         defer { timer.cancel() }
         do {
             return try await withTaskCancellationHandler {
-                try await work.value
+                try await answer.value
             } onCancel: {
+                lease.callerCancelled()
+                // Still waiting for a connection: the caller need not wait for it either.
+                if lease.giveUp() { answer.give(.failure(CancellationError())) }
                 work.cancel()
             }
+        } catch let error as StoreUnavailable {
+            throw error
         } catch {
-            if lease.hasGivenUp {
-                throw StoreUnavailable(.unreachable, cause: "no database connection within \(wait)")
-            }
-            throw Self.unavailability(of: error, leased: lease.hasBegun) ?? error
+            // The caller gave up (a request abandoned, a shutdown): that is no outage.
+            if lease.wasCancelledByCaller { throw CancellationError() }
+            guard var unavailable = Self.unavailability(of: error, leased: lease.hasBegun) else { throw error }
+            unavailable.afterLease = lease.hasBegun
+            throw unavailable
         }
     }
 

@@ -26,29 +26,53 @@ public final class ThrowawayPostgres: Sendable {
         self.bin = bin
         directory = NSTemporaryDirectory() + "roster-outage-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Below the ephemeral range (32768 up), where the servers' own ports come from.
-        port = Int.random(in: 20_000..<30_000)
         if getuid() == 0 {
             asPostgres = ["/usr/sbin/runuser", "-u", "postgres", "--"]
             try await Self.run(["/bin/chown", "postgres", directory])
         } else {
             asPostgres = []
         }
+        try await Self.run(
+            asPostgres + [
+                "\(bin)/initdb", "-D", "\(directory)/data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync",
+            ])
+        // Below the ephemeral range (32768 up), where the servers' own ports come from; a port another process
+        // holds gets another try.
+        var started: Int?
+        for _ in 0..<3 where started == nil {
+            let candidate = Int.random(in: 20_000..<30_000)
+            if (try? await Self.run(asPostgres + ["\(bin)/pg_ctl"] + Self.startArguments(directory, candidate))) != nil
+            {
+                started = candidate
+            }
+        }
+        guard let started else { throw ThrowawayPostgresError("PostgreSQL did not start on three ports") }
+        port = started
         url = "postgres://postgres@127.0.0.1:\(port)/roster"
-        try await run(
-            "initdb", ["-D", "\(directory)/data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
-        try await start()
         try await run("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "roster"])
     }
 
+    /// Runs `body` with a new cluster, and removes the cluster afterwards, whatever `body` did.
+    public static func with(_ body: (ThrowawayPostgres) async throws -> Void) async throws {
+        let postgres = try await ThrowawayPostgres()
+        do {
+            try await body(postgres)
+        } catch {
+            await postgres.remove()
+            throw error
+        }
+        await postgres.remove()
+    }
+
+    static func startArguments(_ directory: String, _ port: Int) -> [String] {
+        [
+            "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
+            "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=200", "start",
+        ]
+    }
+
     public func start() async throws {
-        try await run(
-            "pg_ctl",
-            [
-                "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
-                "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c max_connections=200",
-                "start",
-            ])
+        try await run("pg_ctl", Self.startArguments(directory, port))
     }
 
     /// A fast shutdown, as an operator restarting the database would do: sessions are ended, transactions rolled

@@ -152,7 +152,8 @@ struct Serve: AsyncParsableCommand {
             // Written unbuffered, so whoever started the server sees it at once, even through a pipe.
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
-        ShutdownWatchdog.arm(after: configuration.shutdownTimeout, logger: logger)
+        let activity = services.organizations.activityLog
+        ShutdownWatchdog.arm(after: configuration.shutdownTimeout, logger: logger) { activity.pendingCount }
         try await app.runService()
     }
 }

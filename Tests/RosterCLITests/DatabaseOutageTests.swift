@@ -19,12 +19,16 @@ import Testing
         var status: Int
         var seconds: Double
         var retryAfter: String?
+        /// A 503 that says the change may have been applied (the connection went during its commit).
+        var inDoubt = false
     }
 
     @Test(.enabled(if: ThrowawayPostgres.isAvailable), .timeLimit(.minutes(5)))
     func anOutageIsA503WithinTheBoundAndNothingAcknowledgedIsLost() async throws {
-        let postgres = try await ThrowawayPostgres()
-        defer { Task { await postgres.remove() } }
+        try await ThrowawayPostgres.with { postgres in try await Self.outage(postgres) }
+    }
+
+    static func outage(_ postgres: ThrowawayPostgres) async throws {
         let token = try await RosterCLITests.createToken("Okta", database: postgres.url)
         let servers = try (0..<2).map { _ in try Self.server(postgres.url) }
         defer { servers.forEach { $0.kill() } }
@@ -80,11 +84,12 @@ import Testing
         #expect(!refused.isEmpty, "the outage was seen")
         #expect(refused.allSatisfy { Int($0.retryAfter ?? "") != nil }, "Retry-After is an integer")
         let slowest = all.map(\.seconds).max() ?? 0
-        #expect(slowest < Self.wait + 3, "no request waited past the bound: \(slowest) s")
+        // Each statement waits at most the bound; a request runs few (its token, then its write).
+        #expect(slowest < 3 * Self.wait + 3, "no request waited past the bound: \(slowest) s")
         #expect(all.suffix(4).contains { $0.status == 201 }, "writes go on after the restart")
 
         // Every acknowledged user is there, on either instance; no refused one is.
-        for outcome in all where outcome.status == 201 || outcome.status == 503 {
+        for outcome in all where outcome.status == 201 || (outcome.status == 503 && !outcome.inDoubt) {
             let found = try await Self.find(outcome.userName, port: ports[0], token: token)
             #expect(found == (outcome.status == 201 ? 1 : 0), "\(outcome.userName) answered \(outcome.status)")
         }
@@ -94,8 +99,10 @@ import Testing
     /// what it could not write. Several rounds, to meet the timings.
     @Test(.enabled(if: ThrowawayPostgres.isAvailable), .timeLimit(.minutes(5)))
     func shutdownFinishesWithinItsBoundWhateverTheDatabaseDoes() async throws {
-        let postgres = try await ThrowawayPostgres()
-        defer { Task { await postgres.remove() } }
+        try await ThrowawayPostgres.with { postgres in try await Self.shutdowns(postgres) }
+    }
+
+    static func shutdowns(_ postgres: ThrowawayPostgres) async throws {
         let token = try await RosterCLITests.createToken("Okta", database: postgres.url)
         for round in 0..<3 {
             let servers = try (0..<2).map { _ in try Self.server(postgres.url) }
@@ -129,6 +136,13 @@ import Testing
             let secondEnd = await servers[1].end(within: Self.shutdownBound + 4)
             #expect(
                 secondEnd != nil, "round \(round): still running \(Date().timeIntervalSince(second)) s after SIGTERM")
+            // Either a clean exit, or the watchdog's, whose log line says what was not written.
+            for (server, end) in zip(servers, [firstEnd, secondEnd]) where end != nil && end != 0 {
+                #expect(
+                    server.output.contains("Shutdown did not finish")
+                        && server.output.contains("provisioning activity"),
+                    "round \(round): \(server.output.split(separator: "\n").suffix(3))")
+            }
             writing.update { $0 = false }
             await writers.value
             try await postgres.start()
@@ -152,10 +166,12 @@ import Testing
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/scim+json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(#"{"userName":"\#(userName)"}"#.utf8)
-        let response = try? await URLSession.shared.data(for: request).1 as? HTTPURLResponse
+        let reply = try? await URLSession.shared.data(for: request)
+        let response = reply?.1 as? HTTPURLResponse
         return Outcome(
             userName: userName, status: response?.statusCode ?? 0, seconds: Date().timeIntervalSince(started),
-            retryAfter: response?.value(forHTTPHeaderField: "Retry-After"))
+            retryAfter: response?.value(forHTTPHeaderField: "Retry-After"),
+            inDoubt: reply.map { String(decoding: $0.0, as: UTF8.self).contains("may or may not") } ?? false)
     }
 
     static func status(port: Int, path: String) async -> Int {

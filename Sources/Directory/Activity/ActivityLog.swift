@@ -46,9 +46,10 @@ public final class ActivityLog: Sendable {
         defer { writingCount.store(0, ordering: .relaxed) }
         do {
             try await store.record(batch)
-        } catch is CancellationError {
-            putBack(batch[...])  // Nothing was refused; the caller gave up.
-            throw CancellationError()
+        } catch let error where error is CancellationError || StoreUnavailable.from(error) != nil {
+            // Nothing was refused: the caller gave up, or the database is away; the events wait for the next flush.
+            putBack(batch[...])
+            throw error
         } catch {
             try await recordOneByOne(batch)
         }
@@ -71,7 +72,7 @@ public final class ActivityLog: Sendable {
                 written += 1
             } catch {
                 lastError = error
-                if error is CancellationError || (written == 0 && index >= 2) {
+                if error is CancellationError || StoreUnavailable.from(error) != nil || (written == 0 && index >= 2) {
                     putBack(batch[index...])
                     throw error
                 }

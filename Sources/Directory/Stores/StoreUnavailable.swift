@@ -9,6 +9,8 @@ public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
         case readOnly
         /// The disk or the configured size limit is full.
         case full
+        /// The connection went while a change was being committed: it may or may not have been applied.
+        case inDoubt
     }
 
     public var reason: Reason
@@ -16,6 +18,8 @@ public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Int
     /// What the database or driver said, for the log (never sent to clients).
     public var cause: String
+    /// Whether the statement had its connection when it failed (so a write may have reached the database).
+    public var afterLease = false
 
     public init(_ reason: Reason, retryAfter: Int = 5, cause: String) {
         self.reason = reason
@@ -34,6 +38,8 @@ public struct StoreUnavailable: Error, Sendable, CustomStringConvertible {
             "The directory is temporarily read-only. Nothing was changed; try again in \(retryAfter) seconds."
         case .full:
             "The directory's storage is full. Nothing was changed; an operator must free space or raise the limit."
+        case .inDoubt:
+            "The directory's database connection was lost while the change was being saved: it may or may not have been applied. Read the resource back before sending the change again."
         }
     }
 
