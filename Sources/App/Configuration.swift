@@ -40,6 +40,8 @@ public struct Configuration: Sendable {
     public var sqliteMaxSizeMiB = 0
     /// Seconds a request waits for a database connection before it is answered 503 (PostgreSQL).
     public var databaseWait: Double = 5
+    /// Seconds a statement or transaction may run on its connection before the connection is closed (PostgreSQL).
+    public var databaseStatementTimeout: Double = 60
     /// Seconds from SIGTERM or SIGINT until the process exits, whatever the database does.
     public var shutdownTimeout: Double = 15
 

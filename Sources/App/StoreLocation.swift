@@ -45,6 +45,7 @@ extension Roster {
         let store = PostgresStore(
             configuration: postgres,
             connectionWait: .milliseconds(Int64(min(max(configuration.databaseWait, 0.1), 600) * 1000)),
+            statementTimeout: .milliseconds(Int64(min(max(configuration.databaseStatementTimeout, 1), 86_400) * 1000)),
             logger: logger)
         return OpenedStore(
             stores: store.stores, services: [store.client], migrate: { try await store.migrate() }, isPostgres: true)

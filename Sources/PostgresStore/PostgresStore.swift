@@ -21,13 +21,17 @@ public struct PostgresStore: ResourceStore {
     let pageStarts = PageStarts()
     /// How long a statement waits for a connection before its request is answered 503.
     let connectionWait: Duration
+    /// How long a statement (or a transaction) may run on its connection before the connection is closed under
+    /// it: a connection the database dropped without the driver noticing would otherwise hold its request forever.
+    let statementTimeout: Duration
 
     public init(
         configuration: PostgresClient.Configuration, connectionWait: Duration = .seconds(5),
-        logger: Logger = Logger(label: "roster.postgres")
+        statementTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "roster.postgres")
     ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.connectionWait = connectionWait
+        self.statementTimeout = statementTimeout
         self.logger = logger
     }
 
@@ -43,7 +47,7 @@ public struct PostgresStore: ResourceStore {
     func transaction<T: Sendable>(
         _ begin: PostgresQuery = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await leased { connection in
+        try await leased(writes: !"\(begin.sql)".contains("READ ONLY")) { connection in
             try await connection.query(begin, logger: logger)
             let result: T
             do {
@@ -127,6 +131,10 @@ final class LeaseState: Sendable {
     var hasBegun: Bool { state.withLock { $0 == 1 } }
     var hasGivenUp: Bool { state.withLock { $0 == 2 } }
 
+    private let overrunFlag = Atomic<Bool>(false)
+    func overran() { overrunFlag.store(true, ordering: .relaxed) }
+    var didOverrun: Bool { overrunFlag.load(ordering: .relaxed) }
+
     private let cancelled = Atomic<Bool>(false)
     func callerCancelled() { cancelled.store(true, ordering: .relaxed) }
     var wasCancelledByCaller: Bool { cancelled.load(ordering: .relaxed) }
@@ -181,7 +189,7 @@ extension PostgresStore {
     @discardableResult
     func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
         do {
-            return try await leased { connection in
+            return try await leased(writes: writes) { connection in
                 var rows: [PostgresRow] = []
                 for try await row in try await connection.query(sql.query, logger: logger) { rows.append(row) }
                 return rows
@@ -197,7 +205,7 @@ extension PostgresStore {
     /// its client had been told it did not); a connection lost under it, or a database refusing work because it is
     /// shutting down, starting or read-only, is unavailability too.
     func leased<T: Sendable>(
-        wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        wait: Duration? = nil, writes: Bool = false, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let lease = LeaseState()
         let wait = wait ?? connectionWait
@@ -209,7 +217,30 @@ extension PostgresStore {
             do {
                 let value = try await client.withConnection { connection in
                     guard lease.begin() else { throw CancellationError() }
-                    return try await body(connection)
+                    // Past the statement timeout the connection is closed, which fails the statement at once; the
+                    // server rolls back what it had not committed.
+                    let overrun = connection.eventLoop.scheduleTask(in: .nanoseconds(statementTimeout.nanoseconds)) {
+                        // The request is answered now, whatever the statement does: closing its connection may not
+                        // end it (seen with a connection the database dropped). A write may have been applied.
+                        lease.overran()
+                        var unavailable = StoreUnavailable(
+                            writes ? .inDoubt : .unreachable,
+                            cause: "a statement did not finish within \(statementTimeout); its connection was closed")
+                        unavailable.afterLease = true
+                        answer.give(.failure(unavailable))
+                        connection.close().whenComplete { _ in }
+                    }
+                    defer { overrun.cancel() }
+                    // The answer is given as soon as the body ends: giving the connection back to the pool may
+                    // wait on a connection the database dropped (seen: a request held 30 s after its statement).
+                    do {
+                        let value = try await body(connection)
+                        answer.give(.success(value))
+                        return value
+                    } catch {
+                        answer.give(.failure(error))
+                        throw error
+                    }
                 }
                 answer.give(.success(value))
             } catch {

@@ -66,6 +66,14 @@ struct Serve: AsyncParsableCommand {
     var databaseWait: Double = env("ROSTER_DATABASE_WAIT").flatMap(Double.init) ?? 5
 
     @Option(
+        name: .customLong("database-statement-timeout"),
+        help: """
+            Seconds a statement or transaction may run on its PostgreSQL connection before the connection is \
+            closed and the request answered 503. Environment: ROSTER_DATABASE_STATEMENT_TIMEOUT.
+            """)
+    var databaseStatementTimeout: Double = env("ROSTER_DATABASE_STATEMENT_TIMEOUT").flatMap(Double.init) ?? 60
+
+    @Option(
         name: .customLong("sqlite-max-size-mib"),
         help: """
             MiB the SQLite file may grow to; past it, writes are answered 507 and reads go on (default 0: \
@@ -118,6 +126,7 @@ struct Serve: AsyncParsableCommand {
         settings.headerTimeout = max(1, headerTimeout)
         settings.bodyTimeout = max(1, bodyTimeout)
         settings.databaseWait = min(max(0.1, databaseWait), 600)
+        settings.databaseStatementTimeout = min(max(1, databaseStatementTimeout), 86_400)
         settings.sqliteMaxSizeMiB = max(0, min(sqliteMaxSizeMiB, 1 << 24))
         settings.shutdownTimeout = min(max(1, shutdownTimeout), 3600)
         let configuration = settings
