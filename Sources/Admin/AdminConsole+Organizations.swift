@@ -20,6 +20,7 @@ struct OrganizationRow: Sendable {
 struct OrganizationsPage: PageModel {
     var layout: Layout
     var organizations: [OrganizationRow]
+    var pager: Pager
     var error: String?
     var name = ""
     var domains = ""
@@ -175,11 +176,16 @@ extension AdminConsole {
         _ request: Request, session: SignedIn, error: String? = nil, form: Form? = nil
     ) async throws -> Response {
         let scope = try await scopeOfDefault()
+        // Each row costs two queries (counts, latest request): a page of them at a time, however many there are.
+        let number = Self.pageNumber(request.uri.queryParameters["page"])
         var rows: [OrganizationRow] = []
-        for organization in scope.all { rows.append(try await organizationRow(organization)) }
+        for organization in scope.all.dropFirst((number - 1) * Self.pageSize).prefix(Self.pageSize) {
+            rows.append(try await organizationRow(organization))
+        }
+        let pager = Self.pager(page: number, total: scope.all.count) { "/admin/organizations?page=\($0)" }
         let page = OrganizationsPage(
             layout: layout("Organizations", section: .organizations, session: session, scope: scope, request: request),
-            organizations: rows, error: error, name: form?["name"] ?? "", domains: form?["domains"] ?? "")
+            organizations: rows, pager: pager, error: error, name: form?["name"] ?? "", domains: form?["domains"] ?? "")
         return render("organizations", page, status: error == nil ? .ok : .badRequest)
     }
 

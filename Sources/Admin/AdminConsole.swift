@@ -84,14 +84,17 @@ public struct AdminConsole: Sendable {
 
     /// The fields of a posted form, once the request has proven it comes from this console's own page.
     func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?) async throws -> Form {
+        try await form(request, csrf: session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value)
+    }
+
+    /// A posted form whose `csrf` field is `expected` (the console's session token, or the setup portal's).
+    func form(_ request: Request, csrf expected: String?) async throws -> Form {
         try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
         var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024)
-        let form = Form(urlEncoded: String(buffer: buffer))
-        let expected = session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value
+        let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
         guard let expected, expected.count >= 32, let sent = form["csrf"], Secrets.matches(sent, expected) else {
             throw ConsoleError.forbidden(
-                "This form has expired or did not come from Roster's console. Go back, reload the page and try again.")
+                "This form has expired or did not come from Roster. Go back, reload the page and try again.")
         }
         return form
     }
@@ -130,17 +133,27 @@ public struct AdminConsole: Sendable {
                 title: item.title, href: scope?.href(item) ?? "/admin" + item.path, current: item == section)
         }
         if let scope, scope.many {
-            layout.organizations = OrganizationSwitch(
-                current: scope.organization.name,
-                options: scope.all.map { organization in
-                    let base = organization.isDefault ? "/admin" : "/admin/o/\(organization.id)"
-                    return .init(
-                        name: organization.name, href: base + (section.isScoped ? section.path : ""),
-                        selected: organization.key == scope.organization.key)
-                })
+            // A menu of a few dozen at most; past that the Organizations page lists them all.
+            let shown =
+                scope.all.prefix(Self.menuSize).contains { $0.key == scope.organization.key }
+                ? Array(scope.all.prefix(Self.menuSize))
+                : Array(scope.all.prefix(Self.menuSize - 1)) + [scope.organization]
+            var options = shown.map { organization in
+                let base = organization.isDefault ? "/admin" : "/admin/o/\(organization.id)"
+                return OrganizationSwitch.Option(
+                    name: organization.name, href: base + (section.isScoped ? section.path : ""),
+                    selected: organization.key == scope.organization.key)
+            }
+            if scope.all.count > shown.count {
+                options.append(.init(name: "All organizations…", href: "/admin/organizations", selected: false))
+            }
+            layout.organizations = OrganizationSwitch(current: scope.organization.name, options: options)
         }
         return layout
     }
+
+    /// Organizations the header's menu lists at most.
+    static let menuSize = 30
 
     /// A page rendered from its model; a flash message it shows is not shown again.
     func render(_ template: String, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {

@@ -234,15 +234,7 @@ extension AdminConsole {
     }
 
     private func portalForm(_ request: Request, context: SCIMRequestContext, visit: PortalVisit) async throws -> Form {
-        try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
-        var request = request
-        let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
-        guard let sent = form["csrf"], Secrets.matches(sent, visit.csrf) else {
-            throw ConsoleError.forbidden(
-                "This form has expired or did not come from Roster's setup page. Go back, reload the page and try again."
-            )
-        }
-        return form
+        try await form(request, csrf: visit.csrf)
     }
 
     private func portalRevealing(_ secret: String, of id: String, visit: PortalVisit, flash: String) -> Response {

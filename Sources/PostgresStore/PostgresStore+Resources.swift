@@ -185,7 +185,7 @@ extension PostgresStore {
         let (organization, kind) = (query.organization, query.kind)
         let scope: [SQLValue] = [.integer(organization.rawValue), .text(kind.rawValue)]
         let page = query.page
-        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) { connection in
             var total = 0
             var deletions: Int64 = 0
             let counts = SQL(ResourceSQL.counts, scope)

@@ -45,9 +45,10 @@ public struct PostgresStore: ResourceStore {
 
     /// Runs `body` in a transaction; the error it throws is the one the body threw, rolled back.
     func transaction<T: Sendable>(
-        _ begin: PostgresQuery = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ begin: PostgresQuery = "BEGIN", writes: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await leased(writes: !"\(begin.sql)".contains("READ ONLY")) { connection in
+        try await leased(writes: writes) { connection in
             try await connection.query(begin, logger: logger)
             let result: T
             do {

@@ -92,4 +92,22 @@ import Testing
             #expect(!(try await browser.get("/admin/o/\(acme.id)/activity").contains("ada@example.com")))
         }
     }
+
+    /// Many organizations: the list is paged (each row costs two queries) and the header's menu stays short.
+    @Test func manyOrganizationsArePagedAndTheMenuStaysShort() async throws {
+        try await TestServer.run { server, scim in
+            for index in 0..<40 { _ = try await server.services.organizations.create(name: "Customer \(index)") }
+            let browser = ConsoleClient(scim.client)
+            try await browser.signIn(server: server)
+            let first = try await browser.get("/admin/organizations")
+            #expect(first.contains("Customer 0") && !first.contains("Customer 39<"))
+            let second = try await browser.get(try #require(ConsoleClient.link(rel: "next", in: first.html)))
+            #expect(second.contains("Customer 39"))
+            let people = try await browser.get("/admin/people")
+            #expect(people.contains("All organizations…"))
+            #expect(
+                people.html.components(separatedBy: "<option value=").count - 1 <= 45,
+                "at most 31 organizations and the page's own menus")
+        }
+    }
 }

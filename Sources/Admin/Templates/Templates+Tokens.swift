@@ -147,6 +147,7 @@ extension Templates {
           </tbody>
         </table>
         </div>
+        {{#pager}}{{>pager}}{{/pager}}
         <h2>New organization</h2>
         {{#error}}<p class="notice error" role="alert">{{error}}</p>{{/error}}
         <form method="post" action="/admin/organizations" class="narrow-form">
