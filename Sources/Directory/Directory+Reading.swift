@@ -30,6 +30,14 @@ extension Directory {
     func list(_ kind: ResourceKind, parsed: Filter?, sort: Sort?, page: Page, projection: Projection) async throws
         -> ListResponse
     {
+        let read = try await read(kind, parsed: parsed, sort: sort, page: page, projection: projection, seek: nil)
+        return ListResponse(totalResults: read.total, startIndex: page.startIndex, resources: read.resources)
+    }
+
+    /// A page of representations, with the store's facts about it (positions and `more` for a keyset page).
+    func read(
+        _ kind: ResourceKind, parsed: Filter?, sort: Sort?, page: Page, projection: Projection, seek: Seek?
+    ) async throws -> (resources: [JSON], total: Int, positions: [Keyset], more: Bool) {
         var projection = projection
         // Lists carry members only when asked for by name: a page of large groups would otherwise be enormous.
         if kind == .group && !projection.attributes.contains(where: { $0.name.caseInsensitiveEquals("members") }) {
@@ -41,6 +49,7 @@ extension Directory {
             organization: organization, kind: kind, filter: parsed, sort: sort, page: page, type: type,
             withGroups: withGroups)
         query.maxBytes = limits.maxPageBytes
+        query.seek = seek
         let result = try await resources.search(query)
         let derived =
             if let groups = result.groups {
@@ -53,7 +62,7 @@ extension Directory {
                 render(resource, type: type, derived: derived[resource.id] ?? [:], projection: projection)
                     .representation)
         }
-        return ListResponse(totalResults: result.total, startIndex: page.startIndex, resources: representations)
+        return (representations, result.total, result.positions, result.more)
     }
 
     /// The filter parameter parsed; absent or blank means no filter.

@@ -41,7 +41,7 @@ extension Directory {
         return ListResponse(totalResults: totals.values.reduce(0, +), startIndex: page.startIndex, resources: resources)
     }
 
-    private func applicableKinds(for parsed: Filter?, snapshot: SchemaCatalog.Snapshot) throws -> [ResourceKind] {
+    func applicableKinds(for parsed: Filter?, snapshot: SchemaCatalog.Snapshot) throws -> [ResourceKind] {
         guard let parsed else { return ResourceKind.allCases }
         var firstError: SCIMError?
         let kinds = ResourceKind.allCases.filter { kind in

@@ -70,11 +70,20 @@ public struct Directory: Sendable {
         public var maxPatchWork: Int
         /// The most bytes of stored resources one page of a list holds (see `ResourceQuery.maxBytes`).
         public var maxPageBytes: Int
+        /// The most operations, and bytes, one `/Bulk` request may hold (RFC 7644 §3.7.4).
+        public var maxBulkOperations: Int
+        public var maxBulkPayloadSize: Int
+        /// How long a paging cursor stays valid after it was issued (RFC 9865 `cursorTimeout`).
+        public var cursorTimeout: Int
 
         public init(
             maxResults: Int = 1000, maxPatchOperations: Int = 1000, maxPayloadSize: Int = 1_048_576,
-            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000, maxPageBytes: Int = 1 << 20
+            maxValuesPerResource: Int = 2000, maxPatchWork: Int = 50_000, maxPageBytes: Int = 1 << 20,
+            maxBulkOperations: Int = 1000, maxBulkPayloadSize: Int = 4 << 20, cursorTimeout: Int = 3600
         ) {
+            self.maxBulkOperations = maxBulkOperations
+            self.maxBulkPayloadSize = maxBulkPayloadSize
+            self.cursorTimeout = cursorTimeout
             self.maxPageBytes = maxPageBytes
             self.maxResults = maxResults
             self.maxPatchOperations = maxPatchOperations

@@ -35,7 +35,7 @@ struct PostgresDatabase: SQLDatabase {
     }
 
     /// A cell as a bound value would be, by its type: integers, reals, booleans (as 0 and 1) and text.
-    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard cell.bytes != nil else { return .null }
         switch cell.dataType {
         case .int8, .int4, .int2: return .integer(try cell.decode(Int64.self))

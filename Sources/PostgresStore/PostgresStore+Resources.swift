@@ -119,7 +119,14 @@ extension PostgresStore {
 
     /// A page and its total; the users' groups, when asked for, in a second query.
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
-        var result = query.filter == nil && query.sort == nil ? try await listInOrder(query) : try await filtered(query)
+        var result =
+            if let seek = query.seek {
+                try await keysetPage(query, seek: seek)
+            } else if query.filter == nil && query.sort == nil {
+                try await listInOrder(query)
+            } else {
+                try await filtered(query)
+            }
         if query.withGroups {
             result.groups = try await groups(of: result.resources.map(\.id), in: query.organization)
         }
@@ -162,6 +169,63 @@ extension PostgresStore {
             total = Int(count)
         }
         return SearchResult(total: total, resources: resources)
+    }
+
+    /// A keyset page (cursor paging), as the SQLite store reads it (see `SQLiteStore.keysetPage`): one row more than
+    /// the page to tell whether more follow, then the total, in one repeatable-read snapshot.
+    private func keysetPage(_ query: ResourceQuery, seek: Seek) async throws -> SearchResult {
+        let condition = try FilterSQL.compile(
+            query.filter, kind: query.kind, type: query.type, organization: query.organization)
+        let keyset = try KeysetSQL.compile(query.sort, kind: query.kind, type: query.type, seek: seek)
+        let scope = SQL(
+            ResourceSQL.scope(condition.sql),
+            [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values)
+        let page =
+            SQL("SELECT \(ResourceSQL.columns), pk, \(keyset.key.sql) ", keyset.key.values) + scope
+            + SQL(
+                " AND (\(keyset.condition.sql)) ORDER BY \(keyset.order.sql) LIMIT ?",
+                keyset.condition.values + keyset.order.values + [.integer(Int64(query.page.count) + 1)])
+        let counting =
+            query.filter == nil
+            ? SQL(ResourceSQL.counts, [.integer(query.organization.rawValue), .text(query.kind.rawValue)])
+            : SQL("SELECT COUNT(*) ") + scope
+        let limit = query.page.count
+        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) { connection in
+            var budget = PageBudget(maxBytes: query.maxBytes)
+            var resources: [StoredResource] = []
+            var positions: [Keyset] = []
+            var more = false
+            if limit > 0 {
+                for try await row in try await connection.run(page, logger: logger) {
+                    guard resources.count < limit else {
+                        more = true
+                        break
+                    }
+                    let (resource, size) = try Self.resourceAndSize(row)
+                    guard budget.admits(size) else {
+                        more = true
+                        break
+                    }
+                    let cells = Array(row)
+                    resources.append(resource)
+                    positions.append(
+                        keyset.position(
+                            row: try cells[6].decode(Int64.self), value: try PostgresDatabase.value(cells[7])))
+                }
+            }
+            var total = 0
+            for try await row in try await connection.run(counting, logger: logger) {
+                total = Int(try Array(row)[0].decode(Int64.self))
+            }
+            if seek.backward {
+                resources.reverse()
+                positions.reverse()
+            }
+            var result = SearchResult(total: total, resources: resources)
+            result.positions = positions
+            result.more = more
+            return result
+        }
     }
 
     /// Replaces a resource's indexed values, in the transaction that writes the resource.

@@ -1,23 +1,59 @@
 /// A page of results (RFC 7644 §3.4.2): counters are integers, `Resources` is always present.
 public struct ListResponse: Sendable {
     public var totalResults: Int
-    public var startIndex: Int
+    /// Index paging's start; nil on a cursor page (RFC 9865), which has cursors instead.
+    public var startIndex: Int?
     public var resources: [JSON]
+    /// RFC 9865: on every cursor page but the last.
+    public var nextCursor: String?
+    /// RFC 9865: never on the first page.
+    public var previousCursor: String?
 
-    public init(totalResults: Int, startIndex: Int, resources: [JSON]) {
+    public init(
+        totalResults: Int, startIndex: Int?, resources: [JSON], nextCursor: String? = nil,
+        previousCursor: String? = nil
+    ) {
         self.totalResults = totalResults
         self.startIndex = startIndex
         self.resources = resources
+        self.nextCursor = nextCursor
+        self.previousCursor = previousCursor
     }
 
     public var json: JSON {
-        .object([
+        var object: JSONObject = [
             "schemas": .array([.string(MessageSchema.listResponse)]),
             "totalResults": .int(totalResults),
-            "startIndex": .int(startIndex),
-            "itemsPerPage": .int(resources.count),
-            "Resources": .array(resources),
-        ])
+        ]
+        if let startIndex { object["startIndex"] = .int(startIndex) }
+        object["itemsPerPage"] = .int(resources.count)
+        if let previousCursor { object["previousCursor"] = .string(previousCursor) }
+        if let nextCursor { object["nextCursor"] = .string(nextCursor) }
+        object["Resources"] = .array(resources)
+        return .object(object)
+    }
+}
+
+/// Cursor paging (RFC 9865): the cursor, empty for the first page, and the page size.
+public struct CursorPaging: Sendable, Hashable {
+    public var cursor: String
+    public var count: Int
+
+    /// `count` absent is `maximum`; negative is 0 (RFC 9865 §2); more than `maximum`, or not an integer, is an
+    /// `invalidCount`, since a cursor's pages all have the size of the first.
+    public init(cursor: String, count: Int?, maximum: Int) throws(SCIMError) {
+        let count = max(0, count ?? maximum)
+        guard count <= maximum else {
+            throw .invalidCount("\"count\" must be between 0 and \(maximum) with a cursor, not \(count).")
+        }
+        self.cursor = cursor
+        self.count = count
+    }
+
+    public static func parse(cursor: String, count: String?, maximum: Int) throws(SCIMError) -> CursorPaging {
+        guard let count, !count.isEmpty else { return try CursorPaging(cursor: cursor, count: nil, maximum: maximum) }
+        guard let value = Int(count) else { throw .invalidCount("\"count\" must be an integer, not \"\(count)\".") }
+        return try CursorPaging(cursor: cursor, count: value, maximum: maximum)
     }
 }
 

@@ -30,6 +30,19 @@ extension SCIMError {
         SCIMError(status: 400, scimType: "invalidFilter", detail: detail)
     }
 
+    /// RFC 9865 §2.1: a cursor Roster did not issue, altered, or issued for another query.
+    public static func invalidCursor(_ detail: String) -> SCIMError {
+        SCIMError(status: 400, scimType: "invalidCursor", detail: detail)
+    }
+
+    public static func expiredCursor(_ detail: String) -> SCIMError {
+        SCIMError(status: 400, scimType: "expiredCursor", detail: detail)
+    }
+
+    public static func invalidCount(_ detail: String) -> SCIMError {
+        SCIMError(status: 400, scimType: "invalidCount", detail: detail)
+    }
+
     public static func tooMany(_ detail: String) -> SCIMError {
         SCIMError(status: 400, scimType: "tooMany", detail: detail)
     }
@@ -117,4 +130,5 @@ public enum MessageSchema {
     public static let patchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
     public static let searchRequest = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
     public static let bulkRequest = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+    public static let bulkResponse = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
 }

@@ -3,6 +3,8 @@ public struct SearchRequest: Sendable {
     public var filter: String?
     public var startIndex: Int?
     public var count: Int?
+    /// RFC 9865: present (empty for the first page) when the client pages by cursor.
+    public var cursor: String?
     public var sortBy: String?
     public var sortOrder: String?
     public var projection: Projection
@@ -17,6 +19,7 @@ public struct SearchRequest: Sendable {
         filter = try Self.string(object["filter"], name: "filter")
         startIndex = try Self.integer(object["startIndex"], name: "startIndex")
         count = try Self.integer(object["count"], name: "count")
+        cursor = try Self.string(object["cursor"], name: "cursor")
         sortBy = try Self.string(object["sortBy"], name: "sortBy")
         sortOrder = try Self.string(object["sortOrder"], name: "sortOrder")
         projection = Projection(

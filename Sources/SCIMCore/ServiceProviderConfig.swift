@@ -5,11 +5,18 @@ public struct ServiceProviderConfig: Sendable {
     public var maxPayloadSize: Int
     public var maxOperations: Int
 
-    public init(documentationURI: String? = nil, maxResults: Int, maxPayloadSize: Int, maxOperations: Int) {
+    /// Seconds a paging cursor stays valid (RFC 9865 `cursorTimeout`).
+    public var cursorTimeout: Int
+
+    public init(
+        documentationURI: String? = nil, maxResults: Int, maxPayloadSize: Int, maxOperations: Int,
+        cursorTimeout: Int = 3600
+    ) {
         self.documentationURI = documentationURI
         self.maxResults = maxResults
         self.maxPayloadSize = maxPayloadSize
         self.maxOperations = maxOperations
+        self.cursorTimeout = cursorTimeout
     }
 
     public func representation(location: String) -> JSON {
@@ -19,15 +26,15 @@ public struct ServiceProviderConfig: Sendable {
         if let documentationURI { object["documentationUri"] = .string(documentationURI) }
         object["patch"] = .object(["supported": true])
         object["bulk"] = .object([
-            "supported": false, "maxOperations": .int(maxOperations), "maxPayloadSize": .int(maxPayloadSize),
+            "supported": true, "maxOperations": .int(maxOperations), "maxPayloadSize": .int(maxPayloadSize),
         ])
         object["filter"] = .object(["supported": true, "maxResults": .int(maxResults)])
         object["changePassword"] = .object(["supported": false])
         object["sort"] = .object(["supported": true])
         object["etag"] = .object(["supported": true])
         object["pagination"] = .object([
-            "cursor": false, "index": true, "defaultPaginationMethod": "index",
-            "defaultPageSize": .int(maxResults), "maxPageSize": .int(maxResults),
+            "cursor": true, "index": true, "defaultPaginationMethod": "index",
+            "defaultPageSize": .int(maxResults), "maxPageSize": .int(maxResults), "cursorTimeout": .int(cursorTimeout),
         ])
         object["authenticationSchemes"] = [
             .object([

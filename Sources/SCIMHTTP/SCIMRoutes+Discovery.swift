@@ -41,8 +41,8 @@ extension SCIMRoutes {
 
     var serviceProviderConfig: ServiceProviderConfig {
         ServiceProviderConfig(
-            maxResults: limits.maxResults, maxPayloadSize: limits.maxPayloadSize,
-            maxOperations: limits.maxPatchOperations)
+            maxResults: limits.maxResults, maxPayloadSize: limits.maxBulkPayloadSize,
+            maxOperations: limits.maxBulkOperations, cursorTimeout: limits.cursorTimeout)
     }
 
     /// The resource types of the token's organization as they stand now: its custom user fields, and no other

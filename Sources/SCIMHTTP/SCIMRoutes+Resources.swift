@@ -6,11 +6,18 @@ extension SCIMRoutes {
     func list(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let query = request.scimQueryParameters
-        let page = try Page.parse(
-            startIndex: query.value("startIndex"), count: query.value("count"), maximum: limits.maxResults)
         let sort = try Sort.parse(
             sortBy: query.value("sortBy"), sortOrder: query.value("sortOrder"),
             type: try await directory.resourceType(kind))
+        if let cursor = try query.value("cursor") {
+            try Self.refuseBothPagings(startIndex: query.value("startIndex") != nil)
+            let paging = try CursorPaging.parse(cursor: cursor, count: query.value("count"), maximum: limits.maxResults)
+            let result = try await directory.list(
+                kind, filter: query.value("filter"), sort: sort, cursor: paging, projection: try projection(query))
+            return SCIMResponse.json(.ok, result.json)
+        }
+        let page = try Page.parse(
+            startIndex: query.value("startIndex"), count: query.value("count"), maximum: limits.maxResults)
         let result = try await directory.list(
             kind, filter: query.value("filter"), sort: sort, page: page, projection: try projection(query))
         return SCIMResponse.json(.ok, result.json)
@@ -22,9 +29,16 @@ extension SCIMRoutes {
         var request = request
         let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let search = try SearchRequest(body)
-        let page = Page(startIndex: search.startIndex, count: search.count, maximum: limits.maxResults)
         let sort = try Sort.parse(
             sortBy: search.sortBy, sortOrder: search.sortOrder, type: try await directory.resourceType(kind))
+        if let cursor = search.cursor {
+            try Self.refuseBothPagings(startIndex: search.startIndex != nil)
+            let paging = try CursorPaging(cursor: cursor, count: search.count, maximum: limits.maxResults)
+            let result = try await directory.list(
+                kind, filter: search.filter, sort: sort, cursor: paging, projection: search.projection)
+            return SCIMResponse.json(.ok, result.json)
+        }
+        let page = Page(startIndex: search.startIndex, count: search.count, maximum: limits.maxResults)
         let result = try await directory.list(
             kind, filter: search.filter, sort: sort, page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)
@@ -36,18 +50,32 @@ extension SCIMRoutes {
         var request = request
         let body = try await request.scimBody(limit: limits.maxPayloadSize)
         let search = try SearchRequest(body)
+        let sort = { @Sendable (type: ResourceType) throws -> Sort? in
+            // A sort attribute one type lacks orders the types that have it (userName: users only).
+            if let sortBy = search.sortBy, (try? AttributePath.parse(sortBy)).flatMap(type.resolve) == nil {
+                return nil
+            }
+            return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, type: type)
+        }
+        if let cursor = search.cursor {
+            try Self.refuseBothPagings(startIndex: search.startIndex != nil)
+            let paging = try CursorPaging(cursor: cursor, count: search.count, maximum: limits.maxResults)
+            let result = try await directory.searchAll(
+                filter: search.filter, sortBy: search.sortBy, sortOrder: search.sortOrder, sort: sort, cursor: paging,
+                projection: search.projection)
+            return SCIMResponse.json(.ok, result.json)
+        }
         let page = Page(startIndex: search.startIndex, count: search.count, maximum: limits.maxResults)
         let result = try await directory.searchAll(
-            filter: search.filter,
-            sort: { type in
-                // A sort attribute one type lacks orders the types that have it (userName: users only).
-                if let sortBy = search.sortBy, (try? AttributePath.parse(sortBy)).flatMap(type.resolve) == nil {
-                    return nil
-                }
-                return try Sort.parse(sortBy: search.sortBy, sortOrder: search.sortOrder, type: type)
-            },
-            page: page, projection: search.projection)
+            filter: search.filter, sort: sort, page: page, projection: search.projection)
         return SCIMResponse.json(.ok, result.json)
+    }
+
+    /// RFC 9865 §2: a request names one way of paging; `startIndex` with `cursor` is a contradiction.
+    static func refuseBothPagings(startIndex: Bool) throws {
+        guard !startIndex else {
+            throw SCIMError.invalidValue("Page by \"startIndex\" or by \"cursor\", not both.")
+        }
     }
 
     func get(_ kind: ResourceKind, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {

@@ -58,3 +58,50 @@ struct BoundedSet {
         return true
     }
 }
+
+extension SQLiteStore {
+    /// A keyset page (cursor paging): the resources after (or before) a position in the query's order, one more
+    /// than the page to tell whether more follow, and the total, in one read transaction. A page costs the same
+    /// wherever it is in the list: its start is a condition the index answers, not an offset to step over.
+    func keysetPage(_ query: ResourceQuery, seek: Seek) async throws -> SearchResult {
+        let condition = try FilterSQL.compile(
+            query.filter, kind: query.kind, type: query.type, organization: query.organization)
+        let keyset = try KeysetSQL.compile(query.sort, kind: query.kind, type: query.type, seek: seek)
+        let scope = ResourceSQL.scope(condition.sql)
+        let scopeValues = [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values
+        let sql =
+            "SELECT \(ResourceSQL.columns), pk, \(keyset.key.sql) \(scope) AND (\(keyset.condition.sql)) "
+            + "ORDER BY \(keyset.order.sql) LIMIT ?"
+        let values =
+            keyset.key.values + scopeValues + keyset.condition.values + keyset.order.values
+            + [.integer(Int64(query.page.count) + 1)]
+        let counts: [SQLValue] = [.integer(query.organization.rawValue), .text(query.kind.rawValue)]
+        let unfiltered = query.filter == nil
+        return try await database.read { db in
+            var rows = ReadRows()
+            if query.page.count > 0 {
+                rows = try Self.readRows(
+                    Self.statement(db, sql), values: values, maxBytes: query.maxBytes, sortKeys: true)
+            }
+            let more = rows.cut || rows.resources.count > query.page.count
+            if rows.resources.count > query.page.count {
+                rows.resources.removeLast()
+                rows.keys.removeLast()
+                rows.sortKeys.removeLast()
+            }
+            if seek.backward {
+                rows.resources.reverse()
+                rows.keys.reverse()
+                rows.sortKeys.reverse()
+            }
+            var total = 0
+            let counting = try Self.statement(db, unfiltered ? ResourceSQL.counts : "SELECT COUNT(*) \(scope)")
+            try counting.bind(unfiltered ? counts : scopeValues)
+            try counting.forEachRow { total = Int($0.integer(0) ?? 0) }
+            var result = try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
+            result.positions = zip(rows.keys, rows.sortKeys).map { keyset.position(row: $0, value: $1) }
+            result.more = more
+            return result
+        }
+    }
+}

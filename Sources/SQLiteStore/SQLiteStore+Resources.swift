@@ -134,6 +134,7 @@ extension SQLiteStore {
     /// The page first: when it is not full it holds the last match, so an `eq` lookup needs no count. The
     /// unfiltered list in creation order, what an import reads, has a path of its own (`listInOrder`).
     public func search(_ query: ResourceQuery) async throws -> SearchResult {
+        if let seek = query.seek { return try await keysetPage(query, seek: seek) }
         if query.filter == nil && query.sort == nil { return try await listInOrder(query) }
         let condition = try FilterSQL.compile(
             query.filter, kind: query.kind, type: query.type, organization: query.organization)
@@ -202,7 +203,10 @@ extension SQLiteStore {
 
     /// A page's resources and their keys, read in order until their bodies hold `maxBytes` (always at least one),
     /// from a statement selecting `ResourceSQL.columns` then `pk`.
-    static func readRows(_ statement: Statement, values: [SQLValue], maxBytes: Int) throws -> ReadRows {
+    /// With `sortKeys`, the statement selects a sort key after `pk`, kept in `sortKeys`.
+    static func readRows(_ statement: Statement, values: [SQLValue], maxBytes: Int, sortKeys: Bool = false) throws
+        -> ReadRows
+    {
         try statement.bind(values)
         var rows = ReadRows()
         var budget = PageBudget(maxBytes: maxBytes)
@@ -213,6 +217,7 @@ extension SQLiteStore {
             }
             rows.resources.append(try Self.resource(row))
             rows.keys.append(row.integer(6) ?? 0)
+            if sortKeys { rows.sortKeys.append(row.value(7)) }
             return true
         })
         return rows
@@ -287,4 +292,6 @@ struct ReadRows {
     var resources: [StoredResource] = []
     var keys: [Int64] = []
     var cut = false
+    /// Each row's sort key, when read with `sortKeys`.
+    var sortKeys: [SQLValue] = []
 }

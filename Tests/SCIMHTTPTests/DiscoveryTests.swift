@@ -20,9 +20,10 @@ import Testing
             #expect(reply["etag"]?["supported"] == true)
             #expect(reply["filter"]?["supported"] == true)
             #expect(reply["filter"]?["maxResults"]?.intValue != nil)
-            #expect(reply["bulk"]?["supported"] == false)
+            #expect(reply["bulk"]?["supported"] == true)
             #expect(reply["bulk"]?["maxOperations"]?.intValue != nil)
-            #expect(reply["bulk"]?["maxPayloadSize"]?.intValue == 1_048_576)
+            #expect(reply["bulk"]?["maxOperations"] == 1000)
+            #expect(reply["bulk"]?["maxPayloadSize"]?.intValue == 4_194_304)
             #expect(reply["sort"]?["supported"] == true)
             #expect(reply["changePassword"]?["supported"] == false)
             let scheme = reply["authenticationSchemes"]?.arrayValue?.first

@@ -10,6 +10,8 @@ final class DirectoryContext: Sendable {
     let schemas: SchemaCatalog
     let authenticator: TokenAuthenticator
     let activity: ActivityLog
+    /// Seals paging cursors with a key every instance shares.
+    let cursors: CursorSeal
     /// Writes to one resource take turns on this instance.
     let writes = KeyedLocks()
     let clock: @Sendable () -> Date
@@ -26,6 +28,7 @@ final class DirectoryContext: Sendable {
         self.schemas = SchemaCatalog(store: stores.fields, lifetime: schemaLifetime, clock: clock)
         self.authenticator = TokenAuthenticator(store: stores.tokens, cacheLifetime: tokenCacheLifetime, clock: clock)
         self.activity = ActivityLog(store: stores.activity)
+        self.cursors = CursorSeal(accounts: stores.accounts)
         self.clock = clock
         self.newID = newID
     }

@@ -16,6 +16,9 @@ public struct ResourceQuery: Sendable, Hashable {
     /// The most bytes of stored bodies a page holds: past them it ends early (with at least one resource), so no
     /// list holds more than a few MiB whatever the resources' sizes. `itemsPerPage` tells the client.
     public var maxBytes: Int = Directory.Limits().maxPageBytes
+    /// Keyset paging (cursors): the page is the `page.count` resources after this position in the query's order,
+    /// or before it when reading backwards, instead of the ones at `page.offset`.
+    public var seek: Seek?
 
     public init(
         organization: OrganizationKey, kind: ResourceKind, filter: Filter?, sort: Sort? = nil, page: Page,
@@ -40,12 +43,54 @@ extension Page {
     }
 }
 
+/// Where a keyset page starts: after `position` in the query's order (the first page when nil), or, reading
+/// backwards, before it.
+public struct Seek: Sendable, Hashable {
+    public var position: Keyset?
+    public var backward: Bool
+
+    public init(after position: Keyset?) {
+        self.position = position
+        self.backward = false
+    }
+
+    public init(before position: Keyset) {
+        self.position = position
+        self.backward = true
+    }
+}
+
+/// A resource's place in a query's order: its sort key (when the query sorts) and its row's key, which breaks
+/// ties. Stores compare positions in SQL, so each order has one answer to "what comes after".
+public struct Keyset: Sendable, Hashable {
+    public var sortValue: SortValue?
+    public var row: Int64
+
+    public init(sortValue: SortValue?, row: Int64) {
+        self.sortValue = sortValue
+        self.row = row
+    }
+}
+
+/// A sort key as a store holds it; a resource without the attribute has `missing`, which sorts after every value
+/// ascending and before every value descending (RFC 7644 §3.4.2.3).
+public enum SortValue: Sendable, Hashable {
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    case missing
+}
+
 /// A page of a query's matches, the number of all matches and, when asked for, each user's groups.
 public struct SearchResult: Sendable {
     public var total: Int
     public var resources: [StoredResource]
     /// The groups of each resource on the page, by id, when the query asked `withGroups`.
     public var groups: [String: [ResourceReference]]?
+    /// For a keyset page: each resource's position, in the order of `resources`, and whether more matches lie
+    /// beyond the page in the direction it was read.
+    public var positions: [Keyset] = []
+    public var more = false
 
     public init(total: Int, resources: [StoredResource], groups: [String: [ResourceReference]]? = nil) {
         self.total = total

@@ -25,6 +25,11 @@ public protocol AccountStore: Sendable {
     /// Sets the setup secret's hash; nil removes it.
     func setSetupSecretHash(_ hash: String?) async throws
 
+    /// A secret the instances of one Roster share (such as the key that seals paging cursors): the value stored
+    /// under `name`, or `candidate` when none was, stored then. Of instances racing to store one, one wins and every
+    /// instance gets its value.
+    func sharedSecret(named name: String, candidate: String) async throws -> String
+
     func insertSetupLink(_ link: SetupLink) async throws
     /// An organization's setup links, newest first.
     func setupLinks(of organization: OrganizationKey) async throws -> [SetupLink]

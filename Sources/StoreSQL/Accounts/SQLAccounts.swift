@@ -135,6 +135,17 @@ public struct SQLAccounts: AccountStore {
                 """, [.text(Self.setupSetting), .text(hash)]))
     }
 
+    public func sharedSecret(named name: String, candidate: String) async throws -> String {
+        let setting = "secret:" + name
+        try await database.write(
+            BoundStatement(
+                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                [.text(setting), .text(candidate)]))
+        return try await database.first(
+            BoundStatement("SELECT value FROM settings WHERE name = ?", [.text(setting)])
+        ) { $0.text(0) } ?? candidate
+    }
+
     /// The table of setup links, alike on both dialects.
     public static let setupLinksSchema = [
         """

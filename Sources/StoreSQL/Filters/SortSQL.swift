@@ -20,7 +20,7 @@ public struct SortSQL: Sendable {
 
     /// A multi-valued attribute sorts by its smallest value ascending and its largest descending, so the
     /// descending order is the ascending one reversed.
-    private static func key(_ path: AttributePath, compiler: FilterCompiler, ascending: Bool) throws(SCIMError)
+    static func key(_ path: AttributePath, compiler: FilterCompiler, ascending: Bool) throws(SCIMError)
         -> SortSQL
     {
         switch try compiler.target(path) {
@@ -53,5 +53,122 @@ public struct SortSQL: Sendable {
 
     private static func unsortable(_ path: AttributePath) -> SCIMError {
         .invalidValue("Cannot sort by \"\(path)\".")
+    }
+}
+
+/// A keyset page's SQL: the sort key to select with each row, the condition that starts the page after (or before)
+/// a position, and the order to read in. A missing sort key is taken as larger than every value, which is where
+/// `SortSQL` puts it in both directions (last ascending, first descending); ties go by row key, ascending.
+/// Reading backwards reverses the whole order; the store reverses the rows it reads.
+public struct KeysetSQL: Sendable {
+    /// The sort key of a row, selected after its other columns ("NULL" when the query does not sort).
+    public var key: SortSQL
+    /// The type the sort key has, to read it back.
+    public var valueType: ValueType
+    /// "1 = 1" on the first page.
+    public var condition: SortSQL
+    public var order: SortSQL
+
+    public enum ValueType: Sendable { case none, text, integer, real }
+
+    public static func compile(
+        _ sort: Sort?, kind: ResourceKind, type: ResourceType, seek: Seek
+    ) throws(SCIMError) -> KeysetSQL {
+        let backward = seek.backward
+        let row = "resources.pk"
+        let rowAfter = backward ? "\(row) < ?" : "\(row) > ?"
+        let rowOrder = backward ? "\(row) DESC" : "\(row) ASC"
+        guard let sort else {
+            let condition =
+                seek.position.map { SortSQL(sql: rowAfter, values: [.integer($0.row)]) }
+                ?? SortSQL(sql: "1 = 1", values: [])
+            return KeysetSQL(
+                key: SortSQL(sql: "NULL", values: []), valueType: .none, condition: condition,
+                order: SortSQL(sql: rowOrder, values: []))
+        }
+        let (key, valueType) = try SortSQL.keyExpression(sort, kind: kind, type: type)
+        let ascending = sort.ascending != backward
+        let order = SortSQL(
+            sql: "\(key.sql) \(ascending ? "ASC NULLS LAST" : "DESC NULLS FIRST"), \(rowOrder)", values: key.values)
+        guard let position = seek.position else {
+            return KeysetSQL(key: key, valueType: valueType, condition: SortSQL(sql: "1 = 1", values: []), order: order)
+        }
+        // Built left to right, so the key's own bound values land in the order of its placeholders.
+        var sql = ""
+        var values: [SQLValue] = []
+        func appendKey(_ then: String) {
+            sql += key.sql + then
+            values += key.values
+        }
+        let rowValue = SQLValue.integer(position.row)
+        switch (position.sortValue.map { SQLValue($0) } ?? .null, ascending) {
+        case (.null, true):
+            // Only missing keys come after a missing key, by row.
+            appendKey(" IS NULL AND \(rowAfter)")
+            values.append(rowValue)
+        case (.null, false):
+            // Descending, missing keys come first: every present key comes after them.
+            sql += "("
+            appendKey(" IS NOT NULL OR (")
+            appendKey(" IS NULL AND \(rowAfter)))")
+            values.append(rowValue)
+        case (let value, true):
+            sql += "("
+            appendKey(" > ? OR ")
+            values.append(value)
+            appendKey(" IS NULL OR (")
+            appendKey(" = ? AND \(rowAfter)))")
+            values += [value, rowValue]
+        case (let value, false):
+            sql += "("
+            appendKey(" < ? OR (")
+            values.append(value)
+            appendKey(" = ? AND \(rowAfter)))")
+            values += [value, rowValue]
+        }
+        return KeysetSQL(key: key, valueType: valueType, condition: SortSQL(sql: sql, values: values), order: order)
+    }
+
+    /// The position of a row whose sort key (as selected by `key`) is `value`.
+    public func position(row: Int64, value: SQLValue) -> Keyset {
+        guard valueType != .none else { return Keyset(sortValue: nil, row: row) }
+        let sortValue: SortValue =
+            switch value {
+            case .null: .missing
+            case .text(let text): .text(text)
+            case .integer(let number): valueType == .real ? .real(Double(number)) : .integer(number)
+            case .real(let number): .real(number)
+            }
+        return Keyset(sortValue: sortValue, row: row)
+    }
+}
+
+extension SQLValue {
+    init(_ value: SortValue) {
+        switch value {
+        case .text(let text): self = .text(text)
+        case .integer(let number): self = .integer(number)
+        case .real(let number): self = .real(number)
+        case .missing: self = .null
+        }
+    }
+}
+
+extension SortSQL {
+    /// The sort key of a query that sorts, and the type of its values.
+    static func keyExpression(_ sort: Sort, kind: ResourceKind, type: ResourceType) throws(SCIMError)
+        -> (SortSQL, KeysetSQL.ValueType)
+    {
+        let compiler = FilterCompiler(kind: kind, type: type, organization: .default)
+        let key = try key(sort.path, compiler: compiler, ascending: sort.ascending)
+        let valueType: KeysetSQL.ValueType =
+            switch key.sql {
+            case "resources.created_ms", "resources.modified_ms": .integer
+            case let sql where sql.hasPrefix("resources."): .text
+            case let sql where sql.contains("number_value"): .real
+            case let sql where sql.contains("text_value"): .text
+            default: .integer
+            }
+        return (key, valueType)
     }
 }
