@@ -39,6 +39,7 @@ public struct SCIMRoutes: Sendable {
             registerResource(kind, on: group)
         }
         group.post(".search") { request, context in try await searchAll(request, context) }
+        group.post("Bulk") { request, context in try await bulk(request, context) }
         registerDiscovery(on: group)
         registerUnsupported(on: group)
         group.on("**", method: .get) { request, _ in try Self.noEndpoint(request) }
@@ -61,10 +62,15 @@ public struct SCIMRoutes: Sendable {
         group.delete(item) { request, context in try await delete(kind, request, context) }
     }
 
-    /// RFC 7644 §3.7 Bulk and §3.11 /Me are not offered (ServiceProviderConfig says so): 501, not 404.
-    /// A verb a resource endpoint does not take is a 405.
+    /// RFC 7644 §3.11 /Me is not offered (there is no user behind a token): 501, not 404. A verb an endpoint does
+    /// not take is a 405.
     private func registerUnsupported(on group: SCIMRouteGroup) {
-        for path in ["Bulk", "Me", "Me/**"] {
+        for method in [HTTPRequest.Method.get, .put, .patch, .delete] {
+            group.on("Bulk", method: method) { request, _ -> Response in
+                throw SCIMError.methodNotAllowed("\(request.method) is not allowed on \(request.uri.path): send POST.")
+            }
+        }
+        for path in ["Me", "Me/**"] {
             for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
                 group.on(RouterPath(stringLiteral: path), method: method) { _, _ -> Response in
                     throw SCIMError.notImplemented(

@@ -211,10 +211,12 @@ import Testing
     }
 
     /// RFC 7644 §3.12: a feature the server does not offer is 501; a verb an endpoint does not take is 405.
-    @Test func bulkAndMeAre501AndWrongVerbsAre405() async throws {
+    @Test func meIs501AndWrongVerbsAre405() async throws {
         try await TestServer.run { _, client in
             try await client.post("Bulk", #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}"#)
-                .expectError(501)
+                .expectError(400, scimType: "invalidSyntax")
+            try await client.get("Bulk").expectError(405)
+            try await client.delete("Bulk").expectError(405)
             try await client.get("Me").expectError(501)
             try await client.put("Users", #"{"userName":"x"}"#).expectError(405)
             try await client.delete("Groups").expectError(405)

@@ -1,0 +1,256 @@
+import Foundation
+import SCIMCore
+
+/// What became of one operation of a Bulk request: its entry in the BulkResponse and the facts for its activity.
+public struct BulkOutcome: Sendable {
+    public var index: Int
+    public var method: String
+    public var bulkId: String?
+    public var kind: ResourceKind?
+    /// The resource's id, once known (the new one for a POST).
+    public var id: String?
+    /// The name the operation gave its resource, for the activity log.
+    public var name: String?
+    public var location: String?
+    public var version: String?
+    public var status: Int
+    public var error: SCIMError?
+    /// An error that is not the client's (500), described for the log only.
+    public var unexpected: String?
+    /// The database's unavailability, when that is why it failed: nothing after it is attempted.
+    public var unavailable: StoreUnavailable?
+    public var changes: [String] = []
+    public var elapsed: Duration = .zero
+
+    /// The operation's entry in the BulkResponse (RFC 7644 §3.7.3): its error body when it failed.
+    public var json: JSON {
+        var object: JSONObject = [:]
+        if let location { object["location"] = .string(location) }
+        object["method"] = .string(method)
+        if let bulkId { object["bulkId"] = .string(bulkId) }
+        if let version { object["version"] = .string(version) }
+        object["status"] = .string(String(status))
+        if let error { object["response"] = error.body }
+        return .object(object)
+    }
+}
+
+/// The operations of a Bulk request that were attempted, in the order they were written.
+public struct BulkResult: Sendable {
+    public var outcomes: [BulkOutcome]
+    /// Set when the database became unavailable: the operations after it were not attempted.
+    public var unavailable: StoreUnavailable?
+}
+
+extension Directory {
+    /// Runs a Bulk request (RFC 7644 §3.7). Each operation is atomic on its own, exactly as the same request sent
+    /// alone; an operation that names a `bulkId` runs after the POST that creates it, wherever it is written; a
+    /// reference that cannot be resolved (no such POST, the POST failed, or a circle of references) fails that
+    /// operation with 409. Consecutive POSTs that name different resources run together (the database commits
+    /// them together), which preserves what the request means: no two of them can touch the same resource. With
+    /// `failOnErrors`, operations run one at a time and stop after that many errors.
+    public func bulk(_ request: BulkRequest) async -> BulkResult {
+        let operations = request.operations
+        var creators: [String: Int] = [:]
+        for (index, operation) in operations.enumerated() where operation.verb == .post && operation.problem == nil {
+            if let bulkId = operation.bulkId, creators[bulkId] == nil { creators[bulkId] = index }
+        }
+        var run = BulkRun(operations: operations, failOnErrors: request.failOnErrors)
+        while !run.pending.isEmpty && !run.stopped {
+            let before = run.pending.count
+            var batch: [Int] = []
+            var names = Set<String>()
+            for index in run.pending where !run.stopped {
+                let operation = operations[index]
+                if let problem = operation.problem {
+                    await flush(&batch, &names, &run)
+                    run.finish(index, status: problem.status, error: problem)
+                    continue
+                }
+                let unresolved = operation.references.subtracting(run.ids.keys)
+                if let missing = unresolved.first(where: { creators[$0] == nil }) {
+                    await flush(&batch, &names, &run)
+                    run.finish(index, error: Self.unresolvable("names bulkId \"\(missing)\", which no POST here has"))
+                    continue
+                }
+                if let failed = unresolved.first(where: { run.failed.contains($0) }) {
+                    await flush(&batch, &names, &run)
+                    run.finish(index, error: Self.unresolvable("needs bulkId \"\(failed)\", whose POST failed"))
+                    continue
+                }
+                guard unresolved.isEmpty else { continue }
+                if request.failOnErrors == nil, operation.verb == .post, let name = Self.name(of: operation),
+                    !names.contains(name)
+                {
+                    names.insert(name)
+                    batch.append(index)
+                    if batch.count == Self.batchSize { await flush(&batch, &names, &run) }
+                    continue
+                }
+                await flush(&batch, &names, &run)
+                if !run.stopped { run.record(await execute(operations[index], index: index, ids: run.ids)) }
+            }
+            await flush(&batch, &names, &run)
+            if run.pending.count == before {
+                // Nothing could run: what is left waits on itself, in a circle of bulkIds.
+                for index in run.pending where !run.stopped {
+                    run.finish(
+                        index,
+                        error: Self.unresolvable("is in a circle of bulkId references that Roster does not resolve"))
+                }
+            }
+        }
+        return BulkResult(outcomes: run.outcomes.values.sorted { $0.index < $1.index }, unavailable: run.unavailable)
+    }
+
+    /// POSTs that run together at most.
+    static let batchSize = 64
+
+    private func flush(_ batch: inout [Int], _ names: inout Set<String>, _ run: inout BulkRun) async {
+        guard !batch.isEmpty else { return }
+        let (operations, ids) = (run.operations, run.ids)
+        let outcomes = await withTaskGroup(of: BulkOutcome.self) { group in
+            for index in batch {
+                group.addTask { await self.execute(operations[index], index: index, ids: ids) }
+            }
+            var outcomes: [BulkOutcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        for outcome in outcomes.sorted(by: { $0.index < $1.index }) { run.record(outcome) }
+        batch.removeAll()
+        names.removeAll()
+    }
+
+    /// The key of the name a POST gives its resource: two POSTs with one name must run in their order.
+    private static func name(of operation: BulkOperation) -> String? {
+        guard let target = operation.target, let kind = kind(of: target.endpoint),
+            let name = operation.data?[kind.uniqueAttribute]?.stringValue
+        else { return nil }
+        return "\(kind.rawValue)\n\(IdentityName.key(name))"
+    }
+
+    private static func kind(of endpoint: String) -> ResourceKind? {
+        ResourceKind.allCases.first { String($0.endpoint.dropFirst()).caseInsensitiveEquals(endpoint) }
+    }
+
+    private static func unresolvable(_ problem: String) -> SCIMError {
+        SCIMError(status: 409, scimType: "invalidValue", detail: "This operation \(problem).")
+    }
+
+    /// Only `id`: a Bulk response carries each resource's location and version, not the resource.
+    private static let idOnly = Projection(attributes: [AttributePath(name: "id")], excludedAttributes: [])
+
+    /// One operation, with its bulkIds replaced by the ids they stand for, as the same request sent alone.
+    private func execute(_ operation: BulkOperation, index: Int, ids: [String: String]) async -> BulkOutcome {
+        let started = ContinuousClock.now
+        var outcome = BulkOutcome(
+            index: index, method: operation.verb?.rawValue ?? operation.method, bulkId: operation.bulkId, status: 0)
+        let path = BulkReference.resolve(operation.path, ids: ids)
+        let data = operation.data.map { BulkReference.resolve($0, ids: ids) }
+        var resolved = operation
+        resolved.path = path
+        guard let verb = operation.verb, let target = resolved.target, let kind = Self.kind(of: target.endpoint) else {
+            outcome.status = 400
+            outcome.error = .invalidValue(
+                "\"\(operation.path)\" is not a path this operation can take: /Users or /Groups for a POST, "
+                    + "/Users/{id} or /Groups/{id} otherwise.")
+            outcome.elapsed = ContinuousClock.now - started
+            return outcome
+        }
+        outcome.kind = kind
+        outcome.id = target.id
+        outcome.name = data?[kind.uniqueAttribute]?.stringValue
+        if let id = target.id { outcome.location = location(kind, id: id) }
+        let precondition = VersionPrecondition(ifMatch: operation.version)
+        do {
+            switch verb {
+            case .post:
+                let response = try await create(kind, body: data ?? .null, projection: Self.idOnly)
+                outcome.adopt(response, status: 201)
+            case .put:
+                let response = try await replace(
+                    kind, id: target.id ?? "", body: data ?? .null, precondition: precondition,
+                    projection: Self.idOnly)
+                outcome.adopt(response, status: 200)
+            case .patch:
+                let response = try await patch(
+                    kind, id: target.id ?? "", body: data ?? .null, precondition: precondition,
+                    projection: Self.idOnly)
+                outcome.adopt(response, status: 200)
+            case .delete:
+                try await delete(kind, id: target.id ?? "", precondition: precondition)
+                outcome.status = 204
+            }
+        } catch let error as SCIMError {
+            outcome.status = error.status
+            outcome.error = error
+        } catch let error where StoreUnavailable.from(error) != nil {
+            let unavailable = StoreUnavailable.from(error)!
+            outcome.status = unavailable.status
+            var answer = SCIMError(status: unavailable.status, detail: unavailable.detail)
+            answer.retryAfter = unavailable.retryAfter
+            outcome.error = answer
+            outcome.unavailable = unavailable
+        } catch {
+            outcome.status = 500
+            outcome.error = SCIMError(status: 500, detail: "Internal server error.")
+            outcome.unexpected = String(reflecting: error)
+        }
+        outcome.elapsed = ContinuousClock.now - started
+        return outcome
+    }
+}
+
+extension BulkOutcome {
+    fileprivate mutating func adopt(_ response: ResourceResponse, status: Int) {
+        self.status = status
+        id = response.representation["id"]?.stringValue ?? id
+        location = response.meta.location
+        version = response.meta.etag
+        changes = response.changes
+    }
+}
+
+/// The state of a Bulk request as it runs: what is left, what each bulkId became, what was answered.
+private struct BulkRun {
+    let operations: [BulkOperation]
+    let failOnErrors: Int?
+    var pending: [Int]
+    var outcomes: [Int: BulkOutcome] = [:]
+    /// The id each successful POST's bulkId stands for.
+    var ids: [String: String] = [:]
+    /// The bulkIds of POSTs that failed.
+    var failed = Set<String>()
+    var errors = 0
+    var unavailable: StoreUnavailable?
+    var stopped: Bool { unavailable != nil || failOnErrors.map { errors >= $0 } == true }
+
+    init(operations: [BulkOperation], failOnErrors: Int?) {
+        self.operations = operations
+        self.failOnErrors = failOnErrors
+        self.pending = Array(operations.indices)
+    }
+
+    mutating func finish(_ index: Int, status: Int? = nil, error: SCIMError) {
+        let operation = operations[index]
+        record(
+            BulkOutcome(
+                index: index, method: operation.verb?.rawValue ?? operation.method, bulkId: operation.bulkId,
+                status: status ?? error.status, error: error))
+    }
+
+    mutating func record(_ outcome: BulkOutcome) {
+        guard outcomes[outcome.index] == nil else { return }
+        outcomes[outcome.index] = outcome
+        pending.removeAll { $0 == outcome.index }
+        let operation = operations[outcome.index]
+        if outcome.status >= 400 {
+            errors += 1
+            if let bulkId = operation.bulkId, operation.verb == .post { failed.insert(bulkId) }
+            if unavailable == nil { unavailable = outcome.unavailable }
+        } else if let bulkId = operation.bulkId, operation.verb == .post, let id = outcome.id {
+            ids[bulkId] = id
+        }
+    }
+}
