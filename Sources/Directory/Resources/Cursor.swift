@@ -142,8 +142,12 @@ final class CursorSeal: Sendable {
     func seal(_ cursor: Cursor) async throws -> String {
         let sealed = try AES.GCM.seal(cursor.bytes, using: try await currentKey())
         guard let combined = sealed.combined else { throw StoreCorruption(detail: "AES-GCM gave no combined box") }
-        return combined.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Self.text(combined)
+    }
+
+    private static func text(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// The cursor a client sent, or nil when it is not one this Roster sealed, whole and unaltered.
@@ -153,7 +157,9 @@ final class CursorSeal: Sendable {
         else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let box = try? AES.GCM.SealedBox(combined: data),
+        // Only the one text a sealed cursor has: base64's spare bits could otherwise spell one cursor several ways.
+        guard let data = Data(base64Encoded: base64), Self.text(data) == text,
+            let box = try? AES.GCM.SealedBox(combined: data),
             let opened = try? AES.GCM.open(box, using: try await currentKey())
         else { return nil }
         return Cursor(bytes: Array(opened))

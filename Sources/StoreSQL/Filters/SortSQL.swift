@@ -88,6 +88,19 @@ public struct KeysetSQL: Sendable {
         }
         let (key, valueType) = try SortSQL.keyExpression(sort, kind: kind, type: type)
         let ascending = sort.ascending != backward
+        if SortSQL.notNullColumns.contains(key.sql) {
+            // A column every row has: the row key follows the sort key's direction, so the position is one
+            // row-value comparison that the (organization, kind, column, row) index answers as a range.
+            let direction = ascending ? "ASC" : "DESC"
+            let order = SortSQL(sql: "\(key.sql) \(direction), \(row) \(direction)", values: [])
+            let condition =
+                seek.position.map {
+                    SortSQL(
+                        sql: "(\(key.sql), \(row)) \(ascending ? ">" : "<") (?, ?)",
+                        values: [SQLValue($0.sortValue ?? .missing), .integer($0.row)])
+                } ?? SortSQL(sql: "1 = 1", values: [])
+            return KeysetSQL(key: key, valueType: valueType, condition: condition, order: order)
+        }
         let order = SortSQL(
             sql: "\(key.sql) \(ascending ? "ASC NULLS LAST" : "DESC NULLS FIRST"), \(rowOrder)", values: key.values)
         guard let position = seek.position else {
@@ -155,6 +168,11 @@ extension SQLValue {
 }
 
 extension SortSQL {
+    /// Columns of `resources` no row leaves empty (every resource has a name, an id and its times).
+    static let notNullColumns: Set<String> = [
+        "resources.unique_key", "resources.id", "resources.created_ms", "resources.modified_ms",
+    ]
+
     /// The sort key of a query that sorts, and the type of its values.
     static func keyExpression(_ sort: Sort, kind: ResourceKind, type: ResourceType) throws(SCIMError)
         -> (SortSQL, KeysetSQL.ValueType)
