@@ -23,6 +23,10 @@ struct MeasuredResources: ResourceStore {
         try await metrics.measure(.insert) { try await base.insert(resource, members: members, in: organization) }
     }
 
+    func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws -> [(any Error)?] {
+        try await metrics.measure(.insertMany) { try await base.insertEach(resources, in: organization) }
+    }
+
     func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
         try await metrics.measure(.insertMany) { try await base.insertMany(resources, in: organization) }
     }

@@ -108,18 +108,45 @@ extension Directory {
 
     private func flush(_ batch: inout [Int], _ names: inout Set<String>, _ run: inout BulkRun) async {
         guard !batch.isEmpty else { return }
-        let (operations, ids) = (run.operations, run.ids)
-        let outcomes = await withTaskGroup(of: BulkOutcome.self) { group in
-            for index in batch {
-                group.addTask { await self.execute(operations[index], index: index, ids: ids) }
+        var outcomes: [BulkOutcome] = []
+        var creates: [ResourceKind: [(index: Int, outcome: BulkOutcome, data: JSON)]] = [:]
+        for index in batch {
+            let operation = run.operations[index]
+            guard let (kind, data) = Self.creation(operation, ids: run.ids) else {
+                // Not one a batch can take as it is: answered the ordinary way, with its error.
+                outcomes.append(await execute(operation, index: index, ids: run.ids))
+                continue
             }
-            var outcomes: [BulkOutcome] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+            var outcome = BulkOutcome(index: index, method: "POST", bulkId: operation.bulkId, status: 0)
+            outcome.kind = kind
+            outcome.name = data[kind.uniqueAttribute]?.stringValue
+            creates[kind, default: []].append((index, outcome, data))
+        }
+        for (kind, items) in creates {
+            let started = ContinuousClock.now
+            let results = await createEach(kind, bodies: items.map(\.data), projection: Self.idOnly)
+            let elapsed = (ContinuousClock.now - started) / items.count
+            for (item, result) in zip(items, results) {
+                var outcome = item.outcome
+                switch result {
+                case .success(let response): outcome.adopt(response, status: 201)
+                case .failure(let error): outcome.fail(error)
+                }
+                outcome.elapsed = elapsed
+                outcomes.append(outcome)
+            }
         }
         for outcome in outcomes.sorted(by: { $0.index < $1.index }) { run.record(outcome) }
         batch.removeAll()
         names.removeAll()
+    }
+
+    /// The kind and the data, bulkIds resolved, of a POST that names its endpoint rightly.
+    private static func creation(_ operation: BulkOperation, ids: [String: String]) -> (ResourceKind, JSON)? {
+        guard operation.verb == .post, let target = operation.target, let kind = kind(of: target.endpoint),
+            let data = operation.data
+        else { return nil }
+        return (kind, BulkReference.resolve(data, ids: ids))
     }
 
     /// The key of the name a POST gives its resource: two POSTs with one name must run in their order.
@@ -182,20 +209,8 @@ extension Directory {
                 try await delete(kind, id: target.id ?? "", precondition: precondition)
                 outcome.status = 204
             }
-        } catch let error as SCIMError {
-            outcome.status = error.status
-            outcome.error = error
-        } catch let error where StoreUnavailable.from(error) != nil {
-            let unavailable = StoreUnavailable.from(error)!
-            outcome.status = unavailable.status
-            var answer = SCIMError(status: unavailable.status, detail: unavailable.detail)
-            answer.retryAfter = unavailable.retryAfter
-            outcome.error = answer
-            outcome.unavailable = unavailable
         } catch {
-            outcome.status = 500
-            outcome.error = SCIMError(status: 500, detail: "Internal server error.")
-            outcome.unexpected = String(reflecting: error)
+            outcome.fail(error)
         }
         outcome.elapsed = ContinuousClock.now - started
         return outcome
@@ -203,6 +218,24 @@ extension Directory {
 }
 
 extension BulkOutcome {
+    /// The client's error as it is, the database's unavailability as a 503 (or 507), anything else as a 500.
+    fileprivate mutating func fail(_ error: any Error) {
+        if let error = error as? SCIMError {
+            status = error.status
+            self.error = error
+        } else if let unavailable = StoreUnavailable.from(error) {
+            status = unavailable.status
+            var answer = SCIMError(status: unavailable.status, detail: unavailable.detail)
+            answer.retryAfter = unavailable.retryAfter
+            self.error = answer
+            self.unavailable = unavailable
+        } else {
+            status = 500
+            self.error = SCIMError(status: 500, detail: "Internal server error.")
+            unexpected = String(reflecting: error)
+        }
+    }
+
     fileprivate mutating func adopt(_ response: ResourceResponse, status: Int) {
         self.status = status
         id = response.representation["id"]?.stringValue ?? id

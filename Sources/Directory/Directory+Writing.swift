@@ -6,6 +6,50 @@ extension Directory {
     public func create(_ kind: ResourceKind, body: JSON, projection: Projection = .default) async throws
         -> ResourceResponse
     {
+        let (resource, members) = try await newResource(kind, body: body)
+        try await resources.insert(resource, members: members, in: organization)
+        return try await created(resource, members: members, projection: projection)
+    }
+
+    /// Many POSTs of one kind, each on its own as `create` would do it, stored together where the store can: a
+    /// resource whose name is taken fails alone. The results are in the order of `bodies`.
+    func createEach(_ kind: ResourceKind, bodies: [JSON], projection: Projection) async
+        -> [Result<ResourceResponse, any Error>]
+    {
+        var results = [Result<ResourceResponse, any Error>?](repeating: nil, count: bodies.count)
+        var prepared: [(index: Int, resource: StoredResource)] = []
+        for (index, body) in bodies.enumerated() {
+            do {
+                let (resource, members) = try await newResource(kind, body: body)
+                if members.isEmpty {
+                    prepared.append((index, resource))
+                } else {
+                    results[index] = await Self.attempt { try await create(kind, body: body, projection: projection) }
+                }
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        do {
+            let refusals = try await resources.insertEach(prepared.map(\.resource), in: organization)
+            for ((index, resource), refusal) in zip(prepared, refusals) {
+                results[index] =
+                    if let refusal { .failure(refusal) } else {
+                        await Self.attempt { try await created(resource, members: [], projection: projection) }
+                    }
+            }
+        } catch {
+            for (index, _) in prepared { results[index] = .failure(error) }
+        }
+        return results.map { $0 ?? .failure(SCIMError(status: 500, detail: "Internal server error.")) }
+    }
+
+    private static func attempt<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    /// A POST's body as the resource it creates, validated, and the members it names.
+    private func newResource(_ kind: ResourceKind, body: JSON) async throws -> (StoredResource, [String]) {
         guard let object = body.objectValue else { throw SCIMError.invalidSyntax("The body must be a JSON object.") }
         let snapshot = try await schemas()
         let policy = FieldPolicy(snapshot: snapshot, kind: kind)
@@ -18,10 +62,16 @@ extension Directory {
         resource.indexedWith = policy.indexType
         try checkName(stored, kind: kind)
         try checkSize(resource)
-        try await resources.insert(resource, members: members, in: organization)
+        return (resource, members)
+    }
+
+    /// The answer to a POST whose resource was stored.
+    private func created(_ resource: StoredResource, members: [String], projection: Projection) async throws
+        -> ResourceResponse
+    {
         // A new user belongs to no group yet.
-        var response = try await respond(resource, projection: projection, groups: kind == .user ? [] : nil)
-        response.changes = Self.changes(from: nil, to: stored, members: MembershipChange(added: members))
+        var response = try await respond(resource, projection: projection, groups: resource.kind == .user ? [] : nil)
+        response.changes = Self.changes(from: nil, to: resource.body, members: MembershipChange(added: members))
         return response
     }
 

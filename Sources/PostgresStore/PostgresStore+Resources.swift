@@ -27,6 +27,51 @@ extension PostgresStore {
         }
     }
 
+    /// One transaction of two statements, whatever the number: the rows, those whose name is taken left out by
+    /// `ON CONFLICT DO NOTHING`, then the indexed values of those inserted. A Bulk request's POSTs go this way:
+    /// a round trip per statement is most of a single insert's cost here.
+    public func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws
+        -> [(any Error)?]
+    {
+        guard let kind = resources.first?.kind else { return [] }
+        let inserted = try await Self.translating(kind) {
+            try await transaction { connection in
+                var keys: [String: Int64] = [:]
+                // PostgreSQL binds at most 65,535 values a statement.
+                for chunk in resources.chunked(into: 5000) {
+                    let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+                    let insert = SQL(
+                        ResourceSQL.insertColumns + " VALUES " + rows.joined(separator: ", ")
+                            + " ON CONFLICT (org_pk, kind, unique_key) DO NOTHING RETURNING pk, id",
+                        chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
+                    for try await (key, id) in try await connection.run(insert, logger: logger).decode(
+                        (Int64, String).self)
+                    {
+                        keys[id] = key
+                    }
+                }
+                var values: [[SQLValue]] = []
+                for resource in resources {
+                    guard let key = keys[resource.id] else { continue }
+                    values += resource.indexedValues.map { ResourceSQL.indexValues($0, key: key, in: organization) }
+                }
+                for chunk in values.chunked(into: 8000) {
+                    let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+                    try await connection.run(
+                        SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
+                        logger: logger)
+                }
+                return Set(keys.keys)
+            }
+        }
+        return resources.map { resource in
+            inserted.contains(resource.id)
+                ? nil
+                : SCIMError.uniqueness(
+                    "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
+        }
+    }
+
     private func insertRow(
         _ resource: StoredResource, in organization: OrganizationKey, on connection: PostgresConnection
     )
@@ -333,5 +378,12 @@ extension PostgresStore {
             }
             return lines
         }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    fileprivate func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -9,6 +9,10 @@ import SCIMCore
 public protocol ResourceStore: Sendable {
     /// Inserts a new resource and, for a group, its members, in one transaction.
     func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws
+    /// Inserts new resources without members, each on its own: one whose unique key is taken is not inserted, and
+    /// its place in the answer holds the error `insert` would have thrown (nil for each that was inserted). A
+    /// store that can write them in one round of statements overrides the default, which inserts them at once.
+    func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws -> [(any Error)?]
     /// Inserts many resources in one transaction: the bulk path for imports and benchmarks.
     func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws
     func fetch(_ kind: ResourceKind, id: String, in organization: OrganizationKey) async throws -> StoredResource?
@@ -42,6 +46,26 @@ public protocol ResourceStore: Sendable {
 }
 
 extension ResourceStore {
+    public func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws
+        -> [(any Error)?]
+    {
+        await withTaskGroup(of: (Int, (any Error)?).self) { group in
+            for (index, resource) in resources.enumerated() {
+                group.addTask {
+                    do {
+                        try await insert(resource, members: [], in: organization)
+                        return (index, nil)
+                    } catch {
+                        return (index, error)
+                    }
+                }
+            }
+            var errors = [(any Error)?](repeating: nil, count: resources.count)
+            for await (index, error) in group { errors[index] = error }
+            return errors
+        }
+    }
+
     /// Two reads; a store that can do both in one overrides this.
     public func fetchUserWithGroups(id: String, in organization: OrganizationKey) async throws
         -> (user: StoredResource, groups: [ResourceReference])?

@@ -10,10 +10,11 @@ public enum ResourceSQL {
     public static let qualifiedColumns = columns.split(separator: ", ").map { "resources.\($0)" }.joined(
         separator: ", ")
 
-    public static let insert = """
+    /// An insert of resources, to be followed by `VALUES` and a row of 10 values per resource (`insertValues`).
+    public static let insertColumns = """
         INSERT INTO resources (org_pk, id, kind, version, created_ms, modified_ms, unique_key, external_id, display, body)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    public static let insert = insertColumns + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     /// What `insert` binds after the organization, the id and the kind, and what an update sets, in this order:
     /// version, times, unique key (NULL keeps the one stored: every resource has a name), externalId, display name,
