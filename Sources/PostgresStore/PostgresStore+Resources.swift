@@ -210,9 +210,12 @@ extension PostgresStore {
             }
         }
         var total = 0
-        for count in try await run(SQL("SELECT COUNT(*) ") + scope).map({ try $0.decode(Int64.self) }) {
-            total = Int(count)
-        }
+        // Without a filter (a sorted list), the triggers' count is the total.
+        let counting =
+            query.filter == nil
+            ? SQL(ResourceSQL.counts, [.integer(query.organization.rawValue), .text(query.kind.rawValue)])
+            : SQL("SELECT COUNT(*) ") + scope
+        for row in try await run(counting) { total = Int(try Array(row)[0].decode(Int64.self)) }
         return SearchResult(total: total, resources: resources)
     }
 

@@ -143,6 +143,7 @@ extension SQLiteStore {
             return try await pointRead(singleStatement: true) { db in try Self.findOne(query, condition, values, db) }
         }
         let arguments = StatementArguments(values)
+        let counts: StatementArguments = [query.organization.rawValue, query.kind.rawValue]
         let order = try SortSQL.compile(query.sort, kind: query.kind, type: query.type)
         let scope = ResourceSQL.scope(condition.sql)
         let pageValues =
@@ -155,10 +156,13 @@ extension SQLiteStore {
                         db, "SELECT \(ResourceSQL.columns), pk \(scope) ORDER BY \(order.sql) LIMIT ? OFFSET ?"),
                     values: pageValues, maxBytes: query.maxBytes)
             }
-            // A page the byte budget ended early says nothing about the rows after it.
+            // A page the byte budget ended early says nothing about the rows after it. Without a filter (a sorted
+            // list), the triggers' count is the total.
             let total =
                 try (rows.cut ? nil : query.page.totalFromShortPage(rows.resources.count))
-                ?? Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments) ?? 0
+                ?? (query.filter == nil
+                    ? Int.fetchOne(db.cachedStatement(sql: ResourceSQL.counts), arguments: counts)
+                    : Int.fetchOne(Self.statement(db, "SELECT COUNT(*) \(scope)"), arguments: arguments)) ?? 0
             return try Self.result(total: total, rows: rows, withGroups: query.withGroups, db)
         }
         // A lookup of one resource by a unique attribute is a point read; anything else may scan, and goes to the

@@ -14,7 +14,11 @@ public struct SortSQL: Sendable {
         // The sort key is read per resource, through its own rows: no organization is needed to find them.
         let compiler = FilterCompiler(kind: kind, type: type ?? kind.resourceType, organization: .default)
         let key = try key(sort.path, compiler: compiler, ascending: sort.ascending)
-        let direction = sort.ascending ? "ASC NULLS LAST" : "DESC NULLS FIRST"
+        // A column every row has needs no place for missing values, and without one the column's index gives the
+        // order (with it, SQLite sorts every match to find the first page).
+        let direction =
+            notNullColumns.contains(key.sql)
+            ? (sort.ascending ? "ASC" : "DESC") : (sort.ascending ? "ASC NULLS LAST" : "DESC NULLS FIRST")
         return SortSQL(sql: "\(key.sql) \(direction), resources.pk", values: key.values)
     }
 
