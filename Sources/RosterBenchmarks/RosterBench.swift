@@ -6,7 +6,10 @@ struct RosterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster-bench",
         abstract: "Roster's benchmarks; run them in release: swift run -c release roster-bench <scenario>.",
-        subcommands: [MembershipBenchmark.self, HTTPBenchmark.self, OrganizationsBenchmark.self, HostileBenchmark.self])
+        subcommands: [
+            MembershipBenchmark.self, HTTPBenchmark.self, OrganizationsBenchmark.self, HostileBenchmark.self,
+            BulkBenchmark.self, PagingBenchmark.self,
+        ])
 }
 
 /// Wall-clock timing with a monotonic clock.
