@@ -29,7 +29,7 @@ import Testing
         let refused = try await Self.roster(
             ["org", "create", "--name", "ACME", "--database", database], expectSuccess: false)
         #expect(refused.isEmpty, "the refusal goes to standard error")
-        try await Self.roster(
+        _ = try await Self.roster(
             ["org", "create", "--name", "Globex", "--domain", "acme.com", "--database", database], expectSuccess: false)
 
         let listed = try await Self.json(["org", "list", "--json", "--database", database])
