@@ -87,6 +87,44 @@ import Testing
         }
     }
 
+    /// The same with writers running while the reader pages, not between its pages.
+    @Test func aReaderRacingWritersSeesEveryLastingUserOnce() async throws {
+        try await TestServer.run { _, scim in
+            var lasting = Set<String>()
+            for index in 0..<60 {
+                let name = String(format: "stay%02d@example.com", index)
+                _ = try await scim.createUser(name)
+                lasting.insert(name)
+            }
+            for (pass, query) in ["Users?count=7", "Users?count=7&sortBy=userName", "Users?count=7&sortBy=title"]
+                .enumerated()
+            {
+                let churn = Task { () -> Int in
+                    var round = 0
+                    while !Task.isCancelled {
+                        // Names that sort before, among and after the lasting ones.
+                        guard
+                            let ids = try? await ["a", "stay50x", "z"].asyncMap({ prefix in
+                                try await scim.createUser("\(prefix)-churn-\(pass)-\(round)@example.com")
+                            })
+                        else { break }
+                        for id in ids { _ = try? await scim.delete("Users/\(id)") }
+                        round += 1
+                    }
+                    return round
+                }
+                // The reader starts once the writers have.
+                try await Task.sleep(for: .milliseconds(50))
+                let (names, _) = try await Self.readAll(scim, query)
+                churn.cancel()
+                #expect(await churn.value > 0, "the writers ran while the reader paged")
+                let read = names.filter { !$0.contains("-churn-") }
+                #expect(Set(read) == lasting, "\(query): missing \(lasting.subtracting(read).sorted())")
+                #expect(read.count == lasting.count, "\(query): a lasting user was read twice")
+            }
+        }
+    }
+
     @Test func previousCursorsWalkBackToTheFirstPage() async throws {
         try await TestServer.run { _, scim in
             for index in 0..<11 { _ = try await scim.createUser(String(format: "p%02d@example.com", index)) }
@@ -215,5 +253,13 @@ import Testing
             try await Task.sleep(for: .milliseconds(1100))
             try await scim.get("Users?count=1&cursor=\(cursor)").expectError(400, scimType: "expiredCursor")
         }
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }
