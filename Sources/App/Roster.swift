@@ -73,7 +73,7 @@ public enum Roster {
         .register(on: router)
         let limits = ConnectionLimits(
             headerTimeout: timeout(configuration.headerTimeout), bodyTimeout: timeout(configuration.bodyTimeout),
-            maxBody: organizations.limits.maxPayloadSize)
+            maxBody: organizations.limits.maxPayloadSize, maxBulkBody: organizations.limits.maxBulkPayloadSize)
         var app = Application(
             responder: HeadResponder(router.buildResponder()),
             server: .http1(

@@ -44,70 +44,62 @@ public struct BulkResult: Sendable {
 
 extension Directory {
     /// Runs a Bulk request (RFC 7644 §3.7). Each operation is atomic on its own, exactly as the same request sent
-    /// alone; an operation that names a `bulkId` runs after the POST that creates it, wherever it is written; a
-    /// reference that cannot be resolved (no such POST, the POST failed, or a circle of references) fails that
-    /// operation with 409. Consecutive POSTs that name different resources run together (the database commits
-    /// them together), which preserves what the request means: no two of them can touch the same resource. With
-    /// `failOnErrors`, operations run one at a time and stop after that many errors.
+    /// alone. Operations run in the order written, except that one naming a `bulkId` waits for the POST that creates
+    /// it, and operations on one resource keep their order among themselves; a reference that cannot be resolved
+    /// (no such POST, the POST failed, or a circle of references) fails that operation with 409. Ready POSTs of
+    /// different names run together (the database commits them together): no two of them touch one resource.
+    /// With `failOnErrors`, operations run one at a time and stop after that many errors.
     public func bulk(_ request: BulkRequest) async -> BulkResult {
         let operations = request.operations
-        var creators: [String: Int] = [:]
-        for (index, operation) in operations.enumerated() where operation.verb == .post && operation.problem == nil {
-            if let bulkId = operation.bulkId, creators[bulkId] == nil { creators[bulkId] = index }
-        }
+        var graph = BulkGraph(operations)
         var run = BulkRun(operations: operations, failOnErrors: request.failOnErrors)
-        while !run.pending.isEmpty && !run.stopped {
-            let before = run.pending.count
+        var ready = graph.ready
+        while !run.stopped && !Task.isCancelled, let first = ready.first {
             var batch: [Int] = []
             var names = Set<String>()
-            for index in run.pending where !run.stopped {
-                let operation = operations[index]
-                if let problem = operation.problem {
-                    await flush(&batch, &names, &run)
-                    run.finish(index, status: problem.status, error: problem)
-                    continue
-                }
-                let unresolved = operation.references.subtracting(run.ids.keys)
-                if let missing = unresolved.first(where: { creators[$0] == nil }) {
-                    await flush(&batch, &names, &run)
-                    run.finish(index, error: Self.unresolvable("names bulkId \"\(missing)\", which no POST here has"))
-                    continue
-                }
-                if let failed = unresolved.first(where: { run.failed.contains($0) }) {
-                    await flush(&batch, &names, &run)
-                    run.finish(index, error: Self.unresolvable("needs bulkId \"\(failed)\", whose POST failed"))
-                    continue
-                }
-                guard unresolved.isEmpty else { continue }
-                if request.failOnErrors == nil, operation.verb == .post, let name = Self.name(of: operation),
-                    !names.contains(name)
+            if request.failOnErrors == nil {
+                while let next = ready.first, batch.count < Self.batchSize, graph.isPlainPOST(next, run: run),
+                    let name = Self.name(of: operations[next]), names.insert(name).inserted
                 {
-                    names.insert(name)
-                    batch.append(index)
-                    if batch.count == Self.batchSize { await flush(&batch, &names, &run) }
-                    continue
-                }
-                await flush(&batch, &names, &run)
-                if !run.stopped { run.record(await execute(operations[index], index: index, ids: run.ids)) }
-            }
-            await flush(&batch, &names, &run)
-            if run.pending.count == before {
-                // Nothing could run: what is left waits on itself, in a circle of bulkIds.
-                for index in run.pending where !run.stopped {
-                    run.finish(
-                        index,
-                        error: Self.unresolvable("is in a circle of bulkId references that Roster does not resolve"))
+                    ready.removeFirst()
+                    batch.append(next)
                 }
             }
+            if batch.isEmpty {
+                ready.removeFirst()
+                batch = [first]
+                await runAlone(first, graph: graph, run: &run)
+            } else {
+                await flush(batch, &run)
+            }
+            for index in batch { graph.release(index, into: &ready) }
+        }
+        // What never became ready waits on itself: a circle of bulkIds, or an operation that needs one.
+        for index in operations.indices where graph.waiting(index) && !run.stopped && !Task.isCancelled {
+            run.finish(
+                index, error: Self.unresolvable("is in a circle of bulkId references that Roster does not resolve"))
         }
         return BulkResult(outcomes: run.outcomes.values.sorted { $0.index < $1.index }, unavailable: run.unavailable)
+    }
+
+    /// An operation on its own: its problem, a reference that cannot be resolved, or the operation itself.
+    private func runAlone(_ index: Int, graph: BulkGraph, run: inout BulkRun) async {
+        let operation = run.operations[index]
+        if let problem = operation.problem {
+            run.finish(index, status: problem.status, error: problem)
+        } else if let missing = operation.references.first(where: { graph.creators[$0] == nil }) {
+            run.finish(index, error: Self.unresolvable("names bulkId \"\(missing)\", which no POST here has"))
+        } else if let failed = operation.references.first(where: { run.failed.contains($0) }) {
+            run.finish(index, error: Self.unresolvable("needs bulkId \"\(failed)\", whose POST failed"))
+        } else {
+            run.record(await execute(operation, index: index, ids: run.ids))
+        }
     }
 
     /// POSTs that run together at most.
     static let batchSize = 64
 
-    private func flush(_ batch: inout [Int], _ names: inout Set<String>, _ run: inout BulkRun) async {
-        guard !batch.isEmpty else { return }
+    private func flush(_ batch: [Int], _ run: inout BulkRun) async {
         var outcomes: [BulkOutcome] = []
         var creates: [ResourceKind: [(index: Int, outcome: BulkOutcome, data: JSON)]] = [:]
         for index in batch {
@@ -137,8 +129,6 @@ extension Directory {
             }
         }
         for outcome in outcomes.sorted(by: { $0.index < $1.index }) { run.record(outcome) }
-        batch.removeAll()
-        names.removeAll()
     }
 
     /// The kind and the data, bulkIds resolved, of a POST that names its endpoint rightly.
@@ -173,7 +163,7 @@ extension Directory {
         let started = ContinuousClock.now
         var outcome = BulkOutcome(
             index: index, method: operation.verb?.rawValue ?? operation.method, bulkId: operation.bulkId, status: 0)
-        let path = BulkReference.resolve(operation.path, ids: ids)
+        let path = BulkReference.resolve(path: operation.path, ids: ids)
         let data = operation.data.map { BulkReference.resolve($0, ids: ids) }
         var resolved = operation
         resolved.path = path
@@ -245,11 +235,78 @@ extension BulkOutcome {
     }
 }
 
-/// The state of a Bulk request as it runs: what is left, what each bulkId became, what was answered.
+/// The order a Bulk request's operations may run in: each after the POSTs whose bulkIds it names, and after the
+/// operations written before it on the same resource. Ready operations run lowest index first, so the written
+/// order holds wherever references allow.
+private struct BulkGraph {
+    let operations: [BulkOperation]
+    /// The operation creating each bulkId.
+    var creators: [String: Int] = [:]
+    var successors: [[Int]]
+    var unmet: [Int]
+    var released: [Bool]
+    /// Operations with nothing to wait for, lowest index first.
+    var ready: [Int] = []
+
+    init(_ operations: [BulkOperation]) {
+        self.operations = operations
+        successors = Array(repeating: [], count: operations.count)
+        unmet = Array(repeating: 0, count: operations.count)
+        released = Array(repeating: false, count: operations.count)
+        for (index, operation) in operations.enumerated() where operation.verb == .post && operation.problem == nil {
+            if let bulkId = operation.bulkId, creators[bulkId] == nil { creators[bulkId] = index }
+        }
+        var lastOnTarget: [String: Int] = [:]
+        for (index, operation) in operations.enumerated() where operation.problem == nil {
+            var predecessors = Set(operation.references.compactMap { creators[$0] })
+            if let target = Self.target(of: operation) {
+                if operation.verb == .post {
+                    // A resource's creation comes first among the operations on it, written before it or not: those
+                    // name its bulkId, so they wait for it anyway.
+                    if lastOnTarget[target] == nil { lastOnTarget[target] = index }
+                } else {
+                    if let last = lastOnTarget[target] { predecessors.insert(last) }
+                    lastOnTarget[target] = index
+                }
+            }
+            for predecessor in predecessors { successors[predecessor].append(index) }
+            unmet[index] = predecessors.count
+        }
+        ready = operations.indices.filter { unmet[$0] == 0 }
+    }
+
+    /// The resource an operation acts on: the one its POST creates, or the one its path names.
+    private static func target(of operation: BulkOperation) -> String? {
+        if operation.verb == .post { return operation.bulkId.map { "bulkId:" + $0 } }
+        return operation.path.split(separator: "/").last.map(String.init)
+    }
+
+    /// Whether `index` can go in a batch of POSTs: nothing about it fails before it runs.
+    func isPlainPOST(_ index: Int, run: BulkRun) -> Bool {
+        let operation = operations[index]
+        return operation.verb == .post && operation.problem == nil
+            && operation.references.allSatisfy { creators[$0] != nil && !run.failed.contains($0) }
+    }
+
+    /// `index` has run: what waited for it and nothing else is ready.
+    mutating func release(_ index: Int, into ready: inout [Int]) {
+        released[index] = true
+        for successor in successors[index] {
+            unmet[successor] -= 1
+            if unmet[successor] == 0 {
+                ready.insert(successor, at: ready.firstIndex { $0 > successor } ?? ready.endIndex)
+            }
+        }
+    }
+
+    /// Whether `index` never became ready.
+    func waiting(_ index: Int) -> Bool { unmet[index] > 0 && !released[index] }
+}
+
+/// The state of a Bulk request as it runs: what each bulkId became, what was answered.
 private struct BulkRun {
     let operations: [BulkOperation]
     let failOnErrors: Int?
-    var pending: [Int]
     var outcomes: [Int: BulkOutcome] = [:]
     /// The id each successful POST's bulkId stands for.
     var ids: [String: String] = [:]
@@ -262,7 +319,6 @@ private struct BulkRun {
     init(operations: [BulkOperation], failOnErrors: Int?) {
         self.operations = operations
         self.failOnErrors = failOnErrors
-        self.pending = Array(operations.indices)
     }
 
     mutating func finish(_ index: Int, status: Int? = nil, error: SCIMError) {
@@ -276,7 +332,6 @@ private struct BulkRun {
     mutating func record(_ outcome: BulkOutcome) {
         guard outcomes[outcome.index] == nil else { return }
         outcomes[outcome.index] = outcome
-        pending.removeAll { $0 == outcome.index }
         let operation = operations[outcome.index]
         if outcome.status >= 400 {
             errors += 1

@@ -21,7 +21,8 @@ extension Directory {
         let page = Page(startIndex: 1, count: paging.count, maximum: paging.count)
         var read = try await read(kind, parsed: parsed, sort: sort, page: page, projection: projection, seek: seek)
         var first = start == nil
-        if seek.backward && read.resources.count < paging.count {
+        // (A page the byte budget cut short says `more`: rows before it remain, and it is not the first.)
+        if seek.backward && !read.more && read.resources.count < paging.count {
             // Less than a page lies before: the previous page is the first one, read forwards and full.
             seek = Seek(after: nil)
             read = try await self.read(kind, parsed: parsed, sort: sort, page: page, projection: projection, seek: seek)

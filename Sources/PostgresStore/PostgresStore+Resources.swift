@@ -44,10 +44,23 @@ extension PostgresStore {
                         ResourceSQL.insertColumns + " VALUES " + rows.joined(separator: ", ")
                             + " ON CONFLICT (org_pk, kind, unique_key) DO NOTHING RETURNING pk, id",
                         chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
+                    var inserted = 0
                     for try await (key, id) in try await connection.run(insert, logger: logger).decode(
                         (Int64, String).self)
                     {
                         keys[id] = key
+                        inserted += 1
+                    }
+                    // The count's trigger runs before the conflict is found (it must: it draws the key in commit
+                    // order), so the rows left out were counted too.
+                    if inserted < chunk.count {
+                        try await connection.run(
+                            SQL(
+                                "UPDATE resource_counts SET total = total - ? WHERE org_pk = ? AND kind = ?",
+                                [
+                                    .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
+                                    .text(kind.rawValue),
+                                ]), logger: logger)
                     }
                 }
                 var values: [[SQLValue]] = []

@@ -86,7 +86,7 @@ public struct BulkOperation: Sendable {
             return .invalidValue("\"bulkId\" must be a non-empty string.")
         }
         if verb == .post && bulkId == nil { return .invalidValue("A POST operation needs a \"bulkId\".") }
-        if object["version"] != nil && object["version"]?.stringValue == nil {
+        if let version = object["version"], version != .null, version.stringValue == nil {
             return .invalidValue("\"version\" must be a string, such as W/\"3\".")
         }
         guard !path.isEmpty else { return .invalidValue("An operation needs a \"path\", such as \"/Users\".") }
@@ -113,8 +113,8 @@ public struct BulkOperation: Sendable {
 }
 
 /// `bulkId:qwerty`: a resource this request creates, named before it exists (RFC 7644 §3.7.2). It stands for an id
-/// as a whole value (`"value": "bulkId:qwerty"`), as a path's last segment, or quoted inside a PATCH path's filter
-/// (`members[value eq "bulkId:qwerty"]`).
+/// as a whole value (`"value": "bulkId:qwerty"`), as a path's last segment, or quoted inside a PATCH operation's
+/// path filter (`members[value eq "bulkId:qwerty"]`). Other text is never rewritten, whatever it quotes.
 public enum BulkReference {
     static let prefix = "bulkId:"
 
@@ -124,21 +124,67 @@ public enum BulkReference {
         return String(text.dropFirst(prefix.count))
     }
 
-    /// The bulkIds a path names: its last segment, and any quoted in a filter.
-    static func referenced(in text: String) -> Set<String> {
-        var found = Set<String>()
-        if let last = text.split(separator: "/").last, let bulkId = whole(String(last)) { found.insert(bulkId) }
-        if let bulkId = whole(text) { found.insert(bulkId) }
-        for range in quoted(in: text) { found.insert(String(text[range])) }
-        return found
+    /// The bulkIds an operation's path names: a whole one as its last segment.
+    static func referenced(in path: String) -> Set<String> {
+        guard let last = path.split(separator: "/").last, let bulkId = whole(String(last)) else { return [] }
+        return [bulkId]
     }
 
-    static func collect(in value: JSON, into found: inout Set<String>) {
+    /// The bulkIds `data` names: whole string values anywhere, and quoted ones in PATCH operations' paths.
+    static func collect(in data: JSON, into found: inout Set<String>) {
+        visit(data, patchPath: false) { text, isPatchPath in
+            if let bulkId = whole(text) { found.insert(bulkId) }
+            if isPatchPath { for range in quoted(in: text) { found.insert(String(text[range])) } }
+            return nil
+        }
+    }
+
+    /// `path` with a bulkId as its last segment replaced by the id `ids` has for it.
+    public static func resolve(path: String, ids: [String: String]) -> String {
+        guard let last = path.split(separator: "/", omittingEmptySubsequences: false).last,
+            let bulkId = whole(String(last)), let id = ids[bulkId]
+        else { return path }
+        return String(path.dropLast(last.count)) + id
+    }
+
+    /// `data` with each bulkId it names replaced by the id `ids` has for it.
+    public static func resolve(_ data: JSON, ids: [String: String]) -> JSON {
+        visit(data, patchPath: false) { text, isPatchPath in
+            if let bulkId = whole(text), let id = ids[bulkId] { return id }
+            guard isPatchPath else { return nil }
+            let ranges = quoted(in: text)
+            guard !ranges.isEmpty else { return nil }
+            // Built in one pass: a path may quote many bulkIds.
+            var result = ""
+            var copied = text.startIndex
+            for range in ranges {
+                guard let id = ids[String(text[range])] else { continue }
+                let start = text.index(range.lowerBound, offsetBy: -prefix.count)
+                result += text[copied..<start]
+                result += id
+                copied = range.upperBound
+            }
+            return result + text[copied...]
+        }
+    }
+
+    /// Calls `body` with every string in `value` and whether it is a PATCH operation's `path`; a string `body`
+    /// returns replaces it.
+    @discardableResult
+    private static func visit(_ value: JSON, patchPath: Bool, _ body: (String, Bool) -> String?) -> JSON {
         switch value {
-        case .string(let text): found.formUnion(referenced(in: text))
-        case .array(let items): for item in items { collect(in: item, into: &found) }
-        case .object(let object): for (_, member) in object.members { collect(in: member, into: &found) }
-        default: break
+        case .string(let text): return body(text, patchPath).map(JSON.string) ?? value
+        case .array(let items): return .array(items.map { visit($0, patchPath: false, body) })
+        case .object(let object):
+            // `{"op": …, "path": "members[value eq \"bulkId:x\"]"}` inside a PATCH's `Operations`.
+            let isOperation = object["op"] != nil
+            return .object(
+                JSONObject(
+                    object.members.map { member in
+                        let isPath = isOperation && member.key.caseInsensitiveEquals("path")
+                        return (key: member.key, value: visit(member.value, patchPath: isPath, body))
+                    }))
+        default: return value
         }
     }
 
@@ -152,33 +198,5 @@ public enum BulkReference {
             searchStart = text.index(after: closing)
         }
         return ranges
-    }
-
-    /// `text` with each bulkId it names replaced by the id `ids` has for it.
-    public static func resolve(_ text: String, ids: [String: String]) -> String {
-        if let bulkId = whole(text) { return ids[bulkId] ?? text }
-        var result = text
-        if let last = text.split(separator: "/", omittingEmptySubsequences: false).last,
-            let bulkId = whole(String(last)), let id = ids[bulkId]
-        {
-            result = String(text.dropLast(last.count)) + id
-        }
-        for range in quoted(in: result).reversed() {
-            if let id = ids[String(result[range])] {
-                result.replaceSubrange(
-                    result.index(range.lowerBound, offsetBy: -prefix.count)..<range.upperBound, with: id)
-            }
-        }
-        return result
-    }
-
-    public static func resolve(_ value: JSON, ids: [String: String]) -> JSON {
-        switch value {
-        case .string(let text): return .string(resolve(text, ids: ids))
-        case .array(let items): return .array(items.map { resolve($0, ids: ids) })
-        case .object(let object):
-            return .object(JSONObject(object.members.map { (key: $0.key, value: resolve($0.value, ids: ids)) }))
-        default: return value
-        }
     }
 }

@@ -36,6 +36,21 @@ public final class RateLimiter: Sendable {
     }
 }
 
+extension RateLimiter {
+    /// Takes `cost` more from `key`'s bucket without refusing, into debt if need be: a Bulk request, admitted as one
+    /// request, pays for its other operations, and the token's next requests wait until the debt is paid.
+    public func charge(_ key: String, cost: Double) {
+        guard cost > 0 else { return }
+        let now = clock()
+        buckets.withLock { buckets in
+            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + now.timeIntervalSince(bucket.updated) * rate) - cost
+            bucket.updated = now
+            buckets[key] = bucket
+        }
+    }
+}
+
 /// Locks out a key for a while once it has failed too often: `limit` failures a minute, then `lockout` seconds.
 public final class FailureLockout: Sendable {
     let failures: RateLimiter

@@ -12,11 +12,24 @@ public struct ConnectionLimits: Sendable {
     /// The largest body a request may announce (`Content-Length`); a larger one is refused with 413 before it is
     /// read, and with `Expect: 100-continue` before it is even sent.
     public var maxBody: Int
+    /// The same for a request to a path ending in `/Bulk`, which may be larger (`bulk.maxPayloadSize`).
+    public var maxBulkBody: Int
 
-    public init(headerTimeout: TimeAmount = .seconds(30), bodyTimeout: TimeAmount = .seconds(60), maxBody: Int) {
+    public init(
+        headerTimeout: TimeAmount = .seconds(30), bodyTimeout: TimeAmount = .seconds(60), maxBody: Int,
+        maxBulkBody: Int? = nil
+    ) {
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
         self.maxBody = maxBody
+        self.maxBulkBody = max(maxBody, maxBulkBody ?? maxBody)
+    }
+
+    /// The largest body a request to `path` may announce.
+    func maxBody(path: String?) -> Int {
+        guard let path else { return maxBody }
+        let route = path.split(separator: "?", maxSplits: 1).first ?? ""
+        return route.hasSuffix("/Bulk") ? maxBulkBody : maxBody
     }
 }
 
@@ -65,10 +78,9 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
             reading = true
             wait(limits.bodyTimeout, context: context)
             let continues = head.headerFields[.expect]?.lowercased() == "100-continue"
-            if unanswered == 0, let length = head.headerFields[.contentLength].flatMap(Int.init),
-                length > limits.maxBody
-            {
-                refuse(context: context, closing: continues)
+            let limit = limits.maxBody(path: head.path)
+            if unanswered == 0, let length = head.headerFields[.contentLength].flatMap(Int.init), length > limit {
+                refuse(context: context, closing: continues, limit: limit)
                 return
             }
             unanswered += 1
@@ -122,11 +134,11 @@ public final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandl
     /// instead of the answer if the connection closed under it. After a refused `Expect: 100-continue` the
     /// connection is half-closed at once (a client may send the body anyway) and closed when the body ends;
     /// otherwise it goes on to the next request.
-    private func refuse(context: ChannelHandlerContext, closing: Bool) {
+    private func refuse(context: ChannelHandlerContext, closing: Bool, limit: Int) {
         discarding = true
         closingAfterDiscard = closing
         let body =
-            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"The request body is larger than \#(limits.maxBody) bytes.","status":"413"}"#
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"The request body is larger than \#(limit) bytes.","status":"413"}"#
         var head = HTTPResponse(status: .contentTooLarge)
         head.headerFields[.contentType] = "application/scim+json"
         head.headerFields[.contentLength] = String(body.utf8.count)

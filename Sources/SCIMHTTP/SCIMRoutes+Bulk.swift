@@ -13,6 +13,10 @@ extension SCIMRoutes {
         var request = request
         let body = try await request.scimBody(limit: limits.maxBulkPayloadSize)
         let bulk = try BulkRequest(body, maxOperations: limits.maxBulkOperations)
+        // Admitted as one request, it pays for each of its operations: the token's next requests wait for them.
+        if let token = context.token {
+            throttles.requests?.charge(token.id, cost: Double(bulk.operations.count - 1))
+        }
         let result = await directory.bulk(bulk)
         recordActivity(of: result.outcomes, request: request, context: context)
         if let unavailable = result.unavailable, !result.outcomes.contains(where: { $0.status < 400 }) {

@@ -242,4 +242,99 @@ import Testing
             #expect(Self.statuses(try await scim.post("Bulk", Self.bulk([Self.user("a", "a@example.com")]))) == ["201"])
         }
     }
+
+    /// Operations on one resource keep their written order even when one of them waits for a later POST, and an
+    /// operation waiting for a bulkId does not let a later one on its resource overtake it.
+    @Test func operationsOnOneResourceKeepTheirOrder() async throws {
+        try await TestServer.run { _, scim in
+            let patchOp = #""schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]"#
+            let reply = try await scim.post(
+                "Bulk",
+                Self.bulk([
+                    Self.user("u", "u@example.com"),
+                    #"{"method":"POST","path":"/Groups","bulkId":"g","data":{\#(Self.groupSchema),"displayName":"G","#
+                        + #""members":[{"value":"bulkId:u"}]}}"#,
+                    #"{"method":"PATCH","path":"/Users/bulkId:u","data":{\#(patchOp),"#
+                        + #""Operations":[{"op":"replace","path":"title","value":"bulkId:g"}]}}"#,
+                    #"{"method":"DELETE","path":"/Users/bulkId:u"}"#,
+                ]))
+            #expect(Self.statuses(reply) == ["201", "201", "200", "204"], "\(reply.text)")
+            // Add a member that a later POST creates, then empty the group: it ends empty.
+            let team = try await scim.createGroup("Team")
+            let second = try await scim.post(
+                "Bulk",
+                Self.bulk([
+                    #"{"method":"PATCH","path":"/Groups/\#(team)","data":{\#(patchOp),"#
+                        + #""Operations":[{"op":"add","path":"members","value":[{"value":"bulkId:late"}]}]}}"#,
+                    #"{"method":"PATCH","path":"/Groups/\#(team)","data":{\#(patchOp),"#
+                        + #""Operations":[{"op":"replace","path":"members","value":[]}]}}"#,
+                    Self.user("late", "late@example.com"),
+                ]))
+            #expect(Self.statuses(second) == ["200", "200", "201"], "\(second.text)")
+            #expect(try await scim.get("Groups/\(team)")["members"]?.arrayValue?.isEmpty != false)
+        }
+    }
+
+    /// A thousand operations each naming the next one's bulkId: resolved, in one request.
+    @Test func aLongChainOfForwardReferences() async throws {
+        try await TestServer.run { _, scim in
+            let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+            let operations = (0..<1000).map { index in
+                Self.user(
+                    "c\(index)", "chain\(index)@example.com",
+                    extra: index == 999 ? "" : #","\#(enterprise)":{"manager":{"value":"bulkId:c\#(index + 1)"}}"#)
+            }
+            let reply = try await scim.post("Bulk", Self.bulk(operations))
+            let statuses = Self.statuses(reply)
+            #expect(statuses.count == 1000 && statuses.allSatisfy { $0 == "201" }, "\(reply.text.prefix(500))")
+            let ids = Self.operations(reply).compactMap(Self.id)
+            let first = try await scim.get("Users/\(ids[0])")
+            #expect(first[enterprise]?["manager"]?["value"] == .string(ids[1]))
+        }
+    }
+
+    /// Only whole values, path segments and PATCH path filters name bulkIds; other text is kept as written.
+    @Test func freeTextThatQuotesABulkIdIsKept() async throws {
+        try await TestServer.run { _, scim in
+            let reply = try await scim.post(
+                "Bulk",
+                Self.bulk([
+                    Self.user("a", "a@example.com"),
+                    Self.user("b", "b@example.com", extra: #","displayName":"He said \"bulkId:a\" ok""#),
+                    #"{"method":"POST","path":"/Users","bulkId":"c","version":null,"#
+                        + #""data":{\#(Self.userSchema),"userName":"c@example.com"}}"#,
+                ]))
+            #expect(Self.statuses(reply) == ["201", "201", "201"], "\(reply.text)")
+            let b = try await scim.get("Users/\(try #require(Self.id(Self.operations(reply)[1])))")
+            #expect(b["displayName"] == #"He said "bulkId:a" ok"#)
+        }
+    }
+
+    /// A Bulk body may be as large as ServiceProviderConfig says (4 MiB), announced with Content-Length, though
+    /// other requests stop at 1 MiB.
+    @Test func aBulkBodyMayBeLargerThanOtherBodies() async throws {
+        try await TestServer.run { _, scim in
+            let title = String(repeating: "t", count: 4000)
+            let operations = (0..<400).map {
+                Self.user("l\($0)", "large\($0)@example.com", extra: #","title":"\#(title)""#)
+            }
+            let body = Self.bulk(operations)
+            #expect(body.utf8.count > 1_500_000)
+            let reply = try await scim.post("Bulk", body)
+            #expect(reply.status == 200, "\(reply.text.prefix(300))")
+            #expect(Self.statuses(reply).filter { $0 == "201" }.count == 400)
+            try await scim.post("Users", "{\"userName\":\"\(String(repeating: "x", count: 1_100_000))\"}").expectError(
+                413)
+        }
+    }
+
+    /// A Bulk request pays the token's rate limit for each operation: the next request waits.
+    @Test func aBulkRequestPaysTheRateLimitPerOperation() async throws {
+        try await TestServer.run(rateLimit: 2) { _, scim in
+            let reply = try await scim.post(
+                "Bulk", Self.bulk((0..<30).map { Self.user("r\($0)", "r\($0)@example.com") }))
+            #expect(Self.statuses(reply).count == 30)
+            try await scim.get("Users").expectError(429)
+        }
+    }
 }

@@ -150,6 +150,40 @@ import Testing
         }
     }
 
+    /// Pages the byte budget cuts short, walked forwards and back: every user both ways. And a sort value as long
+    /// as a value may be still makes a cursor Roster accepts.
+    @Test func shortPagesAndLongSortValues() async throws {
+        try await TestServer.run(limits: Directory.Limits(maxPageBytes: 3000)) { _, scim in
+            var names: [String] = []
+            for index in 0..<30 {
+                let name = String(format: "cut%02d@example.com", index)
+                names.append(name)
+                _ = try await scim.createUser(name, extra: #","title":"\#(String(repeating: "x", count: 700))""#)
+            }
+            let query = "Users?count=10&sortBy=userName&attributes=userName"
+            let (forward, pages) = try await Self.readAll(scim, query)
+            #expect(forward == names)
+            #expect(pages.count > 3, "the byte budget cut the pages short")
+            var backward: [String] = []
+            var page = try #require(pages.last)
+            backward = (page["Resources"]?.arrayValue ?? []).compactMap { $0["userName"]?.stringValue }
+            while let previous = page["previousCursor"]?.stringValue {
+                page = try await scim.get("\(query)&cursor=\(previous)")
+                backward = (page["Resources"]?.arrayValue ?? []).compactMap { $0["userName"]?.stringValue } + backward
+            }
+            #expect(backward == names, "\(backward)")
+        }
+        try await TestServer.run { _, scim in
+            let certificate = Data(repeating: 7, count: 12_000).base64EncodedString()
+            for index in 0..<3 {
+                _ = try await scim.createUser(
+                    "cert\(index)@example.com", extra: #","x509Certificates":[{"value":"\#(certificate)\#(index)"}]"#)
+            }
+            let (names, _) = try await Self.readAll(scim, "Users?count=1&sortBy=x509Certificates.value")
+            #expect(names.count == 3, "\(names)")
+        }
+    }
+
     @Test func searchAndRootSearchPageByCursor() async throws {
         try await TestServer.run { _, scim in
             var users: [String] = []

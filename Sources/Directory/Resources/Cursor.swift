@@ -152,7 +152,8 @@ final class CursorSeal: Sendable {
 
     /// The cursor a client sent, or nil when it is not one this Roster sealed, whole and unaltered.
     func open(_ text: String) async throws -> Cursor? {
-        guard text.utf8.count <= 8192,
+        // A cursor holds its sort value: a 16 KiB binary value sorts too.
+        guard text.utf8.count <= 32768,
             text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0.isASCIIAlphanumeric })
         else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
