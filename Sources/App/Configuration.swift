@@ -44,6 +44,8 @@ public struct Configuration: Sendable {
     public var databaseStatementTimeout: Double = 60
     /// Seconds from SIGTERM or SIGINT until the process exits, whatever the database does.
     public var shutdownTimeout: Double = 15
+    /// Adds the unauthenticated `/benchmark/…` routes that measure the database's own ceiling (off by default).
+    public var benchmarkRoutes = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: String = "./roster.sqlite", publicURL: String? = nil,

@@ -22,4 +22,17 @@ extension Roster {
             registry: metrics, token: configuration.metricsToken, addresses: configuration.clientAddresses
         ).register(on: router)
     }
+
+    /// `roster serve --benchmark-routes`: the database's own ceiling through the same stack (router, pool,
+    /// driver), for `roster-bench http`. Never on a server others can reach: the routes need no token.
+    static func registerCeiling(_ ceiling: any DatabaseCeiling, on router: Router<SCIMRequestContext>) {
+        router.get("benchmark/select/:id") { _, context -> Response in
+            let found = try await ceiling.pointSelect(id: try context.parameters.require("id"))
+            return Response(status: found ? .ok : .notFound)
+        }
+        router.post("benchmark/insert") { _, _ -> Response in
+            try await ceiling.insertRow()
+            return Response(status: .created)
+        }
+    }
 }

@@ -17,12 +17,14 @@ public enum Roster {
         _ configuration: Configuration, stores: Stores, metrics: PrometheusCollectorRegistry? = nil,
         poolSize: Int? = nil
     ) -> Services {
+        let ceiling = configuration.benchmarkRoutes ? stores.ceiling : nil
         let stores = metrics.map { stores.measured(StoreMetrics(registry: $0, poolSize: poolSize)) } ?? stores
         return Services(
             organizations: Organizations(
                 stores: stores, baseURL: configuration.scimEndpoint, limits: configuration.limits,
                 tokenCacheLifetime: configuration.tokenCacheSeconds),
-            accounts: Accounts(store: stores.accounts, hasher: BcryptHasher(cost: configuration.passwordCost)))
+            accounts: Accounts(store: stores.accounts, hasher: BcryptHasher(cost: configuration.passwordCost)),
+            ceiling: ceiling)
     }
 
     /// Seconds as a deadline, kept between a millisecond and a day (`inf` or a typo never traps).
@@ -67,6 +69,7 @@ public enum Roster {
         .register(on: router)
         router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
         registerOperations(on: router, organizations: organizations, configuration: configuration, metrics: metrics)
+        if let ceiling = services.ceiling { registerCeiling(ceiling, on: router) }
         AdminConsole(
             organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
         )

@@ -22,10 +22,13 @@ public struct OpenedStore: Sendable {
 public struct Services: Sendable {
     public let organizations: Organizations
     public let accounts: Accounts
+    /// The database ceiling's routes, when `--benchmark-routes` asks for them.
+    public let ceiling: (any DatabaseCeiling)?
 
-    public init(organizations: Organizations, accounts: Accounts) {
+    public init(organizations: Organizations, accounts: Accounts, ceiling: (any DatabaseCeiling)? = nil) {
         self.organizations = organizations
         self.accounts = accounts
+        self.ceiling = ceiling
     }
 }
 

@@ -38,9 +38,11 @@ public struct PostgresStore: ResourceStore {
     /// Every concern of this database, for the directory's rules.
     public var stores: Stores {
         let shared = PostgresDatabase(store: self)
-        return Stores(
+        var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
             activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
+        stores.ceiling = SQLCeiling(shared)
+        return stores
     }
 
     /// Runs `body` in a transaction; the error it throws is the one the body threw, rolled back.

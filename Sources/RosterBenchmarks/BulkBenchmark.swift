@@ -161,10 +161,11 @@ final class HTTPConnection {
     func close() { _ = Glibc.close(socket) }
 
     /// Sends a request and reads its whole response (which must carry Content-Length).
-    func send(_ method: String, _ path: String, body: JSON, token: String) throws -> (status: Int, body: [UInt8]) {
-        let payload = body.serializedBytes()
+    func send(_ method: String, _ path: String, body: JSON?, token: String?) throws -> (status: Int, body: [UInt8]) {
+        let payload = body?.serializedBytes() ?? []
+        let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
         let head =
-            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)"
             + "Content-Type: application/scim+json\r\nContent-Length: \(payload.count)\r\n\r\n"
         try write(Array(head.utf8) + payload)
         let headerEnd = try readUntilHeaderEnd()
@@ -210,5 +211,41 @@ final class HTTPConnection {
         let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { throw ValidationFailure("the connection closed while reading") }
         buffer += chunk[..<count]
+    }
+}
+
+/// Waits until the server answers `/healthz` as fast as it did idle: the work a scenario left behind (a WAL
+/// checkpoint, a backlog) is done.
+struct QuietServer {
+    let port: Int
+    /// The median latency of /healthz on the idle server.
+    let idleMilliseconds: Double
+
+    init(port: Int) throws {
+        self.port = port
+        idleMilliseconds = try Self.latency(port: port, samples: 200)
+    }
+
+    /// Median latency of `samples` sequential /healthz requests over one connection.
+    static func latency(port: Int, samples: Int) throws -> Double {
+        let connection = try HTTPConnection(port: port)
+        defer { connection.close() }
+        var times: [Double] = []
+        for _ in 0..<samples {
+            let start = ContinuousClock.now
+            _ = try connection.send("GET", "/healthz", body: nil, token: nil)
+            times.append((ContinuousClock.now - start).milliseconds)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    /// Until /healthz answers within 1.5 times its idle latency (plus 50 µs of timer noise), for at most 60 s.
+    func wait() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try Self.latency(port: port, samples: 50) <= idleMilliseconds * 1.5 + 0.05 { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        print("The server did not come back to its idle latency within 60 s; measuring anyway.")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SCIMCore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Another SCIM server, given by its base URL (where its `/Users` and `/Groups` are), loaded with the same
@@ -106,7 +106,8 @@ struct OtherServer {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 201, let id = try JSON.parse(Array(data))["id"]?.stringValue else {
             throw ValidationFailure(
-                "\(name): POST \(prefix)/\(endpoint) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+                "\(name): POST \(prefix)/\(endpoint) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))"
+            )
         }
         return id
     }
@@ -123,7 +124,8 @@ struct Comparison {
 
     var markdown: String {
         var lines = [
-            "", "| scenario | Roster req/s | Roster p99 (ms) | \(other) req/s | \(other) p99 (ms) | Roster ÷ \(other) |",
+            "",
+            "| scenario | Roster req/s | Roster p99 (ms) | \(other) req/s | \(other) p99 (ms) | Roster ÷ \(other) |",
             "|---|---:|---:|---:|---:|---:|",
         ]
         for mine in roster.dropFirst() {

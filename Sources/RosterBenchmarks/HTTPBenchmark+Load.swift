@@ -2,7 +2,7 @@ import Foundation
 import SCIMCore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One load scenario: a name and the wrk Lua script that makes its requests.
@@ -11,25 +11,73 @@ struct Scenario {
     var lua: String
 
     /// The scenarios of the published benchmark, `/healthz` (the ceiling) first; `prefix` is where the SCIM
-    /// endpoints are (`/scim/v2` on Roster).
-    static func all(_ seeded: Seeded, prefix: String = "/scim/v2") -> [Scenario] {
+    /// endpoints are (`/scim/v2` on Roster). `database` adds the database's own ceiling (PostgreSQL): the same
+    /// pool and driver, no SCIM.
+    static func all(_ seeded: Seeded, prefix: String = "/scim/v2", database: Bool = false) -> [Scenario] {
         let ids = luaList("ids", seeded.sampleIDs) + luaList("plain", seeded.sampleNames)
-        let names = luaList("names", seeded.sampleNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
+        let names = luaList(
+            "names", seeded.sampleNames.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 })
         let lastPage = max(1, seeded.users - 99)
-        let member = Self.patch + #""Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
-        let unmember = Self.patch + #""Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
+        let ceilings = [
+            Scenario(
+                name: "database: point SELECT",
+                lua: ids
+                    + #"request = function() return wrk.format("GET", "/benchmark/select/" .. ids[math.random(#ids)]) end"#
+            ),
+            Scenario(
+                name: "database: INSERT and commit",
+                lua: #"request = function() return wrk.format("POST", "/benchmark/insert") end"#),
+        ]
+        let member =
+            Self.patch + #""Operations":[{"op":"add","path":"members","value":[{"value":"\#(seeded.outsiderID)"}]}]}"#
+        let unmember =
+            Self.patch + #""Operations":[{"op":"remove","path":"members[value eq \"\#(seeded.outsiderID)\"]"}]}"#
         return [
             Scenario(name: "healthz (ceiling)", lua: #"request = function() return wrk.format("GET", "/healthz") end"#),
-            Scenario(name: "GET user by id", lua: ids + #"request = function() return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) end"#),
-            Scenario(name: "filter userName eq", lua: names + #"request = function() return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#),
-            Scenario(name: "list count=100, first page", lua: #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=1&count=100") end"#),
-            Scenario(name: "list count=100, last page", lua: #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=\#(lastPage)&count=100") end"#),
-            Scenario(name: "POST create", lua: uniqueCounter + #"request = function() n = n + 1 return wrk.format("POST", "\#(prefix)/Users", nil, '\#(Self.user)"userName":"new-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#),
-            Scenario(name: "PUT replace", lua: ids + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "\#(prefix)/Users/" .. ids[i], nil, '\#(Self.user)"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#),
-            Scenario(name: "PATCH deactivate", lua: ids + #"request = function() return wrk.format("PATCH", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.patch)"Operations":[{"op":"replace","value":{"active":false}}]}') end"#),
-            Scenario(name: "PATCH member of \(seeded.bigGroupSize)-member group", lua: #"flip = false request = function() flip = not flip return wrk.format("PATCH", "\#(prefix)/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#),
-            Scenario(name: "mixed Okta-like", lua: ids + names + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.user)"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#),
-        ]
+            Scenario(
+                name: "GET user by id",
+                lua: ids
+                    + #"request = function() return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) end"#
+            ),
+            Scenario(
+                name: "filter userName eq",
+                lua: names
+                    + #"request = function() return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22") end"#
+            ),
+            Scenario(
+                name: "list count=100, first page",
+                lua: #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=1&count=100") end"#),
+            Scenario(
+                name: "list count=100, last page",
+                lua:
+                    #"request = function() return wrk.format("GET", "\#(prefix)/Users?startIndex=\#(lastPage)&count=100") end"#
+            ),
+            Scenario(
+                name: "POST create",
+                lua: uniqueCounter
+                    + #"request = function() n = n + 1 return wrk.format("POST", "\#(prefix)/Users", nil, '\#(Self.user)"userName":"new-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end"#
+            ),
+            Scenario(
+                name: "PUT replace",
+                lua: ids
+                    + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "\#(prefix)/Users/" .. ids[i], nil, '\#(Self.user)"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#
+            ),
+            Scenario(
+                name: "PATCH deactivate",
+                lua: ids
+                    + #"request = function() return wrk.format("PATCH", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.patch)"Operations":[{"op":"replace","value":{"active":false}}]}') end"#
+            ),
+            Scenario(
+                name: "PATCH member of \(seeded.bigGroupSize)-member group",
+                lua:
+                    #"flip = false request = function() flip = not flip return wrk.format("PATCH", "\#(prefix)/Groups/\#(seeded.bigGroupID)", nil, flip and \#(luaString(member)) or \#(luaString(unmember))) end"#
+            ),
+            Scenario(
+                name: "mixed Okta-like",
+                lua: ids + names
+                    + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.user)"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#
+            ),
+        ] + (database ? ceilings : [])
     }
 
     /// The start of a PATCH body and of a user, with the `schemas` every client sends (some servers require it).
@@ -68,9 +116,9 @@ struct ScenarioResult {
     /// Requests wrk gave up on after its 2 s timeout (a server far behind its load).
     var timeouts = 0
 
-    /// `/healthz` requests a second on the same server around this scenario: the mean of short runs just
-    /// before and just after it, so a machine whose speed drifts during a run still gives fair ratios. Nil for
-    /// another server, which has no `/healthz`.
+    /// `/healthz` requests a second on the same server, quiet, right before this scenario (as long as the
+    /// scenario), so a machine whose speed drifts during a run still gives fair ratios. Nil for another server,
+    /// which has no `/healthz`.
     var ceiling: Double?
 
     var ratio: Double? { ceiling.map { $0 > 0 ? requestsPerSecond / $0 : 0 } }
@@ -108,7 +156,8 @@ struct Load {
             + #"wrk.headers["Content-Type"] = "application/scim+json""# + "\n"
         try (headers + scenario.lua + "\n").write(toFile: script, atomically: true, encoding: .utf8)
         let output = try Command.run(
-            "wrk", ["-t\(threads)", "-c\(connections)", "-d\(seconds ?? self.seconds)s", "--latency", "-s", script, origin])
+            "wrk",
+            ["-t\(threads)", "-c\(connections)", "-d\(seconds ?? self.seconds)s", "--latency", "-s", script, origin])
         let result = WrkOutput.parse(output, name: scenario.name)
         if result.requestsPerSecond == 0 {
             FileHandle.standardError.write(Data("wrk completed no request in \(scenario.name):\n\(output)\n".utf8))
@@ -123,10 +172,14 @@ enum WrkOutput {
         var result = ScenarioResult(name: name, requestsPerSecond: 0, p50: 0, p99: 0, errors: 0)
         for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            if line.hasPrefix("Requests/sec:"), let value = fields.last.flatMap(Double.init) { result.requestsPerSecond = value }
+            if line.hasPrefix("Requests/sec:"), let value = fields.last.flatMap(Double.init) {
+                result.requestsPerSecond = value
+            }
             if fields.first == "50%", let value = fields.last.flatMap(milliseconds) { result.p50 = value }
             if fields.first == "99%", let value = fields.last.flatMap(milliseconds) { result.p99 = value }
-            if line.hasPrefix("Non-2xx or 3xx responses:"), let value = fields.last.flatMap(Int.init) { result.errors = value }
+            if line.hasPrefix("Non-2xx or 3xx responses:"), let value = fields.last.flatMap(Int.init) {
+                result.errors = value
+            }
             if line.hasPrefix("Socket errors:"), let value = fields.last.flatMap(Int.init) { result.timeouts = value }
         }
         return result

@@ -152,7 +152,20 @@ struct Report {
         ]
         lines += results.map { $0.row() }
         lines.append("")
-        lines.append("Ceiling: /healthz on the same server, 2 s just before and just after each scenario (mean).")
+        lines.append(
+            "Ceiling: /healthz on the same server, as long as the scenario, right before it; each starts once /healthz "
+                + "answers at its idle latency again.")
+        let byName = Dictionary(results.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (scenario, database) in [
+            ("GET user by id", "database: point SELECT"), ("POST create", "database: INSERT and commit"),
+        ] {
+            guard let roster = byName[scenario], let ceiling = byName[database], ceiling.requestsPerSecond > 0
+            else { continue }
+            lines.append(
+                String(
+                    format: "%@: %.0f%% of the database's own (%@, %.0f req/s).", scenario,
+                    roster.requestsPerSecond / ceiling.requestsPerSecond * 100, database, ceiling.requestsPerSecond))
+        }
         if rounds > 1 { lines.append("Each scenario: its round (of \(rounds)) with the median ratio to the ceiling.") }
         lines.append("")
         lines.append(

@@ -74,7 +74,9 @@ struct HostileBenchmark: AsyncParsableCommand {
                     var statuses: [Int] = []
                     while ContinuousClock.now < deadline {
                         statuses.append(
-                            try await client.send("PATCH", "/scim/v2/Users/\(user)", body: attacker < 4 ? accepted : refused).status)
+                            try await client.send(
+                                "PATCH", "/scim/v2/Users/\(user)", body: attacker < 4 ? accepted : refused
+                            ).status)
                     }
                     return statuses
                 }
@@ -153,11 +155,15 @@ struct HostileBenchmark: AsyncParsableCommand {
         let (top, largest) = (await peak, sizes.max() ?? 0)
         print(
             String(
-                format: "Huge lists: %d pages, largest %.1f MB; resident memory %.0f MiB idle, %.0f MiB at most. /healthz: %@",
+                format:
+                    "Huge lists: %d pages, largest %.1f MB; resident memory %.0f MiB idle, %.0f MiB at most. /healthz: %@",
                 sizes.count, Double(largest) / 1e6, idle, top, during.summary))
         return [
-            HostileRow(attack: "\(lists) huge lists at once", measure: "resident memory (MiB)", without: idle, during: top),
-            HostileRow(attack: "\(lists) huge lists at once", measure: "/healthz p99 (ms)", without: quiet.p99, during: during.p99),
+            HostileRow(
+                attack: "\(lists) huge lists at once", measure: "resident memory (MiB)", without: idle, during: top),
+            HostileRow(
+                attack: "\(lists) huge lists at once", measure: "/healthz p99 (ms)", without: quiet.p99,
+                during: during.p99),
         ]
     }
 
@@ -190,7 +196,8 @@ struct HostileBenchmark: AsyncParsableCommand {
             HostileRow(
                 attack: "bad-token flood", measure: "right token answered 200 (%)", without: alone.answeredPercent,
                 during: during.answeredPercent),
-            HostileRow(attack: "bad-token flood", measure: "right token p99 (ms)", without: alone.p99, during: during.p99),
+            HostileRow(
+                attack: "bad-token flood", measure: "right token p99 (ms)", without: alone.p99, during: during.p99),
         ]
     }
 }
@@ -204,7 +211,9 @@ struct Latencies {
     var p99: Double { percentile(0.99) }
     var answeredPercent: Double { milliseconds.isEmpty ? 0 : 100 * Double(answered) / Double(milliseconds.count) }
     var summary: String {
-        String(format: "%d requests, p50 %.1f ms, p99 %.1f ms, %.1f%% answered", milliseconds.count, p50, p99, answeredPercent)
+        String(
+            format: "%d requests, p50 %.1f ms, p99 %.1f ms, %.1f%% answered", milliseconds.count, p50, p99,
+            answeredPercent)
     }
 
     func percentile(_ fraction: Double) -> Double {

@@ -73,9 +73,11 @@ public struct SQLiteStore: ResourceStore {
     /// Every concern of this database, for the directory's rules.
     public var stores: Stores {
         let shared = SQLiteDatabase(database: database)
-        return Stores(
+        var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
             activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
+        stores.ceiling = SQLCeiling(shared)
+        return stores
     }
 
     /// Translates SQLite's unique-constraint failures into the SCIM error the client should see.

@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Synchronization
 
 /// A value bound to a `?` placeholder; booleans are bound as 0 and 1 so every store compares them alike.
 public enum SQLValue: Sendable, Hashable {
@@ -100,4 +101,30 @@ extension SQLDatabase {
 /// A row a store cannot read back: a bug or damaged data, reported as a 500.
 func unreadable(_ what: String) -> StoreCorruption {
     StoreCorruption(detail: "\(what) has an unreadable row")
+}
+
+/// The database ceiling on either dialect: the statements Roster's GET and POST cannot do with less.
+public final class SQLCeiling: DatabaseCeiling {
+    let database: any SQLDatabase
+    private let prepared = Mutex(false)
+
+    public init(_ database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func pointSelect(id: String) async throws -> Bool {
+        try await database.first(
+            BoundStatement("SELECT pk FROM resources WHERE id = ? AND org_pk = ?", [.text(id), .integer(1)])
+        ) { $0.integer(0) } != nil
+    }
+
+    public func insertRow() async throws {
+        if !prepared.withLock({ $0 }) {
+            _ = try await database.write(
+                BoundStatement("CREATE TABLE IF NOT EXISTS roster_benchmark_ceiling (created_ms BIGINT NOT NULL)"))
+            prepared.withLock { $0 = true }
+        }
+        _ = try await database.write(
+            BoundStatement("INSERT INTO roster_benchmark_ceiling (created_ms) VALUES (?)", [SQLValue(Date())]))
+    }
 }

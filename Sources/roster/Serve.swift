@@ -102,6 +102,14 @@ struct Serve: AsyncParsableCommand {
     )
     var eventLoopExecutor: Bool = env("ROSTER_EVENT_LOOP_EXECUTOR").map { $0 != "0" && $0 != "false" } ?? true
 
+    @Flag(
+        help: """
+            Add /benchmark/select/{id} and /benchmark/insert, which run one point SELECT and one single-row INSERT \
+            on the database with no token: roster-bench's measure of the database itself. Never on a server others \
+            can reach.
+            """)
+    var benchmarkRoutes = false
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -129,6 +137,7 @@ struct Serve: AsyncParsableCommand {
         settings.databaseStatementTimeout = min(max(1, databaseStatementTimeout), 86_400)
         settings.sqliteMaxSizeMiB = max(0, min(sqliteMaxSizeMiB, 1 << 24))
         settings.shutdownTimeout = min(max(1, shutdownTimeout), 3600)
+        settings.benchmarkRoutes = benchmarkRoutes
         let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger

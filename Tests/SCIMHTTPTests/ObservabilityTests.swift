@@ -21,6 +21,24 @@ import Testing
         }
     }
 
+    /// The benchmark's database routes exist only when asked for, and then run their statements.
+    @Test func benchmarkRoutesOnlyWhenAskedFor() async throws {
+        try await TestServer.run { _, scim in
+            let select = try await scim.get("/benchmark/select/x")
+            let insert = try await scim.send(.post, "/benchmark/insert", body: "")
+            #expect(select.status == 404 && insert.status == 404)
+        }
+        try await TestServer.run(configure: { $0.benchmarkRoutes = true }) { _, scim in
+            let id = try await scim.createUser("ceiling@example.com")
+            #expect(try await scim.get("/benchmark/select/\(id)").status == 200)
+            #expect(try await scim.get("/benchmark/select/nobody").status == 404)
+            for _ in 0..<2 {
+                let insert = try await scim.send(.post, "/benchmark/insert", body: "")
+                #expect(insert.status == 201)
+            }
+        }
+    }
+
     @Test func readyzAnswersWhenTheDatabaseIsMigrated() async throws {
         try await TestServer.run { _, client in
             let ready = try await client.client.execute(uri: "/readyz", method: .get)

@@ -10,6 +10,8 @@ public struct Stores: Sendable {
     public var organizations: any OrganizationStore
     /// Whether the database answers and every migration has been applied (for `/readyz`).
     public var isReady: @Sendable () async -> Bool
+    /// The database's own ceiling for the benchmark (`roster serve --benchmark-routes`).
+    public var ceiling: (any DatabaseCeiling)?
 
     public init(
         resources: any ResourceStore, tokens: any TokenStore, fields: any FieldStore, accounts: any AccountStore,
@@ -24,4 +26,13 @@ public struct Stores: Sendable {
         self.organizations = organizations
         self.isReady = isReady
     }
+}
+
+/// The least a request can ask of the database, through the same connection pool and drivers as Roster's own
+/// statements: one point SELECT, and one single-row INSERT committed. The benchmark measures Roster against it.
+public protocol DatabaseCeiling: Sendable {
+    /// Reads the key of the resource with this id; whether there is one.
+    func pointSelect(id: String) async throws -> Bool
+    /// Inserts a row into a table of its own and commits.
+    func insertRow() async throws
 }
