@@ -13,6 +13,7 @@ extension PostgresStore {
                 try await addMembers(members, toGroupKey: key, in: organization, on: connection)
             }
         }
+        noteInserted(1)
     }
 
     public func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
@@ -25,6 +26,7 @@ extension PostgresStore {
                 }
             }
         }
+        noteInserted(resources.count)
     }
 
     /// One transaction of two statements, whatever the number: the rows, those whose name is taken left out by
@@ -77,6 +79,7 @@ extension PostgresStore {
                 return Set(keys.keys)
             }
         }
+        noteInserted(inserted.count)
         return resources.map { resource in
             inserted.contains(resource.id)
                 ? nil

@@ -19,6 +19,7 @@ public struct PostgresStore: ResourceStore {
     public let client: PostgresClient
     let logger: Logger
     let pageStarts = PageStarts()
+    let statistics = StatisticsKeeper()
     /// How long a statement waits for a connection before its request is answered 503.
     let connectionWait: Duration
     /// How long a statement (or a transaction) may run on its connection before the connection is closed under
