@@ -5,8 +5,8 @@ import Testing
 /// python-scim's scim2-tester, a conformance suite nobody here wrote, runs every one of its checks against a real
 /// `roster serve` (discovery, create/read/replace/delete, attributes, PATCH add/remove/replace on every path).
 ///
-/// Runs when `ROSTER_SCIM2_TESTER_PYTHON` names a Python with `scim2-tester[httpx2]` installed; CI installs it and
-/// sets `ROSTER_REQUIRE_SCIM2_TESTER=1`, so a missing one fails there instead of skipping.
+/// Runs when `ROSTER_SCIM2_TESTER_PYTHON` names a Python with `scim2-tester[httpx2]` installed. CI installs it and
+/// runs this suite on its own after the others, with `ROSTER_REQUIRE_SCIM2_TESTER=1`, so a missing one fails.
 @Suite(.serialized) struct Scim2TesterTests {
     static let python = ProcessInfo.processInfo.environment["ROSTER_SCIM2_TESTER_PYTHON"]
     static let required = ProcessInfo.processInfo.environment["ROSTER_REQUIRE_SCIM2_TESTER"] == "1"

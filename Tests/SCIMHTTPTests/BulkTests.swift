@@ -5,7 +5,7 @@ import Testing
 
 /// RFC 7644 §3.7 Bulk: each operation on its own, `bulkId` references resolved wherever an id goes and in any
 /// order, circles refused, `failOnErrors`, and the advertised limits enforced.
-@Suite struct BulkTests {
+@Suite(.serialized) struct BulkTests {
     static let userSchema = #""schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]"#
     static let groupSchema = #""schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"]"#
 
@@ -280,14 +280,14 @@ import Testing
     @Test func aLongChainOfForwardReferences() async throws {
         try await TestServer.run { _, scim in
             let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-            let operations = (0..<400).map { index in
+            let operations = (0..<100).map { index in
                 Self.user(
                     "c\(index)", "chain\(index)@example.com",
-                    extra: index == 399 ? "" : #","\#(enterprise)":{"manager":{"value":"bulkId:c\#(index + 1)"}}"#)
+                    extra: index == 99 ? "" : #","\#(enterprise)":{"manager":{"value":"bulkId:c\#(index + 1)"}}"#)
             }
             let reply = try await scim.post("Bulk", Self.bulk(operations))
             let statuses = Self.statuses(reply)
-            #expect(statuses.count == 400 && statuses.allSatisfy { $0 == "201" }, "\(reply.text.prefix(500))")
+            #expect(statuses.count == 100 && statuses.allSatisfy { $0 == "201" }, "\(reply.text.prefix(500))")
             let ids = Self.operations(reply).compactMap(Self.id)
             let first = try await scim.get("Users/\(ids[0])")
             #expect(first[enterprise]?["manager"]?["value"] == .string(ids[1]))

@@ -20,24 +20,24 @@ import Testing
             let port = try #require(client.client.port)
             let connection = try RawConnection(port: port)
             connection.send(Self.request("HEAD", "/scim/v2/Users?count=0", token: server.token))
-            let head = try #require(await connection.receive(within: 5))
+            let head = try #require(await connection.receive(within: 30))
             #expect(head.hasPrefix("HTTP/1.1 200") && head.contains("application/scim+json"), "\(head)")
             #expect(head.hasSuffix("\r\n\r\n"), "no body follows: \(head)")
             // The connection goes on: the next request is answered in full.
             connection.send(Self.request("GET", "/healthz"))
-            #expect(await connection.receive(within: 5)?.hasSuffix("ok\n") == true)
+            #expect(await connection.receive(within: 30)?.hasSuffix("ok\n") == true)
             // A group's members are streamed, with no length known beforehand: HEAD says so (chunked, as GET
             // would be) and sends no chunk, not even the last one.
             let group = try await client.post("Groups", #"{"displayName":"Streamed"}"#)
             let id = try #require(group["id"]?.stringValue)
             connection.send(Self.request("HEAD", "/scim/v2/Groups/\(id)", token: server.token))
-            let groupHead = try #require(await connection.receive(within: 5))
+            let groupHead = try #require(await connection.receive(within: 30))
             #expect(
                 groupHead.hasPrefix("HTTP/1.1 200") && !groupHead.lowercased().contains("content-length: 0"),
                 "\(groupHead)")
             #expect(groupHead.hasSuffix("\r\n\r\n"), "no body follows: \(groupHead)")
             connection.send(Self.request("GET", "/healthz"))
-            let next = try #require(await connection.receive(within: 5))
+            let next = try #require(await connection.receive(within: 30))
             #expect(next.hasPrefix("HTTP/1.1 200") && next.hasSuffix("ok\n"), "\(next)")
             #expect(try await client.send(.head, "/healthz").status == 200)
             #expect(try await client.send(.head, "Users/nobody").status == 404)
@@ -53,25 +53,25 @@ import Testing
                 "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(server.token)\r\n"
                     + "Content-Type: application/scim+json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
             )
-            #expect(await small.receive(within: 5)?.hasPrefix("HTTP/1.1 100 Continue") == true)
+            #expect(await small.receive(within: 30)?.hasPrefix("HTTP/1.1 100 Continue") == true)
             small.send(body)
-            #expect(await small.receive(within: 5)?.hasPrefix("HTTP/1.1 201") == true)
+            #expect(await small.receive(within: 30)?.hasPrefix("HTTP/1.1 201") == true)
             let large = try RawConnection(port: port)
             large.send(
                 "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(server.token)\r\n"
                     + "Expect: 100-continue\r\nContent-Length: 50000000\r\n\r\n")
-            let refused = try #require(await large.receive(within: 5))
+            let refused = try #require(await large.receive(within: 30))
             #expect(refused.hasPrefix("HTTP/1.1 413") && refused.contains(#""status":"413""#), "\(refused)")
-            #expect(await large.closes(within: 5))
+            #expect(await large.closes(within: 30))
             // Without the expectation the body is sent anyway: it is read and dropped after the answer, and the
             // connection goes on.
             let sent = try RawConnection(port: port)
             let padding = String(repeating: "x", count: 1_100_000)
             sent.send(Self.request("POST", "/scim/v2/Users", token: server.token, body: #"{"title":"\#(padding)"}"#))
-            let answer = try #require(await sent.receive(within: 5))
+            let answer = try #require(await sent.receive(within: 30))
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
             sent.send(Self.request("GET", "/healthz"))
-            #expect(await sent.receive(within: 5)?.hasSuffix("ok\n") == true)
+            #expect(await sent.receive(within: 30)?.hasSuffix("ok\n") == true)
         }
     }
 
@@ -95,7 +95,7 @@ import Testing
             // The server goes on (the test client's own connection was idle too, so a new one asks).
             let fresh = try RawConnection(port: port)
             fresh.send(Self.request("GET", "/healthz"))
-            #expect(await fresh.receive(within: 5)?.hasSuffix("ok\n") == true)
+            #expect(await fresh.receive(within: 30)?.hasSuffix("ok\n") == true)
         }
     }
 
