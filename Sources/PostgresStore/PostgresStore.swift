@@ -157,16 +157,7 @@ struct SQL: Sendable {
     static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(lhs.text + rhs.text, lhs.values + rhs.values) }
 
     var query: PostgresQuery {
-        var sql = ""
-        var number = 0
-        for character in text {
-            if character == "?" {
-                number += 1
-                sql += "$\(number)"
-            } else {
-                sql.append(character)
-            }
-        }
+        let sql = Self.numbered(text)
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -177,6 +168,28 @@ struct SQL: Sendable {
             }
         }
         return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// `text` with its `?` numbered `$1, $2, …`, on UTF-8 bytes: walking its Characters (grapheme clusters) took
+    /// 6.7% of a PostgreSQL GET's CPU.
+    static func numbered(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.contains(UInt8(ascii: "?")) else { return String(decoding: bytes, as: UTF8.self) }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 16)
+            var number = 0
+            for byte in bytes {
+                guard byte == UInt8(ascii: "?") else {
+                    result.append(byte)
+                    continue
+                }
+                number += 1
+                result.append(UInt8(ascii: "$"))
+                result.append(contentsOf: String(number).utf8)
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
     }
 }
 
