@@ -98,6 +98,28 @@ extension PostgresStore {
         throw StoreCorruption(detail: "INSERT returned no key")
     }
 
+    /// The user and its groups in one statement (a row per group, or one row with none), as on SQLite: every GET
+    /// of a user made two round trips before.
+    public func fetchUserWithGroups(id: String, in organization: OrganizationKey) async throws
+        -> (user: StoredResource, groups: [ResourceReference])?
+    {
+        let rows = try await run(SQL(ResourceSQL.userWithGroups, [.text(id), .integer(organization.rawValue)]))
+        var user: StoredResource?
+        var groups: [ResourceReference] = []
+        for row in rows {
+            let (userID, kindName, version, created, modified, body, groupID, groupKind, display) = try row.decode(
+                (String, String, Int64, Int64, Int64, String, String?, String?, String?).self)
+            if user == nil {
+                user = try Self.resource(
+                    id: userID, kind: kindName, version: version, created: created, modified: modified, body: body)
+            }
+            if let groupID, let kind = groupKind.flatMap(ResourceKind.init(rawValue:)) {
+                groups.append(ResourceReference(id: groupID, kind: kind, display: display))
+            }
+        }
+        return user.map { ($0, groups) }
+    }
+
     public func fetch(_ kind: ResourceKind, id: String, in organization: OrganizationKey) async throws
         -> StoredResource?
     {
