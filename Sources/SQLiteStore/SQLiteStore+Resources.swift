@@ -188,14 +188,7 @@ extension SQLiteStore {
         return SearchResult(total: 1, resources: [resource], groups: groups.isEmpty ? [:] : [resource.id: groups])
     }
 
-    /// `userName eq …` (users) or `id eq …`: at most one match, found through a unique index.
-    static func findsAtMostOne(_ query: ResourceQuery) -> Bool {
-        guard case .compare(let path, .eq, .string) = query.filter, path.subAttribute == nil, query.page.count > 0
-        else { return false }
-        if let schema = path.schema, !schema.caseInsensitiveEquals(query.type.schema.id) { return false }
-        return path.name.caseInsensitiveEquals("id")
-            || (query.kind == .user && path.name.caseInsensitiveEquals("userName"))
-    }
+    static func findsAtMostOne(_ query: ResourceQuery) -> Bool { query.findsAtMostOne }
 
     /// A page's resources, with their groups when asked for, read in the page's transaction.
     static func result(total: Int, rows: ReadRows, withGroups: Bool, _ db: Database) throws -> SearchResult {

@@ -129,3 +129,15 @@ extension ResourceSQL {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 }
+
+extension ResourceQuery {
+    /// `userName eq …` (users) or `id eq …`: at most one match, found through a unique index. Okta and Entra look a
+    /// user up this way before every push; both stores answer it in one statement, with the user's groups.
+    public var findsAtMostOne: Bool {
+        guard case .compare(let path, .eq, .string) = filter, path.subAttribute == nil, page.count > 0 else {
+            return false
+        }
+        if let schema = path.schema, !schema.caseInsensitiveEquals(type.schema.id) { return false }
+        return path.name.caseInsensitiveEquals("id") || (kind == .user && path.name.caseInsensitiveEquals("userName"))
+    }
+}
