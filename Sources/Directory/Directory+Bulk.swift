@@ -86,7 +86,7 @@ extension Directory {
     private func runAlone(_ index: Int, graph: BulkGraph, run: inout BulkRun) async {
         let operation = run.operations[index]
         if let problem = operation.problem {
-            run.finish(index, status: problem.status, error: problem)
+            run.finish(index, error: problem)
         } else if let missing = operation.references.first(where: { graph.creators[$0] == nil }) {
             run.finish(index, error: Self.unresolvable("names bulkId \"\(missing)\", which no POST here has"))
         } else if let failed = operation.references.first(where: { run.failed.contains($0) }) {
@@ -321,12 +321,12 @@ private struct BulkRun {
         self.failOnErrors = failOnErrors
     }
 
-    mutating func finish(_ index: Int, status: Int? = nil, error: SCIMError) {
+    mutating func finish(_ index: Int, error: SCIMError) {
         let operation = operations[index]
         record(
             BulkOutcome(
                 index: index, method: operation.verb?.rawValue ?? operation.method, bulkId: operation.bulkId,
-                status: status ?? error.status, error: error))
+                status: error.status, error: error))
     }
 
     mutating func record(_ outcome: BulkOutcome) {

@@ -28,7 +28,8 @@ public struct ConnectionLimits: Sendable {
     /// The largest body a request to `path` may announce.
     func maxBody(path: String?) -> Int {
         guard let path else { return maxBody }
-        let route = path.split(separator: "?", maxSplits: 1).first ?? ""
+        // Every request's head comes here: the path is looked at in place, not split into new strings.
+        let route = path[..<(path.firstIndex(of: "?") ?? path.endIndex)]
         return route.hasSuffix("/Bulk") ? maxBulkBody : maxBody
     }
 }

@@ -13,7 +13,7 @@ public struct SortSQL: Sendable {
         guard let sort else { return SortSQL(sql: "resources.pk", values: []) }
         // The sort key is read per resource, through its own rows: no organization is needed to find them.
         let compiler = FilterCompiler(kind: kind, type: type ?? kind.resourceType, organization: .default)
-        let key = try key(sort.path, compiler: compiler, ascending: sort.ascending)
+        let (key, _) = try key(sort.path, compiler: compiler, ascending: sort.ascending)
         // A column every row has needs no place for missing values, and without one the column's index gives the
         // order (with it, SQLite sorts every match to find the first page).
         let direction =
@@ -24,12 +24,14 @@ public struct SortSQL: Sendable {
 
     /// A multi-valued attribute sorts by its smallest value ascending and its largest descending, so the
     /// descending order is the ascending one reversed.
+    /// The key and the type of its values (what a cursor keeps of it).
     static func key(_ path: AttributePath, compiler: FilterCompiler, ascending: Bool) throws(SCIMError)
-        -> SortSQL
+        -> (SortSQL, KeysetSQL.ValueType)
     {
         switch try compiler.target(path) {
         case .column(let column) where column.column.hasPrefix("resources."):
-            return SortSQL(sql: column.column, values: [])
+            let type: KeysetSQL.ValueType = if case .time = column.kind { .integer } else { .text }
+            return (SortSQL(sql: column.column, values: []), type)
         case .leaf(let leafPath, let attribute):
             return indexed(leafPath, attribute, ascending: ascending)
         case .complex(let attribute, let urn):
@@ -41,18 +43,21 @@ public struct SortSQL: Sendable {
         }
     }
 
-    private static func indexed(_ path: String, _ attribute: Attribute, ascending: Bool) -> SortSQL {
-        let column =
+    private static func indexed(_ path: String, _ attribute: Attribute, ascending: Bool)
+        -> (SortSQL, KeysetSQL.ValueType)
+    {
+        let (column, type): (String, KeysetSQL.ValueType) =
             switch attribute.type {
-            case .integer, .decimal: "number_value"
-            case .boolean: "bool_value"
-            case .dateTime: "time_value"
-            default: "text_value"
+            case .integer, .decimal: ("number_value", .real)
+            case .boolean: ("bool_value", .integer)
+            case .dateTime: ("time_value", .integer)
+            default: ("text_value", .text)
             }
-        return SortSQL(
+        let key = SortSQL(
             sql:
                 "(SELECT \(ascending ? "MIN" : "MAX")(s.\(column)) FROM attribute_values s WHERE s.resource_pk = resources.pk AND s.path = ?)",
             values: [.text(path)])
+        return (key, type)
     }
 
     private static func unsortable(_ path: AttributePath) -> SCIMError {
@@ -181,16 +186,8 @@ extension SortSQL {
     static func keyExpression(_ sort: Sort, kind: ResourceKind, type: ResourceType) throws(SCIMError)
         -> (SortSQL, KeysetSQL.ValueType)
     {
-        let compiler = FilterCompiler(kind: kind, type: type, organization: .default)
-        let key = try key(sort.path, compiler: compiler, ascending: sort.ascending)
-        let valueType: KeysetSQL.ValueType =
-            switch key.sql {
-            case "resources.created_ms", "resources.modified_ms": .integer
-            case let sql where sql.hasPrefix("resources."): .text
-            case let sql where sql.contains("number_value"): .real
-            case let sql where sql.contains("text_value"): .text
-            default: .integer
-            }
-        return (key, valueType)
+        try key(
+            sort.path, compiler: FilterCompiler(kind: kind, type: type, organization: .default),
+            ascending: sort.ascending)
     }
 }
