@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         /// The SCIM protocol: schemas, resources, filters, paths, PATCH, projection, errors. No I/O.
@@ -104,11 +105,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The application's side: the event feed at /api/v1 and webhook delivery in the background.
+        .target(
+            name: "Events",
+            dependencies: [
+                "Directory", "SCIMCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The composition root: configuration, store choice, services, lifecycle.
         .target(
             name: "App",
             dependencies: [
-                "Admin", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
+                "Admin", "Directory", "Events", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

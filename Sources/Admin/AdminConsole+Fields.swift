@@ -123,7 +123,11 @@ extension AdminConsole {
         }
         let id = try context.parameters.require("id")
         let label = try await scope.directory.schemas().fields.first { $0.id == id }?.label ?? "The field"
-        try await consoleErrors { try await scope.directory.deleteField(id: id) }
+        // Each user whose value goes is told as changed by this administrator.
+        let origin = ChangeOrigin(requestID: context.id, actor: .console(admin: session.admin.username))
+        try await ChangeOrigin.$current.withValue(origin) {
+            try await consoleErrors { try await scope.directory.deleteField(id: id) }
+        }
         return redirect("\(scope.base)/fields", flash: "\(label) deleted, with its values.")
     }
 

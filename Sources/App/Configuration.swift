@@ -44,6 +44,10 @@ public struct Configuration: Sendable {
     public var databaseStatementTimeout: Double = 60
     /// Seconds from SIGTERM or SIGINT until the process exits, whatever the database does.
     public var shutdownTimeout: Double = 15
+    /// How many days events stay in the feed (and wait for webhook delivery).
+    public var eventRetentionDays: Double = 30
+    /// How often webhook delivery looks for new events while it has endpoints (tests make it short).
+    public var webhookInterval: Double = 0.1
     /// Adds the unauthenticated `/benchmark/…` routes that measure the database's own ceiling (off by default).
     public var benchmarkRoutes = false
 

@@ -19,12 +19,20 @@ struct MeasuredResources: ResourceStore {
     let base: any ResourceStore
     let metrics: StoreMetrics
 
-    func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
-        try await metrics.measure(.insert) { try await base.insert(resource, members: members, in: organization) }
+    func insert(_ resource: StoredResource, members: [String], events: [NewEvent], in organization: OrganizationKey)
+        async throws
+    {
+        try await metrics.measure(.insert) {
+            try await base.insert(resource, members: members, events: events, in: organization)
+        }
     }
 
-    func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws -> [(any Error)?] {
-        try await metrics.measure(.insertMany) { try await base.insertEach(resources, in: organization) }
+    func insertEach(_ resources: [StoredResource], events: [[NewEvent]], in organization: OrganizationKey)
+        async throws -> [(any Error)?]
+    {
+        try await metrics.measure(.insertMany) {
+            try await base.insertEach(resources, events: events, in: organization)
+        }
     }
 
     func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
@@ -42,26 +50,29 @@ struct MeasuredResources: ResourceStore {
     }
 
     func update(
-        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Bool {
         try await metrics.measure(.update) {
-            try await base.update(resource, expectedVersion: expectedVersion, members: members, in: organization)
+            try await base.update(
+                resource, expectedVersion: expectedVersion, members: members, events: events, in: organization)
         }
     }
 
-    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey)
-        async throws -> Int?
-    {
+    func changeMembers(
+        ofGroup id: String, _ change: MembershipChange, modified: Date, events: [NewEvent],
+        in organization: OrganizationKey
+    ) async throws -> Int? {
         try await metrics.measure(.changeMembers) {
-            try await base.changeMembers(ofGroup: id, change, modified: modified, in: organization)
+            try await base.changeMembers(ofGroup: id, change, modified: modified, events: events, in: organization)
         }
     }
 
-    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
-        async throws -> Bool
-    {
+    func delete(
+        _ kind: ResourceKind, id: String, expectedVersion: Int?, events: [NewEvent], in organization: OrganizationKey
+    ) async throws -> Bool {
         try await metrics.measure(.delete) {
-            try await base.delete(kind, id: id, expectedVersion: expectedVersion, in: organization)
+            try await base.delete(kind, id: id, expectedVersion: expectedVersion, events: events, in: organization)
         }
     }
 

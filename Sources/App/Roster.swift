@@ -1,5 +1,6 @@
 import Admin
 import Directory
+import Events
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -70,6 +71,7 @@ public enum Roster {
         router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
         registerOperations(on: router, organizations: organizations, configuration: configuration, metrics: metrics)
         if let ceiling = services.ceiling { registerCeiling(ceiling, on: router) }
+        FeedRoutes(applications: organizations.applications).register(on: router)
         AdminConsole(
             organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
         )
@@ -93,7 +95,13 @@ public enum Roster {
         app.addServices(
             ActivityService(
                 log: organizations.activityLog, retention: configuration.activityRetentionDays * 86400, logger: logger),
-            OrganizationPurgeService(organizations: organizations, logger: logger))
+            OrganizationPurgeService(organizations: organizations, logger: logger),
+            EventRetentionService(
+                applications: organizations.applications, retention: configuration.eventRetentionDays * 86400,
+                logger: logger),
+            WebhookDeliveryService(
+                applications: organizations.applications, logger: logger,
+                interval: .milliseconds(Int(configuration.webhookInterval * 1000))))
         return app
     }
 

@@ -125,8 +125,10 @@ extension Directory {
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             updated.indexedWith = index
             updated.keepsUniqueKey = true
+            let events = try await updateEvents(from: current, to: updated, members: MembershipChange())
             if try await resources.update(
-                updated, expectedVersion: current.version, members: MembershipChange(), in: organization)
+                updated, expectedVersion: current.version, members: MembershipChange(), events: events,
+                in: organization)
             {
                 return true
             }

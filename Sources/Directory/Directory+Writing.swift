@@ -7,7 +7,8 @@ extension Directory {
         -> ResourceResponse
     {
         let (resource, members) = try await newResource(kind, body: body)
-        try await resources.insert(resource, members: members, in: organization)
+        let events = try await creationEvents(resource, members: members)
+        try await resources.insert(resource, members: members, events: events, in: organization)
         return try await created(resource, members: members, projection: projection)
     }
 
@@ -17,12 +18,12 @@ extension Directory {
         -> [Result<ResourceResponse, any Error>]
     {
         var results = [Result<ResourceResponse, any Error>?](repeating: nil, count: bodies.count)
-        var prepared: [(index: Int, resource: StoredResource)] = []
+        var prepared: [(index: Int, resource: StoredResource, events: [NewEvent])] = []
         for (index, body) in bodies.enumerated() {
             do {
                 let (resource, members) = try await newResource(kind, body: body)
                 if members.isEmpty {
-                    prepared.append((index, resource))
+                    prepared.append((index, resource, try await creationEvents(resource, members: [])))
                 } else {
                     results[index] = await Self.attempt { try await create(kind, body: body, projection: projection) }
                 }
@@ -31,15 +32,16 @@ extension Directory {
             }
         }
         do {
-            let refusals = try await resources.insertEach(prepared.map(\.resource), in: organization)
-            for ((index, resource), refusal) in zip(prepared, refusals) {
+            let refusals = try await resources.insertEach(
+                prepared.map(\.resource), events: prepared.map(\.events), in: organization)
+            for ((index, resource, _), refusal) in zip(prepared, refusals) {
                 results[index] =
                     if let refusal { .failure(refusal) } else {
                         await Self.attempt { try await created(resource, members: [], projection: projection) }
                     }
             }
         } catch {
-            for (index, _) in prepared { results[index] = .failure(error) }
+            for (index, _, _) in prepared { results[index] = .failure(error) }
         }
         return results.map { $0 ?? .failure(SCIMError(status: 500, detail: "Internal server error.")) }
     }
@@ -169,7 +171,12 @@ extension Directory {
             }
             if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
             // The version is checked in the delete itself, so a write in between is never deleted unseen.
-            if try await resources.delete(kind, id: id, expectedVersion: current.version, in: organization) { return }
+            let events = try await deletionEvents(current)
+            if try await resources.delete(
+                kind, id: id, expectedVersion: current.version, events: events, in: organization)
+            {
+                return
+            }
         }
         throw SCIMError(status: 503, detail: "The \(kind.rawValue) is changing too often to delete now; try again.")
     }
@@ -226,7 +233,9 @@ extension Directory {
             try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
-            if try await resources.update(updated, expectedVersion: current.version, members: members, in: organization)
+            let events = try await updateEvents(from: current, to: updated, members: members)
+            if try await resources.update(
+                updated, expectedVersion: current.version, members: members, events: events, in: organization)
             {
                 var response = try await respond(updated, projection: projection, groups: groups)
                 response.changes = Self.changes(from: current.body, to: body, members: members)
@@ -259,7 +268,8 @@ extension Directory {
         let modified = max(Self.toMilliseconds(clock()), group.lastModified)
         guard
             let version = try await resources.changeMembers(
-                ofGroup: group.id, change, modified: modified, in: organization)
+                ofGroup: group.id, change, modified: modified, events: membershipEvents(group: group, change),
+                in: organization)
         else {
             throw Self.notFound(.group, id: group.id)
         }

@@ -25,7 +25,8 @@ extension PostgresStore {
     }
 
     public func changeMembers(
-        ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey
+        ofGroup id: String, _ change: MembershipChange, modified: Date, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Int? {
         try await transaction { connection in
             let sql = SQL(
@@ -43,6 +44,7 @@ extension PostgresStore {
             }
             guard let (key, version) = updated else { return nil }
             try await apply(change, toGroupKey: key, in: organization, on: connection)
+            try await writeEvents(events, in: organization, on: connection)
             return Int(version)
         }
     }

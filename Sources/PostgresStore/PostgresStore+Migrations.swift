@@ -33,6 +33,9 @@ extension PostgresStore {
             Migration(
                 name: "create setup links for customers' IT administrators",
                 sql: SQLAccounts.setupLinksSchema.map { SQL($0) }),
+            Migration(
+                name: "keep events with their changes, and applications with their webhooks",
+                sql: EventSQL.postgresSchema.map { SQL($0) }),
         ]
     }
 

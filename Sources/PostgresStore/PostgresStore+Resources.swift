@@ -5,12 +5,15 @@ import SCIMCore
 import StoreSQL
 
 extension PostgresStore {
-    public func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
+    public func insert(
+        _ resource: StoredResource, members: [String], events: [NewEvent], in organization: OrganizationKey
+    ) async throws {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
                 let key = try await insertRow(resource, in: organization, on: connection)
                 try await writeIndex(of: resource, key: key, in: organization, on: connection)
                 try await addMembers(members, toGroupKey: key, in: organization, on: connection)
+                try await writeEvents(events, in: organization, on: connection)
             }
         }
         noteInserted(1)
@@ -32,8 +35,8 @@ extension PostgresStore {
     /// One transaction of two statements, whatever the number: the rows, those whose name is taken left out by
     /// `ON CONFLICT DO NOTHING`, then the indexed values of those inserted. A Bulk request's POSTs go this way:
     /// a round trip per statement is most of a single insert's cost here.
-    public func insertEach(_ resources: [StoredResource], in organization: OrganizationKey) async throws
-        -> [(any Error)?]
+    public func insertEach(_ resources: [StoredResource], events: [[NewEvent]], in organization: OrganizationKey)
+        async throws -> [(any Error)?]
     {
         guard let kind = resources.first?.kind else { return [] }
         let inserted = try await Self.translating(kind) {
@@ -76,6 +79,8 @@ extension PostgresStore {
                         SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
                         logger: logger)
                 }
+                let told = zip(resources, events).flatMap { keys[$0.id] == nil ? [] : $1 }
+                try await writeEvents(told, in: organization, on: connection)
                 return Set(keys.keys)
             }
         }
@@ -135,7 +140,8 @@ extension PostgresStore {
     }
 
     public func update(
-        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Bool {
         try await Self.translating(resource.kind) {
             try await transaction { connection in
@@ -162,14 +168,15 @@ extension PostgresStore {
                 if old.display != resource.displayName {
                     try await touchNeighbours(of: old.key, on: connection)
                 }
+                try await writeEvents(events, in: organization, on: connection)
                 return true
             }
         }
     }
 
-    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
-        async throws -> Bool
-    {
+    public func delete(
+        _ kind: ResourceKind, id: String, expectedVersion: Int?, events: [NewEvent], in organization: OrganizationKey
+    ) async throws -> Bool {
         try await transaction { connection in
             // The kind's count first, as inserts take it (in their trigger) before any row: writers that lock in
             // the same order cannot deadlock.
@@ -193,7 +200,20 @@ extension PostgresStore {
             // What showed the deleted resource no longer does: it gets a new version too.
             try await touchNeighbours(of: key, on: connection)
             try await connection.run(SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), logger: logger)
+            try await writeEvents(events, in: organization, on: connection)
             return true
+        }
+    }
+
+    /// Writes a change's events in its transaction, numbering them in the same statement. The organization's
+    /// sequence row stays locked until the transaction ends, so numbers are given in commit order; it is the last
+    /// lock every write takes, so it never waits while holding it.
+    func writeEvents(_ events: [NewEvent], in organization: OrganizationKey, on connection: PostgresConnection)
+        async throws
+    {
+        for chunk in events.chunked(into: 1000) {
+            let statement = EventSQL.insertNumbered(Array(chunk), in: organization)
+            try await connection.run(SQL(statement.sql, statement.values), logger: logger)
         }
     }
 
@@ -445,12 +465,5 @@ extension PostgresStore {
             }
             return lines
         }
-    }
-}
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    fileprivate func chunked(into size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -41,7 +41,9 @@ public struct PostgresStore: ResourceStore {
         let shared = PostgresDatabase(store: self)
         var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
-            activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
+            activity: SQLActivity(shared), organizations: SQLOrganizations(shared),
+            events: SQLEvents(shared, positions: .postgres), applications: SQLApplications(shared),
+            isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)
         return stores
     }

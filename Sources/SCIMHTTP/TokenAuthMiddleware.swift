@@ -34,6 +34,10 @@ struct TokenAuthMiddleware: Sendable {
             metrics.countTokenRateRefusal()
             throw Throttles.tooMany("Too many requests with this token; slow down.", retryAfter: wait)
         }
-        return try await next(request, context)
+        guard let token = context.token else { return try await next(request, context) }
+        // Every change this request makes is told as made by this token, in this request.
+        return try await ChangeOrigin.$current.withValue(
+            ChangeOrigin(requestID: context.id, actor: .token(id: token.id, name: token.description))
+        ) { try await next(request, context) }
     }
 }

@@ -18,7 +18,8 @@ extension SQLiteStore {
     }
 
     public func changeMembers(
-        ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey
+        ofGroup id: String, _ change: MembershipChange, modified: Date, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Int? {
         try await writes.write { db -> Int? in
             guard
@@ -32,6 +33,7 @@ extension SQLiteStore {
                 sql: "UPDATE resources SET version = ?, modified_ms = MAX(modified_ms, ?) WHERE pk = ?",
                 arguments: [version, modified.milliseconds, key])
             try Self.apply(change, toGroupKey: key, in: organization, db)
+            try Self.writeEvents(events, in: organization, db)
             return version
         }
     }

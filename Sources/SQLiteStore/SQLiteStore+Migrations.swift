@@ -136,6 +136,9 @@ extension SQLiteStore {
         migrator.registerMigration("create setup links for customers' IT administrators") { db in
             for statement in SQLAccounts.setupLinksSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("keep events with their changes, and applications with their webhooks") { db in
+            for statement in EventSQL.sqliteSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

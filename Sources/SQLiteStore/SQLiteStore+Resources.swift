@@ -7,7 +7,9 @@ import StoreSQL
 extension SQLiteStore {
     /// Everything but the SQL is prepared before the write: SQLite has one writer, so what runs inside the
     /// transaction is what every other write waits for.
-    public func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
+    public func insert(
+        _ resource: StoredResource, members: [String], events: [NewEvent], in organization: OrganizationKey
+    ) async throws {
         let values = ResourceSQL.insertValues(resource, in: organization)
         let index = resource.indexedValues
         try await Self.translating(resource.kind) {
@@ -16,6 +18,7 @@ extension SQLiteStore {
                 let key = db.lastInsertedRowID
                 try Self.writeIndex(index, key: key, in: organization, replacing: false, db)
                 try Self.addMembers(members, toGroupKey: key, in: organization, db)
+                try Self.writeEvents(events, in: organization, db)
             }
         }
     }
@@ -84,7 +87,8 @@ extension SQLiteStore {
     }
 
     public func update(
-        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Bool {
         let values = ResourceSQL.values(resource)
         let current: [SQLValue] = [
@@ -107,14 +111,15 @@ extension SQLiteStore {
                 try Self.apply(members, toGroupKey: old.key, in: organization, db)
                 // What shows this resource by name shows the old one: it gets a new version.
                 if old.display != display { try Self.touchNeighbours(of: old.key, db) }
+                try Self.writeEvents(events, in: organization, db)
                 return true
             }
         }
     }
 
-    public func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
-        async throws -> Bool
-    {
+    public func delete(
+        _ kind: ResourceKind, id: String, expectedVersion: Int?, events: [NewEvent], in organization: OrganizationKey
+    ) async throws -> Bool {
         try await writes.write { db in
             guard
                 let key = try Int64.fetchOne(
@@ -127,6 +132,7 @@ extension SQLiteStore {
             else { return false }
             try Self.touchNeighbours(of: key, db)
             try db.execute(sql: "DELETE FROM resources WHERE pk = ?", arguments: [key])
+            try Self.writeEvents(events, in: organization, db)
             return true
         }
     }
@@ -247,6 +253,17 @@ extension SQLiteStore {
         return StoredResource(
             id: id, kind: kind, version: Int(version), created: Date(milliseconds: created),
             lastModified: Date(milliseconds: modified), body: body)
+    }
+
+    /// Writes a change's events in its transaction, numbered in the organization's sequence. SQLite has one writer:
+    /// the numbers are given in commit order.
+    static func writeEvents(_ events: [NewEvent], in organization: OrganizationKey, _ db: Database) throws {
+        guard !events.isEmpty else { return }
+        let take = try db.cachedStatement(sql: EventSQL.takeSequence)
+        try take.bind([.integer(organization.rawValue), .integer(Int64(events.count))])
+        guard let last = try Int64.fetchOne(take) else { throw StoreCorruption(detail: "no event sequence taken") }
+        let insert = try db.cachedStatement(sql: EventSQL.insert)
+        for values in EventSQL.values(events, last: last, in: organization) { try insert.execute(values: values) }
     }
 
     /// Replaces a resource's indexed values; called in the transaction that writes the resource.

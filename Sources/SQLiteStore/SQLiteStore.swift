@@ -75,7 +75,9 @@ public struct SQLiteStore: ResourceStore {
         let shared = SQLiteDatabase(database: database)
         var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
-            activity: SQLActivity(shared), organizations: SQLOrganizations(shared), isReady: { await isReady() })
+            activity: SQLActivity(shared), organizations: SQLOrganizations(shared),
+            events: SQLEvents(shared, positions: .sqlite), applications: SQLApplications(shared),
+            isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)
         return stores
     }

@@ -128,3 +128,10 @@ public final class SQLCeiling: DatabaseCeiling {
             BoundStatement("INSERT INTO roster_benchmark_ceiling (created_ms) VALUES (?)", [SQLValue(Date())]))
     }
 }
+
+extension Array {
+    /// Consecutive slices of at most `size` elements: statements bind a bounded number of values.
+    public func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -32,6 +32,11 @@ struct Serve: AsyncParsableCommand {
     var activityRetentionDays: Double = env("ROSTER_ACTIVITY_RETENTION_DAYS").flatMap(Double.init) ?? 30
 
     @Option(
+        name: .customLong("event-retention-days"),
+        help: "Days events stay in the feed and wait for webhook delivery. Environment: ROSTER_EVENT_RETENTION_DAYS.")
+    var eventRetentionDays: Double = env("ROSTER_EVENT_RETENTION_DAYS").flatMap(Double.init) ?? 30
+
+    @Option(
         name: .customLong("trusted-proxy"),
         help: """
             A proxy (address or CIDR range, repeatable) whose X-Forwarded-For names the client, for throttles and \
@@ -138,6 +143,7 @@ struct Serve: AsyncParsableCommand {
         settings.sqliteMaxSizeMiB = max(0, min(sqliteMaxSizeMiB, 1 << 24))
         settings.shutdownTimeout = min(max(1, shutdownTimeout), 3600)
         settings.benchmarkRoutes = benchmarkRoutes
+        settings.eventRetentionDays = max(1, eventRetentionDays)
         let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger

@@ -21,8 +21,10 @@ final class MemberReadCountingStore: ResourceStore, Sendable {
         return try await base.members(ofGroup: id, after: after, limit: limit, in: organization)
     }
 
-    func insert(_ resource: StoredResource, members: [String], in organization: OrganizationKey) async throws {
-        try await base.insert(resource, members: members, in: organization)
+    func insert(_ resource: StoredResource, members: [String], events: [NewEvent], in organization: OrganizationKey)
+        async throws
+    {
+        try await base.insert(resource, members: members, events: events, in: organization)
     }
     func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
         try await base.insertMany(resources, in: organization)
@@ -36,19 +38,22 @@ final class MemberReadCountingStore: ResourceStore, Sendable {
         try await base.fetchUserWithGroups(id: id, in: organization)
     }
     func update(
-        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, in organization: OrganizationKey
+        _ resource: StoredResource, expectedVersion: Int, members: MembershipChange, events: [NewEvent],
+        in organization: OrganizationKey
     ) async throws -> Bool {
-        try await base.update(resource, expectedVersion: expectedVersion, members: members, in: organization)
+        try await base.update(
+            resource, expectedVersion: expectedVersion, members: members, events: events, in: organization)
     }
-    func changeMembers(ofGroup id: String, _ change: MembershipChange, modified: Date, in organization: OrganizationKey)
-        async throws -> Int?
-    {
-        try await base.changeMembers(ofGroup: id, change, modified: modified, in: organization)
+    func changeMembers(
+        ofGroup id: String, _ change: MembershipChange, modified: Date, events: [NewEvent],
+        in organization: OrganizationKey
+    ) async throws -> Int? {
+        try await base.changeMembers(ofGroup: id, change, modified: modified, events: events, in: organization)
     }
-    func delete(_ kind: ResourceKind, id: String, expectedVersion: Int?, in organization: OrganizationKey)
-        async throws -> Bool
-    {
-        try await base.delete(kind, id: id, expectedVersion: expectedVersion, in: organization)
+    func delete(
+        _ kind: ResourceKind, id: String, expectedVersion: Int?, events: [NewEvent], in organization: OrganizationKey
+    ) async throws -> Bool {
+        try await base.delete(kind, id: id, expectedVersion: expectedVersion, events: events, in: organization)
     }
     func search(_ query: ResourceQuery) async throws -> SearchResult { try await base.search(query) }
     func memberIDs(ofGroup id: String, among candidates: [String], in organization: OrganizationKey) async throws

@@ -33,7 +33,7 @@ import Testing
                     id: "u\(index)", kind: .user, version: 1, created: now, lastModified: now,
                     body: ["userName": .string("user\(index)@example.com")])
             }
-            let refused = try await store.insertEach(users, in: .default)
+            let refused = try await store.insertEach(users, events: users.map { _ in [] }, in: .default)
             #expect(refused.allSatisfy { $0 == nil })
             for _ in 0..<100 {
                 if try await analyzedAt() { return true }

@@ -140,7 +140,12 @@ final class CursorSeal: Sendable {
 
     /// Base64url without padding: RFC 3986 unreserved characters only, as RFC 9865 §2 asks.
     func seal(_ cursor: Cursor) async throws -> String {
-        let sealed = try AES.GCM.seal(cursor.bytes, using: try await currentKey())
+        try await seal(bytes: cursor.bytes)
+    }
+
+    /// Any bytes sealed as a cursor is: opaque, unforgeable, readable by every instance.
+    func seal(bytes: [UInt8]) async throws -> String {
+        let sealed = try AES.GCM.seal(bytes, using: try await currentKey())
         guard let combined = sealed.combined else { throw StoreCorruption(detail: "AES-GCM gave no combined box") }
         return Self.text(combined)
     }
@@ -152,6 +157,11 @@ final class CursorSeal: Sendable {
 
     /// The cursor a client sent, or nil when it is not one this Roster sealed, whole and unaltered.
     func open(_ text: String) async throws -> Cursor? {
+        try await openBytes(text).map { Cursor(bytes: $0) } ?? nil
+    }
+
+    /// The bytes `seal(bytes:)` sealed, or nil when `text` is not a whole, unaltered sealed text of this Roster.
+    func openBytes(_ text: String) async throws -> [UInt8]? {
         // A cursor holds its sort value: a 16 KiB binary value sorts too.
         guard text.utf8.count <= 32768,
             text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0.isASCIIAlphanumeric })
@@ -163,7 +173,7 @@ final class CursorSeal: Sendable {
             let box = try? AES.GCM.SealedBox(combined: data),
             let opened = try? AES.GCM.open(box, using: try await currentKey())
         else { return nil }
-        return Cursor(bytes: Array(opened))
+        return Array(opened)
     }
 }
 

@@ -8,6 +8,8 @@ public struct Stores: Sendable {
     public var accounts: any AccountStore
     public var activity: any ActivityStore
     public var organizations: any OrganizationStore
+    public var events: any EventStore
+    public var applications: any ApplicationStore
     /// Whether the database answers and every migration has been applied (for `/readyz`).
     public var isReady: @Sendable () async -> Bool
     /// The database's own ceiling for the benchmark (`roster serve --benchmark-routes`).
@@ -15,9 +17,11 @@ public struct Stores: Sendable {
 
     public init(
         resources: any ResourceStore, tokens: any TokenStore, fields: any FieldStore, accounts: any AccountStore,
-        activity: any ActivityStore, organizations: any OrganizationStore,
-        isReady: @escaping @Sendable () async -> Bool
+        activity: any ActivityStore, organizations: any OrganizationStore, events: any EventStore,
+        applications: any ApplicationStore, isReady: @escaping @Sendable () async -> Bool
     ) {
+        self.events = events
+        self.applications = applications
         self.resources = resources
         self.tokens = tokens
         self.fields = fields

@@ -52,6 +52,13 @@ extension SQLOrganizations {
                     RETURNING id
                     """, [key, .integer(count * 4)])
             ],
+            [
+                BoundStatement(
+                    """
+                    DELETE FROM events WHERE pk IN (SELECT pk FROM events WHERE org_pk = ? ORDER BY pk LIMIT ?)
+                    RETURNING pk
+                    """, [key, .integer(count * 4)])
+            ],
         ]
         for step in steps {
             let removed = try await database.write(step).last?.count ?? 0
@@ -66,6 +73,10 @@ extension SQLOrganizations {
             BoundStatement("DELETE FROM tokens WHERE org_pk = ?", [key]),
             BoundStatement("DELETE FROM setup_links WHERE org_pk = ?", [key]),
             BoundStatement("DELETE FROM resource_counts WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM event_sequences WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM webhook_streams WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM webhook_attempts WHERE org_pk = ?", [key]),
+            BoundStatement("DELETE FROM webhook_dead_letters WHERE org_pk = ?", [key]),
             BoundStatement(
                 "DELETE FROM organizations WHERE pk = ? AND pk <> 1 AND deletion_ms IS NOT NULL RETURNING pk", [key]),
         ])

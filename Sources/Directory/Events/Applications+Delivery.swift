@@ -1,0 +1,120 @@
+import Foundation
+import SCIMCore
+
+/// What one HTTP attempt at a webhook gave.
+public struct DeliveryResponse: Sendable {
+    /// The HTTP status, nil when no response came.
+    public var status: Int?
+    public var milliseconds: Double
+    /// The start of the response body, or what went wrong.
+    public var excerpt: String
+
+    public init(status: Int?, milliseconds: Double, excerpt: String) {
+        self.status = status
+        self.milliseconds = milliseconds
+        self.excerpt = excerpt
+    }
+
+    public var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+}
+
+/// Sends one event's envelope (its exact bytes) to an endpoint, signed.
+public typealias WebhookSender = @Sendable (WebhookEndpoint, StoredEvent, [UInt8]) async -> DeliveryResponse
+
+extension Applications {
+    /// How long an instance holds the endpoints it delivers to; a round renews it.
+    public static let leaseSeconds: TimeInterval = 30
+    /// The most events one stream sends in a round before its progress is written.
+    static let roundEvents = 200
+
+    /// One round of delivery by the instance `owner`: it leases the endpoints nobody else holds, then sends each
+    /// organization's waiting events to each in sequence order, stopping a stream at its first failure (retried
+    /// later, see `RetrySchedule`). Returns how many endpoints it held.
+    public func deliverRound(owner: String, send: @escaping WebhookSender) async throws -> Int {
+        let now = context.clock()
+        let endpoints = try await store.claimEndpoints(owner: owner, now: now, until: now + Self.leaseSeconds)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for endpoint in endpoints {
+                group.addTask { try await deliver(to: endpoint, owner: owner, send: send) }
+            }
+            try await group.waitForAll()
+        }
+        return endpoints.count
+    }
+
+    private func deliver(to endpoint: WebhookEndpoint, owner: String, send: @escaping WebhookSender) async throws {
+        let streams = try await store.pendingStreams(endpoint: endpoint.id, now: context.clock())
+        // Organizations are independent: their streams go at once, a few at a time.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, stream) in streams.enumerated() {
+                if index >= 8 { try await group.next() }
+                group.addTask { try await deliver(stream, to: endpoint, owner: owner, send: send) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func deliver(_ stream: WebhookStream, to endpoint: WebhookEndpoint, owner: String, send: WebhookSender)
+        async throws
+    {
+        let waiting = try await events.events(
+            of: stream.organization, afterSequence: stream.delivered, types: nil, limit: Self.roundEvents)
+        guard !waiting.isEmpty else { return }
+        var state = stream
+        var attempts: [DeliveryAttempt] = []
+        var deadLetter: DeadLetter?
+        var failingSince = endpoint.failingSince
+        let deadline = context.clock() + 15
+        for event in waiting {
+            guard endpoint.accepts(event.type) else {
+                state.delivered = event.sequence
+                continue
+            }
+            let time = context.clock()
+            let response = await send(endpoint, event, Array(event.envelope.utf8))
+            attempts.append(
+                DeliveryAttempt(
+                    endpoint: endpoint.id, organization: event.organizationKey, sequence: event.sequence,
+                    eventID: event.id, eventType: event.type, time: time, status: response.status,
+                    milliseconds: response.milliseconds, excerpt: String(response.excerpt.prefix(500))))
+            if response.succeeded {
+                state = WebhookStream(organization: state.organization, delivered: event.sequence)
+                failingSince = nil
+            } else {
+                failingSince = failingSince ?? time
+                let first = state.firstAttempt ?? time
+                let failures = state.attempts + 1
+                if time.timeIntervalSince(first) >= RetrySchedule.window {
+                    deadLetter = DeadLetter(
+                        endpoint: endpoint.id, organization: event.organizationKey, sequence: event.sequence,
+                        eventID: event.id, time: time,
+                        reason: "Failed for \(Int(RetrySchedule.window / 86400)) days (\(failures) attempts); last: "
+                            + String(response.excerpt.prefix(200)))
+                    state = WebhookStream(organization: state.organization, delivered: event.sequence)
+                } else {
+                    state.attempts = failures
+                    state.firstAttempt = first
+                    state.nextAttempt = time + RetrySchedule.delay(afterFailures: failures)
+                }
+                break
+            }
+            if context.clock() > deadline { break }
+        }
+        guard
+            try await store.recordDeliveries(
+                endpoint: endpoint.id, stream: state, attempts: attempts, deadLetter: deadLetter,
+                failingSince: failingSince, owner: owner)
+        else { return }
+        if let failingSince, context.clock().timeIntervalSince(failingSince) >= RetrySchedule.disableAfter {
+            _ = try await store.setEndpoint(
+                id: endpoint.id, enabled: false,
+                reason: "Every delivery failed for \(Int(RetrySchedule.disableAfter / 86400)) days; re-enable it once "
+                    + "the receiver works.", at: context.clock())
+        }
+    }
+
+    /// Gives up this instance's leases (on shutdown), so another instance delivers at once.
+    public func releaseDeliveries(owner: String) async throws {
+        try await store.releaseEndpoints(owner: owner)
+    }
+}

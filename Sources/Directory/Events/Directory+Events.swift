@@ -1,0 +1,104 @@
+import Foundation
+import SCIMCore
+
+extension Directory {
+    /// The most member ids one membership event carries: a PATCH of 10,000 members is ten events, not one
+    /// unbounded one nor 10,000.
+    static let membersPerEvent = 1000
+
+    /// The events telling that `resource` was created with `members`.
+    func creationEvents(_ resource: StoredResource, members: [String]) async throws -> [NewEvent] {
+        let type: EventType = resource.kind == .user ? .userCreated : .groupCreated
+        var events = [try await event(type, resource: resource, previous: nil)]
+        events += membershipEvents(group: resource, MembershipChange(added: members))
+        return events
+    }
+
+    /// The events telling that `old` became `new` (same id) and its members changed by `members`. A change to the
+    /// body is one event, its type what happened (a user's `active` turned off is `user.deactivated`); each
+    /// direction of a membership change is its own.
+    func updateEvents(from old: StoredResource, to new: StoredResource, members: MembershipChange) async throws
+        -> [NewEvent]
+    {
+        var events: [NewEvent] = []
+        if old.body != new.body {
+            let type: EventType
+            if new.kind == .group {
+                type = .groupUpdated
+            } else {
+                let wasActive = old.body["active"]?.boolValue ?? true
+                let isActive = new.body["active"]?.boolValue ?? true
+                type = wasActive == isActive ? .userUpdated : isActive ? .userReactivated : .userDeactivated
+            }
+            events.append(
+                try await event(type, resource: new, previous: Self.previousValues(from: old.body, to: new.body)))
+        }
+        return events + membershipEvents(group: new, members)
+    }
+
+    /// The event telling that `resource` (as it was last) was deleted.
+    func deletionEvents(_ resource: StoredResource) async throws -> [NewEvent] {
+        [try await event(resource.kind == .user ? .userDeleted : .groupDeleted, resource: resource, previous: nil)]
+    }
+
+    /// Membership events for a group: the ids added, then the ids removed, in events of at most
+    /// `membersPerEvent`. Replacing every member is told as the removal of each.
+    func membershipEvents(group: StoredResource, _ change: MembershipChange) -> [NewEvent] {
+        let reference: JSONObject = [
+            "id": .string(group.id), "displayName": group.body["displayName"] ?? .null,
+            "externalId": group.body["externalId"] ?? .null,
+        ]
+        var events: [NewEvent] = []
+        for (type, ids) in [(EventType.groupMembersAdded, change.added), (.groupMembersRemoved, change.removed)] {
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(start + Self.membersPerEvent, ids.count)]
+                let data: JSONObject = ["group": .object(reference), "members": .array(chunk.map { .string($0) })]
+                events.append(newEvent(type, resourceID: group.id, data: data))
+                start += Self.membersPerEvent
+            }
+        }
+        return events
+    }
+
+    /// An event carrying the resource's representation at its version (without the derived `groups` and
+    /// `members`: memberships have events of their own) and, for an update, the values it replaced.
+    private func event(_ type: EventType, resource: StoredResource, previous: JSONObject?) async throws -> NewEvent {
+        let meta = ResourceMeta(
+            created: resource.created, lastModified: resource.lastModified, version: resource.version,
+            location: location(resource.kind, id: resource.id))
+        let representation = try await resourceType(resource.kind).representation(
+            id: resource.id, body: resource.body, meta: meta)
+        var data: JSONObject = ["object": .object(representation)]
+        if let previous { data["previous"] = .object(previous) }
+        return newEvent(type, resourceID: resource.id, data: data)
+    }
+
+    private func newEvent(_ type: EventType, resourceID: String, data: JSONObject) -> NewEvent {
+        var payload: JSONObject = ["data": .object(data)]
+        for (key, value) in ChangeOrigin.current.json.members { payload[key] = value }
+        return NewEvent(
+            id: Self.timeOrderedID(), type: type, resourceID: resourceID, time: Self.toMilliseconds(clock()),
+            payload: JSON.object(payload).serialized())
+    }
+
+    /// The values an update replaced, by top-level attribute (`null` for one it added); within an extension's
+    /// object, only its attributes that changed.
+    static func previousValues(from old: JSONObject, to new: JSONObject) -> JSONObject {
+        var previous = JSONObject()
+        var seen = Set<String>()
+        for key in old.keys + new.keys where seen.insert(key).inserted && old[key] != new[key] {
+            if key.hasPrefix("urn:"), let before = old[key]?.objectValue, let after = new[key]?.objectValue {
+                var changed = JSONObject()
+                var names = Set<String>()
+                for name in before.keys + after.keys where names.insert(name).inserted && before[name] != after[name] {
+                    changed[name] = before[name] ?? .null
+                }
+                previous[key] = .object(changed)
+            } else {
+                previous[key] = old[key] ?? .null
+            }
+        }
+        return previous
+    }
+}

@@ -1,0 +1,161 @@
+import Directory
+import Foundation
+
+/// The outbox's SQL, shared by both stores: each writes events in its own write transactions with these
+/// statements, and reads them through `SQLEvents`.
+public enum EventSQL {
+    /// How a dialect orders the feed of every organization (see `FeedPosition`).
+    public struct Positions: Sendable {
+        /// The position's major part as a column expression.
+        var major: String
+        /// A condition every row the feed may show meets, or "" when commit order is the key's order.
+        var settled: String
+        /// The feed's order.
+        var order: String
+
+        /// SQLite has one writer: keys are given in commit order.
+        public static let sqlite = Positions(major: "0", settled: "", order: "events.pk")
+        /// PostgreSQL writers commit in any order, so the feed orders by the writing transaction's id and shows an
+        /// event only once every older transaction has ended: whatever commits later sorts after it.
+        public static let postgres = Positions(
+            major: "events.xid", settled: "AND events.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+            order: "events.xid, events.pk")
+    }
+
+    /// The tables both stores create; `serial` is the dialect's auto-increasing key and `xid` its extra column
+    /// (SQLite needs none).
+    static func schema(serial: String, xid: String) -> [String] {
+        [
+            """
+            CREATE TABLE events (
+                pk \(serial),\(xid)
+                org_pk BIGINT NOT NULL,
+                sequence BIGINT NOT NULL,
+                id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                payload TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX events_by_sequence ON events (org_pk, sequence)",
+            """
+            CREATE TABLE event_sequences (
+                org_pk BIGINT PRIMARY KEY,
+                last BIGINT NOT NULL,
+                pruned BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE applications (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                client_id TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL UNIQUE,
+                redirect_uris TEXT NOT NULL,
+                created_ms BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE webhook_endpoints (
+                id TEXT PRIMARY KEY,
+                app_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+                url TEXT NOT NULL,
+                types TEXT NOT NULL,
+                secrets TEXT NOT NULL,
+                enabled BIGINT NOT NULL,
+                insecure BIGINT NOT NULL,
+                disabled_reason TEXT,
+                failing_since_ms BIGINT,
+                created_ms BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_until_ms BIGINT
+            )
+            """,
+            """
+            CREATE TABLE webhook_streams (
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+                org_pk BIGINT NOT NULL,
+                delivered BIGINT NOT NULL,
+                attempts BIGINT NOT NULL DEFAULT 0,
+                first_attempt_ms BIGINT,
+                next_attempt_ms BIGINT,
+                PRIMARY KEY (endpoint_id, org_pk)
+            )
+            """,
+            """
+            CREATE TABLE webhook_attempts (
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+                org_pk BIGINT NOT NULL,
+                sequence BIGINT NOT NULL,
+                event_id TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                status BIGINT,
+                milliseconds DOUBLE PRECISION NOT NULL,
+                excerpt TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (endpoint_id, time_ms)",
+            """
+            CREATE TABLE webhook_dead_letters (
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+                org_pk BIGINT NOT NULL,
+                sequence BIGINT NOT NULL,
+                event_id TEXT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (endpoint_id, org_pk, sequence)
+            )
+            """,
+        ]
+    }
+
+    public static let sqliteSchema = schema(serial: "INTEGER PRIMARY KEY AUTOINCREMENT", xid: "")
+    public static let postgresSchema =
+        schema(
+            serial: "BIGSERIAL PRIMARY KEY",
+            xid: "\n    xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),")
+        + ["CREATE INDEX events_by_position ON events (xid, pk)"]
+
+    /// Takes `count` numbers of the organization's sequence; returns the last. The organization's row stays
+    /// locked until the transaction ends, so its numbers are given in commit order.
+    public static let takeSequence = """
+        INSERT INTO event_sequences (org_pk, last) VALUES (?, ?)
+        ON CONFLICT (org_pk) DO UPDATE SET last = event_sequences.last + excluded.last RETURNING last
+        """
+
+    public static let insert =
+        "INSERT INTO events (org_pk, sequence, id, type, resource_id, time_ms, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+    /// The values of `insert` for the events, numbered up to `last`.
+    public static func values(_ events: [NewEvent], last: Int64, in organization: OrganizationKey) -> [[SQLValue]] {
+        let first = last - Int64(events.count) + 1
+        return events.enumerated().map { offset, event in
+            [
+                .integer(organization.rawValue), .integer(first + Int64(offset)), .text(event.id),
+                .text(event.type.rawValue), .text(event.resourceID), SQLValue(event.time), .text(event.payload),
+            ]
+        }
+    }
+
+    /// One statement that takes the numbers and inserts the events (PostgreSQL: a round trip each otherwise).
+    public static func insertNumbered(_ events: [NewEvent], in organization: OrganizationKey) -> BoundStatement {
+        let rows = Array(repeating: "(?::bigint, ?, ?, ?, ?::bigint, ?)", count: events.count).joined(separator: ", ")
+        var values: [SQLValue] = [.integer(organization.rawValue), .integer(Int64(events.count))]
+        values += [.integer(organization.rawValue), .integer(Int64(events.count))]
+        for (offset, event) in events.enumerated() {
+            values += [
+                .integer(Int64(offset + 1)), .text(event.id), .text(event.type.rawValue), .text(event.resourceID),
+                SQLValue(event.time), .text(event.payload),
+            ]
+        }
+        return BoundStatement(
+            """
+            WITH taken AS (\(takeSequence))
+            INSERT INTO events (org_pk, sequence, id, type, resource_id, time_ms, payload)
+            SELECT ?::bigint, taken.last - ?::bigint + v.k, v.id, v.type, v.resource_id, v.time_ms, v.payload
+            FROM taken, (VALUES \(rows)) AS v (k, id, type, resource_id, time_ms, payload)
+            """, values)
+    }
+}

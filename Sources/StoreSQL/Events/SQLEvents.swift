@@ -1,0 +1,130 @@
+import Directory
+import Foundation
+
+/// The outbox's reads and its retention, on either dialect.
+public struct SQLEvents: EventStore {
+    let database: any SQLDatabase
+    let positions: EventSQL.Positions
+
+    public init(_ database: any SQLDatabase, positions: EventSQL.Positions) {
+        self.database = database
+        self.positions = positions
+    }
+
+    private var columns: String {
+        """
+        \(positions.major), events.pk, events.org_pk, organizations.id, events.sequence, events.id, events.type,
+        events.time_ms, events.payload
+        """
+    }
+
+    private static let joined = "FROM events JOIN organizations ON organizations.pk = events.org_pk"
+
+    public func events(after position: FeedPosition, types: [String]?, limit: Int) async throws -> [StoredEvent] {
+        let (typeCondition, typeValues) = Self.typeCondition(types)
+        let sql = """
+            SELECT \(columns) \(Self.joined)
+            WHERE (\(positions.major), events.pk) > (?, ?) \(positions.settled) \(typeCondition)
+            ORDER BY \(positions.order) LIMIT ?
+            """
+        let values = [.integer(position.major), .integer(position.minor)] + typeValues + [.integer(Int64(limit))]
+        return try await database.rows(BoundStatement(sql, values)).map(Self.event)
+    }
+
+    public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
+        async throws -> [StoredEvent]
+    {
+        let (typeCondition, typeValues) = Self.typeCondition(types)
+        let sql = """
+            SELECT \(columns) \(Self.joined)
+            WHERE events.org_pk = ? AND events.sequence > ? \(typeCondition)
+            ORDER BY events.sequence LIMIT ?
+            """
+        let values = [.integer(organization.rawValue), .integer(sequence)] + typeValues + [.integer(Int64(limit))]
+        return try await database.rows(BoundStatement(sql, values)).map(Self.event)
+    }
+
+    private static func typeCondition(_ types: [String]?) -> (String, [SQLValue]) {
+        guard let types, !types.isEmpty else { return ("", []) }
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return ("AND events.type IN (\(marks))", types.map(SQLValue.text))
+    }
+
+    private static func event(_ row: SQLRow) throws -> StoredEvent {
+        guard let major = row.integer(0), let pk = row.integer(1), let organizationKey = row.integer(2),
+            let organization = row.text(3), let sequence = row.integer(4), let id = row.text(5),
+            let type = row.text(6), let time = row.date(7), let payload = row.text(8)
+        else { throw unreadable("event") }
+        return StoredEvent(
+            position: FeedPosition(major: major, minor: pk), organizationKey: OrganizationKey(organizationKey),
+            organization: organization, sequence: sequence, id: id, type: type, time: time, payload: payload)
+    }
+
+    public func lastSequences() async throws -> [OrganizationKey: Int64] {
+        var result: [OrganizationKey: Int64] = [:]
+        for row in try await database.rows(BoundStatement("SELECT org_pk, last FROM event_sequences")) {
+            guard let key = row.integer(0), let last = row.integer(1) else { throw unreadable("event sequence") }
+            result[OrganizationKey(key)] = last
+        }
+        return result
+    }
+
+    /// The oldest events first, by key: of a batch of the oldest, those older than `time` go. Where the deleted
+    /// ones ended is written in the same transaction, so a cursor into them is always told they are gone.
+    public func deleteEvents(before time: Date, limit: Int) async throws -> Int {
+        let rows = try await database.rows(
+            BoundStatement(
+                """
+                SELECT \(positions.major == "0" ? "0" : "xid"), pk, org_pk, sequence FROM events
+                WHERE pk IN (SELECT pk FROM events ORDER BY pk LIMIT ?) AND time_ms < ?
+                """, [.integer(Int64(limit)), SQLValue(time)]))
+        guard !rows.isEmpty else { return 0 }
+        var highest = FeedPosition.start
+        var sequences: [Int64: Int64] = [:]
+        var keys: [SQLValue] = []
+        for row in rows {
+            guard let major = row.integer(0), let pk = row.integer(1), let organization = row.integer(2),
+                let sequence = row.integer(3)
+            else { throw unreadable("event") }
+            highest = max(highest, FeedPosition(major: major, minor: pk))
+            sequences[organization] = max(sequences[organization] ?? 0, sequence)
+            keys.append(.integer(pk))
+        }
+        var statements = [
+            BoundStatement(
+                """
+                INSERT INTO settings (name, value) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                """, [.text(Self.prunedSetting), .text("\(highest.major) \(highest.minor)")])
+        ]
+        for (organization, sequence) in sequences {
+            statements.append(
+                BoundStatement(
+                    "UPDATE event_sequences SET pruned = ? WHERE org_pk = ? AND pruned < ?",
+                    [.integer(sequence), .integer(organization), .integer(sequence)]))
+        }
+        let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+        statements.append(BoundStatement("DELETE FROM events WHERE pk IN (\(marks))", keys))
+        try await database.write(statements)
+        return rows.count
+    }
+
+    static let prunedSetting = "events-pruned-position"
+
+    public func prunedPosition() async throws -> FeedPosition {
+        guard
+            let text = try await database.first(
+                BoundStatement("SELECT value FROM settings WHERE name = ?", [.text(Self.prunedSetting)]), { $0.text(0) }
+            )
+        else { return .start }
+        let parts = text.split(separator: " ").compactMap { Int64($0) }
+        guard parts.count == 2 else { throw unreadable("pruned event position") }
+        return FeedPosition(major: parts[0], minor: parts[1])
+    }
+
+    public func prunedSequence(of organization: OrganizationKey) async throws -> Int64 {
+        try await database.first(
+            BoundStatement("SELECT pruned FROM event_sequences WHERE org_pk = ?", [.integer(organization.rawValue)]),
+            { $0.integer(0) }) ?? 0
+    }
+}

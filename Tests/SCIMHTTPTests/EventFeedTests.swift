@@ -1,0 +1,298 @@
+import Directory
+import Foundation
+import HTTPTypes
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// The event feed at `/api/v1/events`: every change told once, by the type that says what happened, written with
+/// the change (a refused change leaves none), in each organization's sequence, paged by cursors that never skip
+/// or repeat while writes go on, and refused clearly when a cursor is forged, foreign or past retention.
+@Suite(.serialized) struct EventFeedTests {
+    /// An application's secret for the server's feed.
+    static func application(_ server: TestServer) async throws -> String {
+        try await server.services.organizations.applications.create(name: "Helpdesk", redirectURIs: []).secret
+    }
+
+    /// Every event after `cursor`, page by page, and the last cursor.
+    static func readAll(
+        _ scim: SCIMClient, secret: String, query: String = "", after cursor: String? = nil, limit: Int = 100
+    ) async throws -> (events: [JSON], cursor: String) {
+        var events: [JSON] = []
+        var cursor = cursor
+        for _ in 0..<1000 {
+            var path = "/api/v1/events?limit=\(limit)\(query)"
+            if let cursor { path += "&after=\(cursor)" }
+            let reply = try await scim.get(path, authorization: "Bearer \(secret)")
+            try #require(reply.status == 200, "\(reply.text)")
+            #expect(reply.contentType == "application/json")
+            events += reply["data"]?.arrayValue ?? []
+            cursor = try #require(reply["next_cursor"]?.stringValue)
+            if reply["has_more"] != .bool(true) { break }
+        }
+        return (events, cursor ?? "")
+    }
+
+    static func types(_ events: [JSON]) -> [String] { events.compactMap { $0["type"]?.stringValue } }
+
+    @Test func everyChangeIsToldOnceByTheTypeThatSaysWhatHappened() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let ann = try await scim.createUser("ann@example.com")
+            let bob = try await scim.createUser("bob@example.com")
+            let patch = { (operations: String) in
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#
+            }
+            // Okta's deactivation, then reactivation, then a rename by PUT.
+            #expect(
+                try await scim.patch("Users/\(ann)", patch(#"{"op":"replace","value":{"active":false}}"#)).status == 200
+            )
+            #expect(
+                try await scim.patch("Users/\(ann)", patch(#"{"op":"replace","path":"active","value":"True"}"#)).status
+                    == 200)
+            let put =
+                #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@example.com","#
+                + #""name":{"givenName":"Anne","familyName":"Family"},"active":true}"#
+            #expect(try await scim.put("Users/\(ann)", put).status == 200)
+            // The same PUT again changes nothing and tells nothing.
+            #expect(try await scim.put("Users/\(ann)", put).status == 200)
+            // A group with one member; Group Push adds another and removes the first, without touching the name.
+            let group = try await scim.createGroup("Engineering", members: [ann])
+            let members = patch(
+                #"{"op":"add","path":"members","value":[{"value":"\#(bob)"}]},"#
+                    + #"{"op":"remove","path":"members[value eq \"\#(ann)\"]"}"#)
+            #expect([200, 204].contains(try await scim.patch("Groups/\(group)", members).status))
+            // A rename and a member change in one PATCH: two events, one of each kind.
+            let both = patch(
+                #"{"op":"replace","path":"displayName","value":"Platform"},"#
+                    + #"{"op":"add","path":"members","value":[{"value":"\#(ann)"}]}"#)
+            #expect([200, 204].contains(try await scim.patch("Groups/\(group)", both).status))
+            #expect(try await scim.delete("Groups/\(group)").status == 204)
+            #expect(try await scim.delete("Users/\(bob)").status == 204)
+
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(
+                Self.types(events) == [
+                    "user.created", "user.created", "user.deactivated", "user.reactivated", "user.updated",
+                    "group.created", "group.members_added", "group.members_added", "group.members_removed",
+                    "group.updated", "group.members_added", "group.deleted", "user.deleted",
+                ])
+            #expect(events.map { $0["sequence"]?.intValue ?? 0 } == Array(1...13), "one organization, one sequence")
+            #expect(Set(events.compactMap { $0["id"]?.stringValue }).count == 13, "every event has its own id")
+            let organization = try await server.services.organizations.organization(key: .default).id
+            #expect(events.allSatisfy { $0["organization"]?.stringValue == organization })
+
+            // A deactivation carries the user at its new version and what it replaced.
+            let deactivated = events[2]["data"]
+            #expect(deactivated?["object"]?["active"] == .bool(false))
+            #expect(deactivated?["object"]?["meta"]?["version"] == .string("W/\"2\""))
+            #expect(deactivated?["object"]?["id"] == .string(ann))
+            #expect(deactivated?["previous"] == .object(["active": .bool(true)]))
+            // The rename says which values it replaced.
+            #expect(events[4]["data"]?["previous"]?["name"]?["givenName"] == .string("Given"))
+            #expect(events[4]["data"]?["object"]?["name"]?["givenName"] == .string("Anne"))
+            // Membership events carry the ids, and the group without its member list.
+            #expect(events[6]["data"]?["members"] == .array([.string(ann)]))
+            #expect(events[7]["data"]?["members"] == .array([.string(bob)]))
+            #expect(events[8]["data"]?["members"] == .array([.string(ann)]))
+            #expect(events[5]["data"]?["object"]?["members"] == nil)
+            #expect(events[9]["data"]?["previous"] == .object(["displayName": .string("Engineering")]))
+            #expect(events[11]["data"]?["object"]?["id"] == .string(group))
+            // Who did it, in which request.
+            #expect(events[0]["actor"]?["type"] == .string("token"))
+            #expect(events[0]["actor"]?["name"] == .string("Okta"))
+            #expect((events[0]["request"]?.stringValue ?? "").count >= 16)
+        }
+    }
+
+    @Test func theRequestIDIsTheResponsesOne() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let reply = try await scim.post(
+                "Users", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"cy@example.com"}"#)
+            let requestID = try #require(reply.headers[HTTPField.Name("X-Request-Id")!])
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(events.first?["request"] == .string(requestID))
+        }
+    }
+
+    @Test func aRefusedChangeLeavesNoEvent() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let ann = try await scim.createUser("ann@example.com")
+            let user = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ANN@example.com"}"#
+            #expect(try await scim.post("Users", user).status == 409)
+            let patch =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                + #""Operations":[{"op":"replace","path":"title","value":"CTO"}]}"#
+            #expect(try await scim.patch("Users/\(ann)", patch, headers: [.ifMatch: #"W/"9""#]).status == 412)
+            let bad =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                + #""Operations":[{"op":"replace","path":"title","value":"CTO"},{"op":"replace","path":"nope","value":1}]}"#
+            #expect(try await scim.patch("Users/\(ann)", bad).status == 400)
+            #expect(try await scim.delete("Users/nobody").status == 404)
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(Self.types(events) == ["user.created"])
+            let stored = try await server.store.resources.fetch(.user, id: ann, in: .default)
+            #expect(stored?.body["title"] == nil, "the refused PATCH changed nothing")
+        }
+    }
+
+    @Test func aPatchOfThousandsOfMembersIsAFewBoundedEvents() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let now = Date()
+            let users = (0..<2500).map { index in
+                StoredResource(
+                    id: "user-\(index)", kind: .user, version: 1, created: now, lastModified: now,
+                    body: ["userName": .string("member\(index)@example.com")])
+            }
+            try await server.store.resources.insertMany(users, in: .default)
+            let group = try await scim.createGroup("Everyone")
+            let list = users.map { #"{"value":"\#($0.id)"}"# }.joined(separator: ",")
+            let patch =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"#
+                + #""Operations":[{"op":"add","path":"members","value":[\#(list)]}]}"#
+            #expect([200, 204].contains(try await scim.patch("Groups/\(group)", patch).status))
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(Self.types(events) == ["group.created"] + Array(repeating: "group.members_added", count: 3))
+            let told = events.dropFirst().flatMap { $0["data"]?["members"]?.arrayValue ?? [] }
+            #expect(events.dropFirst().map { $0["data"]?["members"]?.arrayValue?.count ?? 0 } == [1000, 1000, 500])
+            #expect(Set(told.compactMap(\.stringValue)) == Set(users.map(\.id)))
+        }
+    }
+
+    /// Writers race a reader that pages with a small limit: each event is read exactly once, in order.
+    @Test func cursorsNeverSkipOrRepeatWhileWritesContinue() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let done = Mutexed(0)
+            let writers = (0..<4).map { writer in
+                Task {
+                    defer { done.update { $0 += 1 } }
+                    for index in 0..<30 {
+                        let id = try await scim.createUser("w\(writer)-\(index)@example.com")
+                        if index % 3 == 0 { #expect(try await scim.delete("Users/\(id)").status == 204) }
+                    }
+                }
+            }
+            var seen: [JSON] = []
+            var cursor: String?
+            var finished = false
+            while !finished {
+                finished = done.value == writers.count
+                let (events, next) = try await Self.readAll(scim, secret: secret, after: cursor, limit: 7)
+                seen += events
+                cursor = next
+            }
+            for writer in writers { try await writer.value }
+            seen += try await Self.readAll(scim, secret: secret, after: cursor, limit: 7).events
+            let ids = seen.compactMap { $0["id"]?.stringValue }
+            #expect(ids.count == Set(ids).count, "an event was read twice")
+            #expect(ids.count == 160, "every event was read (120 creations, 40 deletions): \(ids.count)")
+            #expect(seen.map { $0["sequence"]?.intValue ?? 0 } == Array(1...160), "in sequence order")
+        }
+    }
+
+    @Test func oneOrganizationsFeedAndTypes() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let organizations = server.services.organizations
+            let acme = try await organizations.create(name: "Acme")
+            let acmeToken = try await organizations.directory(for: acme.key).createToken(
+                description: "Acme's Okta", status: .active
+            ).secret
+            let acmeSCIM = SCIMClient(client: scim.client, token: acmeToken)
+            _ = try await scim.createUser("home@example.com")
+            let acmeUser = try await acmeSCIM.createUser("one@acme.com")
+            _ = try await acmeSCIM.createUser("two@acme.com")
+            #expect(try await acmeSCIM.delete("Users/\(acmeUser)").status == 204)
+
+            let (all, _) = try await Self.readAll(scim, secret: secret)
+            #expect(all.count == 4)
+            let (acmeEvents, acmeCursor) = try await Self.readAll(
+                scim, secret: secret, query: "&organization=\(acme.id)")
+            #expect(Self.types(acmeEvents) == ["user.created", "user.created", "user.deleted"])
+            #expect(acmeEvents.map { $0["sequence"]?.intValue ?? 0 } == [1, 2, 3], "each organization has its own")
+            #expect(acmeEvents.allSatisfy { $0["organization"]?.stringValue == acme.id })
+            let (deletions, _) = try await Self.readAll(
+                scim, secret: secret, query: "&types=user.deleted,group.deleted")
+            #expect(Self.types(deletions) == ["user.deleted"])
+
+            // An organization's cursor reads on in that organization only, and not without it.
+            _ = try await acmeSCIM.createUser("three@acme.com")
+            let (later, _) = try await Self.readAll(
+                scim, secret: secret, query: "&organization=\(acme.id)", after: acmeCursor)
+            #expect(later.map { $0["sequence"]?.intValue ?? 0 } == [4])
+            let foreign = try await scim.get(
+                "/api/v1/events?after=\(acmeCursor)", authorization: "Bearer \(secret)")
+            #expect(foreign.status == 400)
+            #expect(foreign["error"] == .string("invalid_cursor"))
+            let unknown = try await scim.get("/api/v1/events?organization=nope", authorization: "Bearer \(secret)")
+            #expect(unknown.status == 404)
+        }
+    }
+
+    @Test func badRequestsGetClearErrors() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            _ = try await scim.createUser("ann@example.com")
+            let (_, cursor) = try await Self.readAll(scim, secret: secret)
+            for (query, code) in [
+                ("limit=0", "invalid_limit"), ("limit=1001", "invalid_limit"), ("limit=ten", "invalid_limit"),
+                ("types=user.exploded", "invalid_type"), ("after=nonsense", "invalid_cursor"),
+                ("after=\(cursor.dropLast())", "invalid_cursor"), ("after=\(cursor)A", "invalid_cursor"),
+            ] {
+                let reply = try await scim.get("/api/v1/events?\(query)", authorization: "Bearer \(secret)")
+                #expect(reply.status == 400, "\(query): \(reply.text)")
+                #expect(reply["error"] == .string(code), "\(query): \(reply.text)")
+                #expect((reply["detail"]?.stringValue ?? "").isEmpty == false)
+            }
+            // A paging cursor of the SCIM API is not a feed cursor, though sealed with the same key.
+            let page = try await scim.get("Users?count=1&cursor=")
+            let scimCursor = try #require(page["nextCursor"]?.stringValue ?? page["previousCursor"]?.stringValue ?? "x")
+            #expect(
+                try await scim.get("/api/v1/events?after=\(scimCursor)", authorization: "Bearer \(secret)").status
+                    == 400)
+            for authorization in [
+                "", "Bearer ", "Bearer roster_app_nope", "Bearer \(scim.token)", "Basic \(secret)", "Bearer \(secret)x",
+            ] {
+                let reply = try await scim.get("/api/v1/events", authorization: authorization)
+                #expect(reply.status == 401, "\(authorization)")
+                #expect(reply.headers[.wwwAuthenticate] == "Bearer")
+                #expect(reply["error"] == .string("unauthorized"))
+            }
+        }
+    }
+
+    @Test func aCursorIntoDeletedEventsSaysToResynchronize() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let organizations = server.services.organizations
+            let acme = try await organizations.create(name: "Acme")
+            _ = try await scim.createUser("ann@example.com")
+            let (_, early) = try await Self.readAll(scim, secret: secret)
+            let (_, earlyAcme) = try await Self.readAll(scim, secret: secret, query: "&organization=\(acme.id)")
+            _ = try await scim.createUser("bob@example.com")
+            let acmeToken = try await organizations.directory(for: acme.key).createToken(
+                description: "Acme", status: .active
+            ).secret
+            _ = try await SCIMClient(client: scim.client, token: acmeToken).createUser("one@acme.com")
+            try await Task.sleep(for: .milliseconds(5))
+            // Retention of nothing: every event so far goes.
+            #expect(try await organizations.applications.prune(retention: 0) == 3)
+            for (query, cursor) in [("", early), ("&organization=\(acme.id)", earlyAcme)] {
+                let reply = try await scim.get(
+                    "/api/v1/events?after=\(cursor)\(query)", authorization: "Bearer \(secret)")
+                #expect(reply.status == 400, "\(reply.text)")
+                #expect(reply["error"] == .string("expired_cursor"))
+                #expect(reply["detail"]?.stringValue?.contains("resynchronize") == true)
+            }
+            // Read from the start, the feed goes on after what was deleted.
+            _ = try await scim.createUser("cy@example.com")
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(Self.types(events) == ["user.created"])
+            #expect(events.first?["sequence"]?.intValue == 3)
+        }
+    }
+}
