@@ -165,6 +165,7 @@ let package = Package(
             dependencies: [
                 "App", "Directory", "SCIMCore", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

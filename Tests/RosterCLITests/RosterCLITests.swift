@@ -206,9 +206,13 @@ final class RunningServer: @unchecked Sendable {
     private let lock = NSLock()
     private var collected = ""
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
-        child = try ChildProcess(
-            RosterCLITests.binary.path, arguments, environment: environment, output: .pipe, errors: .output)
+    convenience init(arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(command: RosterCLITests.binary.path, arguments: arguments, environment: environment)
+    }
+
+    /// Another long-running child (a test peer such as the webhook receiver), its output collected the same way.
+    init(command: String, arguments: [String], environment: [String: String] = [:]) throws {
+        child = try ChildProcess(command, arguments, environment: environment, output: .pipe, errors: .output)
         let output = child.output
         // Read on a thread of its own until the server's output ends: a pipe left unread would stall the server.
         Thread.detachNewThread { [weak self] in
