@@ -2,11 +2,13 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SCIMCore
 
-/// `GET /api/v1/events`: the feed of every change, newest last, for an application's secret.
+/// The application's API, for an application's secret: `GET /api/v1/events` (the feed of every change, newest
+/// last), `/api/v1/events/latest`, and the read API under `/api/v1/organizations`.
 public struct FeedRoutes: Sendable {
     let applications: Applications
 
@@ -16,41 +18,102 @@ public struct FeedRoutes: Sendable {
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("api/v1/events") { request, context -> Response in
-            do {
-                _ = try await applications.authenticate(authorization: request.headers[.authorization])
-                let query = request.uri.queryParameters
-                let limit: Int
-                if let text = query["limit"] {
-                    guard let number = Int(String(text)) else {
-                        throw FeedError(status: 400, code: "invalid_limit", detail: "limit must be a number.")
-                    }
-                    limit = number
-                } else {
-                    limit = 100
-                }
+            try await answer(request, context) { query in
                 let types = query.getAll("types").flatMap { $0.split(separator: ",").map(String.init) }
                 let page = try await applications.feed(
-                    after: query["after"].map(String.init), limit: limit, types: types.isEmpty ? nil : types,
-                    organization: query["organization"].map(String.init))
-                return Self.json(.ok, Self.body(page))
-            } catch let error as FeedError {
-                return Self.error(error)
-            } catch let error as SCIMError where error.status < 500 {
-                return Self.error(FeedError(status: error.status, code: "invalid_request", detail: error.detail))
-            } catch is StoreUnavailable {
-                var response = Self.error(
-                    FeedError(
-                        status: 503, code: "unavailable", detail: "The database is not answering; try again shortly."))
-                response.headers[.retryAfter] = "1"
-                return response
-            } catch {
-                context.logger.error("Event feed request failed", metadata: ["error": "\(error)"])
-                return Self.error(
-                    FeedError(
-                        status: 500, code: "internal_error",
-                        detail: "Roster could not read the feed; the server's log says why. Try again."))
+                    after: query["after"].map(String.init), limit: try Self.limit(query),
+                    types: types.isEmpty ? nil : types, organization: query["organization"].map(String.init))
+                return Self.body(page)
             }
         }
+        router.get("api/v1/events/latest") { request, context -> Response in
+            try await answer(request, context) { query in
+                let cursor = try await applications.latestCursor(organization: query["organization"].map(String.init))
+                return JSON.object(["next_cursor": .string(cursor)]).serialized()
+            }
+        }
+        router.get("api/v1/organizations") { request, context -> Response in
+            try await answer(request, context) { _ in
+                let organizations = try await applications.organizations().map { organization -> JSON in
+                    .object([
+                        "id": .string(organization.id), "name": .string(organization.name),
+                        "domains": .array(organization.domains.map(JSON.string)),
+                    ])
+                }
+                return JSON.object(["data": .array(organizations)]).serialized()
+            }
+        }
+        for (segment, kind) in [("users", ResourceKind.user), ("groups", .group)] {
+            router.get("api/v1/organizations/:organization/\(segment)") { request, context -> Response in
+                try await answer(request, context) { query in
+                    let page = try await applications.list(
+                        kind, organization: try context.parameters.require("organization"),
+                        after: query["after"].map(String.init), limit: try Self.limit(query))
+                    return Self.body(page)
+                }
+            }
+            router.get("api/v1/organizations/:organization/\(segment)/:id") { request, context -> Response in
+                try await answer(request, context) { _ in
+                    try await applications.resource(
+                        kind, id: try context.parameters.require("id"),
+                        organization: try context.parameters.require("organization")
+                    ).serialized()
+                }
+            }
+        }
+        router.get("api/v1/organizations/:organization/groups/:id/members") { request, context -> Response in
+            try await answer(request, context) { query in
+                let page = try await applications.members(
+                    ofGroup: try context.parameters.require("id"),
+                    organization: try context.parameters.require("organization"),
+                    after: query["after"].map(String.init), limit: try Self.limit(query))
+                return Self.body(page)
+            }
+        }
+    }
+
+    /// Authenticates the application, runs `body` and answers its JSON text, or the error as JSON.
+    private func answer<Context: RequestContext>(
+        _ request: Request, _ context: Context, _ body: (FlatDictionary<Substring, Substring>) async throws -> String
+    ) async throws -> Response {
+        do {
+            _ = try await applications.authenticate(authorization: request.headers[.authorization])
+            return Self.json(.ok, try await body(request.uri.queryParameters))
+        } catch let error as FeedError {
+            return Self.error(error)
+        } catch let error as SCIMError where error.status < 500 {
+            let code = error.status == 404 ? "not_found" : error.scimType ?? "invalid_request"
+            return Self.error(FeedError(status: error.status, code: code, detail: error.detail))
+        } catch is StoreUnavailable {
+            var response = Self.error(
+                FeedError(status: 503, code: "unavailable", detail: "The database is not answering; try again shortly.")
+            )
+            response.headers[.retryAfter] = "1"
+            return response
+        } catch {
+            context.logger.error("Application API request failed", metadata: ["error": "\(error)"])
+            return Self.error(
+                FeedError(
+                    status: 500, code: "internal_error",
+                    detail: "Roster could not answer; the server's log says why. Try again."))
+        }
+    }
+
+    /// `limit`, 100 when absent.
+    static func limit(_ query: FlatDictionary<Substring, Substring>) throws -> Int {
+        guard let text = query["limit"] else { return 100 }
+        guard let number = Int(String(text)) else {
+            throw FeedError(status: 400, code: "invalid_limit", detail: "limit must be a number.")
+        }
+        return number
+    }
+
+    /// A read API page: its items as SCIM shows them.
+    static func body(_ page: ReadPage) -> String {
+        JSON.object([
+            "data": .array(page.items), "next_cursor": page.nextCursor.map(JSON.string) ?? .null,
+            "has_more": .bool(page.nextCursor != nil),
+        ]).serialized()
     }
 
     /// The page as sent: each event's envelope as stored, never re-encoded.

@@ -295,4 +295,76 @@ import Testing
             #expect(events.first?["sequence"]?.intValue == 3)
         }
     }
+
+    /// Every page of a read API list.
+    static func readPages(_ scim: SCIMClient, secret: String, _ path: String, limit: Int) async throws -> [JSON] {
+        var items: [JSON] = []
+        var cursor: String?
+        for _ in 0..<100 {
+            let reply = try await scim.get(
+                "\(path)?limit=\(limit)" + (cursor.map { "&after=\($0)" } ?? ""), authorization: "Bearer \(secret)")
+            try #require(reply.status == 200, "\(reply.text)")
+            items += reply["data"]?.arrayValue ?? []
+            guard let next = reply["next_cursor"]?.stringValue else {
+                #expect(reply["has_more"] == .bool(false))
+                break
+            }
+            cursor = next
+        }
+        return items
+    }
+
+    @Test func theReadAPIResynchronizesAndTheLatestCursorFollowsOn() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            var users: [String] = []
+            for index in 0..<25 { users.append(try await scim.createUser("r\(index)@example.com")) }
+            let big = try await scim.createGroup("Big", members: Array(users.prefix(23)))
+            let small = try await scim.createGroup("Small", members: [users[0]])
+            let organization = try await server.services.organizations.organization(key: .default).id
+
+            let organizations = try await scim.get("/api/v1/organizations", authorization: "Bearer \(secret)")
+            #expect(organizations["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [organization])
+            let base = "/api/v1/organizations/\(organization)"
+            let listed = try await Self.readPages(scim, secret: secret, "\(base)/users", limit: 10)
+            #expect(listed.compactMap { $0["id"]?.stringValue } == users, "every user once, oldest first")
+            #expect(listed.first?["groups"]?.arrayValue?.count == 2, "users with their groups")
+            let groups = try await Self.readPages(scim, secret: secret, "\(base)/groups", limit: 1)
+            #expect(groups.compactMap { $0["displayName"]?.stringValue } == ["Big", "Small"])
+            #expect(groups.allSatisfy { $0["members"] == nil }, "members have pages of their own")
+            let members = try await Self.readPages(scim, secret: secret, "\(base)/groups/\(big)/members", limit: 7)
+            #expect(Set(members.compactMap { $0["value"]?.stringValue }) == Set(users.prefix(23)))
+            #expect(members.count == 23)
+            #expect(members.first?["display"]?.stringValue?.hasPrefix("r") == true)
+
+            let one = try await scim.get("\(base)/users/\(users[3])", authorization: "Bearer \(secret)")
+            #expect(one["userName"] == .string("r3@example.com"))
+            for path in [
+                "\(base)/users/nobody", "/api/v1/organizations/nowhere/users", "\(base)/groups/nothing/members",
+            ] {
+                let missing = try await scim.get(path, authorization: "Bearer \(secret)")
+                #expect(missing.status == 404, "\(path): \(missing.text)")
+                #expect(missing["error"] == .string("not_found"), "\(path): \(missing.text)")
+            }
+            // A member page's cursor is bound to its group.
+            let first = try await scim.get("\(base)/groups/\(big)/members?limit=5", authorization: "Bearer \(secret)")
+            let cursor = try #require(first["next_cursor"]?.stringValue)
+            let foreign = try await scim.get(
+                "\(base)/groups/\(small)/members?after=\(cursor)", authorization: "Bearer \(secret)")
+            #expect(foreign.status == 400)
+            #expect(foreign["error"] == .string("invalid_cursor"))
+            let unauthenticated = try await scim.get("\(base)/users", authorization: "Bearer \(scim.token)")
+            #expect(unauthenticated.status == 401)
+
+            // Take the feed's end first, read the directory, then follow from it: only later changes come.
+            for query in ["", "?organization=\(organization)"] {
+                let latest = try await scim.get("/api/v1/events/latest\(query)", authorization: "Bearer \(secret)")
+                let cursor = try #require(latest["next_cursor"]?.stringValue, "\(latest.text)")
+                let newcomer = try await scim.createUser("new\(query.count)@example.com")
+                let (events, _) = try await Self.readAll(
+                    scim, secret: secret, query: query.isEmpty ? "" : "&" + query.dropFirst(), after: cursor)
+                #expect(events.compactMap { $0["data"]?["object"]?["id"]?.stringValue } == [newcomer])
+            }
+        }
+    }
 }

@@ -9,6 +9,9 @@ public protocol EventStore: Sendable {
     /// One organization's events after `sequence`, in sequence order, at most `limit`.
     func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
         async throws -> [StoredEvent]
+    /// The position of the last event the feed of every organization can show now (`FeedPosition.start` when
+    /// none).
+    func latestPosition() async throws -> FeedPosition
     /// The last sequence number each organization with events has given; what a new webhook starts after.
     func lastSequences() async throws -> [OrganizationKey: Int64]
     /// Deletes events older than `time`, at most `limit` of them; returns how many went. The highest position and

@@ -60,6 +60,15 @@ public struct SQLEvents: EventStore {
             organization: organization, sequence: sequence, id: id, type: type, time: time, payload: payload)
     }
 
+    public func latestPosition() async throws -> FeedPosition {
+        let order = positions.order.replacingOccurrences(of: ",", with: " DESC,") + " DESC"
+        let sql =
+            "SELECT \(positions.major), events.pk FROM events WHERE 1 = 1 \(positions.settled) ORDER BY \(order) LIMIT 1"
+        return try await database.first(BoundStatement(sql)) { row in
+            row.integer(0).flatMap { major in row.integer(1).map { FeedPosition(major: major, minor: $0) } }
+        } ?? .start
+    }
+
     public func lastSequences() async throws -> [OrganizationKey: Int64] {
         var result: [OrganizationKey: Int64] = [:]
         for row in try await database.rows(BoundStatement("SELECT org_pk, last FROM event_sequences")) {
