@@ -5,7 +5,8 @@ implementation nobody here wrote).
 Each verified delivery is appended to --out as one JSON line: {"id", "timestamp", "body"} with the body's text
 exactly as received. A delivery whose signature does not verify is answered 401 and written to --out as
 {"rejected": reason}. While the file --fail-while exists every delivery is answered 503; while --hang-while
-exists each waits 15 s before answering (past Roster's 10 s timeout). Prints "listening PORT" once ready.
+exists each waits 15 s before answering (past Roster's 10 s timeout). A delivery to a path starting /trickle is
+answered 200 at once and then a byte a second for a minute. Prints "listening PORT" once ready.
 """
 
 import argparse
@@ -38,6 +39,8 @@ def main():
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            if self.path.startswith("/trickle"):
+                return self.trickle()
             if arguments.hang_while and os.path.exists(arguments.hang_while):
                 time.sleep(15)
             if arguments.fail_while and os.path.exists(arguments.fail_while):
@@ -57,6 +60,20 @@ def main():
                 }
             )
             self.answer(204, b"")
+
+        def trickle(self):
+            # 200 at once, then a byte a second for a minute: an answer that never ends in time.
+            self.send_response(200)
+            self.send_header("transfer-encoding", "chunked")
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"1\r\nx\r\n")
+                    self.wfile.flush()
+                    time.sleep(1)
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass
 
         def record(self, entry):
             with lock, open(arguments.out, "a") as handle:

@@ -171,7 +171,8 @@ extension Directory {
             }
             if let precondition, !precondition.allows(current.version) { throw Self.stale(current.version) }
             // The version is checked in the delete itself, so a write in between is never deleted unseen.
-            let events = try await deletionEvents(current)
+            let groups = try await resources.groups(of: [id], in: organization)[id] ?? []
+            let events = try await deletionEvents(current, groups: groups)
             if try await resources.delete(
                 kind, id: id, expectedVersion: current.version, events: events, in: organization)
             {

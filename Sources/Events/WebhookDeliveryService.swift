@@ -29,34 +29,119 @@ public struct WebhookDeliveryService: Service {
     }
 
     public func run() async throws {
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                redirectConfiguration: .disallow,
-                timeout: .init(connect: .seconds(5), read: .seconds(10)),
-                connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)))
-        let sender = SignedSender(client: client)
-        let send: WebhookSender = { endpoint, event, body in await sender.send(endpoint, event, body) }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var held = 0
-            do {
-                held = try await applications.deliverRound(owner: owner, send: send)
-            } catch {
-                logger.warning("Webhook delivery round failed", metadata: ["error": "\(error)"])
+        let held = HeldEndpoints()
+        await withTaskGroup(of: Void.self) { group in
+            var workers: Set<String> = []
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                // Claims renew this instance's leases; an endpoint no longer claimed (removed, disabled, or taken
+                // over after a stall) stops its worker before its next event.
+                do {
+                    let claimed = try await applications.claimDeliveries(owner: owner)
+                    held.state.withLock { held in held = Dictionary(claimed.map { ($0.id, $0) }) { $1 } }
+                } catch {
+                    logger.warning("Could not claim webhook endpoints", metadata: ["error": "\(error)"])
+                    held.state.withLock { $0 = [:] }
+                }
+                // One worker per endpoint: a slow receiver delays only its own events.
+                for id in held.state.withLock({ Array($0.keys) }) where !workers.contains(id) {
+                    workers.insert(id)
+                    group.addTask { await work(on: id, held: held) }
+                }
+                workers = workers.filter { id in held.state.withLock { $0[id] != nil } }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
-            // Idle (no endpoint anywhere) it looks once a second; delivering, ten times.
-            let pause = held > 0 ? interval : .seconds(1)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            held.state.withLock { $0 = [:] }
+            group.cancelAll()
         }
         try? await applications.releaseDeliveries(owner: owner)
-        try? await client.shutdown()
+    }
+
+    /// Delivers to one endpoint for as long as this instance holds it, through a client of its own whose
+    /// connections go to the address the endpoint's name was checked at (no second lookup to rebind).
+    private func work(on id: String, held: HeldEndpoints) async {
+        var client: PinnedClient?
+        defer { client?.shutdown() }
+        while !Task.isCancelled, let endpoint = held.state.withLock({ $0[id] }) {
+            let sender: SignedSender
+            do {
+                let pinned = try await PinnedClient.for(endpoint, reusing: client)
+                if pinned !== client { client?.shutdown() }
+                client = pinned
+                sender = SignedSender(client: pinned.client)
+            } catch let refusal as AddressRefusal {
+                sender = SignedSender(client: nil, refusal: refusal.reason)
+            } catch {
+                sender = SignedSender(client: nil, refusal: "\(error)")
+            }
+            var worked = false
+            do {
+                worked = try await applications.deliverWaiting(to: endpoint, owner: owner) { endpoint, event, body in
+                    await sender.send(endpoint, event, body)
+                }
+            } catch {
+                logger.warning("Webhook delivery failed", metadata: ["endpoint": "\(id)", "error": "\(error)"])
+            }
+            if !worked { try? await Task.sleep(for: interval) }
+        }
     }
 }
 
-/// Signs and sends one event: `POST` of its envelope with the Standard Webhooks headers, 10 s at most.
-struct SignedSender: Sendable {
+/// The endpoints this instance holds, as its last claim gave them.
+final class HeldEndpoints: Sendable {
+    let state = Mutex<[String: WebhookEndpoint]>([:])
+}
+
+/// An HTTP client for one endpoint. Unless the endpoint may reach private addresses, its name is resolved here,
+/// every address it has is checked, and the client connects to the first (TLS still checks the name), so a name
+/// that answers differently the next time cannot take a delivery inside. Resolved again after a minute.
+final class PinnedClient: Sendable {
     let client: HTTPClient
-    let addresses = AddressCheck()
+    let host: String
+    let address: String?
+    let resolved: ContinuousClock.Instant
+
+    private init(host: String, address: String?) {
+        self.host = host
+        self.address = address
+        self.resolved = .now
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)),
+            connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8))
+        if let address { configuration.dnsOverride = [host: address] }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    static func `for`(_ endpoint: WebhookEndpoint, reusing current: PinnedClient?) async throws -> PinnedClient {
+        guard let host = URL(string: endpoint.url)?.host else { throw AddressRefusal(reason: "The URL has no host.") }
+        if let current, current.host == host, ContinuousClock.now - current.resolved < .seconds(60),
+            endpoint.allowInsecure == (current.address == nil)
+        {
+            return current
+        }
+        guard !endpoint.allowInsecure else { return PinnedClient(host: host, address: nil) }
+        if WebhookAddress.isPrivate(host: host) {
+            throw AddressRefusal(reason: "Refused: \(host) is a private address.")
+        }
+        let address = try await Task.detached { try AddressCheck.resolve(host) }.value
+        if let current, current.host == host, current.address == address { return current }
+        return PinnedClient(host: host, address: address)
+    }
+
+    func shutdown() {
+        let client = self.client
+        Task { try? await client.shutdown() }
+    }
+}
+
+struct AddressRefusal: Error {
+    var reason: String
+}
+
+/// Signs and sends one event: `POST` of its envelope with the Standard Webhooks headers. The whole attempt, body
+/// included, takes 10 s at most, and only the first 500 bytes of the answer are read.
+struct SignedSender: Sendable {
+    let client: HTTPClient?
+    var refusal: String? = nil
 
     func send(_ endpoint: WebhookEndpoint, _ event: StoredEvent, _ body: [UInt8]) async -> DeliveryResponse {
         let started = ContinuousClock.now
@@ -64,8 +149,8 @@ struct SignedSender: Sendable {
             let duration = ContinuousClock.now - started
             return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         }
-        if !endpoint.allowInsecure, let refusal = await addresses.refusal(for: endpoint.url) {
-            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: refusal)
+        guard let client else {
+            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: refusal ?? "Refused.")
         }
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: endpoint.url)
@@ -78,67 +163,72 @@ struct SignedSender: Sendable {
             name: "webhook-signature",
             value: WebhookSignature.header(id: event.id, timestamp: timestamp, body: body, secrets: endpoint.secrets))
         request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            var excerpt = ByteBuffer()
-            for try await chunk in response.body {
-                var chunk = chunk
-                if excerpt.readableBytes < 500, let bytes = chunk.readBytes(length: min(chunk.readableBytes, 500)) {
-                    excerpt.writeBytes(bytes)
+        let prepared = request
+        let outcome = await withTaskGroup(of: (Int, String)?.self) { group in
+            group.addTask {
+                let request = prepared
+                do {
+                    let response = try await client.execute(request, timeout: .seconds(10))
+                    var excerpt: [UInt8] = []
+                    for try await chunk in response.body {
+                        excerpt += chunk.readableBytesView.prefix(500 - excerpt.count)
+                        if excerpt.count >= 500 { break }
+                    }
+                    return (Int(response.status.code), String(decoding: excerpt, as: UTF8.self))
+                } catch {
+                    return (0, "\(error)")
                 }
             }
-            return DeliveryResponse(
-                status: Int(response.status.code), milliseconds: elapsed(),
-                excerpt: String(decoding: excerpt.readableBytesView.prefix(500), as: UTF8.self))
-        } catch {
-            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: "\(error)")
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
+        guard let (status, excerpt) = outcome else {
+            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: "No whole answer within 10 s.")
+        }
+        return DeliveryResponse(status: status == 0 ? nil : status, milliseconds: elapsed(), excerpt: excerpt)
     }
 }
 
-/// Refuses endpoints whose host resolves to a loopback, private or link-local address (unless the operator
-/// allowed it for the endpoint). Answers are kept a minute.
-final class AddressCheck: Sendable {
-    private let cache = Mutex<[String: (refusal: String?, until: Date)]>([:])
-
-    func refusal(for url: String) async -> String? {
-        guard let host = URL(string: url)?.host else { return "The URL has no host." }
-        if WebhookAddress.isPrivate(host: host) { return "Refused: \(host) is a private address." }
-        if let cached = cache.withLock({ $0[host] }), cached.until > Date() { return cached.refusal }
-        let refusal = await Task.detached { Self.resolve(host) }.value
-        cache.withLock { $0[host] = (refusal, Date() + 60) }
-        return refusal
-    }
-
-    private static func resolve(_ host: String) -> String? {
+/// Resolves a webhook's host and refuses it when any address it has is loopback, private, link-local or otherwise
+/// not public; otherwise gives the first address, for the client to connect to.
+enum AddressCheck {
+    static func resolve(_ host: String) throws -> String {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else {
-            return "Could not resolve \(host)."
+            throw AddressRefusal(reason: "Could not resolve \(host).")
         }
         defer { freeaddrinfo(result) }
+        var chosen: String?
         var pointer: UnsafeMutablePointer<addrinfo>? = first
         while let info = pointer {
-            if let address = info.pointee.ai_addr {
-                if info.pointee.ai_family == AF_INET {
-                    let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                    let bytes = withUnsafeBytes(of: v4) { Array($0) }
-                    if WebhookAddress.isPrivate(v4: bytes) { return "Refused: \(host) resolves to a private address." }
-                } else if info.pointee.ai_family == AF_INET6 {
-                    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { socket in
-                        var address = socket.pointee.sin6_addr
-                        _ = inet_ntop(AF_INET6, &address, &text, socklen_t(text.count))
-                    }
-                    let literal = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                    if WebhookAddress.isPrivate(v6: literal) {
-                        return "Refused: \(host) resolves to a private address."
-                    }
-                }
-            }
             pointer = info.pointee.ai_next
+            guard let address = info.pointee.ai_addr else { continue }
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            let bytes: [UInt8]
+            if info.pointee.ai_family == AF_INET {
+                var v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                bytes = withUnsafeBytes(of: v4) { Array($0) }
+                _ = inet_ntop(AF_INET, &v4, &text, socklen_t(text.count))
+            } else if info.pointee.ai_family == AF_INET6 {
+                var v6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+                bytes = withUnsafeBytes(of: v6) { Array($0) }
+                _ = inet_ntop(AF_INET6, &v6, &text, socklen_t(text.count))
+            } else {
+                continue
+            }
+            if WebhookAddress.isPrivate(address: bytes) {
+                throw AddressRefusal(reason: "Refused: \(host) resolves to a private address.")
+            }
+            chosen = chosen ?? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
-        return nil
+        guard let chosen else { throw AddressRefusal(reason: "Could not resolve \(host).") }
+        return chosen
     }
 }

@@ -200,6 +200,37 @@ import Testing
         #expect(listed.contains("enabled") && !listed.contains("failing"), "\(listed)")
     }
 
+    /// An answer that trickles in forever is cut at 10 s, and it holds up only its own endpoint: another one of
+    /// the same application gets every event meanwhile.
+    @Test(.enabled(if: python != nil || required))
+    func aReceiverThatNeverFinishesAnsweringStallsOnlyItsOwnEndpoint() async throws {
+        let receiver = try await Receiver()
+        defer { receiver.stop() }
+        let database = RosterCLITests.temporaryDatabase()
+        let token = try await RosterCLITests.createToken("Okta", database: database)
+        let secret = try await Self.subscribe(receiver, database: database)
+        let listed = try await RosterCLITests.roster(["app", "list", "--database", database])
+        let application = String(listed.prefix { $0 != " " })
+        try await RosterCLITests.roster([
+            "webhook", "add", "--app", application, "--url", "http://127.0.0.1:\(receiver.port)/trickle",
+            "--allow-insecure", "--database", database,
+        ])
+        let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+        _ = try await Self.createUsers(5, port: port, token: token, prefix: "beside")
+        let feed = try await Self.feed(port: port, secret: secret)
+        #expect(feed.count == 5)
+        let delivered = try await receiver.waitFor(Set(feed.map(\.id)), seconds: 8)
+        #expect(Set(delivered.map(\.id)) == Set(feed.map(\.id)), "the other endpoint was held up")
+        var state = ""
+        for _ in 0..<150 where !state.contains("failing since") {
+            try await Task.sleep(for: .milliseconds(100))
+            state = try await RosterCLITests.roster(["webhook", "list", "--database", database])
+        }
+        #expect(state.contains("/trickle") && state.contains("failing since"), "\(state)")
+    }
+
     @Test(.enabled(if: python != nil || required))
     func killDashNineLosesNoEventOfAnAcknowledgedWrite() async throws {
         let receiver = try await Receiver()

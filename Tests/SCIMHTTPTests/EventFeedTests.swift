@@ -105,6 +105,21 @@ import Testing
         }
     }
 
+    @Test func deletingAMemberTellsItsRemovalFromEachGroup() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let ann = try await scim.createUser("ann@example.com")
+            let one = try await scim.createGroup("One", members: [ann])
+            let two = try await scim.createGroup("Two", members: [ann])
+            let (_, cursor) = try await Self.readAll(scim, secret: secret)
+            #expect(try await scim.delete("Users/\(ann)").status == 204)
+            let (events, _) = try await Self.readAll(scim, secret: secret, after: cursor)
+            #expect(Self.types(events) == ["user.deleted", "group.members_removed", "group.members_removed"])
+            #expect(Set(events.dropFirst().compactMap { $0["data"]?["group"]?["id"]?.stringValue }) == [one, two])
+            #expect(events.dropFirst().allSatisfy { $0["data"]?["members"] == .array([.string(ann)]) })
+        }
+    }
+
     @Test func theRequestIDIsTheResponsesOne() async throws {
         try await TestServer.run { server, scim in
             let secret = try await Self.application(server)

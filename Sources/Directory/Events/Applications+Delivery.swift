@@ -25,26 +25,21 @@ extension Applications {
     /// How long an instance holds the endpoints it delivers to; a round renews it.
     public static let leaseSeconds: TimeInterval = 30
     /// The most events one stream sends in a round before its progress is written.
-    static let roundEvents = 200
+    static let roundEvents = 500
 
-    /// One round of delivery by the instance `owner`: it leases the endpoints nobody else holds, then sends each
-    /// organization's waiting events to each in sequence order, stopping a stream at its first failure (retried
-    /// later, see `RetrySchedule`). Returns how many endpoints it held.
-    public func deliverRound(owner: String, send: @escaping WebhookSender) async throws -> Int {
+    /// Leases (or renews) the endpoints nobody else holds to the instance `owner`, for `leaseSeconds`.
+    public func claimDeliveries(owner: String) async throws -> [WebhookEndpoint] {
         let now = context.clock()
-        let endpoints = try await store.claimEndpoints(owner: owner, now: now, until: now + Self.leaseSeconds)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for endpoint in endpoints {
-                group.addTask { try await deliver(to: endpoint, owner: owner, send: send) }
-            }
-            try await group.waitForAll()
-        }
-        return endpoints.count
+        return try await store.claimEndpoints(owner: owner, now: now, until: now + Self.leaseSeconds)
     }
 
-    private func deliver(to endpoint: WebhookEndpoint, owner: String, send: @escaping WebhookSender) async throws {
+    /// Sends each organization's waiting events to `endpoint` in sequence order, a batch per organization,
+    /// stopping an organization's stream at its first failure (retried later, see `RetrySchedule`); organizations
+    /// go at once, a few at a time. Returns whether anything was waiting.
+    public func deliverWaiting(to endpoint: WebhookEndpoint, owner: String, send: @escaping WebhookSender)
+        async throws -> Bool
+    {
         let streams = try await store.pendingStreams(endpoint: endpoint.id, now: context.clock())
-        // Organizations are independent: their streams go at once, a few at a time.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, stream) in streams.enumerated() {
                 if index >= 8 { try await group.next() }
@@ -52,6 +47,7 @@ extension Applications {
             }
             try await group.waitForAll()
         }
+        return !streams.isEmpty
     }
 
     private func deliver(_ stream: WebhookStream, to endpoint: WebhookEndpoint, owner: String, send: WebhookSender)
@@ -66,6 +62,7 @@ extension Applications {
         var failingSince = endpoint.failingSince
         let deadline = context.clock() + 15
         for event in waiting {
+            if Task.isCancelled { break }
             guard endpoint.accepts(event.type) else {
                 state.delivered = event.sequence
                 continue

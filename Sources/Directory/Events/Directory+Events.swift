@@ -36,9 +36,18 @@ extension Directory {
         return events + membershipEvents(group: new, members)
     }
 
-    /// The event telling that `resource` (as it was last) was deleted.
-    func deletionEvents(_ resource: StoredResource) async throws -> [NewEvent] {
-        [try await event(resource.kind == .user ? .userDeleted : .groupDeleted, resource: resource, previous: nil)]
+    /// The event telling that `resource` (as it was last) was deleted, then its removal from each group it was a
+    /// member of (`groups`): a consumer keeping memberships from events needs no rule of its own for deletions.
+    func deletionEvents(_ resource: StoredResource, groups: [ResourceReference]) async throws -> [NewEvent] {
+        var events = [
+            try await event(resource.kind == .user ? .userDeleted : .groupDeleted, resource: resource, previous: nil)
+        ]
+        for group in groups {
+            events += membershipEvents(
+                group: ["id": .string(group.id), "displayName": group.display.map(JSON.string) ?? .null],
+                groupID: group.id, MembershipChange(removed: [resource.id]))
+        }
+        return events
     }
 
     /// Membership events for a group: the ids added, then the ids removed, in events of at most
@@ -48,13 +57,19 @@ extension Directory {
             "id": .string(group.id), "displayName": group.body["displayName"] ?? .null,
             "externalId": group.body["externalId"] ?? .null,
         ]
+        return membershipEvents(group: reference, groupID: group.id, change)
+    }
+
+    private func membershipEvents(group reference: JSONObject, groupID: String, _ change: MembershipChange)
+        -> [NewEvent]
+    {
         var events: [NewEvent] = []
         for (type, ids) in [(EventType.groupMembersAdded, change.added), (.groupMembersRemoved, change.removed)] {
             var start = 0
             while start < ids.count {
                 let chunk = ids[start..<min(start + Self.membersPerEvent, ids.count)]
                 let data: JSONObject = ["group": .object(reference), "members": .array(chunk.map { .string($0) })]
-                events.append(newEvent(type, resourceID: group.id, data: data))
+                events.append(newEvent(type, resourceID: groupID, data: data))
                 start += Self.membersPerEvent
             }
         }
