@@ -230,9 +230,13 @@ import Testing
             #expect(Self.types(acmeEvents) == ["user.created", "user.created", "user.deleted"])
             #expect(acmeEvents.map { $0["sequence"]?.intValue ?? 0 } == [1, 2, 3], "each organization has its own")
             #expect(acmeEvents.allSatisfy { $0["organization"]?.stringValue == acme.id })
-            let (deletions, _) = try await Self.readAll(
+            let (deletions, past) = try await Self.readAll(
                 scim, secret: secret, query: "&types=user.deleted,group.deleted")
             #expect(Self.types(deletions) == ["user.deleted"])
+            // A reader of a rare type moves past what it looked at: from its cursor, only later events.
+            let moved = try await scim.get(
+                "/api/v1/events?types=user.created&after=\(past)", authorization: "Bearer \(secret)")
+            #expect(moved["data"] == .array([]), "\(moved.text)")
 
             // An organization's cursor reads on in that organization only, and not without it.
             _ = try await acmeSCIM.createUser("three@acme.com")

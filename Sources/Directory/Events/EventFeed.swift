@@ -38,18 +38,25 @@ extension Applications {
         }
         let start = try await position(of: cursor, scope: scope)
         let page: [StoredEvent]
-        let next: (StoredEvent) -> FeedCursor
+        var last: FeedCursor
+        // With types, a page that ends early has looked at every event up to the end taken before it was read:
+        // its cursor moves past them all, so a reader of a rare type does not scan the same events again.
         switch start {
         case .everywhere(let position):
+            let end = types == nil ? nil : try await events.latestPosition()
             page = try await events.events(after: position, types: types, limit: limit + 1)
-            next = { .everywhere($0.position) }
+            last = page.prefix(limit).last.map { .everywhere($0.position) } ?? start
+            if let end, page.count <= limit, case .everywhere(let shown) = last, shown < end { last = .everywhere(end) }
         case .organization(let key, let sequence):
+            let end = types == nil ? nil : try await events.lastSequences()[key]
             page = try await events.events(of: key, afterSequence: sequence, types: types, limit: limit + 1)
-            next = { .organization(key, $0.sequence) }
+            last = page.prefix(limit).last.map { .organization(key, $0.sequence) } ?? start
+            if let end, page.count <= limit, case .organization(_, let shown) = last, shown < end {
+                last = .organization(key, end)
+            }
         }
-        let shown = Array(page.prefix(limit))
-        let last = shown.last.map(next) ?? start
-        return FeedPage(events: shown, nextCursor: try await seal(last), hasMore: page.count > limit)
+        return FeedPage(
+            events: Array(page.prefix(limit)), nextCursor: try await seal(last), hasMore: page.count > limit)
     }
 
     /// Where a cursor points, checked against the request's organization and against what retention deleted.
