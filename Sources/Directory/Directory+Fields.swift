@@ -125,7 +125,7 @@ extension Directory {
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
             updated.indexedWith = index
             updated.keepsUniqueKey = true
-            let events = try await updateEvents(from: current, to: updated, members: MembershipChange())
+            let events = try await updateEvents(from: current, to: updated)
             if try await resources.update(
                 updated, expectedVersion: current.version, members: MembershipChange(), events: events,
                 in: organization)

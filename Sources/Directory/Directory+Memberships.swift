@@ -21,8 +21,8 @@ extension Directory {
         if removeAll {
             // "Push Now" sends the whole list anyway, so comparing with the whole list costs nothing extra and
             // leaves unchanged rows (and the version) alone.
-            return Self.difference(
-                from: try await resources.allMembers(ofGroup: id, in: organization).map(\.id), to: added.ids)
+            return Self.replacing(
+                try await resources.allMembers(ofGroup: id, in: organization).map(\.id), with: added.ids)
         }
         let existing = try await resources.memberIDs(ofGroup: id, among: added.ids + removed.ids, in: organization)
         return MembershipChange(

@@ -96,7 +96,7 @@ extension Directory {
             }
             guard kind == .group else { return (normalized, MembershipChange()) }
             let old = try await resources.allMembers(ofGroup: id, in: organization).map(\.id)
-            return (normalized, Self.difference(from: old, to: members))
+            return (normalized, Self.replacing(old, with: members))
         }
     }
 
@@ -132,7 +132,7 @@ extension Directory {
             let patched = try await applying(request, to: document, type: type)
             let (changed, members) = Self.splitMembers(patched, kind: kind)
             let body = policy.keepingDisabledValues(of: current.body, in: changed)
-            return (body, kind == .group ? Self.difference(from: old, to: members) : MembershipChange())
+            return (body, kind == .group ? Self.replacing(old, with: members) : MembershipChange())
         }
     }
 
@@ -234,9 +234,10 @@ extension Directory {
             try checkSize(updated)
             updated.version = current.version + 1
             updated.lastModified = max(Self.toMilliseconds(clock()), current.lastModified)
-            let events = try await updateEvents(from: current, to: updated, members: members)
+            let events = try await updateEvents(from: current, to: updated)
             if try await resources.update(
-                updated, expectedVersion: current.version, members: members, events: events, in: organization)
+                updated, expectedVersion: current.version, members: telling(members, group: updated), events: events,
+                in: organization)
             {
                 var response = try await respond(updated, projection: projection, groups: groups)
                 response.changes = Self.changes(from: current.body, to: body, members: members)
@@ -269,8 +270,7 @@ extension Directory {
         let modified = max(Self.toMilliseconds(clock()), group.lastModified)
         guard
             let version = try await resources.changeMembers(
-                ofGroup: group.id, change, modified: modified, events: membershipEvents(group: group, change),
-                in: organization)
+                ofGroup: group.id, telling(change, group: group), modified: modified, events: [], in: organization)
         else {
             throw Self.notFound(.group, id: group.id)
         }
@@ -316,6 +316,14 @@ extension Directory {
         var seen = Set<String>()
         let ids = members.compactMap { $0["value"]?.stringValue }.filter { seen.insert($0).inserted }
         return (stored, ids)
+    }
+
+    /// The change from members `old` (as read before the write) to exactly `new`: the store applies `new` against
+    /// the rows as they are when it writes.
+    static func replacing(_ old: [String], with new: [String]) -> MembershipChange {
+        var change = difference(from: old, to: new)
+        change.exactly = new
+        return change
     }
 
     static func difference(from old: [String], to new: [String]) -> MembershipChange {

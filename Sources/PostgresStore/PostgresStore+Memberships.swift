@@ -43,8 +43,8 @@ extension PostgresStore {
                 updated = row
             }
             guard let (key, version) = updated else { return nil }
-            try await apply(change, toGroupKey: key, in: organization, on: connection)
-            try await writeEvents(events, in: organization, on: connection)
+            let told = try await apply(change, toGroupKey: key, in: organization, on: connection)
+            try await writeEvents(events + told, in: organization, on: connection)
             return Int(version)
         }
     }
@@ -78,14 +78,31 @@ extension PostgresStore {
         return result
     }
 
+    /// Applies a membership change to the rows as they are in this transaction (the group's row is locked by
+    /// then); returns the events telling the rows it actually added and removed.
     func apply(
         _ change: MembershipChange, toGroupKey groupKey: Int64, in organization: OrganizationKey,
         on connection: PostgresConnection
-    ) async throws {
+    ) async throws -> [NewEvent] {
+        var change = change
+        if change.exactly != nil || (change.removeAll && change.told != nil) {
+            var current: [String] = []
+            let sql = SQL(
+                "SELECT r.id FROM memberships m JOIN resources r ON r.pk = m.member_pk WHERE m.group_pk = ?",
+                [.integer(groupKey)])
+            for try await id in try await connection.run(sql, logger: logger).decode(String.self) { current.append(id) }
+            if change.exactly != nil {
+                change = change.resolved(against: current)
+            } else {
+                change.removeAll = false
+                change.removed = current + change.removed
+            }
+        }
         if change.removeAll {
             try await connection.run(SQL(ResourceSQL.touchMembers, [.integer(groupKey)]), logger: logger)
             try await connection.run(SQL(ResourceSQL.removeAllMembers, [.integer(groupKey)]), logger: logger)
         }
+        var removed: [String] = []
         for id in change.removed {
             let sql = SQL(
                 """
@@ -93,18 +110,21 @@ extension PostgresStore {
                     DELETE FROM memberships
                     WHERE group_pk = ? AND member_pk = (SELECT pk FROM resources WHERE id = ? AND org_pk = ?)
                     RETURNING member_pk)
-                UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM gone)
+                UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM gone) RETURNING pk
                 """, [.integer(groupKey), .text(id), .integer(organization.rawValue)])
-            try await connection.run(sql, logger: logger)
+            if try await !connection.run(sql, logger: logger).collect().isEmpty { removed.append(id) }
         }
-        try await addMembers(change.added, toGroupKey: groupKey, in: organization, on: connection)
+        let added = try await addMembers(change.added, toGroupKey: groupKey, in: organization, on: connection)
+        return change.events(added: added, removed: removed)
     }
 
     /// Adds members by public id; an id that names nothing in the organization is an `invalidValue` that undoes the
-    /// whole write.
+    /// whole write. Returns the ids of those that were not members already.
+    @discardableResult
     func addMembers(
         _ ids: [String], toGroupKey groupKey: Int64, in organization: OrganizationKey, on connection: PostgresConnection
-    ) async throws {
+    ) async throws -> [String] {
+        var added: [String] = []
         for id in ids {
             var memberKey: Int64?
             for try await key in try await connection.run(
@@ -118,9 +138,10 @@ extension PostgresStore {
             let sql = SQL(
                 """
                 WITH added AS (INSERT INTO memberships (group_pk, member_pk) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING member_pk)
-                UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM added)
+                UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM added) RETURNING pk
                 """, [.integer(groupKey), .integer(memberKey)])
-            try await connection.run(sql, logger: logger)
+            if try await !connection.run(sql, logger: logger).collect().isEmpty { added.append(id) }
         }
+        return added
     }
 }

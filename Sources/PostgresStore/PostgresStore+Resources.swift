@@ -164,11 +164,11 @@ extension PostgresStore {
                 }
                 guard let old else { return false }
                 try await writeIndex(of: resource, key: old.key, in: organization, on: connection)
-                try await apply(members, toGroupKey: old.key, in: organization, on: connection)
+                let told = try await apply(members, toGroupKey: old.key, in: organization, on: connection)
                 if old.display != resource.displayName {
                     try await touchNeighbours(of: old.key, on: connection)
                 }
-                try await writeEvents(events, in: organization, on: connection)
+                try await writeEvents(events + told, in: organization, on: connection)
                 return true
             }
         }

@@ -42,7 +42,8 @@ final class PointReaders: Sendable {
 extension SQLiteStore {
     /// `body` on a point reader when one is idle (and the database is a file), else on the pool. A nil that `body`
     /// returns (not found) is its answer; only "no reader idle" falls back.
-    func pointRead<T: Sendable>(singleStatement: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws
+    func pointRead<T: Sendable>(singleStatement: Bool = false, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws
         -> T
     {
         if let points, let result = try points.read(singleStatement: singleStatement, body) { return result }

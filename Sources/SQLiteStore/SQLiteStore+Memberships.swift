@@ -32,8 +32,8 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE resources SET version = ?, modified_ms = MAX(modified_ms, ?) WHERE pk = ?",
                 arguments: [version, modified.milliseconds, key])
-            try Self.apply(change, toGroupKey: key, in: organization, db)
-            try Self.writeEvents(events, in: organization, db)
+            let told = try Self.apply(change, toGroupKey: key, in: organization, db)
+            try Self.writeEvents(events + told, in: organization, db)
             return version
         }
     }
@@ -110,11 +110,12 @@ extension SQLiteStore {
 
     /// Adds members by public id; an id that names no user or group of the organization is an `invalidValue` and
     /// undoes the write.
+    /// Adds members by public id; returns the ids of those that were not members already.
+    @discardableResult
     static func addMembers(
         _ ids: [String], toGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
-    )
-        throws
-    {
+    ) throws -> [String] {
+        var added: [String] = []
         for id in ids {
             guard
                 let memberKey = try Int64.fetchOne(
@@ -126,24 +127,46 @@ extension SQLiteStore {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO memberships (group_pk, member_pk) VALUES (?, ?)",
                 arguments: [groupKey, memberKey])
-            if db.changesCount > 0 { try touch(key: memberKey, db) }
+            if db.changesCount > 0 {
+                try touch(key: memberKey, db)
+                added.append(id)
+            }
         }
+        return added
     }
 
+    /// Applies a membership change to the rows as they are in this transaction; returns the events telling the
+    /// rows it actually added and removed.
     static func apply(
         _ change: MembershipChange, toGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
-    ) throws {
+    ) throws -> [NewEvent] {
+        var change = change
+        if change.exactly != nil || (change.removeAll && change.told != nil) {
+            let current = try String.fetchAll(
+                db,
+                sql: "SELECT r.id FROM memberships m JOIN resources r ON r.pk = m.member_pk WHERE m.group_pk = ?",
+                arguments: [groupKey])
+            if change.exactly != nil {
+                change = change.resolved(against: current)
+            } else {
+                change.removeAll = false
+                change.removed = current + change.removed
+            }
+        }
         if change.removeAll {
             try db.execute(sql: ResourceSQL.touchMembers, arguments: [groupKey])
             try db.execute(sql: ResourceSQL.removeAllMembers, arguments: [groupKey])
         }
-        try removeMembers(change.removed, fromGroupKey: groupKey, in: organization, db)
-        try addMembers(change.added, toGroupKey: groupKey, in: organization, db)
+        let removed = try removeMembers(change.removed, fromGroupKey: groupKey, in: organization, db)
+        let added = try addMembers(change.added, toGroupKey: groupKey, in: organization, db)
+        return change.events(added: added, removed: removed)
     }
 
+    /// Removes members by public id; returns the ids of those that were members.
     static func removeMembers(
         _ ids: [String], fromGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
-    ) throws {
+    ) throws -> [String] {
+        var removed: [String] = []
         for id in ids {
             guard
                 let memberKey = try Int64.fetchOne(
@@ -151,8 +174,12 @@ extension SQLiteStore {
             else { continue }
             try db.execute(
                 sql: "DELETE FROM memberships WHERE group_pk = ? AND member_pk = ?", arguments: [groupKey, memberKey])
-            if db.changesCount > 0 { try touch(key: memberKey, db) }
+            if db.changesCount > 0 {
+                try touch(key: memberKey, db)
+                removed.append(id)
+            }
         }
+        return removed
     }
 
     /// A new version for a resource whose derived attributes (`groups`, `members`) changed, so ETags stay true.

@@ -108,10 +108,10 @@ extension SQLiteStore {
                 try db.cachedStatement(sql: "UPDATE resources SET \(ResourceSQL.setColumns) WHERE pk = ?")
                     .execute(values: values + [.integer(old.key)])
                 try Self.writeIndex(index, key: old.key, in: organization, replacing: true, db)
-                try Self.apply(members, toGroupKey: old.key, in: organization, db)
+                let told = try Self.apply(members, toGroupKey: old.key, in: organization, db)
                 // What shows this resource by name shows the old one: it gets a new version.
                 if old.display != display { try Self.touchNeighbours(of: old.key, db) }
-                try Self.writeEvents(events, in: organization, db)
+                try Self.writeEvents(events + told, in: organization, db)
                 return true
             }
         }

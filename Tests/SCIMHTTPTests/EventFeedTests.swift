@@ -120,6 +120,63 @@ import Testing
         }
     }
 
+    /// Concurrent adds, removes and replacements of one group's members: replaying the membership events gives
+    /// the members the group really has, and a replacement leaves exactly the members it names.
+    @Test func membershipEventsReplayToTheGroupsRealMembers() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            var created: [String] = []
+            for index in 0..<8 { created.append(try await scim.createUser("m\(index)@example.com")) }
+            let users = created
+            let group = try await scim.createGroup("Racing", members: [users[0]])
+            let patch = { @Sendable (operations: String) in
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#
+            }
+            let list = { @Sendable (ids: [String]) in ids.map { #"{"value":"\#($0)"}"# }.joined(separator: ",") }
+            await withTaskGroup(of: Void.self) { tasks in
+                for worker in 0..<6 {
+                    tasks.addTask {
+                        for round in 0..<8 {
+                            let some = [users[(worker + round) % 8], users[(worker * 3 + round) % 8]]
+                            let operation =
+                                switch (worker + round) % 3 {
+                                case 0: #"{"op":"add","path":"members","value":[\#(list(some))]}"#
+                                case 1: #"{"op":"remove","path":"members","value":[\#(list(some))]}"#
+                                default: #"{"op":"replace","path":"members","value":[\#(list(some))]}"#
+                                }
+                            let status = try? await scim.patch("Groups/\(group)", patch(operation)).status
+                            #expect(status == 200 || status == 204)
+                        }
+                    }
+                }
+            }
+            var replayed = Set<String>()
+            for event in try await Self.readAll(scim, secret: secret).events {
+                let ids = (event["data"]?["members"]?.arrayValue ?? []).compactMap(\.stringValue)
+                switch event["type"]?.stringValue {
+                case "group.members_added":
+                    #expect(replayed.isDisjoint(with: ids), "told added while a member: \(ids)")
+                    replayed.formUnion(ids)
+                case "group.members_removed":
+                    #expect(Set(ids).isSubset(of: replayed), "told removed while not a member: \(ids)")
+                    replayed.subtract(ids)
+                default: break
+                }
+            }
+            let real = try await scim.get("Groups/\(group)")
+            let members = Set((real["members"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue })
+            #expect(replayed == members)
+            // A replacement alone leaves exactly what it names.
+            #expect(
+                [200, 204].contains(
+                    try await scim.patch(
+                        "Groups/\(group)", patch(#"{"op":"replace","path":"members","value":[\#(list([users[7]]))]}"#)
+                    ).status))
+            let after = try await scim.get("Groups/\(group)")
+            #expect((after["members"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue } == [users[7]])
+        }
+    }
+
     @Test func theRequestIDIsTheResponsesOne() async throws {
         try await TestServer.run { server, scim in
             let secret = try await Self.application(server)

@@ -14,12 +14,9 @@ extension Directory {
         return events
     }
 
-    /// The events telling that `old` became `new` (same id) and its members changed by `members`. A change to the
-    /// body is one event, its type what happened (a user's `active` turned off is `user.deactivated`); each
-    /// direction of a membership change is its own.
-    func updateEvents(from old: StoredResource, to new: StoredResource, members: MembershipChange) async throws
-        -> [NewEvent]
-    {
+    /// The event telling that `old` became `new` (same id): its type what happened (a user's `active` turned off is
+    /// `user.deactivated`). Membership changes are told by the store (see `telling`).
+    func updateEvents(from old: StoredResource, to new: StoredResource) async throws -> [NewEvent] {
         var events: [NewEvent] = []
         if old.body != new.body {
             let type: EventType
@@ -33,7 +30,21 @@ extension Directory {
             events.append(
                 try await event(type, resource: new, previous: Self.previousValues(from: old.body, to: new.body)))
         }
-        return events + membershipEvents(group: new, members)
+        return events
+    }
+
+    /// `change` with what tells it: the store writes membership events for the rows it actually adds and removes,
+    /// so two requests adding one member tell it once, and a member added meanwhile is told removed by a replace.
+    func telling(_ change: MembershipChange, group: StoredResource) -> MembershipChange {
+        guard group.kind == .group else { return change }
+        var told = change
+        told.told = MembershipEvents(
+            groupID: group.id,
+            reference: [
+                "id": .string(group.id), "displayName": group.body["displayName"] ?? .null,
+                "externalId": group.body["externalId"] ?? .null,
+            ], origin: ChangeOrigin.current.json, time: Self.toMilliseconds(clock()))
+        return told
     }
 
     /// The event telling that `resource` (as it was last) was deleted, then its removal from each group it was a
@@ -63,17 +74,10 @@ extension Directory {
     private func membershipEvents(group reference: JSONObject, groupID: String, _ change: MembershipChange)
         -> [NewEvent]
     {
-        var events: [NewEvent] = []
-        for (type, ids) in [(EventType.groupMembersAdded, change.added), (.groupMembersRemoved, change.removed)] {
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(start + Self.membersPerEvent, ids.count)]
-                let data: JSONObject = ["group": .object(reference), "members": .array(chunk.map { .string($0) })]
-                events.append(newEvent(type, resourceID: groupID, data: data))
-                start += Self.membersPerEvent
-            }
-        }
-        return events
+        MembershipEvents(
+            groupID: groupID, reference: reference, origin: ChangeOrigin.current.json,
+            time: Self.toMilliseconds(clock())
+        ).events(added: change.added, removed: change.removed)
     }
 
     /// An event carrying the resource's representation at its version (without the derived `groups` and
@@ -90,11 +94,9 @@ extension Directory {
     }
 
     private func newEvent(_ type: EventType, resourceID: String, data: JSONObject) -> NewEvent {
-        var payload: JSONObject = ["data": .object(data)]
-        for (key, value) in ChangeOrigin.current.json.members { payload[key] = value }
-        return NewEvent(
-            id: Self.timeOrderedID(), type: type, resourceID: resourceID, time: Self.toMilliseconds(clock()),
-            payload: JSON.object(payload).serialized())
+        NewEvent.made(
+            type, resourceID: resourceID, data: data, origin: ChangeOrigin.current.json,
+            time: Self.toMilliseconds(clock()))
     }
 
     /// The values an update replaced, by top-level attribute (`null` for one it added); within an extension's
@@ -115,5 +117,40 @@ extension Directory {
             }
         }
         return previous
+    }
+}
+
+/// How a group's membership change is told, made before the store's transaction and run inside it on the rows the
+/// store actually changed: the ids added, then the ids removed, at most `Directory.membersPerEvent` a event.
+public struct MembershipEvents: Sendable, Hashable {
+    var groupID: String
+    var reference: JSONObject
+    var origin: JSONObject
+    var time: Date
+
+    public func events(added: [String], removed: [String]) -> [NewEvent] {
+        var events: [NewEvent] = []
+        for (type, ids) in [(EventType.groupMembersAdded, added), (.groupMembersRemoved, removed)] {
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(start + Directory.membersPerEvent, ids.count)]
+                let data: JSONObject = ["group": .object(reference), "members": .array(chunk.map { .string($0) })]
+                events.append(NewEvent.made(type, resourceID: groupID, data: data, origin: origin, time: time))
+                start += Directory.membersPerEvent
+            }
+        }
+        return events
+    }
+}
+
+extension NewEvent {
+    static func made(_ type: EventType, resourceID: String, data: JSONObject, origin: JSONObject, time: Date)
+        -> NewEvent
+    {
+        var payload: JSONObject = ["data": .object(data)]
+        for (key, value) in origin.members { payload[key] = value }
+        return NewEvent(
+            id: Directory.timeOrderedID(), type: type, resourceID: resourceID, time: time,
+            payload: JSON.object(payload).serialized())
     }
 }

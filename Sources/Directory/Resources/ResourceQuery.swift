@@ -127,16 +127,40 @@ public struct Sort: Sendable, Hashable {
     }
 }
 
-/// A change to a group's members, applied row by row: first `removeAll`, then `removed`, then `added`.
+/// A change to a group's members, applied row by row: first `removeAll`, then `removed`, then `added`; or, with
+/// `exactly`, whatever makes the members exactly those, worked out by the store from the rows in its transaction.
 public struct MembershipChange: Sendable, Hashable {
     public var removeAll: Bool
     public var added: [String]
     public var removed: [String]
+    /// The whole new member list of a replacement: the store applies it against the rows as they are when it
+    /// writes (a member added by another request since `added` and `removed` were worked out goes too).
+    public var exactly: [String]?
+    /// How the rows actually added and removed are told as events (see `MembershipEvents`).
+    public var told: MembershipEvents?
 
     public init(removeAll: Bool = false, added: [String] = [], removed: [String] = []) {
         self.removeAll = removeAll
         self.added = added
         self.removed = removed
+    }
+
+    /// The change `exactly` asks of a group whose members are now `current`.
+    public func resolved(against current: [String]) -> MembershipChange {
+        guard let exactly else { return self }
+        let now = Set(current)
+        let wanted = Set(exactly)
+        var change = self
+        change.exactly = nil
+        change.removeAll = false
+        change.added = exactly.filter { !now.contains($0) }
+        change.removed = current.filter { !wanted.contains($0) }
+        return change
+    }
+
+    /// The events telling the rows a store actually added and removed.
+    public func events(added: [String], removed: [String]) -> [NewEvent] {
+        told?.events(added: added, removed: removed) ?? []
     }
 
     public var isEmpty: Bool { !removeAll && added.isEmpty && removed.isEmpty }

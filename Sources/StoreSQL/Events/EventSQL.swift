@@ -8,18 +8,30 @@ public enum EventSQL {
     public struct Positions: Sendable {
         /// The position's major part as a column expression.
         var major: String
-        /// A condition every row the feed may show meets, or "" when commit order is the key's order.
-        var settled: String
         /// The feed's order.
         var order: String
+        /// A statement giving the transaction id below which every writing transaction has ended, run before the
+        /// feed's own statement (whose snapshot then holds all their events); nil when commit order is key order.
+        var horizon: String?
 
         /// SQLite has one writer: keys are given in commit order.
-        public static let sqlite = Positions(major: "0", settled: "", order: "events.pk")
+        public static let sqlite = Positions(major: "0", order: "events.pk", horizon: nil)
         /// PostgreSQL writers commit in any order, so the feed orders by the writing transaction's id and shows an
-        /// event only once every older transaction has ended: whatever commits later sorts after it.
+        /// event only once every older transaction writing to this database has ended: whatever commits later
+        /// sorts after it. Only this database's writers count (read-only transactions have no id), so another
+        /// database's work or a long `pg_dump` holds nothing up. `backend_xid` has 32 bits: it is widened with
+        /// the epoch of the next id (the one before when it is ahead of it, having wrapped).
         public static let postgres = Positions(
-            major: "events.xid", settled: "AND events.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-            order: "events.xid, events.pk")
+            major: "events.xid", order: "events.xid, events.pk",
+            horizon: """
+                WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid)
+                SELECT LEAST(next.xid, COALESCE(MIN(
+                    (next.xid >> 32 << 32) + backend_xid::text::bigint
+                    - CASE WHEN backend_xid::text::bigint > (next.xid & 4294967295) THEN 4294967296 ELSE 0 END), next.xid))
+                FROM next LEFT JOIN pg_stat_activity
+                    ON datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+                GROUP BY next.xid
+                """)
     }
 
     /// The tables both stores create; `serial` is the dialect's auto-increasing key and `xid` its extra column

@@ -22,13 +22,24 @@ public struct SQLEvents: EventStore {
 
     public func events(after position: FeedPosition, types: [String]?, limit: Int) async throws -> [StoredEvent] {
         let (typeCondition, typeValues) = Self.typeCondition(types)
+        let (settled, horizon) = try await settledCondition()
         let sql = """
             SELECT \(columns) \(Self.joined)
-            WHERE (\(positions.major), events.pk) > (?, ?) \(positions.settled) \(typeCondition)
+            WHERE (\(positions.major), events.pk) > (?, ?) \(settled) \(typeCondition)
             ORDER BY \(positions.order) LIMIT ?
             """
-        let values = [.integer(position.major), .integer(position.minor)] + typeValues + [.integer(Int64(limit))]
+        let values =
+            [.integer(position.major), .integer(position.minor)] + horizon + typeValues + [.integer(Int64(limit))]
         return try await database.rows(BoundStatement(sql, values)).map(Self.event)
+    }
+
+    /// The condition only settled events meet, and its value: read first, in a statement of its own.
+    private func settledCondition() async throws -> (String, [SQLValue]) {
+        guard let horizon = positions.horizon else { return ("", []) }
+        guard let below = try await database.first(BoundStatement(horizon), { $0.integer(0) }) else {
+            throw unreadable("transaction horizon")
+        }
+        return ("AND events.xid < ?", [.integer(below)])
     }
 
     public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
@@ -62,9 +73,9 @@ public struct SQLEvents: EventStore {
 
     public func latestPosition() async throws -> FeedPosition {
         let order = positions.order.replacingOccurrences(of: ",", with: " DESC,") + " DESC"
-        let sql =
-            "SELECT \(positions.major), events.pk FROM events WHERE 1 = 1 \(positions.settled) ORDER BY \(order) LIMIT 1"
-        return try await database.first(BoundStatement(sql)) { row in
+        let (settled, horizon) = try await settledCondition()
+        let sql = "SELECT \(positions.major), events.pk FROM events WHERE 1 = 1 \(settled) ORDER BY \(order) LIMIT 1"
+        return try await database.first(BoundStatement(sql, horizon)) { row in
             row.integer(0).flatMap { major in row.integer(1).map { FeedPosition(major: major, minor: $0) } }
         } ?? .start
     }
