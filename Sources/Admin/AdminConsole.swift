@@ -66,6 +66,7 @@ public struct AdminConsole: Sendable {
         registerActivity(on: group)
         registerConnect(on: group)
         registerAdministrators(on: group)
+        registerApplications(on: group)
         registerOrganizations(on: group)
         registerPortal(on: router)
         group.get("**") { request, _ -> Response in
@@ -126,7 +127,7 @@ public struct AdminConsole: Sendable {
         layout.csrf = session.session.csrfToken
         let sections: [Section] = [
             .overview, .tokens, .people, .groups, .fields, .activity, .connectOkta, .connectEntra, .organizations,
-            .administrators,
+            .applications, .administrators,
         ]
         layout.nav = sections.map { item in
             NavLink(

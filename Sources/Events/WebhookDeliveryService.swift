@@ -78,6 +78,8 @@ public struct WebhookDeliveryService: Service {
                 worked = try await applications.deliverWaiting(to: endpoint, owner: owner) { endpoint, event, body in
                     await sender.send(endpoint, event, body)
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("Webhook delivery failed", metadata: ["endpoint": "\(id)", "error": "\(error)"])
             }

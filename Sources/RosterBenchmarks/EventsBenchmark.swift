@@ -134,7 +134,9 @@ struct EventsBenchmark: AsyncParsableCommand {
     static func roster(_ arguments: [String]) throws -> String {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("roster").path
-        return try Command.run(binary, arguments)
+        // Its log (a warning of the PostgreSQL driver, say) comes on standard error, which `Command` merges in.
+        let output = try Command.run(binary, arguments)
+        return output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? output
     }
 }
 

@@ -12,7 +12,7 @@ enum Templates {
             "portal-open": portalOpen, "token-table": tokenTable,
             "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
-            "connect-entra": connectEntra, "last-request": lastRequest,
+            "connect-entra": connectEntra, "last-request": lastRequest, "applications": applications,
         ]
     }
 

@@ -40,7 +40,8 @@ struct OrganizationSwitch: Sendable {
 
 /// The console's sections, in the order the navigation lists them.
 enum Section: String, Sendable, CaseIterable {
-    case overview, tokens, people, groups, fields, activity, connectOkta, connectEntra, organizations, administrators
+    case overview, tokens, people, groups, fields, activity, connectOkta, connectEntra, organizations, applications
+    case administrators
     case none
 
     var title: String {
@@ -54,6 +55,7 @@ enum Section: String, Sendable, CaseIterable {
         case .connectOkta: "Connect Okta"
         case .connectEntra: "Connect Entra ID"
         case .organizations: "Organizations"
+        case .applications: "Applications"
         case .administrators: "Administrators"
         case .none: ""
         }
@@ -71,12 +73,13 @@ enum Section: String, Sendable, CaseIterable {
         case .connectOkta: "/connect/okta"
         case .connectEntra: "/connect/entra"
         case .organizations: "/organizations"
+        case .applications: "/applications"
         case .administrators: "/administrators"
         }
     }
 
     /// Whether the section shows one organization's data.
-    var isScoped: Bool { self != .organizations && self != .administrators && self != .none }
+    var isScoped: Bool { self != .organizations && self != .applications && self != .administrators && self != .none }
 }
 
 /// The organization a console page is about, and where that organization's pages live: `/admin/…` for the default

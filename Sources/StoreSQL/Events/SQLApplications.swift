@@ -211,13 +211,14 @@ public struct SQLApplications: ApplicationStore {
                 ] + lease),
         ]
         for chunk in attempts.chunked(into: 500) {
-            let rows = Array(repeating: "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?", count: chunk.count)
+            // One VALUES list: PostgreSQL plans 500 rows of it in a fraction of what 500 UNION ALL branches take.
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?)", count: chunk.count)
             statements.append(
                 BoundStatement(
                     """
                     INSERT INTO webhook_attempts
                         (endpoint_id, org_pk, sequence, event_id, event_type, time_ms, status, milliseconds, excerpt)
-                    SELECT * FROM (\(rows.joined(separator: " UNION ALL "))) AS attempt WHERE \(holds)
+                    SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS attempt WHERE \(holds)
                     """,
                     chunk.flatMap { attempt -> [SQLValue] in
                         [

@@ -33,11 +33,19 @@ public struct SQLEvents: EventStore {
         return try await database.rows(BoundStatement(sql, values)).map(Self.event)
     }
 
-    /// The condition only settled events meet, and its value: read first, in a statement of its own.
+    /// The condition only settled events meet, and its value: read first, in a statement of its own. A writer
+    /// that is still open below the newest event (the activity log's flush, say) is waited for briefly, 100 ms at
+    /// most, so the feed normally shows every acknowledged change at once.
     private func settledCondition() async throws -> (String, [SQLValue]) {
         guard let horizon = positions.horizon else { return ("", []) }
-        guard let below = try await database.first(BoundStatement(horizon), { $0.integer(0) }) else {
-            throw unreadable("transaction horizon")
+        var below: Int64 = 0
+        for attempt in 0..<20 {
+            let row = try await database.first(
+                BoundStatement("SELECT (\(horizon)), (SELECT MAX(xid) FROM events)"), { $0 })
+            guard let value = row?.integer(0) else { throw unreadable("transaction horizon") }
+            below = value
+            guard let newest = row?.integer(1), newest >= below, attempt < 19 else { break }
+            try await Task.sleep(for: .milliseconds(5))
         }
         return ("AND events.xid < ?", [.integer(below)])
     }

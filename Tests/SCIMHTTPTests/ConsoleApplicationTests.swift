@@ -1,0 +1,53 @@
+import Admin
+import App
+import Directory
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Admin › Applications: each application's webhooks with their state and latest attempts; disable and re-enable
+/// behind a session and the form's CSRF token.
+@Suite(.serialized) struct ConsoleApplicationTests {
+    @Test func webhooksShowTheirAttemptsAndCanBeDisabledAndReenabled() async throws {
+        try await TestServer.run { server, scim in
+            let applications = server.services.organizations.applications
+            let (application, _) = try await applications.create(name: "Helpdesk", redirectURIs: [])
+            // Nothing listens on port 9: every attempt fails without an answer.
+            let hook = try await applications.addWebhook(
+                application: application.id, url: "http://127.0.0.1:9/hooks", types: [], allowInsecure: true)
+            _ = try await scim.createUser("ann@example.com")
+
+            let browser = ConsoleClient(scim.client)
+            let anonymous = try await browser.get("/admin/applications")
+            #expect(anonymous.status == 303, "a session is needed")
+            try await browser.signIn(server: server)
+            var page = try await browser.get("/admin/applications")
+            for _ in 0..<100 where !(page.contains("no answer") && page.contains("Failing since")) {
+                try await Task.sleep(for: .milliseconds(100))
+                page = try await browser.get("/admin/applications")
+            }
+            #expect(page.status == 200)
+            #expect(page.contains("Helpdesk") && page.contains(application.clientID))
+            #expect(page.contains("http://127.0.0.1:9/hooks") && page.contains("every event"))
+            #expect(page.contains("user.created #1") && page.contains("no answer"), "\(page.html)")
+            #expect(page.contains("Failing since"))
+            #expect(!page.contains(hook.secrets[0]), "the signing secret is never shown again")
+
+            let forged = try await browser.post("/admin/webhooks/\(hook.id)/disable", [:], csrf: "forged")
+            #expect(forged.status == 403)
+            #expect(try await applications.webhook(id: hook.id)?.enabled == true)
+            _ = try await browser.get("/admin/applications")
+            let disabled = try await browser.post("/admin/webhooks/\(hook.id)/disable", [:])
+            #expect(disabled.status == 303)
+            page = try await browser.get("/admin/applications")
+            #expect(page.contains("Webhook disabled.") && page.contains("Disabled by ada in the console."))
+            #expect(try await applications.webhook(id: hook.id)?.enabled == false)
+            let enabled = try await browser.post("/admin/webhooks/\(hook.id)/enable", [:])
+            #expect(enabled.status == 303)
+            #expect(try await applications.webhook(id: hook.id)?.enabled == true)
+            #expect(try await applications.webhook(id: hook.id)?.failingSince == nil)
+            let missing = try await browser.post("/admin/webhooks/nothing/enable", [:])
+            #expect(missing.status == 404)
+        }
+    }
+}
