@@ -22,8 +22,15 @@ struct ApplicationsPage: PageModel {
         var healthy: Bool
         var attempts: [Attempt]
         var hasAttempts: Bool
-        var deadLetters: [String]
+        var deadLetters: [DeadLetter]
         var hasDeadLetters: Bool
+        var testAsked: Bool
+    }
+
+    struct DeadLetter: Sendable {
+        var description: String
+        var organization: String
+        var sequence: String
     }
 
     struct Application: Sendable {
@@ -54,6 +61,26 @@ extension AdminConsole {
         group.post("webhooks/:id/disable") { request, context in
             try await setWebhook(request, context, enabled: false)
         }
+        group.post("webhooks/:id/test") { request, context in
+            let session = try await signedIn(request)
+            _ = try await form(request, context: context, session: session)
+            guard try await organizations.applications.sendTest(webhook: try context.parameters.require("id")) else {
+                throw ConsoleError.notFound("There is no such webhook; it may have been removed.")
+            }
+            return redirect(
+                "/admin/applications", flash: "A test event goes out within seconds; its attempt shows here.")
+        }
+        group.post("webhooks/:id/resend") { request, context in
+            let session = try await signedIn(request)
+            let form = try await form(request, context: context, session: session)
+            guard let organization = form["organization"].flatMap(Int64.init),
+                let sequence = form["sequence"].flatMap(Int64.init),
+                try await organizations.applications.resend(
+                    webhook: try context.parameters.require("id"), organization: OrganizationKey(organization),
+                    sequence: sequence)
+            else { throw ConsoleError.notFound("There is no such event given up on; it may have been sent already.") }
+            return redirect("/admin/applications", flash: "The event goes out again within seconds.")
+        }
     }
 
     private func setWebhook(_ request: Request, _ context: SCIMRequestContext, enabled: Bool) async throws -> Response {
@@ -83,7 +110,9 @@ extension AdminConsole {
                         excerpt: String(attempt.excerpt.prefix(160)))
                 }
                 let dead = try await applications.deadLetters(webhook: hook.id, limit: 20).map {
-                    "\(Format.time($0.time)): event \($0.eventID) — \($0.reason)"
+                    ApplicationsPage.DeadLetter(
+                        description: "\(Format.time($0.time)): event \($0.eventID) — \($0.reason)",
+                        organization: String($0.organization.rawValue), sequence: String($0.sequence))
                 }
                 let state =
                     !hook.enabled
@@ -95,7 +124,7 @@ extension AdminConsole {
                         types: hook.types.isEmpty ? "every event" : hook.types.joined(separator: ", "),
                         enabled: hook.enabled, state: state, healthy: hook.enabled && hook.failingSince == nil,
                         attempts: attempts, hasAttempts: !attempts.isEmpty, deadLetters: dead,
-                        hasDeadLetters: !dead.isEmpty))
+                        hasDeadLetters: !dead.isEmpty, testAsked: hook.testRequested != nil))
             }
             rows.append(
                 ApplicationsPage.Application(

@@ -93,7 +93,7 @@ struct ApplicationCommand: AsyncParsableCommand {
 struct WebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook", abstract: "Add, list, enable and remove an application's webhook endpoints.",
-        subcommands: [Add.self, List.self, Enable.self, Remove.self])
+        subcommands: [Add.self, List.self, Enable.self, RotateSecret.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -189,6 +189,51 @@ struct WebhookCommand: AsyncParsableCommand {
             }
             guard changed else { throw ValidationError("There is no webhook \(id).") }
             print(disable ? "Disabled webhook \(id)." : "Enabled webhook \(id).")
+        }
+    }
+
+    struct RotateSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-secret",
+            abstract: """
+                Give an endpoint a new signing secret, printed once; deliveries carry two signatures (new and old) \
+                until --finish.
+                """)
+
+        @Argument(help: "The endpoint's id.")
+        var id: String
+
+        @Flag(help: "Stop signing with the old secret (once the receiver checks the new one).")
+        var finish = false
+
+        @Flag(help: "Print one JSON object.")
+        var json = false
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let (id, finish) = (id, finish)
+            let secret = try await reportingProblems {
+                try await Roster.withServices(database.configuration) { services -> String? in
+                    if finish {
+                        try await services.organizations.applications.finishRotation(webhook: id)
+                        return nil
+                    }
+                    return try await services.organizations.applications.rotateSecret(webhook: id)
+                }
+            }
+            if let secret {
+                if json {
+                    print(JSON.object(["id": .string(id), "secret": .string(secret)]).serialized())
+                } else {
+                    print("New signing secret: \(secret)")
+                    print(
+                        "Deliveries are signed with it and with the old one until: roster webhook rotate-secret \(id) --finish"
+                    )
+                }
+            } else {
+                print("Webhook \(id) signs with its newest secret only.")
+            }
         }
     }
 

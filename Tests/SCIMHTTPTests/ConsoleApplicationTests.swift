@@ -22,7 +22,7 @@ import Testing
             #expect(anonymous.status == 303, "a session is needed")
             try await browser.signIn(server: server)
             var page = try await browser.get("/admin/applications")
-            for _ in 0..<100 where !(page.contains("no answer") && page.contains("Failing since")) {
+            for _ in 0..<300 where !(page.contains("no answer") && page.contains("Failing since")) {
                 try await Task.sleep(for: .milliseconds(100))
                 page = try await browser.get("/admin/applications")
             }
@@ -48,6 +48,36 @@ import Testing
             #expect(try await applications.webhook(id: hook.id)?.failingSince == nil)
             let missing = try await browser.post("/admin/webhooks/nothing/enable", [:])
             #expect(missing.status == 404)
+
+            // Send test event: a `webhook.test` attempt, without a place in any stream.
+            _ = try await browser.get("/admin/applications")
+            #expect(try await browser.post("/admin/webhooks/\(hook.id)/test", [:]).status == 303)
+            var tested = false
+            for _ in 0..<300 where !tested {
+                try await Task.sleep(for: .milliseconds(100))
+                tested = try await applications.attempts(webhook: hook.id).contains { $0.eventType == "webhook.test" }
+            }
+            #expect(tested, "the test event was attempted")
+            #expect(try await applications.webhook(id: hook.id)?.testRequested == nil, "and the request answered")
+            page = try await browser.get("/admin/applications")
+            #expect(page.contains("webhook.test #0"))
+        }
+    }
+
+    @Test func rotatedSecretsSignTwiceUntilFinished() async throws {
+        try await TestServer.run { server, _ in
+            let applications = server.services.organizations.applications
+            let (application, _) = try await applications.create(name: "Helpdesk", redirectURIs: [])
+            let hook = try await applications.addWebhook(
+                application: application.id, url: "https://hooks.example.com/roster", types: ["user.created"],
+                allowInsecure: false)
+            let secret = try await applications.rotateSecret(webhook: hook.id)
+            #expect(try await applications.webhook(id: hook.id)?.secrets == [secret, hook.secrets[0]])
+            let again = try await applications.rotateSecret(webhook: hook.id)
+            #expect(try await applications.webhook(id: hook.id)?.secrets == [again, secret], "two at most")
+            try await applications.finishRotation(webhook: hook.id)
+            #expect(try await applications.webhook(id: hook.id)?.secrets == [again])
+            await #expect(throws: (any Error).self) { try await applications.rotateSecret(webhook: "nothing") }
         }
     }
 }

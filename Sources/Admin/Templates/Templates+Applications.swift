@@ -21,6 +21,9 @@ extension Templates {
         {{^enabled}}<form method="post" action="/admin/webhooks/{{id}}/enable">
           <input type="hidden" name="csrf" value="{{layout.csrf}}">
           <button type="submit" class="primary">Re-enable</button></form>{{/enabled}}
+        <form method="post" action="/admin/webhooks/{{id}}/test">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <button type="submit">Send test event</button>{{#testAsked}} <small>(asked for; on its way)</small>{{/testAsked}}</form>
         {{#hasAttempts}}
         <div class="table-wrap">
         <table class="list">
@@ -36,7 +39,11 @@ extension Templates {
         </div>
         {{/hasAttempts}}
         {{^hasAttempts}}<p class="muted">No delivery attempted yet.</p>{{/hasAttempts}}
-        {{#hasDeadLetters}}<h4>Given up on</h4><ul>{{#deadLetters}}<li>{{.}}</li>{{/deadLetters}}</ul>{{/hasDeadLetters}}
+        {{#hasDeadLetters}}<h4>Given up on</h4><ul>{{#deadLetters}}<li>{{description}}
+          <form method="post" action="/admin/webhooks/{{id}}/resend">
+          <input type="hidden" name="csrf" value="{{layout.csrf}}">
+          <input type="hidden" name="organization" value="{{organization}}"><input type="hidden" name="sequence" value="{{sequence}}">
+          <button type="submit">Resend</button></form></li>{{/deadLetters}}</ul>{{/hasDeadLetters}}
         {{/webhooks}}
         </section>
         {{/applications}}

@@ -36,23 +36,25 @@ extension Applications {
     /// Sends each organization's waiting events to `endpoint` in sequence order, a batch per organization,
     /// stopping an organization's stream at its first failure (retried later, see `RetrySchedule`); organizations
     /// go at once, a few at a time. Returns whether anything was waiting.
-    public func deliverWaiting(to endpoint: WebhookEndpoint, owner: String, send: @escaping WebhookSender)
-        async throws -> Bool
-    {
+    public func deliverWaiting(
+        to endpoint: WebhookEndpoint, owner: String, isHeld: @escaping @Sendable () -> Bool = { true },
+        send: @escaping WebhookSender
+    ) async throws -> Bool {
         let streams = try await store.pendingStreams(endpoint: endpoint.id, now: context.clock())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, stream) in streams.enumerated() {
                 if index >= 8 { try await group.next() }
-                group.addTask { try await deliver(stream, to: endpoint, owner: owner, send: send) }
+                group.addTask { try await deliver(stream, to: endpoint, owner: owner, isHeld: isHeld, send: send) }
             }
             try await group.waitForAll()
         }
         return !streams.isEmpty
     }
 
-    private func deliver(_ stream: WebhookStream, to endpoint: WebhookEndpoint, owner: String, send: WebhookSender)
-        async throws
-    {
+    private func deliver(
+        _ stream: WebhookStream, to endpoint: WebhookEndpoint, owner: String, isHeld: @Sendable () -> Bool,
+        send: WebhookSender
+    ) async throws {
         let waiting = try await events.events(
             of: stream.organization, afterSequence: stream.delivered, types: nil, limit: Self.roundEvents)
         guard !waiting.isEmpty else { return }
@@ -62,7 +64,8 @@ extension Applications {
         var failingSince = endpoint.failingSince
         let deadline = context.clock() + 15
         for event in waiting {
-            if Task.isCancelled { break }
+            // Removed, disabled or taken over meanwhile: not one event more.
+            if Task.isCancelled || !isHeld() { break }
             guard endpoint.accepts(event.type) else {
                 state.delivered = event.sequence
                 continue
@@ -108,6 +111,48 @@ extension Applications {
                 reason: "Every delivery failed for \(Int(RetrySchedule.disableAfter / 86400)) days; re-enable it once "
                     + "the receiver works.", at: context.clock())
         }
+    }
+
+    /// Sends what people asked for: a test event, when one was asked for after `tested`, and the dead letters to
+    /// send again. Returns the test request it answered, if it did.
+    public func deliverRequests(to endpoint: WebhookEndpoint, owner: String, tested: Date?, send: WebhookSender)
+        async throws -> Date?
+    {
+        var answered: Date?
+        if let requested = endpoint.testRequested, requested != tested {
+            let event = StoredEvent(
+                position: .start, organizationKey: OrganizationKey(0), organization: "", sequence: 0,
+                id: context.newID(), type: "webhook.test", time: context.clock(),
+                payload: #"{"data":{"message":"A test event, sent from Roster's console."}}"#)
+            try await store.recordTest(await attempt(event, to: endpoint, send: send), owner: owner)
+            answered = requested
+        }
+        for letter in try await store.resendRequests(endpoint: endpoint.id) {
+            let found = try await events.events(
+                of: letter.organization, afterSequence: letter.sequence - 1, types: nil, limit: 1
+            ).first
+            guard let event = found, event.sequence == letter.sequence else {
+                try await store.recordResend(
+                    DeliveryAttempt(
+                        endpoint: endpoint.id, organization: letter.organization, sequence: letter.sequence,
+                        eventID: letter.eventID, eventType: "", time: context.clock(), status: nil, milliseconds: 0,
+                        excerpt: "The event is no longer kept (past the retention period)."), owner: owner)
+                continue
+            }
+            try await store.recordResend(await attempt(event, to: endpoint, send: send), owner: owner)
+        }
+        return answered
+    }
+
+    private func attempt(_ event: StoredEvent, to endpoint: WebhookEndpoint, send: WebhookSender) async
+        -> DeliveryAttempt
+    {
+        let time = context.clock()
+        let response = await send(endpoint, event, Array(event.envelope.utf8))
+        return DeliveryAttempt(
+            endpoint: endpoint.id, organization: event.organizationKey, sequence: event.sequence, eventID: event.id,
+            eventType: event.type, time: time, status: response.status, milliseconds: response.milliseconds,
+            excerpt: String(response.excerpt.prefix(500)))
     }
 
     /// Gives up this instance's leases (on shutdown), so another instance delivers at once.

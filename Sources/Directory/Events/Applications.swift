@@ -90,6 +90,36 @@ public struct Applications: Sendable {
         try await store.setEndpoint(id: id, enabled: enabled, reason: reason, at: context.clock())
     }
 
+    /// Gives an endpoint a new signing secret, returned once; deliveries are signed with it and the one before
+    /// (two signatures) until `finishRotation`, so the receiver can switch at its own pace.
+    public func rotateSecret(webhook id: String) async throws -> String {
+        guard let endpoint = try await store.endpoint(id: id) else {
+            throw SCIMError.notFound("There is no webhook \(id).")
+        }
+        let secret = WebhookSignature.newSecret()
+        _ = try await store.setEndpointSecrets(id: id, secrets: [secret] + endpoint.secrets.prefix(1))
+        return secret
+    }
+
+    /// Stops signing with every secret but the newest.
+    public func finishRotation(webhook id: String) async throws {
+        guard let endpoint = try await store.endpoint(id: id) else {
+            throw SCIMError.notFound("There is no webhook \(id).")
+        }
+        _ = try await store.setEndpointSecrets(id: id, secrets: Array(endpoint.secrets.prefix(1)))
+    }
+
+    /// Asks for a `webhook.test` event to be sent to the endpoint (within a second or two, by whichever instance
+    /// delivers to it); its attempt is listed with the others.
+    public func sendTest(webhook id: String) async throws -> Bool {
+        try await store.requestTest(endpoint: id, at: context.clock())
+    }
+
+    /// Asks for a dead letter to be sent again; delivered, it leaves the dead letters.
+    public func resend(webhook id: String, organization: OrganizationKey, sequence: Int64) async throws -> Bool {
+        try await store.requestResend(endpoint: id, organization: organization, sequence: sequence)
+    }
+
     public func attempts(webhook id: String, limit: Int = 50) async throws -> [DeliveryAttempt] {
         try await store.attempts(endpoint: id, limit: limit)
     }

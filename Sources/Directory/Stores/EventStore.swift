@@ -42,6 +42,19 @@ public protocol ApplicationStore: Sendable {
     /// Enables (clearing its failure) or disables an endpoint, saying why.
     func setEndpoint(id: String, enabled: Bool, reason: String?, at time: Date) async throws -> Bool
 
+    /// Replaces an endpoint's signing secrets (newest first); false when there is no such endpoint.
+    func setEndpointSecrets(id: String, secrets: [String]) async throws -> Bool
+    /// Asks the instance delivering to the endpoint to send it a test event; false when there is none.
+    func requestTest(endpoint: String, at time: Date) async throws -> Bool
+    /// Records a test event's attempt and clears the request, if `owner` holds the lease.
+    func recordTest(_ attempt: DeliveryAttempt, owner: String) async throws
+    /// Asks for a dead letter to be sent again; false when there is no such dead letter.
+    func requestResend(endpoint: String, organization: OrganizationKey, sequence: Int64) async throws -> Bool
+    /// The dead letters of an endpoint someone asked to send again.
+    func resendRequests(endpoint: String) async throws -> [DeadLetter]
+    /// Records a resent dead letter's attempt: gone when it was delivered, else kept (no longer asked for).
+    func recordResend(_ attempt: DeliveryAttempt, owner: String) async throws
+
     /// Leases the enabled endpoints no other instance holds (or whose lease ran out) to `owner` until `until`.
     func claimEndpoints(owner: String, now: Date, until: Date) async throws -> [WebhookEndpoint]
     /// Gives up the endpoints `owner` holds (on shutdown), so another instance takes them at once.
@@ -99,6 +112,8 @@ public struct WebhookEndpoint: Sendable, Hashable {
     public var disabledReason: String?
     /// Since when every attempt has failed; nil after a success.
     public var failingSince: Date?
+    /// When someone asked for a test event to be sent, until it is.
+    public var testRequested: Date?
     public var created: Date
 
     public init(

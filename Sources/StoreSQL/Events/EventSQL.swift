@@ -79,6 +79,7 @@ public enum EventSQL {
                 insecure BIGINT NOT NULL,
                 disabled_reason TEXT,
                 failing_since_ms BIGINT,
+                test_requested_ms BIGINT,
                 created_ms BIGINT NOT NULL,
                 lease_owner TEXT,
                 lease_until_ms BIGINT
@@ -117,6 +118,7 @@ public enum EventSQL {
                 event_id TEXT NOT NULL,
                 time_ms BIGINT NOT NULL,
                 reason TEXT NOT NULL,
+                resend_requested BIGINT NOT NULL DEFAULT 0,
                 PRIMARY KEY (endpoint_id, org_pk, sequence)
             )
             """,

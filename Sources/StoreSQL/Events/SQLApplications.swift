@@ -66,12 +66,12 @@ public struct SQLApplications: ApplicationStore {
     // MARK: Endpoints
 
     private static let endpointColumns =
-        "id, app_id, url, types, secrets, enabled, disabled_reason, failing_since_ms, created_ms, insecure"
+        "id, app_id, url, types, secrets, enabled, disabled_reason, failing_since_ms, created_ms, insecure, test_requested_ms"
 
     public func insertEndpoint(_ endpoint: WebhookEndpoint) async throws {
         try await database.write([
             BoundStatement(
-                "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 [
                     .text(endpoint.id), .text(endpoint.application), .text(endpoint.url),
                     .text(Self.list(endpoint.types)), .text(Self.list(endpoint.secrets)), SQLValue(endpoint.enabled),
@@ -137,10 +137,72 @@ public struct SQLApplications: ApplicationStore {
             let secrets = row.text(4), let enabled = row.bool(5), let created = row.date(8),
             let insecure = row.bool(9)
         else { throw unreadable("webhook endpoint") }
-        return WebhookEndpoint(
+        var endpoint = WebhookEndpoint(
             id: id, application: application, url: url, types: Self.items(types), secrets: Self.items(secrets),
             enabled: enabled, allowInsecure: insecure, disabledReason: row.text(6), failingSince: row.date(7),
             created: created)
+        endpoint.testRequested = row.date(10)
+        return endpoint
+    }
+
+    public func setEndpointSecrets(id: String, secrets: [String]) async throws -> Bool {
+        try await changes(
+            "UPDATE webhook_endpoints SET secrets = ? WHERE id = ? RETURNING id",
+            [.text(Self.list(secrets)), .text(id)])
+    }
+
+    public func requestTest(endpoint: String, at time: Date) async throws -> Bool {
+        try await changes(
+            "UPDATE webhook_endpoints SET test_requested_ms = ? WHERE id = ? RETURNING id",
+            [SQLValue(time), .text(endpoint)])
+    }
+
+    public func recordTest(_ attempt: DeliveryAttempt, owner: String) async throws {
+        try await database.write([
+            BoundStatement(
+                "UPDATE webhook_endpoints SET test_requested_ms = NULL WHERE id = ? AND lease_owner = ?",
+                [.text(attempt.endpoint), .text(owner)]),
+            Self.insertAttempts([attempt], owner: owner),
+        ])
+    }
+
+    public func requestResend(endpoint: String, organization: OrganizationKey, sequence: Int64) async throws -> Bool {
+        try await changes(
+            """
+            UPDATE webhook_dead_letters SET resend_requested = 1
+            WHERE endpoint_id = ? AND org_pk = ? AND sequence = ? RETURNING sequence
+            """, [.text(endpoint), .integer(organization.rawValue), .integer(sequence)])
+    }
+
+    public func resendRequests(endpoint: String) async throws -> [DeadLetter] {
+        try await database.rows(
+            BoundStatement(
+                """
+                SELECT endpoint_id, org_pk, sequence, event_id, time_ms, reason FROM webhook_dead_letters
+                WHERE endpoint_id = ? AND resend_requested = 1 ORDER BY org_pk, sequence LIMIT 100
+                """, [.text(endpoint)])
+        ).map(Self.deadLetter)
+    }
+
+    public func recordResend(_ attempt: DeliveryAttempt, owner: String) async throws {
+        let key: [SQLValue] = [
+            .text(attempt.endpoint), .integer(attempt.organization.rawValue), .integer(attempt.sequence),
+        ]
+        try await database.write([
+            attempt.succeeded
+                ? BoundStatement(
+                    "DELETE FROM webhook_dead_letters WHERE endpoint_id = ? AND org_pk = ? AND sequence = ?", key)
+                : BoundStatement(
+                    """
+                    UPDATE webhook_dead_letters SET resend_requested = 0
+                    WHERE endpoint_id = ? AND org_pk = ? AND sequence = ?
+                    """, key),
+            Self.insertAttempts([attempt], owner: owner),
+        ])
+    }
+
+    private func changes(_ sql: String, _ values: [SQLValue]) async throws -> Bool {
+        !(try await database.write(BoundStatement(sql, values))).isEmpty
     }
 
     // MARK: Delivery
@@ -210,25 +272,7 @@ public struct SQLApplications: ApplicationStore {
                     .integer(Int64(stream.attempts)), SQLValue(stream.firstAttempt), SQLValue(stream.nextAttempt),
                 ] + lease),
         ]
-        for chunk in attempts.chunked(into: 500) {
-            // One VALUES list: PostgreSQL plans 500 rows of it in a fraction of what 500 UNION ALL branches take.
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?)", count: chunk.count)
-            statements.append(
-                BoundStatement(
-                    """
-                    INSERT INTO webhook_attempts
-                        (endpoint_id, org_pk, sequence, event_id, event_type, time_ms, status, milliseconds, excerpt)
-                    SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS attempt WHERE \(holds)
-                    """,
-                    chunk.flatMap { attempt -> [SQLValue] in
-                        [
-                            .text(attempt.endpoint), .integer(attempt.organization.rawValue),
-                            .integer(attempt.sequence), .text(attempt.eventID), .text(attempt.eventType),
-                            SQLValue(attempt.time), SQLValue(attempt.status.map(Int64.init)),
-                            .real(attempt.milliseconds), .text(attempt.excerpt),
-                        ]
-                    } + lease))
-        }
+        for chunk in attempts.chunked(into: 500) { statements.append(Self.insertAttempts(Array(chunk), owner: owner)) }
         if let deadLetter {
             statements.append(
                 BoundStatement(
@@ -243,6 +287,26 @@ public struct SQLApplications: ApplicationStore {
                     ] + lease))
         }
         return !(try await database.write(statements)[0]).isEmpty
+    }
+
+    /// Inserts attempts if `owner` holds their endpoint's lease: one VALUES list, which PostgreSQL plans in a
+    /// fraction of what 500 UNION ALL branches take.
+    static func insertAttempts(_ attempts: [DeliveryAttempt], owner: String) -> BoundStatement {
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), ?, ?)", count: attempts.count)
+        return BoundStatement(
+            """
+            INSERT INTO webhook_attempts
+                (endpoint_id, org_pk, sequence, event_id, event_type, time_ms, status, milliseconds, excerpt)
+            SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS attempt
+            WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ? AND lease_owner = ?)
+            """,
+            attempts.flatMap { attempt -> [SQLValue] in
+                [
+                    .text(attempt.endpoint), .integer(attempt.organization.rawValue), .integer(attempt.sequence),
+                    .text(attempt.eventID), .text(attempt.eventType), SQLValue(attempt.time),
+                    SQLValue(attempt.status.map(Int64.init)), .real(attempt.milliseconds), .text(attempt.excerpt),
+                ]
+            } + [.text(attempts.first?.endpoint ?? ""), .text(owner)])
     }
 
     public func attempts(endpoint: String, limit: Int) async throws -> [DeliveryAttempt] {
@@ -271,14 +335,16 @@ public struct SQLApplications: ApplicationStore {
                 SELECT endpoint_id, org_pk, sequence, event_id, time_ms, reason FROM webhook_dead_letters
                 WHERE endpoint_id = ? ORDER BY time_ms DESC LIMIT ?
                 """, [.text(endpoint), .integer(Int64(limit))])
-        ).map { row in
-            guard let endpoint = row.text(0), let organization = row.integer(1), let sequence = row.integer(2),
-                let eventID = row.text(3), let time = row.date(4), let reason = row.text(5)
-            else { throw unreadable("dead letter") }
-            return DeadLetter(
-                endpoint: endpoint, organization: OrganizationKey(organization), sequence: sequence, eventID: eventID,
-                time: time, reason: reason)
-        }
+        ).map(Self.deadLetter)
+    }
+
+    private static func deadLetter(_ row: SQLRow) throws -> DeadLetter {
+        guard let endpoint = row.text(0), let organization = row.integer(1), let sequence = row.integer(2),
+            let eventID = row.text(3), let time = row.date(4), let reason = row.text(5)
+        else { throw unreadable("dead letter") }
+        return DeadLetter(
+            endpoint: endpoint, organization: OrganizationKey(organization), sequence: sequence, eventID: eventID,
+            time: time, reason: reason)
     }
 
     public func deleteAttempts(before time: Date) async throws -> Int {
