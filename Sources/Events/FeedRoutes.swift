@@ -29,7 +29,7 @@ public struct FeedRoutes: Sendable {
         router.get("api/v1/events/latest") { request, context -> Response in
             try await answer(request, context) { query in
                 let cursor = try await applications.latestCursor(organization: query["organization"].map(String.init))
-                return JSON.object(["next_cursor": .string(cursor)]).serialized()
+                return ByteBuffer(string: JSON.object(["next_cursor": .string(cursor)]).serialized())
             }
         }
         router.get("api/v1/organizations") { request, context -> Response in
@@ -40,7 +40,7 @@ public struct FeedRoutes: Sendable {
                         "domains": .array(organization.domains.map(JSON.string)),
                     ])
                 }
-                return JSON.object(["data": .array(organizations)]).serialized()
+                return ByteBuffer(string: JSON.object(["data": .array(organizations)]).serialized())
             }
         }
         for (segment, kind) in [("users", ResourceKind.user), ("groups", .group)] {
@@ -54,10 +54,11 @@ public struct FeedRoutes: Sendable {
             }
             router.get("api/v1/organizations/:organization/\(segment)/:id") { request, context -> Response in
                 try await answer(request, context) { _ in
-                    try await applications.resource(
-                        kind, id: try context.parameters.require("id"),
-                        organization: try context.parameters.require("organization")
-                    ).serialized()
+                    ByteBuffer(
+                        string: try await applications.resource(
+                            kind, id: try context.parameters.require("id"),
+                            organization: try context.parameters.require("organization")
+                        ).serialized())
                 }
             }
         }
@@ -74,7 +75,8 @@ public struct FeedRoutes: Sendable {
 
     /// Authenticates the application, runs `body` and answers its JSON text, or the error as JSON.
     private func answer<Context: RequestContext>(
-        _ request: Request, _ context: Context, _ body: (FlatDictionary<Substring, Substring>) async throws -> String
+        _ request: Request, _ context: Context,
+        _ body: (FlatDictionary<Substring, Substring>) async throws -> ByteBuffer
     ) async throws -> Response {
         do {
             _ = try await applications.authenticate(authorization: request.headers[.authorization])
@@ -109,23 +111,27 @@ public struct FeedRoutes: Sendable {
     }
 
     /// A read API page: its items as SCIM shows them.
-    static func body(_ page: ReadPage) -> String {
-        JSON.object([
-            "data": .array(page.items), "next_cursor": page.nextCursor.map(JSON.string) ?? .null,
-            "has_more": .bool(page.nextCursor != nil),
-        ]).serialized()
+    static func body(_ page: ReadPage) -> ByteBuffer {
+        ByteBuffer(
+            string: JSON.object([
+                "data": .array(page.items), "next_cursor": page.nextCursor.map(JSON.string) ?? .null,
+                "has_more": .bool(page.nextCursor != nil),
+            ]).serialized())
     }
 
-    /// The page as sent: each event's envelope as stored, never re-encoded.
-    static func body(_ page: FeedPage) -> String {
-        var text = "{\"data\":["
+    /// The page as sent: each event's envelope as stored, never re-encoded, written once into the body's bytes.
+    static func body(_ page: FeedPage) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(page.events.reduce(64) { $0 + $1.payload.utf8.count + 200 })
+        bytes += #"{"data":["#.utf8
         for (index, event) in page.events.enumerated() {
-            if index > 0 { text += "," }
-            text += event.envelope
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            event.appendEnvelope(to: &bytes)
         }
-        text += "],\"next_cursor\":" + JSON.string(page.nextCursor).serialized()
-        text += ",\"has_more\":\(page.hasMore)}"
-        return text
+        bytes += #"],"next_cursor":"#.utf8
+        bytes += JSON.string(page.nextCursor).serializedBytes()
+        bytes += #","has_more":\#(page.hasMore)}"#.utf8
+        return ByteBuffer(bytes: bytes)
     }
 
     static func error(_ error: FeedError) -> Response {
@@ -136,8 +142,12 @@ public struct FeedRoutes: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        json(status, ByteBuffer(string: text))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: ByteBuffer) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            body: ResponseBody(byteBuffer: body))
     }
 }

@@ -100,13 +100,41 @@ public struct StoredEvent: Sendable, Hashable {
     /// The envelope as the feed and every webhook delivery send it, the same bytes each time: the stored payload
     /// is spliced in as written, never decoded and encoded again.
     public var envelope: String {
-        let head: JSONObject = [
-            "id": .string(id), "type": .string(type), "organization": .string(organization),
-            "sequence": .int(Int(sequence)), "time": .string(DateTime.format(time)),
-        ]
-        let text = JSON.object(head).serialized()
-        guard payload.utf8.count > 2 else { return text }
-        return text.dropLast() + "," + payload.dropFirst()
+        var bytes: [UInt8] = []
+        appendEnvelope(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the envelope's bytes: the head written field by field, then the payload's members.
+    public func appendEnvelope(to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + payload.utf8.count + 200)
+        bytes += #"{"id":"#.utf8
+        Self.append(string: id, to: &bytes)
+        bytes += #","type":"#.utf8
+        Self.append(string: type, to: &bytes)
+        bytes += #","organization":"#.utf8
+        Self.append(string: organization, to: &bytes)
+        bytes += #","sequence":"#.utf8
+        bytes += String(sequence).utf8
+        bytes += #","time":"#.utf8
+        Self.append(string: DateTime.format(time), to: &bytes)
+        if payload.utf8.count > 2 {
+            bytes.append(UInt8(ascii: ","))
+            bytes += payload.utf8.dropFirst()
+        } else {
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON string: as is when it needs no escape (ids, types, times always), else through the encoder.
+    private static func append(string: String, to bytes: inout [UInt8]) {
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes.append(UInt8(ascii: "\""))
+            bytes += string.utf8
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes += JSON.string(string).serializedBytes()
+        }
     }
 }
 
