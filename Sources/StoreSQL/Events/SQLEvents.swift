@@ -20,34 +20,35 @@ public struct SQLEvents: EventStore {
 
     private static let joined = "FROM events JOIN organizations ON organizations.pk = events.org_pk"
 
+    /// A reader that has caught up, while a writer is still open below the newest event (the activity log's
+    /// flush, say), waits for it briefly, 100 ms at most, so an acknowledged change shows at once; a reader with
+    /// events to read gets them without waiting.
     public func events(after position: FeedPosition, types: [String]?, limit: Int) async throws -> [StoredEvent] {
         let (typeCondition, typeValues) = Self.typeCondition(types)
-        let (settled, horizon) = try await settledCondition()
-        let sql = """
-            SELECT \(columns) \(Self.joined)
-            WHERE (\(positions.major), events.pk) > (?, ?) \(settled) \(typeCondition)
-            ORDER BY \(positions.order) LIMIT ?
-            """
-        let values =
-            [.integer(position.major), .integer(position.minor)] + horizon + typeValues + [.integer(Int64(limit))]
-        return try await database.rows(BoundStatement(sql, values)).map(Self.event)
-    }
-
-    /// The condition only settled events meet, and its value: read first, in a statement of its own. A writer
-    /// that is still open below the newest event (the activity log's flush, say) is waited for briefly, 100 ms at
-    /// most, so the feed normally shows every acknowledged change at once.
-    private func settledCondition() async throws -> (String, [SQLValue]) {
-        guard let horizon = positions.horizon else { return ("", []) }
-        var below: Int64 = 0
-        for attempt in 0..<20 {
-            let row = try await database.first(
-                BoundStatement("SELECT (\(horizon)), (SELECT MAX(xid) FROM events)"), { $0 })
-            guard let value = row?.integer(0) else { throw unreadable("transaction horizon") }
-            below = value
-            guard let newest = row?.integer(1), newest >= below, attempt < 19 else { break }
+        for attempt in 1...20 {
+            let (settled, horizon, withheld) = try await settledCondition()
+            let sql = """
+                SELECT \(columns) \(Self.joined)
+                WHERE (\(positions.major), events.pk) > (?, ?) \(settled) \(typeCondition)
+                ORDER BY \(positions.order) LIMIT ?
+                """
+            let values =
+                [.integer(position.major), .integer(position.minor)] + horizon + typeValues + [.integer(Int64(limit))]
+            let page = try await database.rows(BoundStatement(sql, values)).map(Self.event)
+            if !page.isEmpty || !withheld || attempt == 20 { return page }
             try await Task.sleep(for: .milliseconds(5))
         }
-        return ("AND events.xid < ?", [.integer(below)])
+        return []
+    }
+
+    /// The condition only settled events meet and its value, read first in a statement of its own, and whether
+    /// some committed event is held back by a writer still open.
+    private func settledCondition() async throws -> (String, [SQLValue], withheld: Bool) {
+        guard let horizon = positions.horizon else { return ("", [], false) }
+        let row = try await database.first(
+            BoundStatement("SELECT (\(horizon)), (SELECT MAX(xid) FROM events)"), { $0 })
+        guard let below = row?.integer(0) else { throw unreadable("transaction horizon") }
+        return ("AND events.xid < ?", [.integer(below)], (row?.integer(1) ?? 0) >= below)
     }
 
     public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
@@ -81,7 +82,7 @@ public struct SQLEvents: EventStore {
 
     public func latestPosition() async throws -> FeedPosition {
         let order = positions.order.replacingOccurrences(of: ",", with: " DESC,") + " DESC"
-        let (settled, horizon) = try await settledCondition()
+        let (settled, horizon, _) = try await settledCondition()
         let sql = "SELECT \(positions.major), events.pk FROM events WHERE 1 = 1 \(settled) ORDER BY \(order) LIMIT 1"
         return try await database.first(BoundStatement(sql, horizon)) { row in
             row.integer(0).flatMap { major in row.integer(1).map { FeedPosition(major: major, minor: $0) } }
@@ -103,7 +104,7 @@ public struct SQLEvents: EventStore {
         let rows = try await database.rows(
             BoundStatement(
                 """
-                SELECT \(positions.major == "0" ? "0" : "xid"), pk, org_pk, sequence FROM events
+                SELECT \(positions.major), pk, org_pk, sequence FROM events
                 WHERE pk IN (SELECT pk FROM events ORDER BY pk LIMIT ?) AND time_ms < ?
                 """, [.integer(Int64(limit)), SQLValue(time)]))
         guard !rows.isEmpty else { return 0 }
