@@ -85,22 +85,11 @@ extension PostgresStore {
         on connection: PostgresConnection
     ) async throws -> [NewEvent] {
         var change = change
-        if change.exactly != nil || (change.removeAll && change.told != nil) {
+        if change.needsCurrentMembers {
             var current: [String] = []
-            let sql = SQL(
-                "SELECT r.id FROM memberships m JOIN resources r ON r.pk = m.member_pk WHERE m.group_pk = ?",
-                [.integer(groupKey)])
+            let sql = SQL(ResourceSQL.memberIDsOfGroup, [.integer(groupKey)])
             for try await id in try await connection.run(sql, logger: logger).decode(String.self) { current.append(id) }
-            if change.exactly != nil {
-                change = change.resolved(against: current)
-            } else {
-                change.removeAll = false
-                change.removed = current + change.removed
-            }
-        }
-        if change.removeAll {
-            try await connection.run(SQL(ResourceSQL.touchMembers, [.integer(groupKey)]), logger: logger)
-            try await connection.run(SQL(ResourceSQL.removeAllMembers, [.integer(groupKey)]), logger: logger)
+            change = change.resolved(against: current)
         }
         var removed: [String] = []
         for id in change.removed {

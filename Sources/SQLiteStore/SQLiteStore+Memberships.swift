@@ -141,21 +141,9 @@ extension SQLiteStore {
         _ change: MembershipChange, toGroupKey groupKey: Int64, in organization: OrganizationKey, _ db: Database
     ) throws -> [NewEvent] {
         var change = change
-        if change.exactly != nil || (change.removeAll && change.told != nil) {
-            let current = try String.fetchAll(
-                db,
-                sql: "SELECT r.id FROM memberships m JOIN resources r ON r.pk = m.member_pk WHERE m.group_pk = ?",
-                arguments: [groupKey])
-            if change.exactly != nil {
-                change = change.resolved(against: current)
-            } else {
-                change.removeAll = false
-                change.removed = current + change.removed
-            }
-        }
-        if change.removeAll {
-            try db.execute(sql: ResourceSQL.touchMembers, arguments: [groupKey])
-            try db.execute(sql: ResourceSQL.removeAllMembers, arguments: [groupKey])
+        if change.needsCurrentMembers {
+            change = change.resolved(
+                against: try String.fetchAll(db, sql: ResourceSQL.memberIDsOfGroup, arguments: [groupKey]))
         }
         let removed = try removeMembers(change.removed, fromGroupKey: groupKey, in: organization, db)
         let added = try addMembers(change.added, toGroupKey: groupKey, in: organization, db)

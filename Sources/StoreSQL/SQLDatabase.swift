@@ -92,6 +92,11 @@ extension SQLDatabase {
         try await write([statement])[0]
     }
 
+    /// Whether a write whose `RETURNING` clause names what it changed changed anything.
+    public func changes(_ sql: String, _ values: [SQLValue]) async throws -> Bool {
+        try await !write(BoundStatement(sql, values)).isEmpty
+    }
+
     /// The first row a statement returns, read with `read`.
     public func first<T>(_ statement: BoundStatement, _ read: (SQLRow) throws -> T?) async throws -> T? {
         try await rows(statement).first.flatMap(read)

@@ -127,8 +127,9 @@ public struct Sort: Sendable, Hashable {
     }
 }
 
-/// A change to a group's members, applied row by row: first `removeAll`, then `removed`, then `added`; or, with
-/// `exactly`, whatever makes the members exactly those, worked out by the store from the rows in its transaction.
+/// A change to a group's members, applied row by row: `removed`, then `added`; with `exactly` (or `removeAll`,
+/// which makes the members exactly `added`), what makes the members those, worked out by the store from the rows
+/// in its transaction.
 public struct MembershipChange: Sendable, Hashable {
     public var removeAll: Bool
     public var added: [String]
@@ -145,9 +146,13 @@ public struct MembershipChange: Sendable, Hashable {
         self.removed = removed
     }
 
-    /// The change `exactly` asks of a group whose members are now `current`.
+    /// Whether the store must read the members the group has to apply this change.
+    public var needsCurrentMembers: Bool { exactly != nil || removeAll }
+
+    /// The rows to remove and add for a group whose members are now `current`: what `exactly` asks, or, after
+    /// `removeAll`, exactly `added`.
     public func resolved(against current: [String]) -> MembershipChange {
-        guard let exactly else { return self }
+        guard let exactly = exactly ?? (removeAll ? added : nil) else { return self }
         let now = Set(current)
         let wanted = Set(exactly)
         var change = self

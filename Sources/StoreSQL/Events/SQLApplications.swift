@@ -104,8 +104,7 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func deleteEndpoint(id: String) async throws -> Bool {
-        !(try await database.write(
-            BoundStatement("DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", [.text(id)]))).isEmpty
+        try await database.changes("DELETE FROM webhook_endpoints WHERE id = ? RETURNING id", [.text(id)])
     }
 
     public func setEndpoint(id: String, enabled: Bool, reason: String?, at time: Date) async throws -> Bool {
@@ -146,13 +145,13 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func setEndpointSecrets(id: String, secrets: [String]) async throws -> Bool {
-        try await changes(
+        try await database.changes(
             "UPDATE webhook_endpoints SET secrets = ? WHERE id = ? RETURNING id",
             [.text(Self.list(secrets)), .text(id)])
     }
 
     public func requestTest(endpoint: String, at time: Date) async throws -> Bool {
-        try await changes(
+        try await database.changes(
             "UPDATE webhook_endpoints SET test_requested_ms = ? WHERE id = ? RETURNING id",
             [SQLValue(time), .text(endpoint)])
     }
@@ -167,7 +166,7 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func requestResend(endpoint: String, organization: OrganizationKey, sequence: Int64) async throws -> Bool {
-        try await changes(
+        try await database.changes(
             """
             UPDATE webhook_dead_letters SET resend_requested = 1
             WHERE endpoint_id = ? AND org_pk = ? AND sequence = ? RETURNING sequence
@@ -201,13 +200,14 @@ public struct SQLApplications: ApplicationStore {
         ])
     }
 
-    private func changes(_ sql: String, _ values: [SQLValue]) async throws -> Bool {
-        !(try await database.write(BoundStatement(sql, values))).isEmpty
-    }
-
     // MARK: Delivery
 
     public func claimEndpoints(owner: String, now: Date, until: Date) async throws -> [WebhookEndpoint] {
+        // Most databases have no webhook: a read says so without taking SQLite's one writer every few seconds.
+        guard
+            try await database.first(
+                BoundStatement("SELECT 1 FROM webhook_endpoints WHERE enabled = 1 LIMIT 1"), { $0.integer(0) }) != nil
+        else { return [] }
         let claimed = try await database.write(
             BoundStatement(
                 """

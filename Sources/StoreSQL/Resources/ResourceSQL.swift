@@ -123,7 +123,9 @@ extension ResourceSQL {
     public static let touchMembers =
         "UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM memberships WHERE group_pk = ?)"
     public static let touch = "UPDATE resources SET version = version + 1 WHERE pk = ?"
-    public static let removeAllMembers = "DELETE FROM memberships WHERE group_pk = ?"
+    /// The public ids of a group's direct members.
+    public static let memberIDsOfGroup =
+        "SELECT r.id FROM memberships m JOIN resources r ON r.pk = m.member_pk WHERE m.group_pk = ?"
 
     public static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ",")

@@ -48,7 +48,7 @@ public struct SQLTokens: TokenStore {
     }
 
     public func setTokenStatus(id: String, status: TokenStatus, in organization: OrganizationKey) async throws -> Bool {
-        try await changes(
+        try await database.changes(
             "UPDATE tokens SET status = ? WHERE id = ? AND org_pk = ? RETURNING id",
             [.text(status.rawValue), .text(id), .integer(organization.rawValue)])
     }
@@ -56,23 +56,19 @@ public struct SQLTokens: TokenStore {
     public func replaceTokenSecret(id: String, hash: String, prefix: String, in organization: OrganizationKey)
         async throws -> Bool
     {
-        try await changes(
+        try await database.changes(
             "UPDATE tokens SET hash = ?, prefix = ?, last_used_ms = NULL WHERE id = ? AND org_pk = ? RETURNING id",
             [.text(hash), .text(prefix), .text(id), .integer(organization.rawValue)])
     }
 
     public func deleteToken(id: String, in organization: OrganizationKey) async throws -> Bool {
-        try await changes(
+        try await database.changes(
             "DELETE FROM tokens WHERE id = ? AND org_pk = ? RETURNING id", [.text(id), .integer(organization.rawValue)])
     }
 
     public func recordTokenUse(id: String, at time: Date) async throws {
         try await database.write(
             BoundStatement("UPDATE tokens SET last_used_ms = ? WHERE id = ?", [SQLValue(time), .text(id)]))
-    }
-
-    private func changes(_ sql: String, _ values: [SQLValue]) async throws -> Bool {
-        try await !database.write(BoundStatement(sql, values)).isEmpty
     }
 
     static func token(_ row: SQLRow) -> TokenRecord? {
