@@ -27,10 +27,8 @@ struct ApplicationCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = database.configuration
             let (name, redirectURIs) = (name, redirectURIs)
-            let (record, secret) = try await reportingProblems {
-                try await Roster.withServices(configuration) { services in
-                    try await services.organizations.applications.create(name: name, redirectURIs: redirectURIs)
-                }
+            let (record, secret) = try await database.withApplications { applications in
+                try await applications.create(name: name, redirectURIs: redirectURIs)
             }
             if json {
                 let object: JSON = .object([
@@ -54,10 +52,8 @@ struct ApplicationCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let applications = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.list()
-                }
+            let applications = try await database.withApplications { applications in
+                try await applications.list()
             }
             if applications.isEmpty { print("No applications yet: roster app create --name \"Helpdesk\"") }
             for application in applications {
@@ -79,10 +75,8 @@ struct ApplicationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let removed = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.remove(id: id)
-                }
+            let removed = try await database.withApplications { applications in
+                try await applications.remove(id: id)
             }
             guard removed else { throw ValidationError("There is no application \(id).") }
             print("Removed application \(id).")
@@ -118,11 +112,9 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (application, url, types, allowInsecure) = (application, url, types, allowInsecure)
-            let endpoint = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.addWebhook(
-                        application: application, url: url, types: types, allowInsecure: allowInsecure)
-                }
+            let endpoint = try await database.withApplications { applications in
+                try await applications.addWebhook(
+                    application: application, url: url, types: types, allowInsecure: allowInsecure)
             }
             if json {
                 let object: JSON = .object([
@@ -150,10 +142,8 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let application = application
-            let endpoints = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.webhooks(of: application)
-                }
+            let endpoints = try await database.withApplications { applications in
+                try await applications.webhooks(of: application)
             }
             if endpoints.isEmpty { print("No webhooks yet: roster webhook add --app ID --url https://…") }
             for endpoint in endpoints {
@@ -181,11 +171,9 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, disable) = (id, disable)
-            let changed = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.setWebhook(
-                        id: id, enabled: !disable, reason: disable ? "Disabled by an operator." : nil)
-                }
+            let changed = try await database.withApplications { applications in
+                try await applications.setWebhook(
+                    id: id, enabled: !disable, reason: disable ? "Disabled by an operator." : nil)
             }
             guard changed else { throw ValidationError("There is no webhook \(id).") }
             print(disable ? "Disabled webhook \(id)." : "Enabled webhook \(id).")
@@ -213,14 +201,12 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, finish) = (id, finish)
-            let secret = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services -> String? in
-                    if finish {
-                        try await services.organizations.applications.finishRotation(webhook: id)
-                        return nil
-                    }
-                    return try await services.organizations.applications.rotateSecret(webhook: id)
+            let secret = try await database.withApplications { applications -> String? in
+                if finish {
+                    try await applications.finishRotation(webhook: id)
+                    return nil
                 }
+                return try await applications.rotateSecret(webhook: id)
             }
             if let secret {
                 if json {
@@ -247,13 +233,23 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let removed = try await reportingProblems {
-                try await Roster.withServices(database.configuration) { services in
-                    try await services.organizations.applications.removeWebhook(id: id)
-                }
+            let removed = try await database.withApplications { applications in
+                try await applications.removeWebhook(id: id)
             }
             guard removed else { throw ValidationError("There is no webhook \(id).") }
             print("Removed webhook \(id).")
+        }
+    }
+}
+
+extension DatabaseOptions {
+    /// Runs `body` with this database's applications, a refusal reported as a usage error.
+    func withApplications<T: Sendable>(_ body: @Sendable (Applications) async throws -> T) async throws -> T {
+        let configuration = self.configuration
+        return try await reportingProblems {
+            try await Roster.withServices(configuration) { services in
+                try await body(services.organizations.applications)
+            }
         }
     }
 }

@@ -87,22 +87,37 @@ import Testing
         }
     }
 
-    /// An application with a webhook to the receiver; returns the application's secret.
-    static func subscribe(_ receiver: Receiver, database: String) async throws -> String {
+    /// A receiver, a database with a SCIM token, and an application with a webhook to the receiver.
+    struct Subscribed {
+        let receiver: Receiver
+        let database: String
+        let token: String
+        let application: String
+        /// The application's secret, for the feed.
+        let secret: String
+    }
+
+    /// `database` when given (a PostgreSQL one), else a new SQLite file. Stop the receiver when done.
+    static func subscribed(database given: String? = nil) async throws -> Subscribed {
+        let receiver = try await Receiver()
+        let database = given ?? RosterCLITests.temporaryDatabase()
+        let token = try await RosterCLITests.createToken("Okta", database: database)
         let app = try JSON.parse(
             Array(
                 try await RosterCLITests.roster([
                     "app", "create", "--name", "Helpdesk", "--json", "--database", database,
                 ]).utf8))
-        let appID = try #require(app["id"]?.stringValue)
+        let application = try #require(app["id"]?.stringValue)
         let hook = try JSON.parse(
             Array(
                 try await RosterCLITests.roster([
-                    "webhook", "add", "--app", appID, "--url", "http://127.0.0.1:\(receiver.port)/hooks",
+                    "webhook", "add", "--app", application, "--url", "http://127.0.0.1:\(receiver.port)/hooks",
                     "--allow-insecure", "--json", "--database", database,
                 ]).utf8))
         try Data(try #require(hook["secret"]?.stringValue).utf8).write(to: receiver.secretFile)
-        return try #require(app["clientSecret"]?.stringValue)
+        return Subscribed(
+            receiver: receiver, database: database, token: token, application: application,
+            secret: try #require(app["clientSecret"]?.stringValue))
     }
 
     /// Every event of the feed at `port`, as the feed sends them (each envelope's exact text).
@@ -138,11 +153,11 @@ import Testing
 
     @Test(.enabled(if: python != nil || required))
     func everyEventArrivesSignedOverTheFeedsBytesInOrder() async throws {
-        let receiver = try await Receiver()
-        defer { receiver.stop() }
-        let database = RosterCLITests.temporaryDatabase()
-        let token = try await RosterCLITests.createToken("Okta", database: database)
-        let secret = try await Self.subscribe(receiver, database: database)
+        let subscribed = try await Self.subscribed()
+        defer { subscribed.receiver.stop() }
+        let (receiver, database, token, secret) = (
+            subscribed.receiver, subscribed.database, subscribed.token, subscribed.secret
+        )
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         defer { server.stop() }
         let port = try await server.waitForPort()
@@ -165,11 +180,11 @@ import Testing
 
     @Test(.enabled(if: python != nil || required))
     func aReceiverThatFailsThenHangsThenRecoversGetsEveryEvent() async throws {
-        let receiver = try await Receiver()
-        defer { receiver.stop() }
-        let database = RosterCLITests.temporaryDatabase()
-        let token = try await RosterCLITests.createToken("Okta", database: database)
-        let secret = try await Self.subscribe(receiver, database: database)
+        let subscribed = try await Self.subscribed()
+        defer { subscribed.receiver.stop() }
+        let (receiver, database, token, secret) = (
+            subscribed.receiver, subscribed.database, subscribed.token, subscribed.secret
+        )
         try receiver.set(receiver.failWhile, true)
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         defer { server.stop() }
@@ -204,15 +219,13 @@ import Testing
     /// the same application gets every event meanwhile.
     @Test(.enabled(if: python != nil || required))
     func aReceiverThatNeverFinishesAnsweringStallsOnlyItsOwnEndpoint() async throws {
-        let receiver = try await Receiver()
-        defer { receiver.stop() }
-        let database = RosterCLITests.temporaryDatabase()
-        let token = try await RosterCLITests.createToken("Okta", database: database)
-        let secret = try await Self.subscribe(receiver, database: database)
-        let listed = try await RosterCLITests.roster(["app", "list", "--database", database])
-        let application = String(listed.prefix { $0 != " " })
+        let subscribed = try await Self.subscribed()
+        defer { subscribed.receiver.stop() }
+        let (receiver, database, token, secret) = (
+            subscribed.receiver, subscribed.database, subscribed.token, subscribed.secret
+        )
         try await RosterCLITests.roster([
-            "webhook", "add", "--app", application, "--url", "http://127.0.0.1:\(receiver.port)/trickle",
+            "webhook", "add", "--app", subscribed.application, "--url", "http://127.0.0.1:\(receiver.port)/trickle",
             "--allow-insecure", "--database", database,
         ])
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
@@ -233,11 +246,11 @@ import Testing
 
     @Test(.enabled(if: python != nil || required))
     func killDashNineLosesNoEventOfAnAcknowledgedWrite() async throws {
-        let receiver = try await Receiver()
-        defer { receiver.stop() }
-        let database = RosterCLITests.temporaryDatabase()
-        let token = try await RosterCLITests.createToken("Okta", database: database)
-        let secret = try await Self.subscribe(receiver, database: database)
+        let subscribed = try await Self.subscribed()
+        defer { subscribed.receiver.stop() }
+        let (receiver, database, token, secret) = (
+            subscribed.receiver, subscribed.database, subscribed.token, subscribed.secret
+        )
         let server = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         let base = "http://127.0.0.1:\(try await server.waitForPort())/scim/v2"
         // Four writers create and deactivate; each acknowledgement is noted, until the server dies under them.
@@ -286,11 +299,11 @@ import Testing
 
     @Test(.enabled(if: (python != nil || required) && PostgresTestDatabase.isConfigured))
     func twoInstancesOnPostgreSQLDeliverEachEventOnce() async throws {
-        let receiver = try await Receiver()
-        defer { receiver.stop() }
-        let database = try await PostgresTestDatabase.create()
-        let token = try await RosterCLITests.createToken("LB", database: database)
-        let secret = try await Self.subscribe(receiver, database: database)
+        let subscribed = try await Self.subscribed(database: try await PostgresTestDatabase.create())
+        defer { subscribed.receiver.stop() }
+        let (receiver, database, token, secret) = (
+            subscribed.receiver, subscribed.database, subscribed.token, subscribed.secret
+        )
         let servers = try (0..<2).map { _ in
             try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
         }
