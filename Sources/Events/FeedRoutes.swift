@@ -34,12 +34,7 @@ public struct FeedRoutes: Sendable {
         }
         router.get("api/v1/organizations") { request, context -> Response in
             try await answer(request, context) { _ in
-                let organizations = try await applications.organizations().map { organization -> JSON in
-                    .object([
-                        "id": .string(organization.id), "name": .string(organization.name),
-                        "domains": .array(organization.domains.map(JSON.string)),
-                    ])
-                }
+                let organizations = try await applications.organizations().map { JSON.object(Organizations.json($0)) }
                 return ByteBuffer(string: JSON.object(["data": .array(organizations)]).serialized())
             }
         }

@@ -36,6 +36,9 @@ extension PostgresStore {
             Migration(
                 name: "keep events with their changes, and applications with their webhooks",
                 sql: EventSQL.postgresSchema.map { SQL($0) }),
+            Migration(
+                name: "tell an organization's deletion until its event expires",
+                sql: SQLOrganizations.tombstoneSchema.map { SQL($0) }),
         ]
     }
 

@@ -139,6 +139,9 @@ extension SQLiteStore {
         migrator.registerMigration("keep events with their changes, and applications with their webhooks") { db in
             for statement in EventSQL.sqliteSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("tell an organization's deletion until its event expires") { db in
+            for statement in SQLOrganizations.tombstoneSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -281,11 +281,12 @@ import Testing
             #expect(try await acmeSCIM.delete("Users/\(acmeUser)").status == 204)
 
             let (all, _) = try await Self.readAll(scim, secret: secret)
-            #expect(all.count == 4)
+            #expect(all.count == 5)
             let (acmeEvents, acmeCursor) = try await Self.readAll(
                 scim, secret: secret, query: "&organization=\(acme.id)")
-            #expect(Self.types(acmeEvents) == ["user.created", "user.created", "user.deleted"])
-            #expect(acmeEvents.map { $0["sequence"]?.intValue ?? 0 } == [1, 2, 3], "each organization has its own")
+            #expect(
+                Self.types(acmeEvents) == ["organization.created", "user.created", "user.created", "user.deleted"])
+            #expect(acmeEvents.map { $0["sequence"]?.intValue ?? 0 } == [1, 2, 3, 4], "each organization has its own")
             #expect(acmeEvents.allSatisfy { $0["organization"]?.stringValue == acme.id })
             let (deletions, past) = try await Self.readAll(
                 scim, secret: secret, query: "&types=user.deleted,group.deleted")
@@ -299,13 +300,64 @@ import Testing
             _ = try await acmeSCIM.createUser("three@acme.com")
             let (later, _) = try await Self.readAll(
                 scim, secret: secret, query: "&organization=\(acme.id)", after: acmeCursor)
-            #expect(later.map { $0["sequence"]?.intValue ?? 0 } == [4])
+            #expect(later.map { $0["sequence"]?.intValue ?? 0 } == [5])
             let foreign = try await scim.get(
                 "/api/v1/events?after=\(acmeCursor)", authorization: "Bearer \(secret)")
             #expect(foreign.status == 400)
             #expect(foreign["error"] == .string("invalid_cursor"))
             let unknown = try await scim.get("/api/v1/events?organization=nope", authorization: "Bearer \(secret)")
             #expect(unknown.status == 404)
+        }
+    }
+
+    /// An organization's creation, renaming, new domains and deletion are told; once deleted, its data goes and
+    /// every event of it but the deletion's, which stays (and its organization's row, unlisted) until retention.
+    @Test func organizationChangesAreToldAndItsDeletionOutlivesItsData() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await Self.application(server)
+            let organizations = server.services.organizations
+            let acme = try await organizations.create(name: "Acme", domains: ["acme.com"])
+            _ = try await organizations.rename(id: acme.id, to: "Acme Corp")
+            _ = try await organizations.rename(id: acme.id, to: "Acme Corp")  // no change, no event
+            _ = try await organizations.setDomains(id: acme.id, ["acme.com", "acme.io"])
+            let token = try await organizations.directory(for: acme.key).createToken(
+                description: "Okta", status: .active)
+            _ = try await SCIMClient(client: scim.client, token: token.secret).createUser("one@acme.com")
+            try await organizations.delete(id: acme.id)
+            await #expect(throws: SCIMError.self) { try await organizations.delete(id: acme.id) }
+
+            let (events, _) = try await Self.readAll(scim, secret: secret)
+            #expect(
+                Self.types(events) == [
+                    "organization.created", "organization.updated", "organization.updated", "user.created",
+                    "organization.deleted",
+                ])
+            #expect(events.allSatisfy { $0["organization"]?.stringValue == acme.id })
+            #expect(events.map { $0["sequence"]?.intValue ?? 0 } == [1, 2, 3, 4, 5])
+            let renamed = try #require(events.dropFirst().first?["data"])
+            #expect(renamed["object"]?["name"] == "Acme Corp")
+            #expect(renamed["previous"] == .object(["name": "Acme"]))
+            #expect(events[2]["data"]?["previous"] == .object(["domains": ["acme.com"]]))
+            #expect(events[2]["data"]?["object"]?["domains"] == ["acme.com", "acme.io"])
+            #expect(events[4]["data"]?["object"]?["id"] == .string(acme.id))
+
+            // The purge, once the grace for requests under way has passed, removes the user and its event.
+            let later = Organizations(
+                stores: server.store, baseURL: TestServer.scimBase,
+                clock: { Date().addingTimeInterval(Organizations.deletionGrace + 1) })
+            while try await later.isBeingDeleted(acme.key) { _ = try await later.purgeStep() }
+            let (kept, cursor) = try await Self.readAll(scim, secret: secret)
+            #expect(Self.types(kept) == ["organization.deleted"])
+            #expect(kept.first?["organization"]?.stringValue == acme.id)
+            #expect(try await organizations.list().map(\.id) == [organizations.list()[0].id])
+            #expect(try await server.store.events.lastSequences()[acme.key] == 5)
+
+            // Retention takes the last event, and the organization's row and sequence with it.
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(try await organizations.applications.prune(retention: 0) == 1)
+            #expect(try await server.store.events.lastSequences()[acme.key] == nil)
+            let after = try await scim.get("/api/v1/events?after=\(cursor)", authorization: "Bearer \(secret)")
+            #expect(after.status == 200, "\(after.text)")
         }
     }
 
@@ -356,7 +408,7 @@ import Testing
             _ = try await SCIMClient(client: scim.client, token: acmeToken).createUser("one@acme.com")
             try await Task.sleep(for: .milliseconds(5))
             // Retention of nothing: every event so far goes.
-            #expect(try await organizations.applications.prune(retention: 0) == 3)
+            #expect(try await organizations.applications.prune(retention: 0) == 4)
             for (query, cursor) in [("", early), ("&organization=\(acme.id)", earlyAcme)] {
                 let reply = try await scim.get(
                     "/api/v1/events?after=\(cursor)\(query)", authorization: "Bearer \(secret)")

@@ -14,6 +14,10 @@ public enum EventType: String, Sendable, CaseIterable, Codable {
     case groupDeleted = "group.deleted"
     case groupMembersAdded = "group.members_added"
     case groupMembersRemoved = "group.members_removed"
+    case organizationCreated = "organization.created"
+    case organizationUpdated = "organization.updated"
+    /// The organization and everything it held are gone: no event tells each of its users and groups.
+    case organizationDeleted = "organization.deleted"
 }
 
 /// Who made a change and in which request: every event says it. Bound for a request's task by the edge that

@@ -16,7 +16,8 @@ extension Organizations {
         guard !organization.isDefault else {
             throw SCIMError.invalidValue("The default organization cannot be deleted; delete its people instead.")
         }
-        guard try await store.beginDeletion(of: organization.key, at: context.clock()) else {
+        let told = event(.organizationDeleted, organization)
+        guard try await store.beginDeletion(of: organization.key, at: context.clock(), events: [told]) else {
             throw Self.notFound(id)
         }
         context.authenticator.invalidate()

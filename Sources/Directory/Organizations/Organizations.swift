@@ -103,7 +103,9 @@ extension Organizations {
         let organization = Organization(
             key: OrganizationKey(0), id: context.newID(), name: try Organization.checkedName(name),
             domains: try Organization.checkedDomains(domains), created: context.clock())
-        return try await Self.reportingConflicts(organization) { try await store.insertOrganization(organization) }
+        return try await Self.reportingConflicts(organization) {
+            try await store.insertOrganization(organization, events: [event(.organizationCreated, organization)])
+        }
     }
 
     /// Every organization, in the order they were created (the default one first).
@@ -122,16 +124,18 @@ extension Organizations {
     }
 
     public func rename(id: String, to name: String) async throws -> Organization {
-        var organization = try await organization(id: id)
+        let old = try await organization(id: id)
+        var organization = old
         organization.name = try Organization.checkedName(name)
-        return try await save(organization)
+        return try await save(organization, was: old)
     }
 
     /// Replaces an organization's email domains; a domain another organization has is refused.
     public func setDomains(id: String, _ domains: [String]) async throws -> Organization {
-        var organization = try await organization(id: id)
+        let old = try await organization(id: id)
+        var organization = old
         organization.domains = try Organization.checkedDomains(domains)
-        return try await save(organization)
+        return try await save(organization, was: old)
     }
 
     /// How many users and groups an organization holds.
@@ -139,11 +143,35 @@ extension Organizations {
         try await store.counts(in: organization.key)
     }
 
-    private func save(_ organization: Organization) async throws -> Organization {
-        try await Self.reportingConflicts(organization) {
-            guard try await store.updateOrganization(organization) else { throw Self.notFound(organization.id) }
+    /// Saves a change, told as `organization.updated` with the values it replaced; no change, no event.
+    private func save(_ organization: Organization, was old: Organization) async throws -> Organization {
+        let now = Self.json(organization)
+        let previous = JSONObject(Self.json(old).members.filter { now[$0.key] != $0.value })
+        let events = previous.isEmpty ? [] : [event(.organizationUpdated, organization, previous: previous)]
+        return try await Self.reportingConflicts(organization) {
+            guard try await store.updateOrganization(organization, events: events) else {
+                throw Self.notFound(organization.id)
+            }
             return organization
         }
+    }
+
+    /// An organization event: the organization as it is now and, for an update, the values it replaced.
+    func event(_ type: EventType, _ organization: Organization, previous: JSONObject? = nil) -> NewEvent {
+        var data: JSONObject = ["object": .object(Self.json(organization))]
+        if let previous { data["previous"] = .object(previous) }
+        return NewEvent.made(
+            type, resourceID: organization.id, data: data, origin: ChangeOrigin.current.json,
+            time: Directory.toMilliseconds(context.clock()))
+    }
+
+    /// An organization as events and the read API show it.
+    public static func json(_ organization: Organization) -> JSONObject {
+        [
+            "id": .string(organization.id), "name": .string(organization.name),
+            "domains": .array(organization.domains.map(JSON.string)),
+            "created": .string(DateTime.format(organization.created)),
+        ]
     }
 
     private static func reportingConflicts(

@@ -153,6 +153,39 @@ public enum EventSQL {
         }
     }
 
+    /// Statements that number and insert `events` inside a batch of writes, on either dialect: for the organization
+    /// whose key the SQL expression `organization` gives (with its values), and only where `condition` holds (so
+    /// a change that turns out to touch nothing tells nothing).
+    public static func inserting(
+        _ events: [NewEvent], organization: (sql: String, values: [SQLValue]),
+        when condition: (sql: String, values: [SQLValue]) = ("1 = 1", [])
+    ) -> [BoundStatement] {
+        guard !events.isEmpty else { return [] }
+        let count = Int64(events.count)
+        var statements = [
+            BoundStatement(
+                """
+                INSERT INTO event_sequences (org_pk, last) SELECT \(organization.sql), CAST(? AS BIGINT)
+                WHERE \(condition.sql)
+                ON CONFLICT (org_pk) DO UPDATE SET last = event_sequences.last + excluded.last
+                """, organization.values + [.integer(count)] + condition.values)
+        ]
+        for (offset, event) in events.enumerated() {
+            statements.append(
+                BoundStatement(
+                    """
+                    INSERT INTO events (org_pk, sequence, id, type, resource_id, time_ms, payload)
+                    SELECT s.org_pk, s.last - CAST(? AS BIGINT), ?, ?, ?, CAST(? AS BIGINT), ?
+                    FROM event_sequences s WHERE s.org_pk = \(organization.sql) AND \(condition.sql)
+                    """,
+                    [
+                        .integer(count - 1 - Int64(offset)), .text(event.id), .text(event.type.rawValue),
+                        .text(event.resourceID), SQLValue(event.time), .text(event.payload),
+                    ] + organization.values + condition.values))
+        }
+        return statements
+    }
+
     /// One statement that takes the numbers and inserts the events (PostgreSQL: a round trip each otherwise).
     public static func insertNumbered(_ events: [NewEvent], in organization: OrganizationKey) -> BoundStatement {
         let rows = Array(repeating: "(?::bigint, ?, ?, ?, ?::bigint, ?)", count: events.count).joined(separator: ", ")

@@ -134,7 +134,7 @@ public struct SQLEvents: EventStore {
         }
         let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
         statements.append(BoundStatement("DELETE FROM events WHERE pk IN (\(marks))", keys))
-        try await database.write(statements)
+        try await database.write(statements + SQLOrganizations.buryTombstones)
         return rows.count
     }
 

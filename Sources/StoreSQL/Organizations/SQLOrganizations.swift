@@ -9,7 +9,7 @@ public struct SQLOrganizations: OrganizationStore {
         self.database = database
     }
 
-    public func insertOrganization(_ organization: Organization) async throws -> Organization {
+    public func insertOrganization(_ organization: Organization, events: [NewEvent]) async throws -> Organization {
         try await checkDomainsAreFree(organization)
         let insert = BoundStatement(
             "INSERT INTO organizations (id, name, name_key, created_ms, ignores_unknown) VALUES (?, ?, ?, ?, 0) RETURNING pk",
@@ -23,7 +23,11 @@ public struct SQLOrganizations: OrganizationStore {
                 [.text(kind), .text(organization.id)])
         }
         let results = try await Self.reportingConflicts {
-            try await database.write([insert] + counts + Self.insertDomains(of: organization))
+            try await database.write(
+                [insert] + counts + Self.insertDomains(of: organization)
+                    + EventSQL.inserting(
+                        events, organization: ("(SELECT pk FROM organizations WHERE id = ?)", [.text(organization.id)]))
+            )
         }
         guard let key = results[0].first?.integer(0) else { throw unreadable("organization") }
         var inserted = organization
@@ -48,7 +52,7 @@ public struct SQLOrganizations: OrganizationStore {
         ).first
     }
 
-    public func updateOrganization(_ organization: Organization) async throws -> Bool {
+    public func updateOrganization(_ organization: Organization, events: [NewEvent]) async throws -> Bool {
         try await checkDomainsAreFree(organization)
         let key = SQLValue.integer(organization.key.rawValue)
         let update = BoundStatement(
@@ -58,7 +62,11 @@ public struct SQLOrganizations: OrganizationStore {
             "DELETE FROM organization_domains WHERE org_pk = (SELECT pk FROM organizations WHERE pk = ? AND deletion_ms IS NULL)",
             [key])
         let results = try await Self.reportingConflicts {
-            try await database.write([update, clear] + Self.insertDomains(of: organization))
+            try await database.write(
+                [update, clear] + Self.insertDomains(of: organization)
+                    + EventSQL.inserting(
+                        events, organization: ("CAST(? AS BIGINT)", [key]),
+                        when: ("EXISTS (SELECT 1 FROM organizations WHERE pk = ? AND deletion_ms IS NULL)", [key])))
         }
         return !results[0].isEmpty
     }
