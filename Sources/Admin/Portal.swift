@@ -20,8 +20,7 @@ struct PortalVisit: Sendable {
     var csrf: String {
         let code = HMAC<SHA256>.authenticationCode(
             for: Data("roster portal form".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Data(code))
     }
 }
 

@@ -71,7 +71,7 @@ public enum Roster {
         router.add(middleware: RequestMetricsMiddleware(metrics: requestMetrics))
         registerOperations(on: router, organizations: organizations, configuration: configuration, metrics: metrics)
         if let ceiling = services.ceiling { registerCeiling(ceiling, on: router) }
-        FeedRoutes(applications: organizations.applications).register(on: router)
+        FeedRoutes(organizations: organizations).register(on: router)
         AdminConsole(
             organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
         )

@@ -8,17 +8,54 @@ import NIOCore
 import SCIMCore
 
 /// The application's API, for an application's secret: `GET /api/v1/events` (the feed of every change, newest
-/// last), `/api/v1/events/latest`, and the read API under `/api/v1/organizations`.
+/// last), `/api/v1/events/latest`, the read API under `/api/v1/organizations`, and the same events as SCIM
+/// security events at `POST /api/v1/security-events` (RFC 8936 polling); and, for anyone, the keys that sign
+/// them at `/.well-known/jwks.json`.
 public struct FeedRoutes: Sendable {
-    let applications: Applications
+    let organizations: Organizations
+    var applications: Applications { organizations.applications }
+    /// How long a security event poll without `returnImmediately` waits for an event.
+    let longPoll: Duration
 
-    public init(applications: Applications) {
-        self.applications = applications
+    public init(organizations: Organizations, longPoll: Duration = .seconds(20)) {
+        self.organizations = organizations
+        self.longPoll = longPoll
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get(".well-known/jwks.json") { _, context -> Response in
+            do {
+                var response = Self.json(.ok, try await organizations.jsonWebKeySet().serialized())
+                response.headers[.contentType] = "application/jwk-set+json"
+                response.headers[.cacheControl] = "public, max-age=300"
+                return response
+            } catch {
+                context.logger.error("Could not read the signing keys", metadata: ["error": "\(error)"])
+                return Self.error(
+                    FeedError(status: 503, code: "unavailable", detail: "The signing keys cannot be read; try again."))
+            }
+        }
+        router.post("api/v1/security-events") { request, context -> Response in
+            try await answer(request, context) { _, application in
+                let body: ByteBuffer
+                do {
+                    body = try await request.body.collect(upTo: 1 << 20)
+                } catch {
+                    throw FeedError(
+                        status: 413, code: "too_large", detail: "A poll request's body is at most 1 MiB.")
+                }
+                let poll = try SecurityEventPoll.parse(body.readableBytesView)
+                for (id, reason) in poll.refused {
+                    context.logger.warning(
+                        "An application refused a security event",
+                        metadata: ["application": "\(application.id)", "jti": "\(id)", "error": "\(reason)"])
+                }
+                let batch = try await applications.poll(poll, by: application, longPoll: longPoll)
+                return ByteBuffer(string: batch.json.serialized())
+            }
+        }
         router.get("api/v1/events") { request, context -> Response in
-            try await answer(request, context) { query in
+            try await answer(request, context) { query, _ in
                 let types = query.getAll("types").flatMap { $0.split(separator: ",").map(String.init) }
                 let page = try await applications.feed(
                     after: query["after"].map(String.init), limit: try Self.limit(query),
@@ -27,20 +64,20 @@ public struct FeedRoutes: Sendable {
             }
         }
         router.get("api/v1/events/latest") { request, context -> Response in
-            try await answer(request, context) { query in
+            try await answer(request, context) { query, _ in
                 let cursor = try await applications.latestCursor(organization: query["organization"].map(String.init))
                 return ByteBuffer(string: JSON.object(["next_cursor": .string(cursor)]).serialized())
             }
         }
         router.get("api/v1/organizations") { request, context -> Response in
-            try await answer(request, context) { _ in
+            try await answer(request, context) { _, _ in
                 let organizations = try await applications.organizations().map { JSON.object(Organizations.json($0)) }
                 return ByteBuffer(string: JSON.object(["data": .array(organizations)]).serialized())
             }
         }
         for (segment, kind) in [("users", ResourceKind.user), ("groups", .group)] {
             router.get("api/v1/organizations/:organization/\(segment)") { request, context -> Response in
-                try await answer(request, context) { query in
+                try await answer(request, context) { query, _ in
                     let page = try await applications.list(
                         kind, organization: try context.parameters.require("organization"),
                         after: query["after"].map(String.init), limit: try Self.limit(query))
@@ -48,7 +85,7 @@ public struct FeedRoutes: Sendable {
                 }
             }
             router.get("api/v1/organizations/:organization/\(segment)/:id") { request, context -> Response in
-                try await answer(request, context) { _ in
+                try await answer(request, context) { _, _ in
                     ByteBuffer(
                         string: try await applications.resource(
                             kind, id: try context.parameters.require("id"),
@@ -58,7 +95,7 @@ public struct FeedRoutes: Sendable {
             }
         }
         router.get("api/v1/organizations/:organization/groups/:id/members") { request, context -> Response in
-            try await answer(request, context) { query in
+            try await answer(request, context) { query, _ in
                 let page = try await applications.members(
                     ofGroup: try context.parameters.require("id"),
                     organization: try context.parameters.require("organization"),
@@ -71,11 +108,11 @@ public struct FeedRoutes: Sendable {
     /// Authenticates the application, runs `body` and answers its JSON text, or the error as JSON.
     private func answer<Context: RequestContext>(
         _ request: Request, _ context: Context,
-        _ body: (FlatDictionary<Substring, Substring>) async throws -> ByteBuffer
+        _ body: (FlatDictionary<Substring, Substring>, ApplicationRecord) async throws -> ByteBuffer
     ) async throws -> Response {
         do {
-            _ = try await applications.authenticate(authorization: request.headers[.authorization])
-            return Self.json(.ok, try await body(request.uri.queryParameters))
+            let application = try await applications.authenticate(authorization: request.headers[.authorization])
+            return Self.json(.ok, try await body(request.uri.queryParameters, application))
         } catch let error as FeedError {
             return Self.error(error)
         } catch let error as SCIMError where error.status < 500 {

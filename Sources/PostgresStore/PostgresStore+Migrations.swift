@@ -39,6 +39,9 @@ extension PostgresStore {
             Migration(
                 name: "tell an organization's deletion until its event expires",
                 sql: SQLOrganizations.tombstoneSchema.map { SQL($0) }),
+            Migration(
+                name: "keep signing keys, and streams of security events",
+                sql: SQLApplications.securityEventSchema.map { SQL($0) }),
         ]
     }
 

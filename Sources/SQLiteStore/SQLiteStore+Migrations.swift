@@ -142,6 +142,9 @@ extension SQLiteStore {
         migrator.registerMigration("tell an organization's deletion until its event expires") { db in
             for statement in SQLOrganizations.tombstoneSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("keep signing keys, and streams of security events") { db in
+            for statement in SQLApplications.securityEventSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -34,6 +34,7 @@ struct ApplicationCommand: AsyncParsableCommand {
                 let object: JSON = .object([
                     "id": .string(record.id), "clientId": .string(record.clientID), "clientSecret": .string(secret),
                     "name": .string(record.name), "eventsUrl": .string(configuration.baseURL + "/api/v1/events"),
+                    "securityEventsUrl": .string(configuration.baseURL + "/api/v1/security-events"),
                 ])
                 print(object.serialized())
             } else {
@@ -41,6 +42,7 @@ struct ApplicationCommand: AsyncParsableCommand {
                 print("Client id:     \(record.clientID)")
                 print("Client secret: \(secret)")
                 print("Event feed:    \(configuration.baseURL)/api/v1/events (Authorization: Bearer <client secret>)")
+                print("SCIM events:   POST \(configuration.baseURL)/api/v1/security-events (RFC 8936 polling)")
                 print("The secret is shown only now; Roster keeps only its hash.")
             }
         }

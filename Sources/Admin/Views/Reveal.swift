@@ -1,4 +1,5 @@
 import Crypto
+import Directory
 import Foundation
 import Hummingbird
 
@@ -43,14 +44,6 @@ enum Reveal {
         SymmetricKey(data: SHA256.hash(data: Data("roster reveal\n\(session)".utf8)))
     }
 
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func fromBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
-    }
+    private static func base64URL(_ data: Data) -> String { Base64URL.encode(data) }
+    private static func fromBase64URL(_ text: String) -> Data? { Base64URL.decode(text) }
 }

@@ -12,6 +12,8 @@ final class DirectoryContext: Sendable {
     let activity: ActivityLog
     /// Seals paging cursors with a key every instance shares.
     let cursors: CursorSeal
+    /// The keys Roster signs tokens and security events with.
+    let signingKeys: SigningKeys
     /// Writes to one resource take turns on this instance.
     let writes = KeyedLocks()
     let clock: @Sendable () -> Date
@@ -29,6 +31,7 @@ final class DirectoryContext: Sendable {
         self.authenticator = TokenAuthenticator(store: stores.tokens, cacheLifetime: tokenCacheLifetime, clock: clock)
         self.activity = ActivityLog(store: stores.activity)
         self.cursors = CursorSeal(accounts: stores.accounts)
+        self.signingKeys = SigningKeys(store: stores.applications, clock: clock)
         self.clock = clock
         self.newID = newID
     }

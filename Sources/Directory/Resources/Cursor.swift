@@ -151,8 +151,7 @@ final class CursorSeal: Sendable {
     }
 
     private static func text(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(data)
     }
 
     /// The cursor a client sent, or nil when it is not one this Roster sealed, whole and unaltered.
@@ -166,10 +165,8 @@ final class CursorSeal: Sendable {
         guard text.utf8.count <= 32768,
             text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0.isASCIIAlphanumeric })
         else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
         // Only the one text a sealed cursor has: base64's spare bits could otherwise spell one cursor several ways.
-        guard let data = Data(base64Encoded: base64), Self.text(data) == text,
+        guard let data = Base64URL.decode(text), Self.text(data) == text,
             let box = try? AES.GCM.SealedBox(combined: data),
             let opened = try? AES.GCM.open(box, using: try await currentKey())
         else { return nil }

@@ -55,6 +55,33 @@ public protocol ApplicationStore: Sendable {
     /// Records a resent dead letter's attempt: gone when it was delivered, else kept (no longer asked for).
     func recordResend(_ attempt: DeliveryAttempt, owner: String) async throws
 
+    // MARK: Signing keys
+
+    /// Every signing key, retired or not.
+    func signingKeys() async throws -> [SigningKeyRecord]
+    func insertSigningKey(_ key: SigningKeyRecord) async throws
+    /// Retires every key not yet retired.
+    func retireSigningKeys(at time: Date) async throws
+
+    // MARK: Security event streams (RFC 8936 polling)
+
+    /// Where an application's stream of security events has handed out to; nil before its first poll.
+    func securityEventPosition(of application: String) async throws -> FeedPosition?
+    /// Starts an application's stream at `position`, unless it has one already.
+    func startSecurityEvents(of application: String, at position: FeedPosition) async throws
+    /// Forgets the events handed out with these ids (acknowledged, or refused by the receiver).
+    func acknowledge(_ ids: [String], of application: String) async throws
+    /// Takes again, as handed out at `now`, at most `limit` events handed out before `before` and never
+    /// acknowledged, oldest first; two polls never take the same one.
+    func redeliver(of application: String, handedOutBefore before: Date, now: Date, limit: Int) async throws
+        -> [OutstandingEvent]
+    /// How many events an application was handed and has not acknowledged.
+    func outstandingCount(of application: String) async throws -> Int
+    /// Hands out `events` (read after `from`) and moves the stream to `to`, if it is still at `from`; false when
+    /// another poll moved it first (read again from where it is).
+    func handOut(_ events: [OutstandingEvent], of application: String, from: FeedPosition, to: FeedPosition, at: Date)
+        async throws -> Bool
+
     /// Leases the enabled endpoints no other instance holds (or whose lease ran out) to `owner` until `until`.
     func claimEndpoints(owner: String, now: Date, until: Date) async throws -> [WebhookEndpoint]
     /// Gives up the endpoints `owner` holds (on shutdown), so another instance takes them at once.
@@ -209,5 +236,18 @@ public struct DeadLetter: Sendable, Hashable {
         self.eventID = eventID
         self.time = time
         self.reason = reason
+    }
+}
+
+/// An event handed to a security event poller and not yet acknowledged: its id (the SET's `jti`) and where it is.
+public struct OutstandingEvent: Sendable, Hashable {
+    public var id: String
+    public var organization: OrganizationKey
+    public var sequence: Int64
+
+    public init(id: String, organization: OrganizationKey, sequence: Int64) {
+        self.id = id
+        self.organization = organization
+        self.sequence = sequence
     }
 }

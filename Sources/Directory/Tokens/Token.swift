@@ -64,9 +64,6 @@ public enum TokenSecret {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data(bytes))
     }
 }

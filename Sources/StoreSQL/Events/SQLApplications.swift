@@ -43,12 +43,14 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func deleteApplication(id: String) async throws -> Bool {
-        // Endpoints go with it (their streams, attempts and dead letters with them).
+        // Endpoints go with it (their streams, attempts and dead letters with them), and its security events.
         let rows = try await database.write([
             BoundStatement("DELETE FROM webhook_endpoints WHERE app_id = ?", [.text(id)]),
+            BoundStatement("DELETE FROM set_outstanding WHERE app_id = ?", [.text(id)]),
+            BoundStatement("DELETE FROM set_streams WHERE app_id = ?", [.text(id)]),
             BoundStatement("DELETE FROM applications WHERE id = ? RETURNING id", [.text(id)]),
         ])
-        return !rows[1].isEmpty
+        return !rows[3].isEmpty
     }
 
     private static func application(_ row: SQLRow) throws -> ApplicationRecord {
