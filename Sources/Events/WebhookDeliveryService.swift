@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -59,8 +60,17 @@ public struct WebhookDeliveryService: Service {
     }
 
     /// Delivers to one endpoint for as long as this instance holds it, through a client of its own whose
-    /// connections go to the address the endpoint's name was checked at (no second lookup to rebind).
+    /// connections go to the address the endpoint's name was checked at (no second lookup to rebind). The worker
+    /// runs on its client's event loop: an answer resumes it without a hop to another thread (a quarter of a
+    /// delivery's time on a loopback receiver).
     private func work(on id: String, held: HeldEndpoints) async {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            await work(on: id, held: held, loop: loop)
+        }
+    }
+
+    private func work(on id: String, held: HeldEndpoints, loop: any EventLoop) async {
         var client: PinnedClient?
         defer { client?.shutdown() }
         // The test request last answered: the claim that shows it answered comes up to a second later.
@@ -68,7 +78,7 @@ public struct WebhookDeliveryService: Service {
         while !Task.isCancelled, let endpoint = held.state.withLock({ $0[id] }) {
             let sender: SignedSender
             do {
-                let pinned = try await PinnedClient.for(endpoint, reusing: client)
+                let pinned = try await PinnedClient.for(endpoint, on: loop, reusing: client)
                 if pinned !== client { client?.shutdown() }
                 client = pinned
                 sender = SignedSender(client: pinned.client)
@@ -111,7 +121,7 @@ final class PinnedClient: Sendable {
     let address: String?
     let resolved: ContinuousClock.Instant
 
-    private init(host: String, address: String?) {
+    private init(host: String, address: String?, loop: any EventLoop) {
         self.host = host
         self.address = address
         self.resolved = .now
@@ -119,28 +129,45 @@ final class PinnedClient: Sendable {
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)),
             connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8))
         if let address { configuration.dnsOverride = [host: address] }
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        configuration.tracing.tracer = nil  // no tracer is set up: its span attributes cost 2% of a delivery
+        client = HTTPClient(eventLoopGroupProvider: .shared(loop), configuration: configuration)
     }
 
-    static func `for`(_ endpoint: WebhookEndpoint, reusing current: PinnedClient?) async throws -> PinnedClient {
+    static func `for`(_ endpoint: WebhookEndpoint, on loop: any EventLoop, reusing current: PinnedClient?) async throws
+        -> PinnedClient
+    {
         guard let host = URL(string: endpoint.url)?.host else { throw AddressRefusal(reason: "The URL has no host.") }
         if let current, current.host == host, ContinuousClock.now - current.resolved < .seconds(60),
             endpoint.allowInsecure == (current.address == nil)
         {
             return current
         }
-        guard !endpoint.allowInsecure else { return PinnedClient(host: host, address: nil) }
+        guard !endpoint.allowInsecure else { return PinnedClient(host: host, address: nil, loop: loop) }
         if WebhookAddress.isPrivate(host: host) {
             throw AddressRefusal(reason: "Refused: \(host) is a private address.")
         }
         let address = try await Task.detached { try AddressCheck.resolve(host) }.value
         if let current, current.host == host, current.address == address { return current }
-        return PinnedClient(host: host, address: address)
+        return PinnedClient(host: host, address: address, loop: loop)
     }
 
     func shutdown() {
         let client = self.client
         Task { try? await client.shutdown() }
+    }
+}
+
+/// Runs a task's jobs on one event loop, so awaiting that loop's channels needs no hop between threads.
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
@@ -174,34 +201,35 @@ struct SignedSender: Sendable {
             name: "webhook-signature",
             value: WebhookSignature.header(id: event.id, timestamp: timestamp, body: body, secrets: endpoint.secrets))
         request.body = .bytes(ByteBuffer(bytes: body))
-        let prepared = request
-        let outcome = await withTaskGroup(of: (Int, String)?.self) { group in
-            group.addTask {
-                let request = prepared
-                do {
-                    let response = try await client.execute(request, timeout: .seconds(10))
-                    var excerpt: [UInt8] = []
-                    for try await chunk in response.body {
-                        excerpt += chunk.readableBytesView.prefix(500 - excerpt.count)
-                        if excerpt.count >= 500 { break }
-                    }
-                    return (Int(response.status.code), String(decoding: excerpt, as: UTF8.self))
-                } catch {
-                    return (0, "\(error)")
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // The head by the client's deadline; the body by a timer on the event loop that cancels its reading (a
+        // timer task per attempt cost a fifth of delivery's time).
+        let deadline = NIODeadline.now() + .seconds(10)
+        let late = "No whole answer within 10 s."
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, deadline: deadline)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: late)
+        } catch {
+            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: "\(error)")
         }
-        guard let (status, excerpt) = outcome else {
-            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: "No whole answer within 10 s.")
+        let reading = Task {
+            var excerpt: [UInt8] = []
+            for try await chunk in response.body {
+                excerpt += chunk.readableBytesView.prefix(500 - excerpt.count)
+                if excerpt.count >= 500 { break }
+            }
+            return String(decoding: excerpt, as: UTF8.self)
         }
-        return DeliveryResponse(status: status == 0 ? nil : status, milliseconds: elapsed(), excerpt: excerpt)
+        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline) { reading.cancel() }
+        defer { timer.cancel() }
+        let status = Int(response.status.code)
+        do {
+            let excerpt = try await reading.value
+            return DeliveryResponse(status: status, milliseconds: elapsed(), excerpt: excerpt)
+        } catch {
+            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: reading.isCancelled ? late : "\(error)")
+        }
     }
 }
 

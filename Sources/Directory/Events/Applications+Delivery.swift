@@ -26,6 +26,8 @@ extension Applications {
     public static let leaseSeconds: TimeInterval = 30
     /// The most events one stream sends in a round before its progress is written.
     static let roundEvents = 500
+    /// The successful attempts of a round that are recorded (the newest); failures are all recorded.
+    static let successesKept = 20
 
     /// Leases (or renews) the endpoints nobody else holds to the instance `owner`, for `leaseSeconds`.
     public func claimDeliveries(owner: String) async throws -> [WebhookEndpoint] {
@@ -71,7 +73,7 @@ extension Applications {
                 continue
             }
             let time = context.clock()
-            let response = await send(endpoint, event, Array(event.envelope.utf8))
+            let response = await send(endpoint, event, event.envelopeBytes)
             attempts.append(
                 DeliveryAttempt(
                     endpoint: endpoint.id, organization: event.organizationKey, sequence: event.sequence,
@@ -100,9 +102,13 @@ extension Applications {
             }
             if context.clock() > deadline { break }
         }
+        // Every failure is kept, and the newest successes, enough for the console's list: a row per delivered event
+        // would be a second stream of writes as large as the directory's own.
+        let kept = attempts.filter { !$0.succeeded } + Array(attempts.filter(\.succeeded).suffix(Self.successesKept))
         guard
             try await store.recordDeliveries(
-                endpoint: endpoint.id, stream: state, attempts: attempts, deadLetter: deadLetter,
+                endpoint: endpoint.id, stream: state, attempts: kept.sorted { $0.sequence < $1.sequence },
+                deadLetter: deadLetter,
                 failingSince: failingSince, owner: owner)
         else { return }
         if let failingSince, context.clock().timeIntervalSince(failingSince) >= RetrySchedule.disableAfter {
@@ -148,7 +154,7 @@ extension Applications {
         -> DeliveryAttempt
     {
         let time = context.clock()
-        let response = await send(endpoint, event, Array(event.envelope.utf8))
+        let response = await send(endpoint, event, event.envelopeBytes)
         return DeliveryAttempt(
             endpoint: endpoint.id, organization: event.organizationKey, sequence: event.sequence, eventID: event.id,
             eventType: event.type, time: time, status: response.status, milliseconds: response.milliseconds,

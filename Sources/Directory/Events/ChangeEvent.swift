@@ -103,10 +103,13 @@ public struct StoredEvent: Sendable, Hashable {
 
     /// The envelope as the feed and every webhook delivery send it, the same bytes each time: the stored payload
     /// is spliced in as written, never decoded and encoded again.
-    public var envelope: String {
+    public var envelope: String { String(decoding: envelopeBytes, as: UTF8.self) }
+
+    /// The envelope's bytes, as `envelope` spells them.
+    public var envelopeBytes: [UInt8] {
         var bytes: [UInt8] = []
         appendEnvelope(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Appends the envelope's bytes: the head written field by field, then the payload's members.

@@ -17,14 +17,15 @@ public enum WebhookSignature {
 
     /// The `webhook-signature` header: one signature per secret, space-separated (two while a secret rotates).
     public static func header(id: String, timestamp: Int64, body: [UInt8], secrets: [String]) -> String {
-        var message = Array("\(id).\(timestamp).".utf8)
-        message += body
+        let prefix = Array("\(id).\(timestamp).".utf8)
         return secrets.compactMap { secret in
             guard let key = Data(base64Encoded: String(secret.dropFirst(secret.hasPrefix("whsec_") ? 6 : 0))) else {
                 return nil
             }
-            let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
-            return "v1," + Data(mac).base64EncodedString()
+            var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+            mac.update(data: prefix)
+            mac.update(data: body)
+            return "v1," + Data(mac.finalize()).base64EncodedString()
         }.joined(separator: " ")
     }
 }

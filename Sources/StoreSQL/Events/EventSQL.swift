@@ -10,19 +10,24 @@ public enum EventSQL {
         var major: String
         /// The feed's order.
         var order: String
+        /// The condition of the events after a position, as the order's index can seek it, and its values.
+        var after: String
+        var values: @Sendable (FeedPosition) -> [SQLValue]
         /// A statement giving the transaction id below which every writing transaction has ended, run before the
         /// feed's own statement (whose snapshot then holds all their events); nil when commit order is key order.
         var horizon: String?
 
         /// SQLite has one writer: keys are given in commit order.
-        public static let sqlite = Positions(major: "0", order: "events.pk", horizon: nil)
+        public static let sqlite = Positions(
+            major: "0", order: "events.pk", after: "events.pk > ?", values: { [.integer($0.minor)] }, horizon: nil)
         /// PostgreSQL writers commit in any order, so the feed orders by the writing transaction's id and shows an
         /// event only once every older transaction writing to this database has ended: whatever commits later
         /// sorts after it. Only this database's writers count (read-only transactions have no id), so another
         /// database's work or a long `pg_dump` holds nothing up. `backend_xid` has 32 bits: it is widened with
         /// the epoch of the next id (the one before when it is ahead of it, having wrapped).
         public static let postgres = Positions(
-            major: "events.xid", order: "events.xid, events.pk",
+            major: "events.xid", order: "events.xid, events.pk", after: "(events.xid, events.pk) > (?, ?)",
+            values: { [.integer($0.major), .integer($0.minor)] },
             horizon: """
                 WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid)
                 SELECT LEAST(next.xid, COALESCE(MIN(

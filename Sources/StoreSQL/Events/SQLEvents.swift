@@ -29,11 +29,10 @@ public struct SQLEvents: EventStore {
             let (settled, horizon, withheld) = try await settledCondition()
             let sql = """
                 SELECT \(columns) \(Self.joined)
-                WHERE (\(positions.major), events.pk) > (?, ?) \(settled) \(typeCondition)
+                WHERE \(positions.after) \(settled) \(typeCondition)
                 ORDER BY \(positions.order) LIMIT ?
                 """
-            let values =
-                [.integer(position.major), .integer(position.minor)] + horizon + typeValues + [.integer(Int64(limit))]
+            let values = positions.values(position) + horizon + typeValues + [.integer(Int64(limit))]
             let page = try await database.rows(BoundStatement(sql, values)).map(Self.event)
             if !page.isEmpty || !withheld || attempt == 20 { return page }
             try await Task.sleep(for: .milliseconds(5))
