@@ -38,11 +38,15 @@ def verify(token, jwks, issuer, audience):
     if "sub" in claims or "exp" in claims:
         raise ValueError("a SET carries neither sub nor exp (RFC 9967 §2.1, RFC 8417 §2.2)")
     subject = claims.get("sub_id") or {}
-    if subject.get("format") != "scim" or not subject.get("uri"):
-        raise ValueError(f"sub_id is not a scim subject: {subject!r}")
     events = claims["events"]
     if not isinstance(events, dict) or not events:
         raise ValueError("events is empty")
+    if list(events) == ["urn:roster:event:organization:delete"]:
+        if subject.get("format") != "opaque" or subject.get("id") != claims.get("organization"):
+            raise ValueError(f"an organization's deletion names it: {subject!r}")
+        return claims
+    if subject.get("format") != "scim" or not subject.get("uri"):
+        raise ValueError(f"sub_id is not a scim subject: {subject!r}")
     for uri, payload in events.items():
         if not uri.startswith("urn:ietf:params:scim:event:prov:"):
             raise ValueError(f"unexpected event URI {uri}")

@@ -45,12 +45,16 @@ public struct FeedRoutes: Sendable {
                         status: 413, code: "too_large", detail: "A poll request's body is at most 1 MiB.")
                 }
                 let poll = try SecurityEventPoll.parse(body.readableBytesView)
-                for (id, reason) in poll.refused {
+                let (batch, refused) = try await applications.poll(poll, by: application, longPoll: longPoll)
+                // Only refusals of SETs handed out are logged, a few, their text cut short and flattened.
+                for (id, reason) in refused.sorted(by: { $0.key < $1.key }).prefix(10) {
                     context.logger.warning(
                         "An application refused a security event",
-                        metadata: ["application": "\(application.id)", "jti": "\(id)", "error": "\(reason)"])
+                        metadata: [
+                            "application": "\(application.id)", "jti": "\(Self.flat(id))",
+                            "error": "\(Self.flat(reason))",
+                        ])
                 }
-                let batch = try await applications.poll(poll, by: application, longPoll: longPoll)
                 return ByteBuffer(string: batch.json.serialized())
             }
         }
@@ -131,6 +135,13 @@ public struct FeedRoutes: Sendable {
                     status: 500, code: "internal_error",
                     detail: "Roster could not answer; the server's log says why. Try again."))
         }
+    }
+
+    /// A receiver's text as a log line may hold it: no control characters, at most 200 characters.
+    static func flat(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.prefix(200).map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     /// `limit`, 100 when absent.

@@ -228,7 +228,8 @@ struct SignedSender: Sendable {
             let excerpt = try await reading.value
             return DeliveryResponse(status: status, milliseconds: elapsed(), excerpt: excerpt)
         } catch {
-            return DeliveryResponse(status: nil, milliseconds: elapsed(), excerpt: reading.isCancelled ? late : "\(error)")
+            return DeliveryResponse(
+                status: nil, milliseconds: elapsed(), excerpt: reading.isCancelled ? late : "\(error)")
         }
     }
 }

@@ -22,25 +22,43 @@ struct KeysCommand: AsyncParsableCommand {
                 try await Roster.withServices(configuration) { try await $0.organizations.signingKeys() }
             }
             if keys.isEmpty { print("No signing key yet: Roster makes one when it first signs.") }
-            for key in keys {
-                let state = key.retired.map { "retired \(DateTime.format($0))" } ?? "signing"
-                print("\(key.id)  RS256  created \(DateTime.format(key.created))  \(state)")
+            for state in keys {
+                let stands =
+                    if state.isSigning {
+                        "signing"
+                    } else if let from = state.signsFrom {
+                        "published, signs from \(DateTime.format(from))"
+                    } else if let superseded = state.superseded {
+                        "superseded \(DateTime.format(superseded))" + (state.isPublished ? ", still published" : "")
+                    } else {
+                        ""
+                    }
+                print("\(state.key.id)  RS256  created \(DateTime.format(state.key.created))  \(stands)")
             }
         }
     }
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a new signing key; the one before stays published for a week so what it signed verifies.")
+            abstract: """
+                Make a new signing key: published at once, it signs after 6 minutes (once verifiers' cached key \
+                sets have expired); the one before stays published for a week.
+                """)
+
+        @Flag(help: "Sign with it at once (a leaked key): verifiers with a cached key set fail until they refetch.")
+        var now = false
 
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             let configuration = database.configuration
-            let id = try await reportingProblems {
-                try await Roster.withServices(configuration) { try await $0.organizations.rotateSigningKey() }
+            let immediately = now
+            let (id, from) = try await reportingProblems {
+                try await Roster.withServices(configuration) {
+                    try await $0.organizations.rotateSigningKey(immediately: immediately)
+                }
             }
-            print("Signing with \(id); every instance uses it within a minute.")
+            print("New key \(id), published now; it signs from \(DateTime.format(from)) on every instance.")
         }
     }
 }

@@ -54,20 +54,28 @@ import Testing
         #expect(status == 201)
         #expect(group?["id"] != nil)
 
-        // 12 created, 3 deactivated, the group created and its members added: 17 SETs, polled 7 at a time.
-        let output = try await Self.run(python, arguments(17))
+        // An organization made and deleted: its deletion is a SET of Roster's own type (its making is none).
+        let acme = try JSON.parse(
+            Array(try await RosterCLITests.roster(["org", "create", "--name", "Acme", "--json", "--database", database]).utf8))
+        let acmeID = try #require(acme["id"]?.stringValue)
+        try await RosterCLITests.roster(["org", "delete", acmeID, "--yes", "--database", database])
+
+        // 12 created, 3 deactivated, the group created and its members added, the organization deleted: 18 SETs,
+        // polled 7 at a time.
+        let output = try await Self.run(python, arguments(18))
         let lines = try output.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
             try JSON.parse(Array($0.utf8))
         }
         #expect(lines.allSatisfy { $0["rejected"] == nil }, "PyJWT refused a SET: \(output)")
         let verified = lines.filter { $0["claims"] != nil }
-        #expect(verified.count == 17, "\(output)")
-        #expect(Set(verified.compactMap { $0["jti"]?.stringValue }).count == 17, "each once")
+        #expect(verified.count == 18, "\(output)")
+        #expect(Set(verified.compactMap { $0["jti"]?.stringValue }).count == 18, "each once")
         let uris = verified.compactMap { $0["claims"]?["events"]?.objectValue?.keys.sorted().joined(separator: " ") }
         let prov = "urn:ietf:params:scim:event:prov:"
         #expect(uris.filter { $0 == prov + "create:full" }.count == 13)
         #expect(uris.filter { $0 == "\(prov)deactivate \(prov)put:full" }.count == 3)
         #expect(uris.filter { $0 == prov + "patch:full" }.count == 1)
+        #expect(uris.filter { $0 == "urn:roster:event:organization:delete" }.count == 1)
 
         // Everything was acknowledged: a later poll hands out nothing again.
         let after = try await Self.run(python, arguments(0))

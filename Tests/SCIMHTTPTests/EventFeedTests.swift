@@ -348,6 +348,9 @@ import Testing
             while try await later.isBeingDeleted(acme.key) { _ = try await later.purgeStep() }
             let (kept, cursor) = try await Self.readAll(scim, secret: secret)
             #expect(Self.types(kept) == ["organization.deleted"])
+            // Its own feed still tells it, to a reader of that organization only.
+            let (own, _) = try await Self.readAll(scim, secret: secret, query: "&organization=\(acme.id)")
+            #expect(Self.types(own) == ["organization.deleted"])
             #expect(kept.first?["organization"]?.stringValue == acme.id)
             #expect(try await organizations.list().map(\.id) == [organizations.list()[0].id])
             #expect(try await server.store.events.lastSequences()[acme.key] == 5)

@@ -145,7 +145,8 @@ import _CryptoExtras
             let application = try #require(try await later.applications.list().first)
             let again = try await later.applications.poll(
                 SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: nil, returnImmediately: true),
-                by: application, longPoll: .zero)
+                by: application, longPoll: .zero
+            ).batch
             #expect(Set(again.sets.map(\.id)) == Set([first[2].id] + second.map(\.id)))
             let tokens = Dictionary(uniqueKeysWithValues: (first + second).map { ($0.id, $0) })
             for (id, token) in again.sets {
@@ -161,7 +162,8 @@ import _CryptoExtras
             #expect(closing["sets"] == .object([:]))
             let none = try await later.applications.poll(
                 SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: nil, returnImmediately: true),
-                by: application, longPoll: .zero)
+                by: application, longPoll: .zero
+            ).batch
             #expect(none.sets.isEmpty)
         }
     }
@@ -191,10 +193,12 @@ import _CryptoExtras
         }
     }
 
-    @Test func aRotatedKeySignsAndTheOneBeforeStaysPublished() async throws {
+    /// A new key is published at once and signs only once verifiers' cached key sets have expired; the one
+    /// before stays published.
+    @Test func aRotatedKeyIsPublishedBeforeItSigns() async throws {
         try await TestServer.run { server, scim in
             let organizations = server.services.organizations
-            let secret = try await organizations.applications.create(name: "Replica", redirectURIs: []).secret
+            let (application, secret) = try await organizations.applications.create(name: "Replica", redirectURIs: [])
             _ = try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#)
             _ = try await scim.createUser("a@example.com")
             let before = try Self.verified(
@@ -202,14 +206,177 @@ import _CryptoExtras
                 keys: try await Self.keys(scim))
             let old = try #require(before.first?.header["kid"]?.stringValue)
             let new = try await organizations.rotateSigningKey()
-            #expect(new != old)
-            _ = try await scim.createUser("b@example.com")
+            #expect(new.id != old)
             let keys = try await Self.keys(scim)
-            #expect(Set(keys["keys"]?.arrayValue?.compactMap { $0["kid"]?.stringValue } ?? []) == [old, new])
-            let after = try Self.verified(
-                try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#), keys: keys)
-            #expect(after.map { $0.header["kid"] } == [.string(new)])
+            #expect(Set(keys["keys"]?.arrayValue?.compactMap { $0["kid"]?.stringValue } ?? []) == [old, new.id])
             #expect(keys["keys"]?.arrayValue?.allSatisfy { $0["d"] == nil && $0["p"] == nil } == true, "public only")
+            _ = try await scim.createUser("b@example.com")
+            let meanwhile = try Self.verified(
+                try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#), keys: keys)
+            #expect(meanwhile.map { $0.header["kid"] } == [.string(old)], "not yet: a verifier may hold the old set")
+
+            // Past the delay (a clock that far ahead): the new key signs, the old one stays published.
+            let later = Organizations(
+                stores: server.store, baseURL: TestServer.scimBase,
+                clock: { Date().addingTimeInterval(Organizations.signingKeyActivation + 1) })
+            _ = try await scim.createUser("c@example.com")
+            let after = try await later.applications.poll(
+                SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: nil, returnImmediately: true),
+                by: application, longPoll: .zero
+            ).batch
+            // The new one, and the two never acknowledged handed out again: all signed with the new key.
+            #expect(after.sets.count == 3)
+            for (_, token) in after.sets {
+                let header = try JSON.parse(Base64URL.decode(token.split(separator: ".")[0]) ?? Data())
+                #expect(header["kid"] == .string(new.id))
+            }
+            let published = try await later.jsonWebKeySet()["keys"]?.arrayValue?.compactMap { $0["kid"]?.stringValue }
+            #expect(Set(published ?? []) == [old, new.id])
+            let states = try await later.signingKeys()
+            #expect(states.map(\.isSigning) == [true, false])
+            // A week after, the old key is no longer published.
+            let weekLater = Organizations(
+                stores: server.store, baseURL: TestServer.scimBase,
+                clock: { Date().addingTimeInterval(Organizations.signingKeyActivation + 8 * 86400) })
+            let kept = try await weekLater.jsonWebKeySet()["keys"]?.arrayValue?.compactMap { $0["kid"]?.stringValue }
+            #expect(kept == [new.id])
+        }
+    }
+
+    /// Pollers of one application racing each other: each SET is handed to one, and one acknowledged never
+    /// comes back.
+    @Test func racingPollersNeverGetAnAcknowledgedSETAgain() async throws {
+        try await TestServer.run { server, scim in
+            let organizations = server.services.organizations
+            let (application, _) = try await organizations.applications.create(name: "Replica", redirectURIs: [])
+            let applications = organizations.applications
+            let poll: @Sendable ([String]) async throws -> [String] = { ack in
+                try await applications.poll(
+                    SecurityEventPoll(acknowledged: ack, refused: [:], maxEvents: 5, returnImmediately: true),
+                    by: application, longPoll: .zero
+                ).batch.sets.map(\.id)
+            }
+            _ = try await poll([])
+            for index in 0..<80 { _ = try await scim.createUser("r\(index)@example.com") }
+            let taken = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var mine: [String] = []
+                        var last: [String] = []
+                        for _ in 0..<5 {
+                            last = try await poll(last)
+                            mine += last
+                        }
+                        _ = try await poll(last)
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(taken.count == Set(taken).count, "each SET to one poller")
+            let later = Organizations(
+                stores: server.store, baseURL: TestServer.scimBase,
+                clock: { Date().addingTimeInterval(Applications.redeliveryAfter + 1) })
+            let again = try await later.applications.poll(
+                SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: nil, returnImmediately: true),
+                by: application, longPoll: .zero
+            ).batch
+            let unacknowledged = Set(again.sets.map(\.id))
+            #expect(unacknowledged.isEmpty, "acknowledged SETs came back: \(unacknowledged.count)")
+            // What the racers did not take is still there, each once.
+            let rest = try await poll([])
+            #expect(Set(rest).isDisjoint(with: taken))
+        }
+    }
+
+    /// An organization's deletion is told to SET receivers (it takes every user and group, with no event for
+    /// each); its creation and renaming are not (no SCIM resource).
+    @Test func anOrganizationsDeletionIsASET() async throws {
+        try await TestServer.run { server, scim in
+            let organizations = server.services.organizations
+            let (application, secret) = try await organizations.applications.create(name: "Replica", redirectURIs: [])
+            _ = try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#)
+            let acme = try await organizations.create(name: "Acme")
+            _ = try await organizations.rename(id: acme.id, to: "Acme Corp")
+            try await organizations.delete(id: acme.id)
+            let sets = try Self.verified(
+                try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#),
+                keys: try await Self.keys(scim))
+            #expect(sets.count == 1)
+            let claims = try #require(sets.first?.claims)
+            #expect(claims["sub_id"] == .object(["format": "opaque", "id": .string(acme.id)]))
+            #expect(claims["events"]?[Applications.organizationDeletedURI]?["organization"]?["name"] == "Acme Corp")
+            #expect(claims["aud"] == .string(application.clientID))
+        }
+    }
+
+    /// A poll's answer is bounded in bytes as in count; what did not fit comes in the next.
+    @Test func aPollsAnswerIsBoundedInBytes() async throws {
+        try await TestServer.run { server, scim in
+            let secret = try await server.services.organizations.applications.create(name: "Replica", redirectURIs: [])
+                .secret
+            _ = try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#)
+            let address = String(repeating: "a", count: 3900)
+            let emails = (0..<220).map { #"{"value":"\#(address)\#($0)@example.com"}"# }.joined(separator: ",")
+            for index in 0..<10 {
+                let created = try await scim.post(
+                    "Users", #"{"userName":"big\#(index)@example.com","emails":[\#(emails)]}"#)
+                try #require(created.status == 201, "\(created.text.prefix(300))")
+            }
+            let first = try await Self.poll(scim, secret: secret, #"{"returnImmediately":true}"#)
+            let firstCount = first["sets"]?.objectValue?.count ?? 0
+            #expect((1..<10).contains(firstCount), "\(firstCount)")
+            #expect(first.text.utf8.count < Applications.maxSecurityEventBytes + (2 << 20))
+            #expect(first["moreAvailable"] == .bool(true))
+            let ack = (first["sets"]?.objectValue?.keys ?? []).map { #""\#($0)""# }.joined(separator: ",")
+            let second = try await Self.poll(scim, secret: secret, #"{"ack":[\#(ack)],"returnImmediately":true}"#)
+            #expect((second["sets"]?.objectValue?.count ?? 0) == 10 - firstCount)
+        }
+    }
+
+    /// Long polls of one application are bounded; a poll of an application removed meanwhile is refused (401),
+    /// and redelivery filling a poll still says more is waiting.
+    @Test func longPollsAreBoundedAndARemovedApplicationIsRefused() async throws {
+        try await TestServer.run { server, scim in
+            let applications = server.services.organizations.applications
+            let (application, _) = try await applications.create(name: "Replica", redirectURIs: [])
+            let wait = SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: nil, returnImmediately: false)
+            _ = try await applications.poll(
+                SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: 0, returnImmediately: true),
+                by: application, longPoll: .zero)
+            let outcomes = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<(Applications.maxWaitingPolls + 2) {
+                    group.addTask {
+                        do {
+                            _ = try await applications.poll(wait, by: application, longPoll: .seconds(2))
+                            return 200
+                        } catch let error as FeedError {
+                            return error.status
+                        } catch {
+                            return 500
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == 200 }.count == Applications.maxWaitingPolls)
+            #expect(outcomes.filter { $0 == 429 }.count == 2)
+
+            // Redelivery fills a poll: it says more is waiting.
+            for index in 0..<4 { _ = try await scim.createUser("m\(index)@example.com") }
+            let two = SecurityEventPoll(acknowledged: [], refused: [:], maxEvents: 2, returnImmediately: true)
+            _ = try await applications.poll(two, by: application, longPoll: .zero)
+            let later = Organizations(
+                stores: server.store, baseURL: TestServer.scimBase,
+                clock: { Date().addingTimeInterval(Applications.redeliveryAfter + 1) })
+            let again = try await later.applications.poll(two, by: application, longPoll: .zero).batch
+            #expect(again.sets.count == 2)
+            #expect(again.moreAvailable)
+
+            #expect(try await applications.remove(id: application.id))
+            await #expect(throws: FeedError.unauthorized) {
+                _ = try await applications.poll(wait, by: application, longPoll: .zero)
+            }
         }
     }
 

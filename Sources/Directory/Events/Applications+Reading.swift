@@ -108,11 +108,8 @@ extension Applications {
             let position = max(try await events.latestPosition(), try await events.prunedPosition())
             return try await context.cursors.seal(bytes: FeedCursor.everywhere(position).bytes)
         }
-        guard let found = try await context.stores.organizations.organization(id: organization) else {
-            throw FeedError(
-                status: 404, code: "unknown_organization", detail: "There is no organization \(organization).")
-        }
-        let last = try await events.lastSequences()[found.key] ?? 0
-        return try await context.cursors.seal(bytes: FeedCursor.organization(found.key, last).bytes)
+        let key = try await feedOrganization(organization)
+        let last = try await events.lastSequences()[key] ?? 0
+        return try await context.cursors.seal(bytes: FeedCursor.organization(key, last).bytes)
     }
 }

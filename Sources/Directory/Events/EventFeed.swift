@@ -30,11 +30,7 @@ extension Applications {
         }
         var scope: OrganizationKey?
         if let organization {
-            guard let found = try await context.stores.organizations.organization(id: organization) else {
-                throw FeedError(
-                    status: 404, code: "unknown_organization", detail: "There is no organization \(organization).")
-            }
-            scope = found.key
+            scope = try await feedOrganization(organization)
         }
         let start = try await position(of: cursor, scope: scope)
         let page: [StoredEvent]
@@ -83,6 +79,14 @@ extension Applications {
             )
         }
         return opened
+    }
+
+    /// The organization of a feed: also one deleted, while its events (its `organization.deleted`) are kept.
+    func feedOrganization(_ id: String) async throws -> OrganizationKey {
+        guard let key = try await events.organizationKey(id: id) else {
+            throw FeedError(status: 404, code: "unknown_organization", detail: "There is no organization \(id).")
+        }
+        return key
     }
 
     static let retentionDescription = "for the retention period, 30 days unless configured otherwise"

@@ -1,5 +1,6 @@
 import Foundation
 import SCIMCore
+import Synchronization
 
 /// A poll of an application's security event stream (RFC 8936 §2.2).
 public struct SecurityEventPoll: Sendable, Hashable {
@@ -76,77 +77,125 @@ public struct SecurityEventBatch: Sendable {
 /// with Roster's published keys, taken by polling (RFC 8936) and kept until acknowledged.
 extension Applications {
     public static let maxSecurityEventsPerPoll = 1000
+    /// A poll's answer stops adding SETs past this many bytes (a resource may be 1 MiB; a thousand of them would
+    /// be a gigabyte).
+    public static let maxSecurityEventBytes = 8 << 20
     /// An event handed out and not acknowledged within this is handed out again.
     public static let redeliveryAfter: TimeInterval = 30
     /// An application with this many unacknowledged events is handed no new ones until it acknowledges.
     public static let maxOutstanding = 10_000
+    /// Long polls of one application waiting at once on one instance; another is refused (429).
+    public static let maxWaitingPolls = 4
 
     public static let setType = "secevent+jwt"
     static let eventURI = "urn:ietf:params:scim:event:"
+    /// An organization's deletion, which takes all its users and groups (no event is written for each): no SCIM
+    /// event type says it, so it has Roster's own.
+    public static let organizationDeletedURI = "urn:roster:event:organization:delete"
 
     /// Acknowledges what the poll says, then hands out SETs: first those handed out over `redeliveryAfter` ago and
     /// never acknowledged, then new ones. With none to give and no `returnImmediately`, waits up to `longPoll`
-    /// for one.
+    /// for one. Returns the batch and the refusals (`setErrs`) of SETs that were handed out, for the log.
     public func poll(_ poll: SecurityEventPoll, by application: ApplicationRecord, longPoll: Duration) async throws
-        -> SecurityEventBatch
+        -> (batch: SecurityEventBatch, refused: [String: String])
     {
         let done = poll.acknowledged + poll.refused.keys
-        if !done.isEmpty { try await store.acknowledge(done, of: application.id) }
+        let forgotten = done.isEmpty ? [] : try await store.acknowledge(done, of: application.id)
+        let refused = poll.refused.filter { Set(forgotten).contains($0.key) }
         let limit = min(poll.maxEvents ?? Self.maxSecurityEventsPerPoll, Self.maxSecurityEventsPerPoll)
         guard limit > 0 else {
             _ = try await streamPosition(of: application)  // any first contact starts the stream
-            return SecurityEventBatch(sets: [], moreAvailable: false)
+            return (SecurityEventBatch(sets: [], moreAvailable: false), refused)
         }
+        let batch = try await take(limit, for: application)
+        guard batch.sets.isEmpty, !poll.returnImmediately else { return (batch, refused) }
+        guard context.waitingPolls.enter(application.id, limit: Self.maxWaitingPolls) else {
+            throw FeedError(
+                status: 429, code: "too_many_polls",
+                detail: "At most \(Self.maxWaitingPolls) long polls of one application wait at once; "
+                    + "wait for one to answer, or poll with returnImmediately.")
+        }
+        defer { context.waitingPolls.leave(application.id) }
+        // Waiting looks for something to take with two reads, and takes only then.
         let clock = ContinuousClock()
-        let deadline = clock.now + (poll.returnImmediately ? .zero : longPoll)
-        while true {
-            let batch = try await take(limit, for: application)
-            if !batch.sets.isEmpty || clock.now >= deadline { return batch }
-            try await Task.sleep(for: min(.milliseconds(200), deadline - clock.now))
+        let deadline = clock.now + longPoll
+        while clock.now < deadline {
+            try await Task.sleep(for: min(.milliseconds(250), deadline - clock.now))
+            if try await hasWaiting(for: application) {
+                let batch = try await take(limit, for: application)
+                if !batch.sets.isEmpty { return (batch, refused) }
+            }
         }
+        return (SecurityEventBatch(sets: [], moreAvailable: false), refused)
+    }
+
+    /// Whether an event waits after the stream's position, or one handed out is due again.
+    private func hasWaiting(for application: ApplicationRecord) async throws -> Bool {
+        let position = try await streamPosition(of: application)
+        if try await store.hasDue(of: application.id, handedOutBefore: context.clock() - Self.redeliveryAfter) {
+            return true
+        }
+        return try await !events.events(after: position, types: nil, limit: 1).isEmpty
     }
 
     private func take(_ limit: Int, for application: ApplicationRecord) async throws -> SecurityEventBatch {
         let now = context.clock()
         let signer = try await context.signingKeys.signer()
         var sets: [(id: String, token: String)] = []
+        var bytes = 0
         var gone: [String] = []
+        var more = false
         for outstanding in try await store.redeliver(
             of: application.id, handedOutBefore: now - Self.redeliveryAfter, now: now, limit: limit)
         {
             let found = try await events.events(
                 of: outstanding.organization, afterSequence: outstanding.sequence - 1, types: nil, limit: 1
             ).first
-            if let event = found, event.sequence == outstanding.sequence, let claims = try setClaims(event, application)
-            {
-                sets.append((event.id, try signer.sign(claims: claims, type: Self.setType)))
-            } else {
+            guard let event = found, event.sequence == outstanding.sequence,
+                let claims = try setClaims(event, application)
+            else {
                 gone.append(outstanding.id)  // deleted by retention meanwhile: nothing left to hand out
+                continue
             }
+            // Past the byte budget, it stays handed out and comes again after `redeliveryAfter`.
+            guard bytes < Self.maxSecurityEventBytes else {
+                more = true
+                continue
+            }
+            let token = try signer.sign(claims: claims, type: Self.setType)
+            bytes += token.utf8.count
+            sets.append((event.id, token))
         }
-        if !gone.isEmpty { try await store.acknowledge(gone, of: application.id) }
-        var more = false
+        if !gone.isEmpty { _ = try await store.acknowledge(gone, of: application.id) }
         let room = limit - sets.count
-        if room > 0, try await store.outstandingCount(of: application.id) < Self.maxOutstanding {
+        let outstanding = try await store.outstandingCount(of: application.id)
+        if room > 0, !more, outstanding < Self.maxOutstanding {
             for _ in 0..<10 {
                 let start = try await streamPosition(of: application)
                 let page = try await events.events(after: start, types: nil, limit: room + 1)
-                let taken = page.prefix(room)
-                guard let end = taken.last?.position else { break }
                 var signed: [(id: String, token: String)] = []
                 var handed: [OutstandingEvent] = []
-                for event in taken {
+                var end: FeedPosition?
+                var added = bytes
+                for event in page.prefix(room) {
+                    if added >= Self.maxSecurityEventBytes { break }
+                    end = event.position
                     guard let claims = try setClaims(event, application) else { continue }
-                    signed.append((event.id, try signer.sign(claims: claims, type: Self.setType)))
+                    let token = try signer.sign(claims: claims, type: Self.setType)
+                    added += token.utf8.count
+                    signed.append((event.id, token))
                     handed.append(
                         OutstandingEvent(id: event.id, organization: event.organizationKey, sequence: event.sequence))
                 }
+                guard let end else { break }
                 if try await store.handOut(handed, of: application.id, from: start, to: end, at: now) {
                     sets += signed
-                    more = page.count > room
+                    more = end != page.last?.position
                     break
                 }
             }
+        } else if !more {
+            more = try await hasWaiting(for: application)
         }
         return SecurityEventBatch(sets: sets, moreAvailable: more)
     }
@@ -156,7 +205,7 @@ extension Applications {
         if let position = try await store.securityEventPosition(of: application.id) { return position }
         try await store.startSecurityEvents(of: application.id, at: try await events.latestPosition())
         guard let position = try await store.securityEventPosition(of: application.id) else {
-            throw StoreCorruption(detail: "a security event stream was not started")
+            throw FeedError.unauthorized  // removed meanwhile
         }
         return position
     }
@@ -166,7 +215,8 @@ extension Applications {
         context.baseURL.hasSuffix("/scim/v2") ? String(context.baseURL.dropLast("/scim/v2".count)) : context.baseURL
     }
 
-    /// An event's claims as RFC 9967 profiles a SET, or nil for an event with no SCIM resource (an organization's):
+    /// An event's claims as RFC 9967 profiles a SET, or nil for an organization's creation or change (no SCIM
+    /// resource; an organization's deletion is told, with `organizationDeletedURI`, as it takes every resource):
     /// creation as `prov:create:full`, a change as `prov:put:full` (with `prov:activate` or `prov:deactivate` when
     /// `active` turned), membership as `prov:patch:full` carrying the PATCH that makes it, deletion as
     /// `prov:delete`. The subject is `sub_id` in the `scim` format, its `uri` relative to the SCIM endpoint.
@@ -212,18 +262,43 @@ extension Applications {
                     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": .array(operations),
                 ])
             ])
-        case .organizationCreated, .organizationUpdated, .organizationDeleted:
+        case .organizationDeleted:
+            let organization: JSONObject = ["organization": object ?? .null]
+            events[Self.organizationDeletedURI] = .object(organization)
+        case .organizationCreated, .organizationUpdated:
             return nil
         }
         let id = subject?["id"]?.stringValue ?? ""
         let endpoint = type.rawValue.hasPrefix("user.") ? "/Users/" : "/Groups/"
         var subjectID: JSONObject = ["format": "scim", "uri": .string(endpoint + id), "id": .string(id)]
         if let externalID = subject?["externalId"], externalID != .null { subjectID["externalId"] = externalID }
+        if type == .organizationDeleted { subjectID = ["format": "opaque", "id": .string(event.organization)] }
         return .object([
             "iss": .string(issuer), "iat": .int(Int(event.time.timeIntervalSince1970)),
             "jti": .string(event.id), "aud": .string(application.clientID),
             "txn": payload["request"]?.stringValue.map(JSON.string) ?? .string(event.id),
             "sub_id": .object(subjectID), "events": .object(events), "organization": .string(event.organization),
         ])
+    }
+}
+
+/// Counts the long polls waiting on this instance, by application, to bound them.
+final class WaitingPolls: Sendable {
+    private let waiting = Mutex<[String: Int]>([:])
+
+    /// Counts one more for `application`, unless it has `limit` already.
+    func enter(_ application: String, limit: Int) -> Bool {
+        waiting.withLock { waiting in
+            guard waiting[application, default: 0] < limit else { return false }
+            waiting[application, default: 0] += 1
+            return true
+        }
+    }
+
+    func leave(_ application: String) {
+        waiting.withLock { waiting in
+            waiting[application, default: 1] -= 1
+            if waiting[application] == 0 { waiting[application] = nil }
+        }
     }
 }

@@ -14,6 +14,8 @@ final class DirectoryContext: Sendable {
     let cursors: CursorSeal
     /// The keys Roster signs tokens and security events with.
     let signingKeys: SigningKeys
+    /// The long polls of security events waiting on this instance, by application.
+    let waitingPolls = WaitingPolls()
     /// Writes to one resource take turns on this instance.
     let writes = KeyedLocks()
     let clock: @Sendable () -> Date

@@ -4,8 +4,8 @@ import SCIMCore
 import Synchronization
 import _CryptoExtras
 
-/// A key Roster signs with, as stored: the private key (PEM), its public half as a JWK, and when it was made and
-/// retired. The newest key not retired signs; every key not retired long ago is published at `jwks_uri`.
+/// A key Roster signs with, as stored: the private key (PEM), its public half as a JWK, and when it was made. A
+/// key is published as soon as it is made and signs once verifiers have had time to fetch it (see `SigningKeys`).
 public struct SigningKeyRecord: Sendable, Hashable {
     /// The key's RFC 7638 thumbprint: the same key has the same id on every instance.
     public var id: String
@@ -13,15 +13,24 @@ public struct SigningKeyRecord: Sendable, Hashable {
     /// The public key as a JWK object's text.
     public var publicJWK: String
     public var created: Date
-    public var retired: Date?
 
-    public init(id: String, privateKeyPEM: String, publicJWK: String, created: Date, retired: Date?) {
+    public init(id: String, privateKeyPEM: String, publicJWK: String, created: Date) {
         self.id = id
         self.privateKeyPEM = privateKeyPEM
         self.publicJWK = publicJWK
         self.created = created
-        self.retired = retired
     }
+}
+
+/// Where a key stands at a time: published ahead of signing, signing, or superseded (still published a while).
+public struct SigningKeyState: Sendable, Hashable {
+    public var key: SigningKeyRecord
+    /// When it signs from (nil: it signs now, or did).
+    public var signsFrom: Date?
+    /// When a newer key took over (nil: none has).
+    public var superseded: Date?
+    public var isSigning: Bool
+    public var isPublished: Bool
 }
 
 /// A signing key ready to sign: RSA with SHA-256 (`RS256`), which every JWT library verifies.
@@ -35,7 +44,7 @@ struct SigningKey: Sendable {
         let jwk = try publicJWK(of: key.publicKey)
         return SigningKeyRecord(
             id: try thumbprint(jwk), privateKeyPEM: key.pemRepresentation, publicJWK: JSON.object(jwk).serialized(),
-            created: time, retired: nil)
+            created: time)
     }
 
     init(_ record: SigningKeyRecord) throws {
@@ -73,14 +82,16 @@ struct SigningKey: Sendable {
 }
 
 /// Roster's signing keys: made on first use, shared by every instance through the database, read again each
-/// minute so a rotation on one instance reaches the others.
+/// minute. A new key is published at once but signs only after `activationDelay`, longer than a verifier may
+/// cache the key set (`Cache-Control: max-age=300`) plus this cache: no verifier meets a key it could not have
+/// fetched. A key a newer one superseded stays published for `publishedAfterSuperseded`.
 final class SigningKeys: Sendable {
     private let store: any ApplicationStore
     private let clock: @Sendable () -> Date
-    private let cached = Mutex<(keys: [SigningKeyRecord], signer: SigningKey, read: Date)?>(nil)
+    private let cached = Mutex<(keys: [SigningKeyRecord], read: Date)?>(nil)
 
-    /// How long a retired key stays published, so a token or event it signed can still be verified.
-    static let publishedAfterRetirement: TimeInterval = 7 * 86400
+    static let activationDelay: TimeInterval = 6 * 60
+    static let publishedAfterSuperseded: TimeInterval = 7 * 86400
     static let lifetime: TimeInterval = 60
 
     init(store: any ApplicationStore, clock: @escaping @Sendable () -> Date) {
@@ -90,38 +101,52 @@ final class SigningKeys: Sendable {
 
     /// The key that signs now.
     func signer() async throws -> SigningKey {
-        try await current().signer
+        let states = Self.states(try await keys(), at: clock())
+        guard let signing = states.first(where: \.isSigning) else {
+            throw StoreCorruption(detail: "no signing key")
+        }
+        return try SigningKey(signing.key)
     }
 
-    /// Every key a verifier may meet: the signing one, and those retired within `publishedAfterRetirement`.
+    /// Every key a verifier may meet: the signing one, the next, and those superseded within a week.
     func published() async throws -> [SigningKeyRecord] {
-        let now = clock()
-        return try await current().keys.filter {
-            $0.retired.map { now.timeIntervalSince($0) < Self.publishedAfterRetirement } ?? true
-        }
+        Self.states(try await keys(), at: clock()).filter(\.isPublished).map(\.key)
     }
 
     func invalidate() {
         cached.withLock { $0 = nil }
     }
 
-    private func current() async throws -> (keys: [SigningKeyRecord], signer: SigningKey) {
+    /// Each key's state at `now` (keys oldest first): the newest key made `activationDelay` ago signs, or the
+    /// oldest when none is that old (a new install's first key signs at once); each key is superseded when the
+    /// next one starts signing.
+    static func states(_ keys: [SigningKeyRecord], at now: Date) -> [SigningKeyState] {
+        let keys = keys.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        let signing = keys.lastIndex { now.timeIntervalSince($0.created) >= activationDelay } ?? 0
+        return keys.enumerated().map { index, key in
+            let signsFrom = index <= signing ? nil : key.created + activationDelay
+            let superseded: Date? =
+                index < keys.count - 1 ? max(keys[index + 1].created + activationDelay, key.created) : nil
+            let published = superseded.map { now.timeIntervalSince($0) < publishedAfterSuperseded } ?? true
+            return SigningKeyState(
+                key: key, signsFrom: signsFrom, superseded: index < signing ? superseded : nil,
+                isSigning: index == signing, isPublished: published || index >= signing)
+        }
+    }
+
+    private func keys() async throws -> [SigningKeyRecord] {
         let now = clock()
         if let cached = cached.withLock({ $0 }), now.timeIntervalSince(cached.read) < Self.lifetime {
-            return (cached.keys, cached.signer)
+            return cached.keys
         }
         var keys = try await store.signingKeys()
-        if !keys.contains(where: { $0.retired == nil }) {
-            // Two instances starting at once may each add one: both are published, the newest signs.
+        if keys.isEmpty {
+            // Two instances starting at once may each add one: both are published, and the older signs for both.
             try await store.insertSigningKey(try SigningKey.generate(at: now))
             keys = try await store.signingKeys()
         }
-        guard let newest = keys.filter({ $0.retired == nil }).max(by: { $0.created < $1.created }) else {
-            throw StoreCorruption(detail: "no signing key after adding one")
-        }
-        let signer = try SigningKey(newest)
-        cached.withLock { $0 = (keys, signer, now) }
-        return (keys, signer)
+        cached.withLock { $0 = (keys, now) }
+        return keys
     }
 }
 
@@ -140,6 +165,9 @@ public enum Base64URL {
 }
 
 extension Organizations {
+    /// How long after it is made a new signing key starts signing.
+    public static let signingKeyActivation = SigningKeys.activationDelay
+
     /// The keys that sign Roster's tokens and security events, as a JWK Set (`/.well-known/jwks.json`).
     public func jsonWebKeySet() async throws -> JSON {
         var keys: [JSON] = []
@@ -153,19 +181,20 @@ extension Organizations {
         return .object(["keys": .array(keys)])
     }
 
-    /// Makes a new signing key the one that signs; the one before stays published for a week. Returns the new
-    /// key's id.
+    /// Makes a new signing key, published at once; it signs after `SigningKeys.activationDelay` (at once with
+    /// `immediately`, for a key that leaked: verifiers holding a cached key set fail until they fetch it again).
+    /// Returns the new key's id and when it signs from.
     @discardableResult
-    public func rotateSigningKey() async throws -> String {
-        let record = try SigningKey.generate(at: context.clock())
-        try await context.stores.applications.retireSigningKeys(at: context.clock())
+    public func rotateSigningKey(immediately: Bool = false) async throws -> (id: String, signsFrom: Date) {
+        let now = context.clock()
+        let record = try SigningKey.generate(at: immediately ? now - SigningKeys.activationDelay : now)
         try await context.stores.applications.insertSigningKey(record)
         context.signingKeys.invalidate()
-        return record.id
+        return (record.id, record.created + SigningKeys.activationDelay)
     }
 
-    /// Every signing key, newest first, with when it was made and retired.
-    public func signingKeys() async throws -> [SigningKeyRecord] {
-        try await context.stores.applications.signingKeys().sorted { $0.created > $1.created }
+    /// Every signing key, newest first, with where it stands.
+    public func signingKeys() async throws -> [SigningKeyState] {
+        SigningKeys.states(try await context.stores.applications.signingKeys(), at: context.clock()).reversed()
     }
 }

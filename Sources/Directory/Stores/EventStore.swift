@@ -14,6 +14,9 @@ public protocol EventStore: Sendable {
     func latestPosition() async throws -> FeedPosition
     /// The last sequence number each organization with events has given; what a new webhook starts after.
     func lastSequences() async throws -> [OrganizationKey: Int64]
+    /// The key of the organization with this public id, also while its events outlive it (being deleted, or a
+    /// tombstone), for its feed.
+    func organizationKey(id: String) async throws -> OrganizationKey?
     /// Deletes events older than `time`, at most `limit` of them; returns how many went. The highest position and
     /// each organization's highest sequence deleted are kept, so a cursor into what is gone is told so.
     func deleteEvents(before time: Date, limit: Int) async throws -> Int
@@ -57,11 +60,9 @@ public protocol ApplicationStore: Sendable {
 
     // MARK: Signing keys
 
-    /// Every signing key, retired or not.
+    /// Every signing key, oldest first.
     func signingKeys() async throws -> [SigningKeyRecord]
     func insertSigningKey(_ key: SigningKeyRecord) async throws
-    /// Retires every key not yet retired.
-    func retireSigningKeys(at time: Date) async throws
 
     // MARK: Security event streams (RFC 8936 polling)
 
@@ -69,8 +70,11 @@ public protocol ApplicationStore: Sendable {
     func securityEventPosition(of application: String) async throws -> FeedPosition?
     /// Starts an application's stream at `position`, unless it has one already.
     func startSecurityEvents(of application: String, at position: FeedPosition) async throws
-    /// Forgets the events handed out with these ids (acknowledged, or refused by the receiver).
-    func acknowledge(_ ids: [String], of application: String) async throws
+    /// Forgets the events handed out with these ids (acknowledged, or refused by the receiver); the ids that were
+    /// handed out and are now forgotten.
+    func acknowledge(_ ids: [String], of application: String) async throws -> [String]
+    /// Whether an event handed out before `before` waits to be acknowledged.
+    func hasDue(of application: String, handedOutBefore before: Date) async throws -> Bool
     /// Takes again, as handed out at `now`, at most `limit` events handed out before `before` and never
     /// acknowledged, oldest first; two polls never take the same one.
     func redeliver(of application: String, handedOutBefore before: Date, now: Date, limit: Int) async throws

@@ -88,6 +88,12 @@ public struct SQLEvents: EventStore {
         } ?? .start
     }
 
+    public func organizationKey(id: String) async throws -> OrganizationKey? {
+        try await database.first(BoundStatement("SELECT pk FROM organizations WHERE id = ?", [.text(id)])) {
+            $0.integer(0).map(OrganizationKey.init)
+        }
+    }
+
     public func lastSequences() async throws -> [OrganizationKey: Int64] {
         var result: [OrganizationKey: Int64] = [:]
         for row in try await database.rows(BoundStatement("SELECT org_pk, last FROM event_sequences")) {
