@@ -25,10 +25,14 @@ lock = threading.Lock()
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--secret-file", required=True, help="read on each request: the secret may come later")
+    parser.add_argument(
+        "--secret-file", required=True, help="read on each request (the secrets may come later), a secret a line")
     parser.add_argument("--out", required=True)
     parser.add_argument("--fail-while")
     parser.add_argument("--hang-while")
+    parser.add_argument(
+        "--tls-dir",
+        help="serve https: make a CA (ca.pem, for Roster's --webhook-ca-file) and a certificate for localhost here")
     arguments = parser.parse_args()
 
     class Handler(BaseHTTPRequestHandler):
@@ -47,8 +51,17 @@ def main():
                 return self.answer(503, b"not now")
             try:
                 with open(arguments.secret_file) as handle:
-                    secret = handle.read().strip()
-                Webhook(secret).verify(body, {name: value for name, value in self.headers.items()})
+                    secrets = handle.read().split()
+                headers = {name: value for name, value in self.headers.items()}
+                for index, secret in enumerate(secrets):  # any of the endpoints' secrets, a line each
+                    try:
+                        Webhook(secret).verify(body, headers)
+                        break
+                    except WebhookVerificationError:
+                        if index == len(secrets) - 1:
+                            raise
+                else:
+                    raise ValueError("no secret yet")
             except (WebhookVerificationError, OSError, ValueError) as error:
                 self.record({"rejected": str(error)})
                 return self.answer(401, b"bad signature")
@@ -86,11 +99,65 @@ def main():
             self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", arguments.port), Handler)
+    if arguments.tls_dir:
+        import ssl
+
+        certificate, key = make_certificates(arguments.tls_dir)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"listening {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+def make_certificates(folder):
+    """A CA, and a certificate it signs for the name localhost only (no IP address: a URL with 127.0.0.1 must
+    fail the name check)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = (now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=1))
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Roster test CA")])
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(window[0]).not_valid_after(window[1])
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
+            critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(window[0]).not_valid_after(window[1])
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    os.makedirs(folder, exist_ok=True)
+    paths = [os.path.join(folder, name) for name in ("ca.pem", "localhost.pem", "localhost.key")]
+    with open(paths[0], "wb") as handle:
+        handle.write(ca.public_bytes(serialization.Encoding.PEM))
+    with open(paths[1], "wb") as handle:
+        handle.write(leaf.public_bytes(serialization.Encoding.PEM))
+    with open(paths[2], "wb") as handle:
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return paths[1], paths[2]
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ public struct Configuration: Sendable {
     public var eventRetentionDays: Double = 30
     /// How often webhook delivery looks for new events while it has endpoints (tests make it short).
     public var webhookInterval: Double = 0.1
+    /// PEM certificates webhook TLS trusts besides the system's.
+    public var webhookCAFile: String?
     /// Adds the unauthenticated `/benchmark/…` routes that measure the database's own ceiling (off by default).
     public var benchmarkRoutes = false
 

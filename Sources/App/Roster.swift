@@ -101,7 +101,8 @@ public enum Roster {
                 logger: logger),
             WebhookDeliveryService(
                 applications: organizations.applications, logger: logger,
-                interval: .milliseconds(Int(configuration.webhookInterval * 1000))))
+                interval: .milliseconds(Int(configuration.webhookInterval * 1000)),
+                trust: WebhookTrust(extraRootsFile: configuration.webhookCAFile)))
         return app
     }
 

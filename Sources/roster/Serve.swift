@@ -37,6 +37,14 @@ struct Serve: AsyncParsableCommand {
     var eventRetentionDays: Double = env("ROSTER_EVENT_RETENTION_DAYS").flatMap(Double.init) ?? 30
 
     @Option(
+        name: .customLong("webhook-ca-file"),
+        help: """
+            PEM certificates webhook TLS trusts besides the system's (a private CA). \
+            Environment: ROSTER_WEBHOOK_CA_FILE.
+            """)
+    var webhookCAFile: String? = env("ROSTER_WEBHOOK_CA_FILE")
+
+    @Option(
         name: .customLong("trusted-proxy"),
         help: """
             A proxy (address or CIDR range, repeatable) whose X-Forwarded-For names the client, for throttles and \
@@ -144,6 +152,7 @@ struct Serve: AsyncParsableCommand {
         settings.shutdownTimeout = min(max(1, shutdownTimeout), 3600)
         settings.benchmarkRoutes = benchmarkRoutes
         settings.eventRetentionDays = max(1, eventRetentionDays)
+        settings.webhookCAFile = webhookCAFile
         let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger

@@ -28,18 +28,22 @@ import Testing
         var hangWhile: URL { directory.appendingPathComponent("hang") }
         var outFile: URL { directory.appendingPathComponent("out.jsonl") }
 
-        init() async throws {
+        /// With `tls`, https with a certificate for localhost signed by a CA of its own (`caFile`).
+        var caFile: String { directory.appendingPathComponent("tls/ca.pem").path }
+
+        init(tls: Bool = false) async throws {
             let python = try #require(WebhookDeliveryTests.python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-hooks-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("scripts/webhook-receiver.py").path
-            let arguments = [
-                script, "--secret-file", directory.appendingPathComponent("secret").path, "--out",
-                directory.appendingPathComponent("out.jsonl").path, "--fail-while",
-                directory.appendingPathComponent("fail").path, "--hang-while",
-                directory.appendingPathComponent("hang").path,
-            ]
+            let arguments =
+                [
+                    script, "--secret-file", directory.appendingPathComponent("secret").path, "--out",
+                    directory.appendingPathComponent("out.jsonl").path, "--fail-while",
+                    directory.appendingPathComponent("fail").path, "--hang-while",
+                    directory.appendingPathComponent("hang").path,
+                ] + (tls ? ["--tls-dir", directory.appendingPathComponent("tls").path] : [])
             child = try RunningServer(command: python, arguments: arguments)
             var found: Int?
             for _ in 0..<200 where found == nil {
@@ -242,6 +246,68 @@ import Testing
             state = try await RosterCLITests.roster(["webhook", "list", "--database", database])
         }
         #expect(state.contains("/trickle") && state.contains("failing since"), "\(state)")
+    }
+
+    /// Over https, the receiver's certificate is checked against the system's roots and `--webhook-ca-file`, and
+    /// for the URL's name: a CA Roster was not told of, or a certificate for another name, is a failed delivery.
+    @Test(.enabled(if: python != nil || required))
+    func httpsDeliveriesCheckTheReceiversCertificateAndName() async throws {
+        let receiver = try await Receiver(tls: true)
+        defer { receiver.stop() }
+        let database = RosterCLITests.temporaryDatabase()
+        let token = try await RosterCLITests.createToken("Okta", database: database)
+        let app = try JSON.parse(
+            Array(
+                try await RosterCLITests.roster([
+                    "app", "create", "--name", "Helpdesk", "--json", "--database", database,
+                ]).utf8))
+        let application = try #require(app["id"]?.stringValue)
+        let secret = try #require(app["clientSecret"]?.stringValue)
+        let add = { (url: String) in
+            try JSON.parse(
+                Array(
+                    try await RosterCLITests.roster([
+                        "webhook", "add", "--app", application, "--url", url, "--allow-insecure", "--json",
+                        "--database", database,
+                    ]).utf8))
+        }
+        let named = try await add("https://localhost:\(receiver.port)/hooks")
+        let byAddress = try await add("https://127.0.0.1:\(receiver.port)/by-address")  // the certificate names localhost only
+        // Both secrets verify: only TLS can keep the second endpoint's deliveries out.
+        let secrets = [named, byAddress].compactMap { $0["secret"]?.stringValue }.joined(separator: "\n")
+        try Data(secrets.utf8).write(to: receiver.secretFile)
+
+        let server = try RunningServer(arguments: [
+            "serve", "--port", "0", "--database", database, "--webhook-ca-file", receiver.caFile,
+        ])
+        let port = try await server.waitForPort()
+        _ = try await Self.createUsers(3, port: port, token: token, prefix: "tls")
+        let feed = try await Self.feed(port: port, secret: secret)
+        let delivered = try await receiver.waitFor(Set(feed.map(\.id)), seconds: 30)
+        #expect(delivered.count == 3, "delivered over https to the name, and only there: \(delivered.count)")
+        #expect(Set(delivered.map(\.id)) == Set(feed.map(\.id)))
+        let failing = { (marker: String) in
+            var state = ""
+            for _ in 0..<150 {
+                state = try await RosterCLITests.roster(["webhook", "list", "--database", database])
+                if state.split(separator: "\n").contains(where: { $0.contains(marker) && $0.contains("failing since") })
+                {
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(try await failing("/by-address"), "a certificate for another name is refused")
+        server.stop()
+
+        // Without the CA, the same receiver is not trusted.
+        let untrusting = try RunningServer(arguments: ["serve", "--port", "0", "--database", database])
+        defer { untrusting.stop() }
+        let again = try await untrusting.waitForPort()
+        _ = try await Self.createUsers(1, port: again, token: token, prefix: "untrusted")
+        #expect(try await failing("/hooks"), "a CA Roster was not told of is refused")
+        #expect(try receiver.deliveries().count == 3)
     }
 
     @Test(.enabled(if: python != nil || required))
