@@ -1,0 +1,178 @@
+import Foundation
+
+/// A SAML Response whose signature (on the Response or on its Assertion) verified with the connection's
+/// certificates, read from the very elements that were verified.
+public struct SAMLResponse: Sendable, Hashable {
+    public var issuer: String?
+    public var destination: String?
+    public var inResponseTo: String?
+    public var assertion: SAMLAssertion
+}
+
+public struct SAMLAssertion: Sendable, Hashable {
+    public var id: String
+    public var issuer: String?
+    /// The whole text of the NameID (a comment inside it does not cut it short).
+    public var nameID: String
+    public var nameIDFormat: String?
+    /// Attribute values by the attribute's `Name`, each value its whole text.
+    public var attributes: [String: [String]]
+    public var audiences: [String]
+    public var notBefore: Date?
+    public var notOnOrAfter: Date?
+    /// From the bearer SubjectConfirmationData.
+    public var recipient: String?
+    public var subjectInResponseTo: String?
+    public var subjectNotOnOrAfter: Date?
+    public var sessionIndex: String?
+}
+
+/// What a response must match: this connection's SP entity ID (the audience) and ACS URL, the request this browser
+/// started (or none, when unsolicited responses are allowed), and the time.
+public struct SAMLExpectations: Sendable {
+    public var audience: String
+    public var acsURL: String
+    public var requestID: String?
+    public var allowUnsolicited: Bool
+    public var now: Date
+    /// The clock skew tolerated either way.
+    public var skew: TimeInterval
+
+    public init(
+        audience: String, acsURL: String, requestID: String?, allowUnsolicited: Bool, now: Date,
+        skew: TimeInterval = 180
+    ) {
+        self.audience = audience
+        self.acsURL = acsURL
+        self.requestID = requestID
+        self.allowUnsolicited = allowUnsolicited
+        self.now = now
+        self.skew = skew
+    }
+}
+
+public enum SAMLResponseReader {
+    public static let protocolNamespace = "urn:oasis:names:tc:SAML:2.0:protocol"
+    public static let assertionNamespace = "urn:oasis:names:tc:SAML:2.0:assertion"
+    static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
+    static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+
+    /// Reads a Response (the XML, already base64-decoded): refused unless it is well-formed without a DOCTYPE, its
+    /// status is Success, it holds exactly one Assertion (not encrypted), and the Response or that Assertion
+    /// carries a signature that verifies. A signature present that does not verify is a refusal, even when the
+    /// other one verifies.
+    public static func read(_ xml: Data, verifier: XMLSignatureVerifier) throws(SAMLRefusal) -> SAMLResponse {
+        let root: XMLElement
+        do {
+            root = try XMLTree.parse(xml)
+        } catch {
+            throw SAMLRefusal(error.description)
+        }
+        guard root.localName == "Response", root.namespace == protocolNamespace else {
+            throw SAMLRefusal("The message is not a SAML Response.")
+        }
+        let status = root.child(protocolNamespace, "Status")?.child(protocolNamespace, "StatusCode")?[
+            attribute: "Value"]
+        guard status == success else {
+            throw SAMLRefusal("The identity provider answered \(status ?? "no status") instead of Success.")
+        }
+        let everything = root.descendants
+        if everything.contains(where: { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }) {
+            throw SAMLRefusal("The assertion is encrypted; encrypted assertions are not accepted yet.")
+        }
+        let assertions = everything.filter { $0.localName == "Assertion" && $0.namespace == assertionNamespace }
+        guard assertions.count == 1, let assertion = assertions.first, assertion.parent === root else {
+            throw SAMLRefusal("A response must hold exactly one assertion, directly (it holds \(assertions.count)).")
+        }
+        let responseSigned = try verifier.verify(root, document: root)
+        let assertionSigned = try verifier.verify(assertion, document: root)
+        guard responseSigned || assertionSigned else {
+            throw SAMLRefusal("Neither the response nor its assertion is signed.")
+        }
+        return SAMLResponse(
+            issuer: root.child(assertionNamespace, "Issuer")?.text, destination: root[attribute: "Destination"],
+            inResponseTo: root[attribute: "InResponseTo"], assertion: try read(assertion))
+    }
+
+    static func read(_ assertion: XMLElement) throws(SAMLRefusal) -> SAMLAssertion {
+        let ns = assertionNamespace
+        guard let id = assertion[attribute: "ID"] else { throw SAMLRefusal("The assertion has no ID.") }
+        guard let subject = assertion.child(ns, "Subject"), let nameID = subject.child(ns, "NameID") else {
+            throw SAMLRefusal("The assertion names no subject (NameID).")
+        }
+        let conditions = assertion.child(ns, "Conditions")
+        let confirmation = subject.children(ns, "SubjectConfirmation").first { $0[attribute: "Method"] == bearer }
+        let data = confirmation?.child(ns, "SubjectConfirmationData")
+        var attributes: [String: [String]] = [:]
+        for statement in assertion.children(ns, "AttributeStatement") {
+            for attribute in statement.children(ns, "Attribute") {
+                guard let name = attribute[attribute: "Name"] else { continue }
+                attributes[name, default: []] += attribute.children(ns, "AttributeValue").map(\.text)
+            }
+        }
+        return SAMLAssertion(
+            id: id, issuer: assertion.child(ns, "Issuer")?.text, nameID: nameID.text.trimmed,
+            nameIDFormat: nameID[attribute: "Format"], attributes: attributes,
+            audiences: conditions?.children(ns, "AudienceRestriction").flatMap { $0.children(ns, "Audience") }.map {
+                $0.text.trimmed
+            } ?? [],
+            notBefore: try time(conditions?[attribute: "NotBefore"]),
+            notOnOrAfter: try time(conditions?[attribute: "NotOnOrAfter"]), recipient: data?[attribute: "Recipient"],
+            subjectInResponseTo: data?[attribute: "InResponseTo"],
+            subjectNotOnOrAfter: try time(data?[attribute: "NotOnOrAfter"]),
+            sessionIndex: assertion.child(ns, "AuthnStatement")?[attribute: "SessionIndex"])
+    }
+
+    /// Checks a verified response against what this connection and this browser expect.
+    public static func check(_ response: SAMLResponse, against expected: SAMLExpectations) throws(SAMLRefusal) {
+        let assertion = response.assertion
+        guard assertion.audiences.contains(expected.audience) else {
+            throw SAMLRefusal(
+                "The assertion is for \(assertion.audiences.joined(separator: ", ")), not for \(expected.audience).")
+        }
+        if let destination = response.destination, destination != expected.acsURL {
+            throw SAMLRefusal("The response was sent to \(destination), not to this connection's ACS URL.")
+        }
+        guard assertion.recipient == expected.acsURL else {
+            throw SAMLRefusal("The assertion's recipient is not this connection's ACS URL.")
+        }
+        let answered = [response.inResponseTo, assertion.subjectInResponseTo].compactMap { $0 }
+        if let requestID = expected.requestID {
+            guard !answered.isEmpty, answered.allSatisfy({ $0 == requestID }) else {
+                throw SAMLRefusal("The response does not answer the sign-in this browser started.")
+            }
+        } else {
+            guard answered.isEmpty else {
+                throw SAMLRefusal("The response answers a sign-in this browser did not start.")
+            }
+            guard expected.allowUnsolicited else {
+                throw SAMLRefusal("Sign-in started at the identity provider is off for this connection.")
+            }
+        }
+        let now = expected.now
+        if let notBefore = assertion.notBefore, now + expected.skew < notBefore {
+            throw SAMLRefusal("The assertion is not valid yet (check both clocks).")
+        }
+        for end in [assertion.notOnOrAfter, assertion.subjectNotOnOrAfter].compactMap({ $0 })
+        where now - expected.skew >= end {
+            throw SAMLRefusal("The assertion has expired.")
+        }
+        guard assertion.subjectNotOnOrAfter != nil else {
+            throw SAMLRefusal("The assertion's bearer confirmation has no NotOnOrAfter.")
+        }
+    }
+
+    static func time(_ text: String?) throws(SAMLRefusal) -> Date? {
+        guard let text else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        throw SAMLRefusal("\(text) is not a time.")
+    }
+}
+
+extension String {
+    fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

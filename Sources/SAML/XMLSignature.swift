@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+import X509
+import _CryptoExtras
+
+/// Checks an enveloped XML signature (XML DSig) the way SAML uses one, and nothing more general: the signature is
+/// a direct child of the element it signs, its one reference names that element's `ID`, the transforms are the
+/// enveloped signature and exclusive canonicalization, and it verifies with one of the connection's certificates
+/// only (never a key the message carries). The digest is computed over that very element object, so the element
+/// whose claims are read is the element that was verified (no signature wrapping).
+public struct XMLSignatureVerifier: Sendable {
+    public static let namespace = "http://www.w3.org/2000/09/xmldsig#"
+    static let envelopedTransform = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+
+    public var certificates: [Certificate]
+    /// SHA-1 digests and signatures, refused unless the connection allows them.
+    public var allowSHA1: Bool
+
+    public init(certificates: [Certificate], allowSHA1: Bool = false) {
+        self.certificates = certificates
+        self.allowSHA1 = allowSHA1
+    }
+
+    /// Whether `element` carries a signature (a direct `ds:Signature` child); throws when it carries one that
+    /// does not verify, or several.
+    public func verify(_ element: XMLElement, document: XMLElement) throws(SAMLRefusal) -> Bool {
+        let signatures = element.children(Self.namespace, "Signature")
+        guard !signatures.isEmpty else { return false }
+        guard signatures.count == 1, let signature = signatures.first else {
+            throw SAMLRefusal("An element carries more than one signature.")
+        }
+        guard let id = element[attribute: "ID"], !id.isEmpty else {
+            throw SAMLRefusal("A signed element has no ID.")
+        }
+        // IDs are unique in the document: a second element with the signed ID is how wrapping attacks hide.
+        let sameID = ([document] + document.descendants).filter { $0[attribute: "ID"] == id }
+        guard sameID.count == 1 else { throw SAMLRefusal("The ID \(id) appears more than once.") }
+
+        guard let signedInfo = signature.child(Self.namespace, "SignedInfo"),
+            let canonicalization = signedInfo.child(Self.namespace, "CanonicalizationMethod"),
+            let method = signedInfo.child(Self.namespace, "SignatureMethod")?[attribute: "Algorithm"],
+            let valueText = signature.child(Self.namespace, "SignatureValue")?.text
+        else { throw SAMLRefusal("The signature is incomplete.") }
+        guard canonicalization[attribute: "Algorithm"] == ExclusiveCanonicalization.algorithm else {
+            throw SAMLRefusal("The signature's canonicalization is not exclusive XML canonicalization.")
+        }
+        let references = signedInfo.children(Self.namespace, "Reference")
+        guard references.count == 1, let reference = references.first else {
+            throw SAMLRefusal("The signature must have exactly one reference.")
+        }
+        guard reference[attribute: "URI"] == "#" + id else {
+            throw SAMLRefusal("The signature's reference is not the element that carries it.")
+        }
+        var inclusive: Set<String> = []
+        for transform in reference.child(Self.namespace, "Transforms")?.children(Self.namespace, "Transform") ?? [] {
+            switch transform[attribute: "Algorithm"] {
+            case Self.envelopedTransform?:
+                continue
+            case ExclusiveCanonicalization.algorithm?:
+                inclusive = Self.inclusivePrefixes(transform)
+            default:
+                throw SAMLRefusal(
+                    "The signature uses the transform \(transform[attribute: "Algorithm"] ?? "(none)"), which is not accepted."
+                )
+            }
+        }
+        guard let digestMethod = reference.child(Self.namespace, "DigestMethod")?[attribute: "Algorithm"],
+            let digestText = reference.child(Self.namespace, "DigestValue")?.text,
+            let expected = Data(base64Encoded: Self.compact(digestText))
+        else { throw SAMLRefusal("The signature's reference has no digest.") }
+        let signedBytes = ExclusiveCanonicalization.bytes(of: element, excluding: signature, inclusive: inclusive)
+        let digest = try Self.digest(signedBytes, method: digestMethod, allowSHA1: allowSHA1)
+        guard Self.constantTimeEqual(digest, Array(expected)) else {
+            throw SAMLRefusal("The signed element was changed after it was signed (its digest differs).")
+        }
+        guard let value = Data(base64Encoded: Self.compact(valueText)) else {
+            throw SAMLRefusal("The signature value is not base64.")
+        }
+        let signedInfoBytes = ExclusiveCanonicalization.bytes(
+            of: signedInfo, inclusive: Self.inclusivePrefixes(canonicalization))
+        var verified = false
+        for certificate in certificates where !verified {
+            verified = try Self.verify(
+                value, over: signedInfoBytes, method: method, with: certificate, allowSHA1: allowSHA1)
+        }
+        guard verified else { throw SAMLRefusal("The signature does not verify with the connection's certificates.") }
+        return true
+    }
+
+    static func inclusivePrefixes(_ transform: XMLElement) -> Set<String> {
+        let list = transform.elements.first { $0.localName == "InclusiveNamespaces" }?[attribute: "PrefixList"] ?? ""
+        return Set(list.split(separator: " ").map(String.init))
+    }
+
+    static func compact(_ base64: String) -> String {
+        base64.filter { !$0.isWhitespace }
+    }
+
+    static func digest(_ bytes: [UInt8], method: String, allowSHA1: Bool) throws(SAMLRefusal) -> [UInt8] {
+        switch method {
+        case "http://www.w3.org/2001/04/xmlenc#sha256": return Array(SHA256.hash(data: bytes))
+        case "http://www.w3.org/2001/04/xmldsig-more#sha384": return Array(SHA384.hash(data: bytes))
+        case "http://www.w3.org/2001/04/xmlenc#sha512": return Array(SHA512.hash(data: bytes))
+        case "http://www.w3.org/2000/09/xmldsig#sha1" where allowSHA1: return Array(Insecure.SHA1.hash(data: bytes))
+        case "http://www.w3.org/2000/09/xmldsig#sha1":
+            throw SAMLRefusal("The signature uses SHA-1, which this connection does not allow.")
+        default: throw SAMLRefusal("The digest method \(method) is not accepted.")
+        }
+    }
+
+    static func verify(
+        _ signature: Data, over bytes: [UInt8], method: String, with certificate: Certificate, allowSHA1: Bool
+    ) throws(SAMLRefusal) -> Bool {
+        let key = certificate.publicKey
+        switch method {
+        case "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", "http://www.w3.org/2000/09/xmldsig#rsa-sha1":
+            if method.hasSuffix("sha1"), !allowSHA1 {
+                throw SAMLRefusal("The signature uses SHA-1, which this connection does not allow.")
+            }
+            guard let rsa = _RSA.Signing.PublicKey(key) else { return false }
+            let value = _RSA.Signing.RSASignature(rawRepresentation: signature)
+            switch method.suffix(6) {
+            case "sha256":
+                return rsa.isValidSignature(value, for: SHA256.hash(data: bytes), padding: .insecurePKCS1v1_5)
+            case "sha384":
+                return rsa.isValidSignature(value, for: SHA384.hash(data: bytes), padding: .insecurePKCS1v1_5)
+            case "sha512":
+                return rsa.isValidSignature(value, for: SHA512.hash(data: bytes), padding: .insecurePKCS1v1_5)
+            default:
+                return rsa.isValidSignature(value, for: Insecure.SHA1.hash(data: bytes), padding: .insecurePKCS1v1_5)
+            }
+        case "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256":
+            guard let ec = P256.Signing.PublicKey(key),
+                let value = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+            else { return false }
+            return ec.isValidSignature(value, for: SHA256.hash(data: bytes))
+        case "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384":
+            guard let ec = P384.Signing.PublicKey(key),
+                let value = try? P384.Signing.ECDSASignature(rawRepresentation: signature)
+            else { return false }
+            return ec.isValidSignature(value, for: SHA384.hash(data: bytes))
+        default:
+            throw SAMLRefusal("The signature method \(method) is not accepted.")
+        }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Why a SAML message was refused: a sentence for the administrator's status page and the log.
+public struct SAMLRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import RosterTestSupport
+import SAML
+import Testing
+import X509
+
+/// SAML responses signed by signxml (a Python implementation nobody here wrote, `scripts/saml-idp.py`), read
+/// by Roster: the genuine ones verify and read whole; each attack SAML implementations fall to is refused. Every
+/// case here fails on a naive implementation (one that verifies a signature anywhere and then reads the first
+/// assertion, trusts KeyInfo, takes the NameID's first text node, or lets the parser expand entities).
+///
+/// Runs when `ROSTER_WEBHOOK_PYTHON` names a Python with signxml installed (CI sets it, with
+/// `ROSTER_REQUIRE_WEBHOOK_RECEIVER=1`).
+@Suite(.serialized) struct SAMLResponseTests {
+    static let python = ProcessInfo.processInfo.environment["ROSTER_WEBHOOK_PYTHON"]
+    static let required = ProcessInfo.processInfo.environment["ROSTER_REQUIRE_WEBHOOK_RECEIVER"] == "1"
+    static let acs = "https://roster.example.com/sso/saml/acs/c1"
+    static let audience = "https://roster.example.com/sso/saml/c1"
+
+    /// The cases the identity provider wrote, by name, and its certificate.
+    static func cases() async throws -> (responses: [String: Data], certificate: Certificate) {
+        let (responses, certificate, _) = try await generated()
+        return (responses, certificate)
+    }
+
+    /// Everything the identity provider script wrote: responses, its certificate, and canonicalization cases.
+    static func generated() async throws -> (responses: [String: Data], certificate: Certificate, c14n: Data) {
+        let python = try #require(python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-saml-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/saml-idp.py").path
+        let child = try ChildProcess(
+            python,
+            [script, "--out", folder.path, "--acs", acs, "--audience", audience, "--request-id", "_req1"],
+            output: .pipe, errors: .pipe)
+        let (_, errors, status) = await child.finish()
+        try #require(status == 0, "saml-idp.py: \(String(decoding: errors, as: UTF8.self))")
+        var responses: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".xml") {
+            responses[String(name.dropLast(4))] = try Data(contentsOf: folder.appendingPathComponent(name))
+        }
+        let pem = try String(contentsOf: folder.appendingPathComponent("idp.pem"), encoding: .utf8)
+        let c14n = try Data(contentsOf: folder.appendingPathComponent("c14n.json"))
+        return (responses, try Certificate(pemEncoded: pem), c14n)
+    }
+
+    static let expectations = SAMLExpectations(
+        audience: audience, acsURL: acs, requestID: "_req1", allowUnsolicited: false, now: Date())
+
+    @Test(.enabled(if: python != nil || required))
+    func genuineResponsesVerifyAndReadWhole() async throws {
+        let (responses, certificate) = try await Self.cases()
+        let verifier = XMLSignatureVerifier(certificates: [certificate])
+        for name in ["assertion-signed", "response-signed", "okta-style"] {
+            let response = try SAMLResponseReader.read(try #require(responses[name]), verifier: verifier)
+            try SAMLResponseReader.check(response, against: Self.expectations)
+            #expect(response.assertion.nameID == "ann@example.com", "\(name)")
+            #expect(response.assertion.attributes["first_name"] == ["Ann"], "\(name)")
+            #expect(response.assertion.attributes["email"] == ["ann@example.com"], "\(name)")
+            #expect(response.assertion.id == "_a1")
+            #expect(response.assertion.sessionIndex == "_s1")
+            #expect(response.issuer == "https://idp.example.com")
+        }
+        // A comment inside the NameID is not where its value ends: the whole text is read.
+        let commented = try SAMLResponseReader.read(try #require(responses["comment-in-nameid"]), verifier: verifier)
+        #expect(commented.assertion.nameID == "ann@evil.com.example.com")
+    }
+
+    @Test(
+        .enabled(if: python != nil || required),
+        arguments: [
+            ("tampered", "digest"), ("wrapped-extensions", "exactly one assertion"),
+            ("wrapped-sibling", "exactly one assertion"), ("duplicate-id", ""), ("sha1", "SHA-1"),
+            ("doctype", "DOCTYPE"), ("attacker-keyinfo", "certificates"), ("unsigned", "signed"),
+            ("failed-status", "instead of Success"),
+        ])
+    func attacksAreRefused(name: String, reason: String) async throws {
+        let (responses, certificate) = try await Self.cases()
+        let verifier = XMLSignatureVerifier(certificates: [certificate])
+        do {
+            let response = try SAMLResponseReader.read(try #require(responses[name]), verifier: verifier)
+            Issue.record("\(name) was accepted, naming \(response.assertion.nameID)")
+        } catch let refusal as SAMLRefusal {
+            #expect(reason.isEmpty || refusal.description.contains(reason), "\(name): \(refusal)")
+        }
+    }
+
+    /// Roster's exclusive canonicalization gives lxml's bytes: namespaces declared where first used, the
+    /// inclusive prefixes, default namespaces undone, attributes ordered by namespace, escapes, comments dropped.
+    @Test(.enabled(if: python != nil || required))
+    func canonicalizationMatchesLxml() async throws {
+        let (_, _, c14n) = try await Self.generated()
+        struct Case: Decodable {
+            var document: String
+            var inclusive: [String]
+            var expected: String
+        }
+        for item in try JSONDecoder().decode([Case].self, from: c14n) {
+            let root = try XMLTree.parse(Data(item.document.utf8))
+            let element = try #require(root.elements.first)
+            let bytes = ExclusiveCanonicalization.bytes(of: element, inclusive: Set(item.inclusive))
+            #expect(String(decoding: bytes, as: UTF8.self) == item.expected, "\(item.document)")
+        }
+    }
+
+    @Test(.enabled(if: python != nil || required))
+    func sha1VerifiesOnlyWhereTheConnectionAllowsIt() async throws {
+        let (responses, certificate) = try await Self.cases()
+        let allowing = XMLSignatureVerifier(certificates: [certificate], allowSHA1: true)
+        let response = try SAMLResponseReader.read(try #require(responses["sha1"]), verifier: allowing)
+        #expect(response.assertion.nameID == "ann@example.com")
+    }
+
+    @Test(
+        .enabled(if: python != nil || required),
+        arguments: [
+            ("unsolicited", "does not answer the sign-in this browser started"), ("expired", "expired"),
+            ("wrong-audience", "not for"), ("wrong-recipient", "recipient"),
+        ])
+    func conditionsAreChecked(name: String, reason: String) async throws {
+        let (responses, certificate) = try await Self.cases()
+        let verifier = XMLSignatureVerifier(certificates: [certificate])
+        let response = try SAMLResponseReader.read(try #require(responses[name]), verifier: verifier)
+        do {
+            try SAMLResponseReader.check(response, against: Self.expectations)
+            Issue.record("\(name) passed its checks")
+        } catch {
+            #expect(error.description.contains(reason), "\(name): \(error)")
+        }
+        if name == "unsolicited" {
+            var off = Self.expectations
+            off.requestID = nil
+            #expect(throws: SAMLRefusal("Sign-in started at the identity provider is off for this connection.")) {
+                try SAMLResponseReader.check(response, against: off)
+            }
+            var allowing = off
+            allowing.allowUnsolicited = true
+            try SAMLResponseReader.check(response, against: allowing)
+            // A solicited response is not taken as unsolicited either.
+            let solicited = try SAMLResponseReader.read(try #require(responses["assertion-signed"]), verifier: verifier)
+            #expect(throws: SAMLRefusal.self) { try SAMLResponseReader.check(solicited, against: allowing) }
+        }
+    }
+
+    @Test(.enabled(if: python != nil || required))
+    func aResponseIsCheckedOnlyAgainstTheConnectionsCertificates() async throws {
+        let (responses, _) = try await Self.cases()
+        let other = try await Self.cases().certificate  // another identity provider's key
+        let verifier = XMLSignatureVerifier(certificates: [other])
+        #expect(throws: SAMLRefusal.self) {
+            _ = try SAMLResponseReader.read(try #require(responses["assertion-signed"]), verifier: verifier)
+        }
+    }
+}

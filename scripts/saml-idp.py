@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""A SAML identity provider for Roster's tests: signs responses with signxml (an implementation nobody here wrote)
+and writes them, with the attacks SAML implementations fall to, into --out.
+
+Usage: saml-idp.py --out DIR --acs URL --audience ENTITY_ID --request-id ID
+
+Writes idp.pem (the certificate Roster trusts) and one response per case, each the XML as posted (not base64):
+  assertion-signed, response-signed, okta-style (namespaces declared on the Response only, xs:string values with
+  InclusiveNamespaces), comment-in-nameid (signed with a comment inside the NameID), tampered (NameID changed
+  after signing), wrapped-extensions and wrapped-sibling (signature wrapping), duplicate-id, sha1, doctype,
+  attacker-keyinfo (signed by another key whose certificate rides in KeyInfo), unsigned, unsolicited, expired,
+  wrong-audience, wrong-recipient, failed-status, two-assertions-signed.
+"""
+import argparse
+import copy
+import datetime
+import os
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from signxml import SignatureReference, XMLSigner
+
+P = "urn:oasis:names:tc:SAML:2.0:protocol"
+A = "urn:oasis:names:tc:SAML:2.0:assertion"
+EXC = "http://www.w3.org/2001/10/xml-exc-c14n#"
+
+
+def key_and_certificate(name):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
+    return key, certificate
+
+
+def stamp(offset=0):
+    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def response_xml(a, nameid="ann@example.com", request_id="_req", audience=None, recipient=None, expires=300,
+                 status="urn:oasis:names:tc:SAML:2.0:status:Success", assertion_id="_a1", okta=False):
+    in_response = f' InResponseTo="{request_id}"' if request_id else ""
+    audience = audience or a.audience
+    recipient = recipient or a.acs
+    declare = "" if okta else f' xmlns:saml="{A}"'
+    xs = ' xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    typed = ' xsi:type="xs:string"' if okta else ""
+    # Okta declares xs (its values' xsi:type) on the Assertion as well as the Response.
+    return f"""<samlp:Response xmlns:samlp="{P}"{' xmlns:saml="' + A + '"' + xs if okta else ''} ID="_r1" Version="2.0" IssueInstant="{stamp()}" Destination="{a.acs}"{in_response}><saml:Issuer{declare}>https://idp.example.com</saml:Issuer><samlp:Status><samlp:StatusCode Value="{status}"/></samlp:Status><saml:Assertion{declare}{xs if okta else ''} ID="{assertion_id}" Version="2.0" IssueInstant="{stamp()}"><saml:Issuer>https://idp.example.com</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{nameid}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{stamp(expires)}" Recipient="{recipient}"{in_response}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{stamp(-60)}" NotOnOrAfter="{stamp(expires)}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{stamp()}" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="first_name"><saml:AttributeValue{typed}>Ann</saml:AttributeValue></saml:Attribute><saml:Attribute Name="email"><saml:AttributeValue{typed}>{nameid}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>"""
+
+
+class Signer(XMLSigner):
+    def check_deprecated_methods(self):
+        pass  # SHA-1 is signed only for the case Roster must refuse
+
+
+def sign(element, key, certificate, algorithm="rsa-sha256", digest="sha256", inclusive=None):
+    signer = Signer(signature_algorithm=algorithm, digest_algorithm=digest, c14n_algorithm=EXC)
+    pem = certificate.public_bytes(serialization.Encoding.PEM)
+    # The reference names its inclusive prefixes itself, so its transform declares them (Okta's form).
+    reference = SignatureReference(URI="#" + element.get("ID"), inclusive_ns_prefixes=inclusive)
+    signed = signer.sign(element, key=key, cert=[pem.decode()], reference_uri=[reference], id_attribute="ID",
+                         inclusive_ns_prefixes=inclusive)
+    # SAML's schema puts the signature right after the Issuer.
+    signature = signed.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    signed.remove(signature)
+    issuer = signed.find(f"{{{A}}}Issuer")
+    signed.insert(list(signed).index(issuer) + 1 if issuer is not None else 0, signature)
+    return signed
+
+
+def signed_assertion(text, key, certificate, **options):
+    response = etree.fromstring(text)
+    assertion = response.find(f"{{{A}}}Assertion")
+    index = list(response).index(assertion)
+    response.remove(assertion)
+    response.insert(index, sign(assertion, key, certificate, **options))
+    return response
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--acs", required=True)
+    parser.add_argument("--audience", required=True)
+    parser.add_argument("--request-id", required=True)
+    a = parser.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    key, certificate = key_and_certificate("idp.example.com")
+    attacker_key, attacker_certificate = key_and_certificate("attacker")
+    with open(os.path.join(a.out, "idp.pem"), "wb") as handle:
+        handle.write(certificate.public_bytes(serialization.Encoding.PEM))
+    cases = {}
+
+    def plain(**options):
+        return response_xml(a, request_id=a.request_id, **options)
+
+    cases["assertion-signed"] = signed_assertion(plain(), key, certificate)
+    cases["response-signed"] = sign(etree.fromstring(plain()), key, certificate)
+    cases["okta-style"] = signed_assertion(plain(okta=True), key, certificate)
+    cases["comment-in-nameid"] = signed_assertion(plain(nameid="ann@evil.com<!---->.example.com"), key, certificate)
+    tampered = signed_assertion(plain(), key, certificate)
+    tampered.find(f".//{{{A}}}NameID").text = "boss@example.com"
+    cases["tampered"] = tampered
+
+    # Wrapping: the genuine signed assertion kept somewhere, an evil one where a naive reader looks.
+    genuine = signed_assertion(plain(), key, certificate)
+    evil = etree.fromstring(plain(nameid="boss@example.com", assertion_id="_evil")).find(f"{{{A}}}Assertion")
+    wrapped = copy.deepcopy(genuine)
+    original = wrapped.find(f"{{{A}}}Assertion")
+    extensions = etree.SubElement(wrapped, f"{{{P}}}Extensions")
+    wrapped.remove(original)
+    extensions.append(original)
+    wrapped.insert(2, evil)
+    cases["wrapped-extensions"] = wrapped
+    sibling = copy.deepcopy(genuine)
+    sibling.insert(2, copy.deepcopy(evil))
+    cases["wrapped-sibling"] = sibling
+    duplicate = copy.deepcopy(genuine)
+    twin = copy.deepcopy(evil)
+    twin.set("ID", "_a1")
+    signature = duplicate.find(f"{{{A}}}Assertion").find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    hidden = duplicate.find(f"{{{A}}}Assertion")
+    duplicate.remove(hidden)
+    twin.insert(1, signature)
+    signature.append(hidden)  # the genuine assertion inside the signature, the evil twin carrying it
+    duplicate.insert(2, twin)
+    cases["duplicate-id"] = duplicate
+
+    cases["sha1"] = signed_assertion(plain(), key, certificate, algorithm="rsa-sha1", digest="sha1")
+    cases["attacker-keyinfo"] = signed_assertion(plain(), attacker_key, attacker_certificate)
+    cases["unsigned"] = etree.fromstring(plain())
+    cases["unsolicited"] = signed_assertion(response_xml(a, request_id=None), key, certificate)
+    cases["expired"] = signed_assertion(plain(expires=-600), key, certificate)
+    cases["wrong-audience"] = signed_assertion(plain(audience="https://other.example.com"), key, certificate)
+    cases["wrong-recipient"] = signed_assertion(plain(recipient="https://other.example.com/acs"), key, certificate)
+    cases["failed-status"] = etree.fromstring(plain(status="urn:oasis:names:tc:SAML:2.0:status:Requester"))
+
+    for name, element in cases.items():
+        data = etree.tostring(element)
+        if name == "comment-in-nameid":
+            assert b"<!---->" in data
+        with open(os.path.join(a.out, name + ".xml"), "wb") as handle:
+            handle.write(data)
+    doctype = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x "boss@example.com">]>\n' + etree.tostring(
+        cases["assertion-signed"])
+    with open(os.path.join(a.out, "doctype.xml"), "wb") as handle:
+        handle.write(doctype)
+    write_c14n_cases(a.out)
+    print("written", len(cases) + 1)
+
+
+def write_c14n_cases(folder):
+    """Documents with lxml's exclusive canonicalization of the root's first element child, for a comparison of
+    Roster's canonicalization with another implementation's."""
+    import json
+
+    documents = [
+        (f'<r xmlns:samlp="{P}" xmlns:xs="http://www.w3.org/2001/XMLSchema"><saml:Assertion xmlns:saml="{A}" '
+         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:unused="urn:x" ID="a">'
+         '<saml:AttributeValue xsi:type="xs:string">v</saml:AttributeValue></saml:Assertion></r>', ["xs"]),
+        (f'<r xmlns:samlp="{P}" xmlns:xs="http://www.w3.org/2001/XMLSchema"><saml:Assertion xmlns:saml="{A}" '
+         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="a">'
+         '<saml:AttributeValue xsi:type="xs:string">v</saml:AttributeValue></saml:Assertion></r>', []),
+        ('<r xmlns="urn:outer"><a><b xmlns=""><c xmlns="urn:inner"/></b></a></r>', []),
+        ('<r><e xmlns:p="urn:p" xmlns:q="urn:q" z="1" q:b="2" p:a="3" a="t&#9;a&#10;b&#13;c&quot;&amp;&lt;&gt;">'
+         'x &amp; y &lt; z &gt; w&#13;\n<!-- gone -->end<![CDATA[ <cdata> ]]></e></r>', []),
+        ('<r xmlns:x="urn:x"><x:e xml:lang="en" x:k="v"><x:f x:k="w"/><g xmlns:x="urn:other" x:k="u"/></x:e></r>', []),
+        ('<r xmlns:a="urn:a" xmlns:b="urn:b"><e><f/></e></r>', ["a", "#default"]),
+    ]
+    cases = []
+    for document, inclusive in documents:
+        element = etree.fromstring(document)[0]
+        expected = etree.tostring(
+            element, method="c14n", exclusive=True, with_comments=False, inclusive_ns_prefixes=inclusive or None)
+        cases.append({"document": document, "inclusive": inclusive, "expected": expected.decode()})
+    with open(os.path.join(folder, "c14n.json"), "w") as handle:
+        json.dump(cases, handle)
+
+
+if __name__ == "__main__":
+    main()
