@@ -9,7 +9,8 @@ Writes idp.pem (the certificate Roster trusts) and one response per case, each t
   InclusiveNamespaces), comment-in-nameid (signed with a comment inside the NameID), tampered (NameID changed
   after signing), wrapped-extensions and wrapped-sibling (signature wrapping), duplicate-id, sha1, doctype,
   attacker-keyinfo (signed by another key whose certificate rides in KeyInfo), unsigned, unsolicited, expired,
-  wrong-audience, wrong-recipient, failed-status, two-assertions-signed.
+  wrong-audience, wrong-recipient, failed-status, forged-inresponseto; and c14n.json, lxml's canonicalization of
+  a few documents.
 """
 import argparse
 import copy
@@ -138,6 +139,11 @@ def main():
     cases["attacker-keyinfo"] = signed_assertion(plain(), attacker_key, attacker_certificate)
     cases["unsigned"] = etree.fromstring(plain())
     cases["unsolicited"] = signed_assertion(response_xml(a, request_id=None), key, certificate)
+    # An IdP-initiated assertion (signed, answering nothing) in a Response the attacker wrote to answer the
+    # request their own browser started.
+    forged = signed_assertion(response_xml(a, request_id=None), key, certificate)
+    forged.set("InResponseTo", a.request_id)
+    cases["forged-inresponseto"] = forged
     cases["expired"] = signed_assertion(plain(expires=-600), key, certificate)
     cases["wrong-audience"] = signed_assertion(plain(audience="https://other.example.com"), key, certificate)
     cases["wrong-recipient"] = signed_assertion(plain(recipient="https://other.example.com/acs"), key, certificate)

@@ -81,6 +81,8 @@ public enum ExclusiveCanonicalization {
             case .element(let inner):
                 if inner === excluded { continue }
                 write(inner, excluding: excluded, inclusive: inclusive, rendered: rendered, to: &output)
+            case .processingInstruction(let target, let data):
+                output += "<?\(target)\(data.isEmpty ? "" : " " + data)?>".utf8
             }
         }
         output += "</\(element.name)>".utf8

@@ -3,6 +3,9 @@ import Foundation
 /// A SAML Response whose signature (on the Response or on its Assertion) verified with the connection's
 /// certificates, read from the very elements that were verified.
 public struct SAMLResponse: Sendable, Hashable {
+    /// Whether the Response itself was signed: only then are its own fields (issuer, destination, InResponseTo)
+    /// the identity provider's word.
+    public var responseSigned: Bool
     public var issuer: String?
     public var destination: String?
     public var inResponseTo: String?
@@ -17,7 +20,9 @@ public struct SAMLAssertion: Sendable, Hashable {
     public var nameIDFormat: String?
     /// Attribute values by the attribute's `Name`, each value its whole text.
     public var attributes: [String: [String]]
-    public var audiences: [String]
+    /// The audiences of each AudienceRestriction: every restriction must name this connection.
+    public var audienceRestrictions: [[String]]
+    public var audiences: [String] { audienceRestrictions.flatMap { $0 } }
     public var notBefore: Date?
     public var notOnOrAfter: Date?
     /// From the bearer SubjectConfirmationData.
@@ -32,6 +37,8 @@ public struct SAMLAssertion: Sendable, Hashable {
 public struct SAMLExpectations: Sendable {
     public var audience: String
     public var acsURL: String
+    /// The identity provider's entity ID, when the connection knows it: the assertion's Issuer must be it.
+    public var issuer: String?
     public var requestID: String?
     public var allowUnsolicited: Bool
     public var now: Date
@@ -39,11 +46,12 @@ public struct SAMLExpectations: Sendable {
     public var skew: TimeInterval
 
     public init(
-        audience: String, acsURL: String, requestID: String?, allowUnsolicited: Bool, now: Date,
+        audience: String, acsURL: String, issuer: String? = nil, requestID: String?, allowUnsolicited: Bool, now: Date,
         skew: TimeInterval = 180
     ) {
         self.audience = audience
         self.acsURL = acsURL
+        self.issuer = issuer
         self.requestID = requestID
         self.allowUnsolicited = allowUnsolicited
         self.now = now
@@ -74,7 +82,8 @@ public enum SAMLResponseReader {
         let status = root.child(protocolNamespace, "Status")?.child(protocolNamespace, "StatusCode")?[
             attribute: "Value"]
         guard status == success else {
-            throw SAMLRefusal("The identity provider answered \(status ?? "no status") instead of Success.")
+            throw SAMLRefusal(
+                "The identity provider answered \(status.map(SAMLText.quoted) ?? "no status") instead of Success.")
         }
         let everything = root.descendants
         if everything.contains(where: { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }) {
@@ -90,7 +99,8 @@ public enum SAMLResponseReader {
             throw SAMLRefusal("Neither the response nor its assertion is signed.")
         }
         return SAMLResponse(
-            issuer: root.child(assertionNamespace, "Issuer")?.text, destination: root[attribute: "Destination"],
+            responseSigned: responseSigned, issuer: root.child(assertionNamespace, "Issuer")?.text,
+            destination: root[attribute: "Destination"],
             inResponseTo: root[attribute: "InResponseTo"], assertion: try read(assertion))
     }
 
@@ -101,8 +111,12 @@ public enum SAMLResponseReader {
             throw SAMLRefusal("The assertion names no subject (NameID).")
         }
         let conditions = assertion.child(ns, "Conditions")
-        let confirmation = subject.children(ns, "SubjectConfirmation").first { $0[attribute: "Method"] == bearer }
-        let data = confirmation?.child(ns, "SubjectConfirmationData")
+        let bearers = subject.children(ns, "SubjectConfirmation").filter { $0[attribute: "Method"] == bearer }
+        guard bearers.count <= 1 else { throw SAMLRefusal("The assertion has more than one bearer confirmation.") }
+        let data = bearers.first?.child(ns, "SubjectConfirmationData")
+        if data?[attribute: "NotBefore"] != nil {
+            throw SAMLRefusal("A bearer confirmation has a NotBefore, which SAML's profile forbids.")
+        }
         var attributes: [String: [String]] = [:]
         for statement in assertion.children(ns, "AttributeStatement") {
             for attribute in statement.children(ns, "Attribute") {
@@ -113,8 +127,8 @@ public enum SAMLResponseReader {
         return SAMLAssertion(
             id: id, issuer: assertion.child(ns, "Issuer")?.text, nameID: nameID.text.trimmed,
             nameIDFormat: nameID[attribute: "Format"], attributes: attributes,
-            audiences: conditions?.children(ns, "AudienceRestriction").flatMap { $0.children(ns, "Audience") }.map {
-                $0.text.trimmed
+            audienceRestrictions: conditions?.children(ns, "AudienceRestriction").map {
+                $0.children(ns, "Audience").map(\.text.trimmed)
             } ?? [],
             notBefore: try time(conditions?[attribute: "NotBefore"]),
             notOnOrAfter: try time(conditions?[attribute: "NotOnOrAfter"]), recipient: data?[attribute: "Recipient"],
@@ -123,26 +137,41 @@ public enum SAMLResponseReader {
             sessionIndex: assertion.child(ns, "AuthnStatement")?[attribute: "SessionIndex"])
     }
 
-    /// Checks a verified response against what this connection and this browser expect.
+    /// Checks a verified response against what this connection and this browser expect. Only what the identity
+    /// provider signed is relied on: the assertion always, the Response's own fields when it was signed.
     public static func check(_ response: SAMLResponse, against expected: SAMLExpectations) throws(SAMLRefusal) {
         let assertion = response.assertion
-        guard assertion.audiences.contains(expected.audience) else {
-            throw SAMLRefusal(
-                "The assertion is for \(assertion.audiences.joined(separator: ", ")), not for \(expected.audience).")
+        guard !expected.audience.isEmpty, !expected.acsURL.isEmpty else {
+            throw SAMLRefusal("The connection has no entity ID or ACS URL.")
         }
-        if let destination = response.destination, destination != expected.acsURL {
-            throw SAMLRefusal("The response was sent to \(destination), not to this connection's ACS URL.")
+        guard !assertion.audienceRestrictions.isEmpty,
+            assertion.audienceRestrictions.allSatisfy({ $0.contains { SAMLText.same($0, expected.audience) } })
+        else {
+            let named = SAMLText.quoted(assertion.audiences.joined(separator: ", "))
+            throw SAMLRefusal("The assertion is for \(named), not for this connection.")
         }
-        guard assertion.recipient == expected.acsURL else {
+        if let issuer = expected.issuer, !SAMLText.same(assertion.issuer?.trimmed, issuer) {
+            let named = SAMLText.quoted(assertion.issuer ?? "nobody")
+            throw SAMLRefusal("The assertion was issued by \(named), not by this connection's identity provider.")
+        }
+        if let destination = response.destination, !SAMLText.same(destination, expected.acsURL) {
+            let named = SAMLText.quoted(destination)
+            throw SAMLRefusal("The response was sent to \(named), not to this connection's ACS URL.")
+        }
+        if response.responseSigned, response.destination == nil {
+            throw SAMLRefusal("A signed response must name its Destination.")
+        }
+        guard SAMLText.same(assertion.recipient, expected.acsURL) else {
             throw SAMLRefusal("The assertion's recipient is not this connection's ACS URL.")
         }
-        let answered = [response.inResponseTo, assertion.subjectInResponseTo].compactMap { $0 }
+        // The assertion's own InResponseTo decides: the Response's may have been written by whoever posted it.
+        let responseAnswers = response.inResponseTo
         if let requestID = expected.requestID {
-            guard !answered.isEmpty, answered.allSatisfy({ $0 == requestID }) else {
-                throw SAMLRefusal("The response does not answer the sign-in this browser started.")
-            }
+            guard SAMLText.same(assertion.subjectInResponseTo, requestID),
+                responseAnswers == nil || SAMLText.same(responseAnswers, requestID)
+            else { throw SAMLRefusal("The response does not answer the sign-in this browser started.") }
         } else {
-            guard answered.isEmpty else {
+            guard assertion.subjectInResponseTo == nil, responseAnswers == nil else {
                 throw SAMLRefusal("The response answers a sign-in this browser did not start.")
             }
             guard expected.allowUnsolicited else {
@@ -169,7 +198,7 @@ public enum SAMLResponseReader {
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime]
         if let date = formatter.date(from: text) { return date }
-        throw SAMLRefusal("\(text) is not a time.")
+        throw SAMLRefusal("\(SAMLText.quoted(text)) is not a time.")
     }
 }
 

@@ -33,8 +33,8 @@ public struct XMLSignatureVerifier: Sendable {
             throw SAMLRefusal("A signed element has no ID.")
         }
         // IDs are unique in the document: a second element with the signed ID is how wrapping attacks hide.
-        let sameID = ([document] + document.descendants).filter { $0[attribute: "ID"] == id }
-        guard sameID.count == 1 else { throw SAMLRefusal("The ID \(id) appears more than once.") }
+        let sameID = ([document] + document.descendants).filter { SAMLText.same($0[attribute: "ID"], id) }
+        guard sameID.count == 1 else { throw SAMLRefusal("The ID \(SAMLText.quoted(id)) appears more than once.") }
 
         guard let signedInfo = signature.child(Self.namespace, "SignedInfo"),
             let canonicalization = signedInfo.child(Self.namespace, "CanonicalizationMethod"),
@@ -48,48 +48,54 @@ public struct XMLSignatureVerifier: Sendable {
         guard references.count == 1, let reference = references.first else {
             throw SAMLRefusal("The signature must have exactly one reference.")
         }
-        guard reference[attribute: "URI"] == "#" + id else {
+        guard SAMLText.same(reference[attribute: "URI"], "#" + id) else {
             throw SAMLRefusal("The signature's reference is not the element that carries it.")
         }
-        var inclusive: Set<String> = []
-        for transform in reference.child(Self.namespace, "Transforms")?.children(Self.namespace, "Transform") ?? [] {
-            switch transform[attribute: "Algorithm"] {
-            case Self.envelopedTransform?:
-                continue
-            case ExclusiveCanonicalization.algorithm?:
-                inclusive = Self.inclusivePrefixes(transform)
-            default:
-                throw SAMLRefusal(
-                    "The signature uses the transform \(transform[attribute: "Algorithm"] ?? "(none)"), which is not accepted."
-                )
-            }
+        // Exactly the enveloped signature and exclusive canonicalization (without the latter the reference would
+        // be canonicalized inclusively).
+        let transforms = reference.child(Self.namespace, "Transforms")?.children(Self.namespace, "Transform") ?? []
+        let algorithms = transforms.map { $0[attribute: "Algorithm"] ?? "" }
+        guard algorithms.count == 2, Set(algorithms) == [Self.envelopedTransform, ExclusiveCanonicalization.algorithm],
+            let canonicalTransform = transforms.first(where: {
+                $0[attribute: "Algorithm"] == ExclusiveCanonicalization.algorithm
+            })
+        else {
+            throw SAMLRefusal(
+                "The signature's transforms must be the enveloped signature and exclusive canonicalization.")
         }
         guard let digestMethod = reference.child(Self.namespace, "DigestMethod")?[attribute: "Algorithm"],
             let digestText = reference.child(Self.namespace, "DigestValue")?.text,
             let expected = Data(base64Encoded: Self.compact(digestText))
         else { throw SAMLRefusal("The signature's reference has no digest.") }
-        let signedBytes = ExclusiveCanonicalization.bytes(of: element, excluding: signature, inclusive: inclusive)
-        let digest = try Self.digest(signedBytes, method: digestMethod, allowSHA1: allowSHA1)
-        guard Self.constantTimeEqual(digest, Array(expected)) else {
-            throw SAMLRefusal("The signed element was changed after it was signed (its digest differs).")
-        }
         guard let value = Data(base64Encoded: Self.compact(valueText)) else {
             throw SAMLRefusal("The signature value is not base64.")
         }
+        // The signature first, over the small SignedInfo: nothing an attacker wrote is canonicalized at length
+        // (a reference's PrefixList over its element) before the identity provider's key vouches for it.
         let signedInfoBytes = ExclusiveCanonicalization.bytes(
-            of: signedInfo, inclusive: Self.inclusivePrefixes(canonicalization))
+            of: signedInfo, inclusive: try Self.inclusivePrefixes(canonicalization))
         var verified = false
         for certificate in certificates where !verified {
             verified = try Self.verify(
                 value, over: signedInfoBytes, method: method, with: certificate, allowSHA1: allowSHA1)
         }
         guard verified else { throw SAMLRefusal("The signature does not verify with the connection's certificates.") }
+        let signedBytes = ExclusiveCanonicalization.bytes(
+            of: element, excluding: signature, inclusive: try Self.inclusivePrefixes(canonicalTransform))
+        let digest = try Self.digest(signedBytes, method: digestMethod, allowSHA1: allowSHA1)
+        guard Self.constantTimeEqual(digest, Array(expected)) else {
+            throw SAMLRefusal("The signed element was changed after it was signed (its digest differs).")
+        }
         return true
     }
 
-    static func inclusivePrefixes(_ transform: XMLElement) -> Set<String> {
+    /// The `InclusiveNamespaces PrefixList` of a canonicalization, at most 16 prefixes (identity providers list
+    /// one or two; thousands would make canonicalization a denial of service).
+    static func inclusivePrefixes(_ transform: XMLElement) throws(SAMLRefusal) -> Set<String> {
         let list = transform.elements.first { $0.localName == "InclusiveNamespaces" }?[attribute: "PrefixList"] ?? ""
-        return Set(list.split(separator: " ").map(String.init))
+        let prefixes = list.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard prefixes.count <= 16 else { throw SAMLRefusal("The signature lists more than 16 inclusive prefixes.") }
+        return Set(prefixes)
     }
 
     static func compact(_ base64: String) -> String {
@@ -104,7 +110,7 @@ public struct XMLSignatureVerifier: Sendable {
         case "http://www.w3.org/2000/09/xmldsig#sha1" where allowSHA1: return Array(Insecure.SHA1.hash(data: bytes))
         case "http://www.w3.org/2000/09/xmldsig#sha1":
             throw SAMLRefusal("The signature uses SHA-1, which this connection does not allow.")
-        default: throw SAMLRefusal("The digest method \(method) is not accepted.")
+        default: throw SAMLRefusal("The digest method \(SAMLText.quoted(method)) is not accepted.")
         }
     }
 
@@ -141,13 +147,27 @@ public struct XMLSignatureVerifier: Sendable {
             else { return false }
             return ec.isValidSignature(value, for: SHA384.hash(data: bytes))
         default:
-            throw SAMLRefusal("The signature method \(method) is not accepted.")
+            throw SAMLRefusal("The signature method \(SAMLText.quoted(method)) is not accepted.")
         }
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Comparing and quoting what a message says: byte for byte (Swift's `==` takes the Kelvin sign for "K"), and
+/// short and on one line when a refusal repeats it.
+enum SAMLText {
+    static func same(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.utf8.elementsEqual(b.utf8)
+    }
+
+    static func quoted(_ text: String) -> String {
+        let scalars = text.unicodeScalars.prefix(120).map { $0.properties.generalCategory == .control ? " " : $0 }
+        return "\"" + String(String.UnicodeScalarView(scalars)) + (text.unicodeScalars.count > 120 ? "…" : "") + "\""
     }
 }
 

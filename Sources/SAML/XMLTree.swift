@@ -55,7 +55,13 @@ public final class XMLElement: @unchecked Sendable {
 
     /// Every element below this one, depth first.
     public var descendants: [XMLElement] {
-        elements.flatMap { [$0] + $0.descendants }
+        var found: [XMLElement] = []
+        var stack = Array(elements.reversed())
+        while let element = stack.popLast() {
+            found.append(element)
+            stack += element.elements.reversed()
+        }
+        return found
     }
 
     /// All the text inside, whole: every text node of every descendant, in order.
@@ -64,6 +70,7 @@ public final class XMLElement: @unchecked Sendable {
             switch node {
             case .text(let text): text
             case .element(let element): element.text
+            case .processingInstruction: ""
             }
         }.joined()
     }
@@ -75,6 +82,8 @@ public final class XMLElement: @unchecked Sendable {
 public enum XMLNode: Sendable {
     case element(XMLElement)
     case text(String)
+    /// Kept, as canonical XML keeps them.
+    case processingInstruction(target: String, data: String)
 }
 
 /// Why a message was refused before its signature was looked at.
@@ -83,13 +92,36 @@ public struct XMLRefusal: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 public enum XMLTree {
+    /// The `encoding` of the XML declaration, if the document starts with one.
+    static func declaredEncoding(_ data: Data) -> String? {
+        var bytes = data.prefix(300)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let head = String(decoding: bytes, as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>") else { return nil }
+        let declaration = head[..<end.lowerBound]
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return "" }
+        return String(rest.dropFirst().prefix { $0 != quote })
+    }
+
     /// The most bytes of XML a message may have.
     public static let maxBytes = 1 << 20
 
-    /// Parses a document. A DOCTYPE (and with it every entity, internal or external) is refused before the
-    /// parser sees the document; so is anything past `maxBytes` or nested deeper than 64 elements.
+    /// Parses a document. It must be UTF-8 (declared so or undeclared), without NUL: the parser never decodes
+    /// another encoding, in which a DOCTYPE could hide from the search below (UTF-16, UTF-7), and never meets a
+    /// name that is not UTF-8 (which crashes FoundationXML on Linux). A DOCTYPE (and with it every entity,
+    /// internal or external) is then refused before the parser sees the document; so is anything past
+    /// `maxBytes` or nested deeper than 64 elements.
     public static func parse(_ data: Data) throws(XMLRefusal) -> XMLElement {
         guard data.count <= maxBytes else { throw XMLRefusal(description: "The message is larger than 1 MiB.") }
+        guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+            throw XMLRefusal(description: "The message is not UTF-8 text.")
+        }
+        if let declaration = declaredEncoding(data), declaration.lowercased() != "utf-8" {
+            throw XMLRefusal(
+                description: "The message declares the encoding \(declaration.prefix(20)); only UTF-8 is read.")
+        }
         let lowered = Data(data.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
         for marker in ["<!doctype", "<!entity"] where lowered.range(of: Data(marker.utf8)) != nil {
             throw XMLRefusal(
@@ -114,11 +146,15 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLElement?
     var stack: [XMLElement] = []
     var failure: String?
+    /// The text of the current element since its last child, gathered in one buffer (appending to the last text
+    /// node instead copied it whole each time: quadratic in a megabyte of `&lt;`).
+    var pending = ""
 
     func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        flush()
         guard stack.count < 64 else {
             failure = "The message nests elements deeper than 64."
             return parser.abortParsing()
@@ -134,19 +170,25 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        flush()
         _ = stack.popLast()
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        append(string)
+        pending += string
     }
 
     func parser(_ parser: XMLParser, foundIgnorableWhitespace whitespaceString: String) {
-        append(whitespaceString)
+        pending += whitespaceString
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        append(String(decoding: CDATABlock, as: UTF8.self))
+        pending += String(decoding: CDATABlock, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, foundProcessingInstructionWithTarget target: String, data: String?) {
+        flush()
+        stack.last?.children.append(.processingInstruction(target: target, data: data ?? ""))
     }
 
     func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
@@ -154,13 +196,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         parser.abortParsing()
     }
 
-    private func append(_ text: String) {
-        guard let element = stack.last else { return }
-        // Adjacent text (split around a comment, or by the parser's buffers) is one text node.
-        if case .text(let before)? = element.children.last {
-            element.children[element.children.count - 1] = .text(before + text)
-        } else {
-            element.children.append(.text(text))
-        }
+    /// Adjacent text (split around a comment, or by the parser's buffers) is one text node.
+    private func flush() {
+        guard !pending.isEmpty else { return }
+        stack.last?.children.append(.text(pending))
+        pending = ""
     }
 }

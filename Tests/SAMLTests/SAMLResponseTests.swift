@@ -116,6 +116,7 @@ import X509
         .enabled(if: python != nil || required),
         arguments: [
             ("unsolicited", "does not answer the sign-in this browser started"), ("expired", "expired"),
+            ("forged-inresponseto", "does not answer the sign-in this browser started"),
             ("wrong-audience", "not for"), ("wrong-recipient", "recipient"),
         ])
     func conditionsAreChecked(name: String, reason: String) async throws {
@@ -150,6 +151,49 @@ import X509
         let verifier = XMLSignatureVerifier(certificates: [other])
         #expect(throws: SAMLRefusal.self) {
             _ = try SAMLResponseReader.read(try #require(responses["assertion-signed"]), verifier: verifier)
+        }
+    }
+
+    /// Refused before the parser can decode something else than UTF-8 (a DOCTYPE hidden in UTF-16 or UTF-7, a
+    /// name FoundationXML crashes on), and bounded where an attacker controls the size of the work.
+    @Test(arguments: [
+        Data([0x3C, 0x61, 0xFF, 0x3E, 0x3C, 0x2F, 0x61, 0x3E]),  // <a\xFF></a>: not UTF-8
+        Data([0xFF, 0xFE]) + "<a/>".data(using: .utf16LittleEndian)!,  // UTF-16
+        Data(#"<?xml version="1.0" encoding="UTF-7"?><a>+ADwAIQ-DOCTYPE</a>"#.utf8),
+        Data("<a>\u{0}</a>".utf8),
+        Data("<?xml version='1.0'?><!DoCtYpE a [<!ENTITY b 'c'>]><a>&b;</a>".utf8),
+    ])
+    func onlyUTF8WithoutADoctypeIsParsed(document: Data) {
+        #expect(throws: XMLRefusal.self) { try XMLTree.parse(document) }
+    }
+
+    @Test func aMegabyteOfEscapedTextParsesInOneBuffer() throws {
+        let body = String(repeating: "&lt;", count: 250_000)
+        let root = try XMLTree.parse(Data("<a>\(body)</a>".utf8))
+        #expect(root.text.count == 250_000)
+        #expect(root.children.count == 1, "one text node")
+    }
+
+    @Test func aSignatureListingThousandsOfInclusivePrefixesIsRefusedBeforeAnyWork() throws {
+        let prefixes = (0..<1000).map { "p\($0)" }.joined(separator: " ")
+        let xml = """
+            <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r"><samlp:Status>\
+            <samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>\
+            <saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a">\
+            <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>\
+            <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#">\
+            <ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="\(prefixes)"/>\
+            </ds:CanonicalizationMethod>\
+            <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>\
+            <ds:Reference URI="#_a"><ds:Transforms>\
+            <ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>\
+            <ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>\
+            <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AA==</ds:DigestValue>\
+            </ds:Reference></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature>\
+            <saml:Subject><saml:NameID>ann@example.com</saml:NameID></saml:Subject></saml:Assertion></samlp:Response>
+            """
+        #expect(throws: SAMLRefusal("The signature lists more than 16 inclusive prefixes.")) {
+            _ = try SAMLResponseReader.read(Data(xml.utf8), verifier: XMLSignatureVerifier(certificates: []))
         }
     }
 }
