@@ -4,7 +4,7 @@ and writes them, with the attacks SAML implementations fall to, into --out.
 
 Usage: saml-idp.py --out DIR --acs URL --audience ENTITY_ID --request-id ID
 
-Writes idp.pem (the certificate Roster trusts) and one response per case, each the XML as posted (not base64):
+Writes idp.pem (the certificate Roster trusts), idp-metadata.xml (the same as SAML metadata) and one response per case, each the XML as posted (not base64):
   assertion-signed, response-signed, okta-style (namespaces declared on the Response only, xs:string values with
   InclusiveNamespaces), comment-in-nameid (signed with a comment inside the NameID), tampered (NameID changed
   after signing), wrapped-extensions and wrapped-sibling (signature wrapping), duplicate-id, sha1, doctype,
@@ -13,6 +13,7 @@ Writes idp.pem (the certificate Roster trusts) and one response per case, each t
   a few documents.
 """
 import argparse
+import base64
 import copy
 import datetime
 import os
@@ -98,6 +99,19 @@ def main():
     attacker_key, attacker_certificate = key_and_certificate("attacker")
     with open(os.path.join(a.out, "idp.pem"), "wb") as handle:
         handle.write(certificate.public_bytes(serialization.Encoding.PEM))
+    der = base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+    with open(os.path.join(a.out, "idp-metadata.xml"), "w") as handle:
+        handle.write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">
+  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>
+      <ds:X509Certificate>{der}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/sso/post"/>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso/redirect"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>
+""")
     cases = {}
 
     def plain(**options):

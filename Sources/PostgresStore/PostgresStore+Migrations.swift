@@ -42,6 +42,8 @@ extension PostgresStore {
             Migration(
                 name: "keep signing keys, and streams of security events",
                 sql: SQLApplications.securityEventSchema.map { SQL($0) }),
+            Migration(
+                name: "keep organizations' SAML connections", sql: SQLConnections.schema.map { SQL($0) }),
         ]
     }
 

@@ -43,7 +43,7 @@ public struct PostgresStore: ResourceStore {
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
             activity: SQLActivity(shared), organizations: SQLOrganizations(shared),
             events: SQLEvents(shared, positions: .postgres), applications: SQLApplications(shared),
-            isReady: { await isReady() })
+            connections: SQLConnections(shared), isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)
         return stores
     }

@@ -145,6 +145,9 @@ extension SQLiteStore {
         migrator.registerMigration("keep signing keys, and streams of security events") { db in
             for statement in SQLApplications.securityEventSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("keep organizations' SAML connections") { db in
+            for statement in SQLConnections.schema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

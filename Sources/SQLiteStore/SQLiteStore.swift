@@ -77,7 +77,7 @@ public struct SQLiteStore: ResourceStore {
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
             activity: SQLActivity(shared), organizations: SQLOrganizations(shared),
             events: SQLEvents(shared, positions: .sqlite), applications: SQLApplications(shared),
-            isReady: { await isReady() })
+            connections: SQLConnections(shared), isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)
         return stores
     }

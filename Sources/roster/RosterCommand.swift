@@ -12,7 +12,7 @@ struct RosterCommand: AsyncParsableCommand {
         abstract: "A SCIM 2.0 provisioning server: identity providers create and update your users here.",
         subcommands: [
             Serve.self, TokenCommand.self, OrganizationCommand.self, SetupLinkCommand.self, AdminCommand.self,
-            FieldCommand.self, ApplicationCommand.self, WebhookCommand.self, KeysCommand.self, Migrate.self,
+            FieldCommand.self, ApplicationCommand.self, WebhookCommand.self, KeysCommand.self, SSOCommand.self, Migrate.self,
         ],
         defaultSubcommand: Serve.self)
 }

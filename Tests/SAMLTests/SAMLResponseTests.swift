@@ -42,6 +42,7 @@ import X509
         }
         let pem = try String(contentsOf: folder.appendingPathComponent("idp.pem"), encoding: .utf8)
         let c14n = try Data(contentsOf: folder.appendingPathComponent("c14n.json"))
+        responses["idp-metadata"] = try Data(contentsOf: folder.appendingPathComponent("idp-metadata.xml"))
         return (responses, try Certificate(pemEncoded: pem), c14n)
     }
 
@@ -102,6 +103,22 @@ import X509
             let bytes = ExclusiveCanonicalization.bytes(of: element, inclusive: Set(item.inclusive))
             #expect(String(decoding: bytes, as: UTF8.self) == item.expected, "\(item.document)")
         }
+    }
+
+    /// The identity provider's metadata gives its entity ID, its Redirect SSO URL and a certificate that verifies
+    /// its responses.
+    @Test(.enabled(if: python != nil || required))
+    func metadataGivesWhatAConnectionNeeds() async throws {
+        let (responses, _) = try await Self.cases()
+        let metadata = try IdentityProviderMetadata.parse(try #require(responses["idp-metadata"]))
+        #expect(metadata.entityID == "https://idp.example.com")
+        #expect(metadata.ssoURL == "https://idp.example.com/sso/redirect")
+        #expect(metadata.certificates.count == 1)
+        let certificates = try metadata.certificates.map { try Certificate(pemEncoded: $0) }
+        let response = try SAMLResponseReader.read(
+            try #require(responses["assertion-signed"]), verifier: XMLSignatureVerifier(certificates: certificates))
+        #expect(response.assertion.nameID == "ann@example.com")
+        #expect(throws: SAMLRefusal.self) { try IdentityProviderMetadata.parse(Data("<md:EntityDescriptor/>".utf8)) }
     }
 
     @Test(.enabled(if: python != nil || required))

@@ -211,9 +211,7 @@ extension Applications {
     }
 
     /// The issuer of Roster's tokens: its public URL, the SCIM endpoint without `/scim/v2`.
-    var issuer: String {
-        context.baseURL.hasSuffix("/scim/v2") ? String(context.baseURL.dropLast("/scim/v2".count)) : context.baseURL
-    }
+    var issuer: String { context.publicURL }
 
     /// An event's claims as RFC 9967 profiles a SET, or nil for an organization's creation or change (no SCIM
     /// resource; an organization's deletion is told, with `organizationDeletedURI`, as it takes every resource):

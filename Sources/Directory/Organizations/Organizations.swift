@@ -21,6 +21,11 @@ final class DirectoryContext: Sendable {
     let clock: @Sendable () -> Date
     let newID: @Sendable () -> String
 
+    /// The SCIM endpoint without `/scim/v2`.
+    var publicURL: String {
+        baseURL.hasSuffix("/scim/v2") ? String(baseURL.dropLast("/scim/v2".count)) : baseURL
+    }
+
     init(
         stores: Stores, baseURL: String, limits: Directory.Limits, schemaLifetime: TimeInterval,
         tokenCacheLifetime: TimeInterval, clock: @escaping @Sendable () -> Date,
@@ -62,6 +67,10 @@ public struct Organizations: Sendable {
 
     /// The SCIM endpoint every organization's tokens work with: the token decides the organization.
     public var scimEndpoint: String { context.baseURL }
+
+    /// Roster's public URL: the SCIM endpoint without `/scim/v2` (the issuer of its tokens and events, the root
+    /// of sign-in's URLs).
+    public var publicURL: String { context.publicURL }
     public var limits: Directory.Limits { context.limits }
     /// Where every SCIM request is recorded for the console.
     public var activityLog: ActivityLog { context.activity }

@@ -10,6 +10,7 @@ public struct Stores: Sendable {
     public var organizations: any OrganizationStore
     public var events: any EventStore
     public var applications: any ApplicationStore
+    public var connections: any ConnectionStore
     /// Whether the database answers and every migration has been applied (for `/readyz`).
     public var isReady: @Sendable () async -> Bool
     /// The database's own ceiling for the benchmark (`roster serve --benchmark-routes`).
@@ -18,10 +19,12 @@ public struct Stores: Sendable {
     public init(
         resources: any ResourceStore, tokens: any TokenStore, fields: any FieldStore, accounts: any AccountStore,
         activity: any ActivityStore, organizations: any OrganizationStore, events: any EventStore,
-        applications: any ApplicationStore, isReady: @escaping @Sendable () async -> Bool
+        applications: any ApplicationStore, connections: any ConnectionStore,
+        isReady: @escaping @Sendable () async -> Bool
     ) {
         self.events = events
         self.applications = applications
+        self.connections = connections
         self.resources = resources
         self.tokens = tokens
         self.fields = fields

@@ -17,6 +17,7 @@ extension SQLOrganizations {
                 BoundStatement("DELETE FROM tokens WHERE org_pk = ? AND org_pk <> 1", [key]),
                 BoundStatement("DELETE FROM setup_links WHERE org_pk = ? AND org_pk <> 1", [key]),
                 BoundStatement("DELETE FROM organization_domains WHERE org_pk = ? AND org_pk <> 1", [key]),
+                BoundStatement("DELETE FROM saml_connections WHERE org_pk = ? AND org_pk <> 1", [key]),
             ]
                 + EventSQL.inserting(
                     events, organization: ("CAST(? AS BIGINT)", [key]),
