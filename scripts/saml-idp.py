@@ -13,6 +13,7 @@ Writes idp.pem (the certificate Roster trusts), idp-metadata.xml (the same as SA
   a few documents.
 """
 import argparse
+import uuid
 import base64
 import copy
 import datetime
@@ -41,13 +42,31 @@ def key_and_certificate(name):
     return key, certificate
 
 
+def kept_key(folder):
+    if folder and os.path.exists(os.path.join(folder, "idp.key")):
+        with open(os.path.join(folder, "idp.key"), "rb") as handle:
+            key = serialization.load_pem_private_key(handle.read(), password=None)
+        with open(os.path.join(folder, "idp.crt"), "rb") as handle:
+            return key, x509.load_pem_x509_certificate(handle.read())
+    key, certificate = key_and_certificate("idp.example.com")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "idp.key"), "wb") as handle:
+            handle.write(key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        with open(os.path.join(folder, "idp.crt"), "wb") as handle:
+            handle.write(certificate.public_bytes(serialization.Encoding.PEM))
+    return key, certificate
+
+
 def stamp(offset=0):
     moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def response_xml(a, nameid="ann@example.com", request_id="_req", audience=None, recipient=None, expires=300,
-                 status="urn:oasis:names:tc:SAML:2.0:status:Success", assertion_id="_a1", okta=False):
+                 status="urn:oasis:names:tc:SAML:2.0:status:Success", assertion_id=None, okta=False):
+    assertion_id = assertion_id or "_" + uuid.uuid4().hex
     in_response = f' InResponseTo="{request_id}"' if request_id else ""
     audience = audience or a.audience
     recipient = recipient or a.acs
@@ -93,9 +112,11 @@ def main():
     parser.add_argument("--acs", required=True)
     parser.add_argument("--audience", required=True)
     parser.add_argument("--request-id", required=True)
+    parser.add_argument("--key-dir", help="keep the identity provider's key here, and use the one kept there")
+    parser.add_argument("--copies", type=int, default=0, help="also write signed-1.xml … signed-N.xml")
     a = parser.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    key, certificate = key_and_certificate("idp.example.com")
+    key, certificate = kept_key(a.key_dir)
     attacker_key, attacker_certificate = key_and_certificate("attacker")
     with open(os.path.join(a.out, "idp.pem"), "wb") as handle:
         handle.write(certificate.public_bytes(serialization.Encoding.PEM))
@@ -118,6 +139,10 @@ def main():
         return response_xml(a, request_id=a.request_id, **options)
 
     cases["assertion-signed"] = signed_assertion(plain(), key, certificate)
+    for copy_number in range(1, a.copies + 1):
+        cases[f"signed-{copy_number}"] = signed_assertion(plain(), key, certificate)
+    if a.copies:
+        cases["unsolicited-1"] = signed_assertion(response_xml(a, request_id=None), key, certificate)
     cases["response-signed"] = sign(etree.fromstring(plain()), key, certificate)
     cases["okta-style"] = signed_assertion(plain(okta=True), key, certificate)
     cases["comment-in-nameid"] = signed_assertion(plain(nameid="ann@evil.com<!---->.example.com"), key, certificate)
@@ -140,7 +165,7 @@ def main():
     cases["wrapped-sibling"] = sibling
     duplicate = copy.deepcopy(genuine)
     twin = copy.deepcopy(evil)
-    twin.set("ID", "_a1")
+    twin.set("ID", duplicate.find(f"{{{A}}}Assertion").get("ID"))
     signature = duplicate.find(f"{{{A}}}Assertion").find("{http://www.w3.org/2000/09/xmldsig#}Signature")
     hidden = duplicate.find(f"{{{A}}}Assertion")
     duplicate.remove(hidden)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwiftASN1
 import X509
 import _CryptoExtras
 
@@ -19,6 +20,11 @@ public struct XMLSignatureVerifier: Sendable {
     public init(certificates: [Certificate], allowSHA1: Bool = false) {
         self.certificates = certificates
         self.allowSHA1 = allowSHA1
+    }
+
+    /// With certificates in PEM; one that does not parse is left out (they are checked when a connection is added).
+    public init(pemCertificates: [String], allowSHA1: Bool = false) {
+        self.init(certificates: pemCertificates.compactMap { try? Certificate(pemEncoded: $0) }, allowSHA1: allowSHA1)
     }
 
     /// Whether `element` carries a signature (a direct `ds:Signature` child); throws when it carries one that

@@ -24,7 +24,31 @@ public struct SQLConnections: ConnectionStore {
         )
         """,
         "CREATE INDEX saml_connections_by_organization ON saml_connections (org_pk, created_ms)",
+        """
+        CREATE TABLE saml_replays (
+            connection_id TEXT NOT NULL,
+            assertion_id TEXT NOT NULL,
+            until_ms BIGINT NOT NULL,
+            PRIMARY KEY (connection_id, assertion_id)
+        )
+        """,
+        "CREATE INDEX saml_replays_by_time ON saml_replays (until_ms)",
     ]
+
+    public func recordAssertion(id: String, connection: String, until: Date, now: Date) async throws -> Bool {
+        // The unique key decides between instances racing with the same assertion; the expired go meanwhile.
+        let results = try await database.write([
+            BoundStatement(
+                "DELETE FROM saml_replays WHERE until_ms < ? AND assertion_id IN (SELECT assertion_id FROM saml_replays WHERE until_ms < ? LIMIT 100)",
+                [SQLValue(now), SQLValue(now)]),
+            BoundStatement(
+                """
+                INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)
+                ON CONFLICT (connection_id, assertion_id) DO NOTHING RETURNING assertion_id
+                """, [.text(connection), .text(id), SQLValue(until)]),
+        ])
+        return !results[1].isEmpty
+    }
 
     private static let columns =
         "id, org_pk, idp_entity_id, idp_sso_url, idp_certificates, allow_sha1, just_in_time, idp_initiated_app, created_ms"

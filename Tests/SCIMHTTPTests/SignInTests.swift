@@ -1,0 +1,150 @@
+import Directory
+import Foundation
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// Accepting a SAML response at a connection (responses signed by signxml through `scripts/saml-idp.py`): the
+/// person is the organization's SCIM user by userName or email; each response signs in once, on every instance
+/// (the replay cache is in the database); a deactivated or unknown person is refused; a just-in-time connection
+/// creates the person, only with one of the organization's domains.
+///
+/// Runs when `ROSTER_WEBHOOK_PYTHON` names a Python with signxml (CI sets it).
+@Suite(.serialized) struct SignInTests {
+    static let python = ProcessInfo.processInfo.environment["ROSTER_WEBHOOK_PYTHON"]
+    static let required = ProcessInfo.processInfo.environment["ROSTER_REQUIRE_WEBHOOK_RECEIVER"] == "1"
+
+    /// Runs the identity provider script: responses for `connection`, signed with the key kept in `keys`.
+    static func responses(for connection: SAMLConnection?, keys: URL, copies: Int = 4) async throws -> [String: Data] {
+        let python = try #require(python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("roster-signin-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/saml-idp.py").path
+        let urls = connection?.urls(publicURL: TestServer.publicURL)
+        let child = try ChildProcess(
+            python,
+            [
+                script, "--out", out.path, "--acs", urls?.acsURL ?? "https://x", "--audience",
+                urls?.entityID ?? "https://x", "--request-id", "_req1", "--key-dir", keys.path, "--copies",
+                String(copies),
+            ], output: .pipe, errors: .pipe)
+        let (_, errors, status) = await child.finish()
+        try #require(status == 0, "\(String(decoding: errors, as: UTF8.self))")
+        var found: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name.hasSuffix(".xml") {
+            found[String(name.dropLast(4))] = try Data(contentsOf: out.appendingPathComponent(name))
+        }
+        return found
+    }
+
+    static func refusal(_ body: () async throws -> SignedInPerson) async -> String? {
+        do {
+            _ = try await body()
+            return nil
+        } catch let refusal as SignInRefusal {
+            return refusal.description
+        } catch {
+            return "unexpected: \(error)"
+        }
+    }
+
+    @Test(.enabled(if: python != nil || required))
+    func aResponseSignsInTheOrganizationsPersonOnce() async throws {
+        try await TestServer.run { server, scim in
+            let keys = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: keys) }
+            let organizations = server.services.organizations
+            let home = try await organizations.list()[0]
+            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let connection = try await organizations.connections.add(
+                organization: home.id, identityProvider: .metadata(metadata))
+            let responses = try await Self.responses(for: connection, keys: keys)
+            let connections = organizations.connections
+
+            // Nobody of that name yet: refused, and nobody is created.
+            let unknown = await Self.refusal {
+                try await connections.accept(try #require(responses["signed-1"]), on: connection, requestID: "_req1")
+            }
+            #expect(unknown?.contains("not in its directory") == true, "\(unknown ?? "accepted")")
+
+            let ann = try await scim.createUser("Ann@Example.com")
+            let person = try await connections.accept(
+                try #require(responses["signed-2"]), on: connection, requestID: "_req1")
+            #expect(person.userID == ann)
+            #expect(person.organization == home.id)
+            #expect(person.created == false)
+
+            // The same response again, on this or any instance: refused.
+            let replay = await Self.refusal {
+                try await connections.accept(try #require(responses["signed-2"]), on: connection, requestID: "_req1")
+            }
+            #expect(replay?.contains("used already") == true, "\(replay ?? "accepted")")
+            // Another browser's request: refused.
+            let foreign = await Self.refusal {
+                try await connections.accept(try #require(responses["signed-3"]), on: connection, requestID: "_other")
+            }
+            #expect(foreign?.contains("does not answer") == true, "\(foreign ?? "accepted")")
+            // IdP-initiated is off unless the connection lands it on an application.
+            let unsolicited = await Self.refusal {
+                try await connections.accept(try #require(responses["unsolicited-1"]), on: connection, requestID: nil)
+            }
+            #expect(unsolicited?.contains("is off") == true, "\(unsolicited ?? "accepted")")
+
+            // A deactivated person is told so.
+            let patch =
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#
+            #expect(try await scim.patch("Users/\(ann)", patch).status == 200)
+            let deactivated = await Self.refusal {
+                try await connections.accept(try #require(responses["signed-4"]), on: connection, requestID: "_req1")
+            }
+            #expect(deactivated?.contains("deactivated") == true, "\(deactivated ?? "accepted")")
+        }
+    }
+
+    @Test(.enabled(if: python != nil || required))
+    func justInTimeCreatesThePersonOnlyWithTheOrganizationsDomains() async throws {
+        try await TestServer.run { server, scim in
+            let keys = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: keys) }
+            let organizations = server.services.organizations
+            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let open = try await organizations.create(name: "Open")
+            let closed = try await organizations.create(name: "Closed", domains: ["acme.com"])
+            let connections = organizations.connections
+            let openConnection = try await connections.add(
+                organization: open.id, identityProvider: .metadata(metadata), justInTime: true)
+            let closedConnection = try await connections.add(
+                organization: closed.id, identityProvider: .metadata(metadata), justInTime: true)
+
+            let openResponses = try await Self.responses(for: openConnection, keys: keys)
+            let person = try await connections.accept(
+                try #require(openResponses["signed-1"]), on: openConnection, requestID: "_req1")
+            #expect(person.created)
+            #expect(person.userName == "ann@example.com")
+            #expect(person.givenName == "Ann")
+            let again = try await connections.accept(
+                try #require(openResponses["signed-2"]), on: openConnection, requestID: "_req1")
+            #expect(again.userID == person.userID)
+            #expect(again.created == false)
+            // The person is a SCIM user of that organization, and the event says the sign-in made them.
+            let user = try await organizations.directory(for: open.key).get(.user, id: person.userID)
+            #expect(user.representation["userName"] == "ann@example.com")
+            let feed = try await organizations.applications.feed(
+                after: nil, limit: 100, types: ["user.created"], organization: open.id)
+            let created = try #require(feed.events.first)
+            let envelope = try JSON.parse(Array(created.envelope.utf8))
+            #expect(envelope["actor"]?["type"] == "sign_in")
+            #expect(envelope["actor"]?["id"] == .string(openConnection.id))
+            _ = scim
+
+            let closedResponses = try await Self.responses(for: closedConnection, keys: keys)
+            let refused = await Self.refusal {
+                try await connections.accept(
+                    try #require(closedResponses["signed-1"]), on: closedConnection, requestID: "_req1")
+            }
+            #expect(refused?.contains("domains") == true, "\(refused ?? "accepted")")
+            #expect(try await organizations.directory(for: closed.key).counts().users == 0)
+        }
+    }
+}
