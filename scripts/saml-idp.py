@@ -114,6 +114,7 @@ def main():
     parser.add_argument("--request-id", required=True)
     parser.add_argument("--key-dir", help="keep the identity provider's key here, and use the one kept there")
     parser.add_argument("--copies", type=int, default=0, help="also write signed-1.xml … signed-N.xml")
+    parser.add_argument("--nameid", default="ann@example.com", help="the NameID (and email) of the copies")
     a = parser.parse_args()
     os.makedirs(a.out, exist_ok=True)
     key, certificate = kept_key(a.key_dir)
@@ -140,9 +141,10 @@ def main():
 
     cases["assertion-signed"] = signed_assertion(plain(), key, certificate)
     for copy_number in range(1, a.copies + 1):
-        cases[f"signed-{copy_number}"] = signed_assertion(plain(), key, certificate)
+        cases[f"signed-{copy_number}"] = signed_assertion(plain(nameid=a.nameid), key, certificate)
     if a.copies:
-        cases["unsolicited-1"] = signed_assertion(response_xml(a, request_id=None), key, certificate)
+        cases["unsolicited-1"] = signed_assertion(
+            response_xml(a, request_id=None, nameid=a.nameid), key, certificate)
     cases["response-signed"] = sign(etree.fromstring(plain()), key, certificate)
     cases["okta-style"] = signed_assertion(plain(okta=True), key, certificate)
     cases["comment-in-nameid"] = signed_assertion(plain(nameid="ann@evil.com<!---->.example.com"), key, certificate)

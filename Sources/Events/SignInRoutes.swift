@@ -18,7 +18,10 @@ public struct SignInRoutes: Sendable {
             let id = try context.parameters.require("connection")
             guard let connection = try await organizations.connections.connection(id: id) else {
                 return Response(
-                    status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                    status: .notFound,
+                    headers: [
+                        .contentType: "text/plain; charset=utf-8", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    ],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "There is no SAML connection \(id).\n")))
             }
             let xml = connection.serviceProviderMetadata(publicURL: organizations.publicURL)

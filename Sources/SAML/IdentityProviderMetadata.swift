@@ -29,10 +29,16 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         } catch {
             throw SAMLRefusal(error.description)
         }
-        let descriptor: XMLElement? =
+        let descriptors =
             root.localName == "EntityDescriptor" && root.namespace == namespace
-            ? root : root.descendants.first { $0.localName == "EntityDescriptor" && $0.namespace == namespace }
-        guard let descriptor, let entityID = descriptor[attribute: "entityID"], !entityID.isEmpty else {
+            ? [root] : root.descendants.filter { $0.localName == "EntityDescriptor" && $0.namespace == namespace }
+        guard descriptors.count <= 1 else {
+            throw SAMLRefusal("The metadata describes \(descriptors.count) entities; give the identity provider's own.")
+        }
+        guard let descriptor = descriptors.first,
+            let entityID = descriptor[attribute: "entityID"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !entityID.isEmpty
+        else {
             throw SAMLRefusal("The metadata has no EntityDescriptor with an entityID.")
         }
         guard let idp = descriptor.child(namespace, "IDPSSODescriptor") else {
@@ -41,7 +47,7 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         guard
             let sso = idp.children(namespace, "SingleSignOnService").first(where: {
                 $0[attribute: "Binding"] == redirectBinding
-            })?[attribute: "Location"]
+            })?[attribute: "Location"]?.trimmingCharacters(in: .whitespacesAndNewlines)
         else { throw SAMLRefusal("The metadata has no single sign-on service for the HTTP-Redirect binding.") }
         var certificates: [String] = []
         for key in idp.children(namespace, "KeyDescriptor") where (key[attribute: "use"] ?? "signing") == "signing" {

@@ -165,13 +165,13 @@ public struct XMLSignatureVerifier: Sendable {
 
 /// Comparing and quoting what a message says: byte for byte (Swift's `==` takes the Kelvin sign for "K"), and
 /// short and on one line when a refusal repeats it.
-enum SAMLText {
-    static func same(_ a: String?, _ b: String?) -> Bool {
+public enum SAMLText {
+    public static func same(_ a: String?, _ b: String?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return a.utf8.elementsEqual(b.utf8)
     }
 
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         let scalars = text.unicodeScalars.prefix(120).map { $0.properties.generalCategory == .control ? " " : $0 }
         return "\"" + String(String.UnicodeScalarView(scalars)) + (text.unicodeScalars.count > 120 ? "…" : "") + "\""
     }

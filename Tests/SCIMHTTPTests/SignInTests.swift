@@ -15,7 +15,9 @@ import Testing
     static let required = ProcessInfo.processInfo.environment["ROSTER_REQUIRE_WEBHOOK_RECEIVER"] == "1"
 
     /// Runs the identity provider script: responses for `connection`, signed with the key kept in `keys`.
-    static func responses(for connection: SAMLConnection?, keys: URL, copies: Int = 4) async throws -> [String: Data] {
+    static func responses(
+        for connection: SAMLConnection?, keys: URL, copies: Int = 4, nameID: String = "ann@example.com"
+    ) async throws -> [String: Data] {
         let python = try #require(python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("roster-signin-\(UUID())")
         defer { try? FileManager.default.removeItem(at: out) }
@@ -27,7 +29,7 @@ import Testing
             [
                 script, "--out", out.path, "--acs", urls?.acsURL ?? "https://x", "--audience",
                 urls?.entityID ?? "https://x", "--request-id", "_req1", "--key-dir", keys.path, "--copies",
-                String(copies),
+                String(copies), "--nameid", nameID,
             ], output: .pipe, errors: .pipe)
         let (_, errors, status) = await child.finish()
         try #require(status == 0, "\(String(decoding: errors, as: UTF8.self))")
@@ -145,6 +147,59 @@ import Testing
             }
             #expect(refused?.contains("domains") == true, "\(refused ?? "accepted")")
             #expect(try await organizations.directory(for: closed.key).counts().users == 0)
+        }
+    }
+
+    /// Matching is strict where a loose match would sign in the wrong person: a secondary email is no one's
+    /// name, two people with one primary email are refused, a look-alike or invisible character is refused, and
+    /// a domain another organization holds is never created just in time.
+    @Test(.enabled(if: python != nil || required))
+    func onlyOnePersonAnswersToAName() async throws {
+        try await TestServer.run { server, scim in
+            let keys = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: keys) }
+            let organizations = server.services.organizations
+            let home = try await organizations.list()[0]
+            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let connections = organizations.connections
+            let connection = try await connections.add(organization: home.id, identityProvider: .metadata(metadata))
+            let accept = { (nameID: String) async -> String? in
+                await Self.refusal {
+                    let responses = try await Self.responses(for: connection, keys: keys, copies: 1, nameID: nameID)
+                    return try await connections.accept(
+                        try #require(responses["signed-1"]), on: connection, requestID: "_req1")
+                }
+            }
+            // A secondary address names nobody.
+            _ = try await scim.createUser(
+                "bob", extra: #","emails":[{"value":"bob@example.com","primary":true},{"value":"ann@example.com"}]"#)
+            #expect(await accept("ann@example.com")?.contains("not in its directory") == true)
+            // Two people with one primary address: refused, not the first one found.
+            for name in ["dup1", "dup2"] {
+                _ = try await scim.createUser(name, extra: #","emails":[{"value":"dup@example.com","primary":true}]"#)
+            }
+            #expect(await accept("dup@example.com")?.contains("More than one person") == true)
+            // Look-alike and invisible characters are not loosely matched.
+            _ = try await scim.createUser("kim@example.com")
+            for lookalike in [
+                "\u{212A}im@example.com", "ｋｉｍ@example.com", "ki\u{200B}m@example.com", "kim@example.com@x.org",
+            ] {
+                let refused = await accept(lookalike)
+                #expect(refused?.contains("not a plain email") == true, "\(lookalike): \(refused ?? "accepted")")
+            }
+            #expect(await accept("kim@example.com") == nil, "the address itself signs in")
+
+            // Just in time, a domain another organization holds is refused.
+            _ = try await organizations.create(name: "Acme", domains: ["acme.com"])
+            let open = try await organizations.create(name: "Open")
+            let jit = try await connections.add(
+                organization: open.id, identityProvider: .metadata(metadata), justInTime: true)
+            let responses = try await Self.responses(for: jit, keys: keys, copies: 1, nameID: "ceo@acme.com")
+            let refused = await Self.refusal {
+                try await connections.accept(try #require(responses["signed-1"]), on: jit, requestID: "_req1")
+            }
+            #expect(refused?.contains("belongs to another organization") == true, "\(refused ?? "accepted")")
+            #expect(try await organizations.directory(for: open.key).counts().users == 0)
         }
     }
 }

@@ -116,7 +116,8 @@ public struct Connections: Sendable {
                 metadata = try IdentityProviderMetadata.parse(data)
             case .manual(let ssoURL, let entityID, let pem):
                 metadata = IdentityProviderMetadata(
-                    entityID: entityID, ssoURL: ssoURL,
+                    entityID: entityID.trimmingCharacters(in: .whitespacesAndNewlines),
+                    ssoURL: ssoURL.trimmingCharacters(in: .whitespacesAndNewlines),
                     certificates: try IdentityProviderMetadata.certificates(fromPEM: pem))
             }
         } catch {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SAML
 import SCIMCore
@@ -57,33 +58,30 @@ extension Connections {
             throw SignInRefusal(error.description)
         }
         let assertion = response.assertion
-        let expires = [assertion.notOnOrAfter, assertion.subjectNotOnOrAfter].compactMap { $0 }.max() ?? now
-        guard
-            try await store.recordAssertion(
-                id: assertion.id, connection: connection.id, until: expires + 180, now: now)
+        let expires = [assertion.notOnOrAfter, assertion.subjectNotOnOrAfter].compactMap { $0 }.max() ?? now + 3600
+        // Kept well past expiry, for instances whose clocks differ; the ID is hashed (any length fits the key).
+        let key = SHA256.hash(data: Data(assertion.id.utf8)).map { String(format: "%02x", $0) }.joined()
+        guard try await store.recordAssertion(id: key, connection: connection.id, until: expires + 600, now: now)
         else { throw SignInRefusal("This sign-in response was used already; sign in again.") }
 
+        // Who: the NameID when it is an address (what the identity provider keeps unique), else its email claim.
         let claims = assertion.attributes
         let first = { (names: [String]) in names.lazy.compactMap { claims[$0]?.first }.first { !$0.isEmpty } }
-        let email = first(Self.emailClaims) ?? assertion.nameID
+        let identifier = assertion.nameID.contains("@") ? assertion.nameID : first(Self.emailClaims) ?? assertion.nameID
+        guard let email = Self.address(identifier) else {
+            throw SignInRefusal(
+                "The identity provider names you \(SAMLText.quoted(identifier)), which is not a plain email address.")
+        }
         guard let organization = try await context.stores.organizations.organization(key: connection.organization)
         else {
             throw SignInRefusal("This connection's organization no longer exists.")
         }
         let directory = Directory(context: context, organization: organization.key)
-        let found = try await ChangeOrigin.$current.withValue(
-            ChangeOrigin(requestID: nil, actor: .signIn(connection: connection.id))
-        ) { () async throws -> (JSONObject, Bool)? in
-            if let user = try await Self.user(named: email, in: directory) { return (user, false) }
-            if assertion.nameID != email, let user = try await Self.user(named: assertion.nameID, in: directory) {
-                return (user, false)
-            }
-            guard connection.justInTime else { return nil }
-            let domain = email.split(separator: "@").last.map { $0.lowercased() } ?? ""
-            guard email.contains("@"), organization.domains.isEmpty || organization.domains.contains(domain) else {
-                throw SignInRefusal(
-                    "\(email) is not an address of \(organization.name)'s domains; ask its administrator to add you.")
-            }
+        let origin = ChangeOrigin(requestID: nil, actor: .signIn(connection: connection.id))
+        var found = try await Self.user(named: email, in: directory)
+        var created = false
+        if found == nil, connection.justInTime {
+            try await checkJustInTime(email, in: organization)
             var body: JSONObject = [
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(email),
                 "emails": .array([.object(["value": .string(email), "type": "work", "primary": true])]),
@@ -94,29 +92,76 @@ extension Connections {
             if let family = first(Self.familyNameClaims) { name["familyName"] = .string(family) }
             if !name.isEmpty { body["name"] = .object(name) }
             if let display = first(Self.nameClaims) { body["displayName"] = .string(display) }
-            let created = try await directory.create(.user, body: .object(body))
-            return (created.representation, true)
+            do {
+                found = try await ChangeOrigin.$current.withValue(origin) {
+                    try await directory.create(.user, body: .object(body)).representation
+                }
+                created = true
+            } catch let error as SCIMError where error.scimType == "uniqueness" {
+                found = try await Self.user(named: email, in: directory)  // a sign-in in another tab made them
+            } catch let error as SCIMError where error.status == 400 {
+                throw SignInRefusal("Your account could not be created: \(SAMLText.quoted(error.detail))")
+            }
         }
-        guard let (user, created) = found else {
+        guard let user = found, let userID = user["id"]?.stringValue, !userID.isEmpty else {
             throw SignInRefusal(
-                "\(organization.name) has not given you access to this application (\(email) is not in its directory).")
+                "\(organization.name) has not given you access to this application (\(SAMLText.quoted(email)) is not in its directory)."
+            )
         }
         guard user["active"]?.boolValue ?? true else {
             throw SignInRefusal("Your account at \(organization.name) is deactivated.")
         }
         let name = user["name"]?.objectValue
         return SignedInPerson(
-            organization: organization.id, userID: user["id"]?.stringValue ?? "",
-            userName: user["userName"]?.stringValue ?? email, email: Self.primaryEmail(user) ?? email,
-            givenName: name?["givenName"]?.stringValue, familyName: name?["familyName"]?.stringValue,
+            organization: organization.id, userID: userID, userName: user["userName"]?.stringValue ?? email,
+            email: Self.primaryEmail(user) ?? email, givenName: name?["givenName"]?.stringValue,
+            familyName: name?["familyName"]?.stringValue,
             name: user["displayName"]?.stringValue ?? name?["formatted"]?.stringValue, created: created)
     }
 
-    /// The organization's user whose userName, or one of whose emails, is `address` (case-insensitively).
+    /// An email address as sign-in takes one: trimmed, printable ASCII, one `@` between a local part and a dotted
+    /// domain, at most 254 bytes. Anything else (an invisible or look-alike character, a second `@`) is refused
+    /// rather than matched loosely.
+    static func address(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.count <= 254, trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix(".")
+        else { return nil }
+        return trimmed
+    }
+
+    /// A person is created just in time only with an address of this organization's domains when it has some,
+    /// and never with a domain another organization holds.
+    func checkJustInTime(_ email: String, in organization: Organization) async throws {
+        let domain = String(email.split(separator: "@")[1]).lowercased()
+        if !organization.domains.isEmpty {
+            guard organization.domains.contains(domain) else {
+                throw SignInRefusal(
+                    "\(SAMLText.quoted(email)) is not an address of \(organization.name)'s domains; ask its administrator to add you."
+                )
+            }
+            return
+        }
+        if try await context.stores.organizations.organizations().contains(where: {
+            $0.key != organization.key && $0.domains.contains(domain)
+        }) {
+            throw SignInRefusal("\(SAMLText.quoted(domain)) belongs to another organization; ask your administrator.")
+        }
+    }
+
+    /// The organization's user whose userName, or whose primary email, is `address` (case-insensitively); a
+    /// refusal when two people answer to it.
     static func user(named address: String, in directory: Directory) async throws -> JSONObject? {
         let quoted = JSON.string(address).serialized()
-        for filter in ["userName eq \(quoted)", "emails.value eq \(quoted)"] {
+        for filter in ["userName eq \(quoted)", "emails[primary eq true and value eq \(quoted)]"] {
             let page = try await directory.list(.user, filter: filter, page: Page(startIndex: 1, count: 2, maximum: 2))
+            guard page.resources.count <= 1 else {
+                throw SignInRefusal(
+                    "More than one person in this directory answers to \(SAMLText.quoted(address)); ask your administrator."
+                )
+            }
             if let user = page.resources.first?.objectValue { return user }
         }
         return nil
