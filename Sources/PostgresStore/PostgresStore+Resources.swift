@@ -19,14 +19,12 @@ extension PostgresStore {
         noteInserted(1)
     }
 
+    /// The rows and their indexed values a few statements at a time, all or none: a conflict fails the whole.
     public func insertMany(_ resources: [StoredResource], in organization: OrganizationKey) async throws {
         guard let kind = resources.first?.kind else { return }
         try await Self.translating(kind) {
             try await transaction { connection in
-                for resource in resources {
-                    let key = try await insertRow(resource, in: organization, on: connection)
-                    try await writeIndex(of: resource, key: key, in: organization, on: connection)
-                }
+                _ = try await insertBatch(resources, skippingTaken: false, in: organization, on: connection)
             }
         }
         noteInserted(resources.count)
@@ -41,44 +39,7 @@ extension PostgresStore {
         guard let kind = resources.first?.kind else { return [] }
         let inserted = try await Self.translating(kind) {
             try await transaction { connection in
-                var keys: [String: Int64] = [:]
-                // PostgreSQL binds at most 65,535 values a statement.
-                for chunk in resources.chunked(into: 5000) {
-                    let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-                    let insert = SQL(
-                        ResourceSQL.insertColumns + " VALUES " + rows.joined(separator: ", ")
-                            + " ON CONFLICT (org_pk, kind, unique_key) DO NOTHING RETURNING pk, id",
-                        chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
-                    var inserted = 0
-                    for try await (key, id) in try await connection.run(insert, logger: logger).decode(
-                        (Int64, String).self)
-                    {
-                        keys[id] = key
-                        inserted += 1
-                    }
-                    // The count's trigger runs before the conflict is found (it must: it draws the key in commit
-                    // order), so the rows left out were counted too.
-                    if inserted < chunk.count {
-                        try await connection.run(
-                            SQL(
-                                "UPDATE resource_counts SET total = total - ? WHERE org_pk = ? AND kind = ?",
-                                [
-                                    .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
-                                    .text(kind.rawValue),
-                                ]), logger: logger)
-                    }
-                }
-                var values: [[SQLValue]] = []
-                for resource in resources {
-                    guard let key = keys[resource.id] else { continue }
-                    values += resource.indexedValues.map { ResourceSQL.indexValues($0, key: key, in: organization) }
-                }
-                for chunk in values.chunked(into: 8000) {
-                    let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-                    try await connection.run(
-                        SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
-                        logger: logger)
-                }
+                let keys = try await insertBatch(resources, skippingTaken: true, in: organization, on: connection)
                 let told = zip(resources, events).flatMap { keys[$0.id] == nil ? [] : $1 }
                 try await writeEvents(told, in: organization, on: connection)
                 return Set(keys.keys)
@@ -91,6 +52,55 @@ extension PostgresStore {
                 : SCIMError.uniqueness(
                     "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
         }
+    }
+
+    /// Inserts rows (a name already taken left out with `skippingTaken`, else a conflict that fails the
+    /// transaction) and then their indexed values, thousands a statement; the keys of those inserted, by id.
+    func insertBatch(
+        _ resources: [StoredResource], skippingTaken: Bool, in organization: OrganizationKey,
+        on connection: PostgresConnection
+    ) async throws -> [String: Int64] {
+        guard let kind = resources.first?.kind else { return [:] }
+        var keys: [String: Int64] = [:]
+        // PostgreSQL binds at most 65,535 values a statement.
+        for chunk in resources.chunked(into: 5000) {
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+            let insert = SQL(
+                ResourceSQL.insertColumns + " VALUES " + rows.joined(separator: ", ")
+                    + (skippingTaken ? " ON CONFLICT (org_pk, kind, unique_key) DO NOTHING" : "")
+                    + " RETURNING pk, id",
+                chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
+            var inserted = 0
+            for try await (key, id) in try await connection.run(insert, logger: logger).decode(
+                (Int64, String).self)
+            {
+                keys[id] = key
+                inserted += 1
+            }
+            // The count's trigger runs before the conflict is found (it must: it draws the key in commit
+            // order), so the rows left out were counted too.
+            if inserted < chunk.count {
+                try await connection.run(
+                    SQL(
+                        "UPDATE resource_counts SET total = total - ? WHERE org_pk = ? AND kind = ?",
+                        [
+                            .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
+                            .text(kind.rawValue),
+                        ]), logger: logger)
+            }
+        }
+        var values: [[SQLValue]] = []
+        for resource in resources {
+            guard let key = keys[resource.id] else { continue }
+            values += resource.indexedValues.map { ResourceSQL.indexValues($0, key: key, in: organization) }
+        }
+        for chunk in values.chunked(into: 8000) {
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+            try await connection.run(
+                SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
+                logger: logger)
+        }
+        return keys
     }
 
     private func insertRow(
