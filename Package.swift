@@ -207,7 +207,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SAMLTests",
-            dependencies: ["SAML", "RosterTestSupport", .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "SAML", "SCIMCore", "RosterTestSupport", .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: testSettings
         ),
         .testTarget(

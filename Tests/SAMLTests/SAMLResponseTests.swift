@@ -1,6 +1,7 @@
 import Foundation
 import RosterTestSupport
 import SAML
+import SCIMCore
 import Testing
 import X509
 
@@ -212,5 +213,37 @@ import X509
         #expect(throws: SAMLRefusal("The signature lists more than 16 inclusive prefixes.")) {
             _ = try SAMLResponseReader.read(Data(xml.utf8), verifier: XMLSignatureVerifier(certificates: []))
         }
+    }
+
+    /// The sign-in request, as an identity provider reads it: Python's zlib inflates it (raw DEFLATE) and lxml
+    /// parses it; its fields are the connection's.
+    @Test(.enabled(if: python != nil || required))
+    func anAuthnRequestInflatesAndReadsAsTheConnectionsRequest() async throws {
+        let python = try #require(Self.python)
+        let request = AuthnRequest(
+            id: AuthnRequest.newID(), issueInstant: Date(), issuer: Self.audience, acsURL: Self.acs,
+            destination: "https://idp.example.com/sso/redirect?tenant=a&b=c")
+        let url = request.redirectURL(relayState: "state with spaces & symbols/+=")
+        #expect(url.hasPrefix("https://idp.example.com/sso/redirect?tenant=a&b=c&SAMLRequest="))
+        let script = """
+            import base64, json, sys, urllib.parse, zlib
+            from lxml import etree
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(sys.argv[1]).query)
+            xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
+            root = etree.fromstring(xml)
+            issuer = root.find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer").text
+            print(json.dumps({"tag": root.tag, "id": root.get("ID"), "acs": root.get("AssertionConsumerServiceURL"),
+                "destination": root.get("Destination"), "issuer": issuer, "relay": query["RelayState"][0]}))
+            """
+        let child = try ChildProcess(python, ["-c", script, url], output: .pipe, errors: .pipe)
+        let (output, errors, status) = await child.finish()
+        try #require(status == 0, "\(String(decoding: errors, as: UTF8.self))")
+        let read = try JSON.parse(Array(output))
+        #expect(read["tag"] == "{urn:oasis:names:tc:SAML:2.0:protocol}AuthnRequest")
+        #expect(read["id"] == .string(request.id))
+        #expect(read["acs"] == .string(Self.acs))
+        #expect(read["issuer"] == .string(Self.audience))
+        #expect(read["destination"] == "https://idp.example.com/sso/redirect?tenant=a&b=c")
+        #expect(read["relay"] == "state with spaces & symbols/+=")
     }
 }
