@@ -14,14 +14,9 @@ import Testing
     /// The identity provider's metadata and certificate files.
     static func identityProvider() async throws -> (metadata: String, certificate: String) {
         let python = try #require(WebhookDeliveryTests.python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID())").path
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/saml-idp.py").path
-        let child = try ChildProcess(
-            python, [script, "--out", folder, "--acs", "https://x", "--audience", "https://x", "--request-id", "_r"],
-            output: .pipe, errors: .pipe)
-        let (_, errors, status) = await child.finish()
-        try #require(status == 0, "\(String(decoding: errors, as: UTF8.self))")
+        let folder = try await SAMLIdentityProvider.write(
+            python: python, acs: "https://x", audience: "https://x", requestID: "_r"
+        ).path
         return (folder + "/idp-metadata.xml", folder + "/idp.pem")
     }
 

@@ -27,23 +27,12 @@ import X509
     /// Everything the identity provider script wrote: responses, its certificate, and canonicalization cases.
     static func generated() async throws -> (responses: [String: Data], certificate: Certificate, c14n: Data) {
         let python = try #require(python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-saml-\(UUID())")
+        let folder = try await SAMLIdentityProvider.write(
+            python: python, acs: acs, audience: audience, requestID: "_req1")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/saml-idp.py").path
-        let child = try ChildProcess(
-            python,
-            [script, "--out", folder.path, "--acs", acs, "--audience", audience, "--request-id", "_req1"],
-            output: .pipe, errors: .pipe)
-        let (_, errors, status) = await child.finish()
-        try #require(status == 0, "saml-idp.py: \(String(decoding: errors, as: UTF8.self))")
-        var responses: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".xml") {
-            responses[String(name.dropLast(4))] = try Data(contentsOf: folder.appendingPathComponent(name))
-        }
+        let responses = try SAMLIdentityProvider.files(in: folder)  // idp-metadata.xml among them
         let pem = try String(contentsOf: folder.appendingPathComponent("idp.pem"), encoding: .utf8)
         let c14n = try Data(contentsOf: folder.appendingPathComponent("c14n.json"))
-        responses["idp-metadata"] = try Data(contentsOf: folder.appendingPathComponent("idp-metadata.xml"))
         return (responses, try Certificate(pemEncoded: pem), c14n)
     }
 

@@ -19,25 +19,12 @@ import Testing
         for connection: SAMLConnection?, keys: URL, copies: Int = 4, nameID: String = "ann@example.com"
     ) async throws -> [String: Data] {
         let python = try #require(python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("roster-signin-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/saml-idp.py").path
         let urls = connection?.urls(publicURL: TestServer.publicURL)
-        let child = try ChildProcess(
-            python,
-            [
-                script, "--out", out.path, "--acs", urls?.acsURL ?? "https://x", "--audience",
-                urls?.entityID ?? "https://x", "--request-id", "_req1", "--key-dir", keys.path, "--copies",
-                String(copies), "--nameid", nameID,
-            ], output: .pipe, errors: .pipe)
-        let (_, errors, status) = await child.finish()
-        try #require(status == 0, "\(String(decoding: errors, as: UTF8.self))")
-        var found: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: out.path) where name.hasSuffix(".xml") {
-            found[String(name.dropLast(4))] = try Data(contentsOf: out.appendingPathComponent(name))
-        }
-        return found
+        let out = try await SAMLIdentityProvider.write(
+            python: python, acs: urls?.acsURL ?? "https://x", audience: urls?.entityID ?? "https://x",
+            requestID: "_req1", options: ["--key-dir", keys.path, "--copies", String(copies), "--nameid", nameID])
+        defer { try? FileManager.default.removeItem(at: out) }
+        return try SAMLIdentityProvider.files(in: out)
     }
 
     static func refusal(_ body: () async throws -> SignedInPerson) async -> String? {
