@@ -123,7 +123,7 @@ let package = Package(
         .target(
             name: "Events",
             dependencies: [
-                "Directory", "SCIMCore",
+                "Directory", "SCIMCore", "SCIMHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -2,7 +2,7 @@
 """A SAML identity provider for Roster's tests: signs responses with signxml (an implementation nobody here wrote)
 and writes them, with the attacks SAML implementations fall to, into --out.
 
-Usage: saml-idp.py --out DIR --acs URL --audience ENTITY_ID --request-id ID
+Usage: saml-idp.py --out DIR --acs URL --audience ENTITY_ID --request-id ID [--answer ID ...] [--quick]
 
 Writes idp.pem (the certificate Roster trusts), idp-metadata.xml (the same as SAML metadata) and one response per case, each the XML as posted (not base64):
   assertion-signed, response-signed, okta-style (namespaces declared on the Response only, xs:string values with
@@ -115,6 +115,10 @@ def main():
     parser.add_argument("--key-dir", help="keep the identity provider's key here, and use the one kept there")
     parser.add_argument("--copies", type=int, default=0, help="also write signed-1.xml … signed-N.xml")
     parser.add_argument("--nameid", default="ann@example.com", help="the NameID (and email) of the copies")
+    parser.add_argument("--answer", action="append", default=[],
+                        help="also write answer-ID.xml, a signed response to the request ID (repeatable)")
+    parser.add_argument("--quick", action="store_true",
+                        help="write only the key, metadata, copies and answers (no attack cases)")
     a = parser.parse_args()
     os.makedirs(a.out, exist_ok=True)
     key, certificate = kept_key(a.key_dir)
@@ -145,6 +149,15 @@ def main():
     if a.copies:
         cases["unsolicited-1"] = signed_assertion(
             response_xml(a, request_id=None, nameid=a.nameid), key, certificate)
+    for request_id in a.answer:
+        cases["answer-" + request_id] = signed_assertion(
+            response_xml(a, request_id=request_id, nameid=a.nameid), key, certificate)
+    if a.quick:
+        for name, element in cases.items():
+            with open(os.path.join(a.out, name + ".xml"), "wb") as handle:
+                handle.write(etree.tostring(element))
+        print("written", len(cases))
+        return
     cases["response-signed"] = sign(etree.fromstring(plain()), key, certificate)
     cases["okta-style"] = signed_assertion(plain(okta=True), key, certificate)
     cases["comment-in-nameid"] = signed_assertion(plain(nameid="ann@evil.com<!---->.example.com"), key, certificate)

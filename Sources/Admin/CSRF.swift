@@ -38,28 +38,3 @@ enum CSRF {
         }
     }
 }
-
-/// The fields of an `application/x-www-form-urlencoded` body; the last value of a repeated name wins.
-struct Form: Sendable {
-    private var fields: [String: String] = [:]
-
-    init(urlEncoded text: String) {
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            guard let name = parts.first, !name.isEmpty else { continue }
-            fields[name] = parts.count > 1 ? parts[1] : ""
-        }
-    }
-
-    subscript(name: String) -> String? { fields[name] }
-
-    /// A field's value trimmed; empty is nil.
-    func text(_ name: String) -> String? {
-        guard let value = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-            return nil
-        }
-        return value
-    }
-}

@@ -44,6 +44,9 @@ extension PostgresStore {
                 sql: SQLApplications.securityEventSchema.map { SQL($0) }),
             Migration(
                 name: "keep organizations' SAML connections", sql: SQLConnections.schema.map { SQL($0) }),
+            Migration(
+                name: "hand sign-ins to applications: started sign-ins, codes and tokens",
+                sql: SQLConnections.flowSchema.map { SQL($0) }),
         ]
     }
 

@@ -148,6 +148,9 @@ extension SQLiteStore {
         migrator.registerMigration("keep organizations' SAML connections") { db in
             for statement in SQLConnections.schema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("hand sign-ins to applications: started sign-ins, codes and tokens") { db in
+            for statement in SQLConnections.flowSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -20,10 +20,13 @@ public struct SAMLConnection: Sendable, Hashable {
     /// The application IdP-initiated sign-ins land on; nil: IdP-initiated sign-in is refused.
     public var idpInitiatedApplication: String?
     public var created: Date
+    /// The latest sign-in through it, for its status; nil before the first.
+    public var lastAttempt: SignInAttempt?
 
     public init(
         id: String, organization: OrganizationKey, idpEntityID: String, idpSSOURL: String, idpCertificates: [String],
-        allowSHA1: Bool, justInTime: Bool, idpInitiatedApplication: String?, created: Date
+        allowSHA1: Bool, justInTime: Bool, idpInitiatedApplication: String?, created: Date,
+        lastAttempt: SignInAttempt? = nil
     ) {
         self.id = id
         self.organization = organization
@@ -34,6 +37,7 @@ public struct SAMLConnection: Sendable, Hashable {
         self.justInTime = justInTime
         self.idpInitiatedApplication = idpInitiatedApplication
         self.created = created
+        self.lastAttempt = lastAttempt
     }
 
     /// Roster's side of a connection, from the public URL: what an administrator pastes into the identity
@@ -123,8 +127,13 @@ public struct Connections: Sendable {
         } catch {
             throw SCIMError.invalidValue(error.description)
         }
-        guard let url = URL(string: metadata.ssoURL), url.scheme?.lowercased() == "https", url.host != nil else {
-            throw SCIMError.invalidValue("The identity provider's SSO URL must be an https URL (\(metadata.ssoURL)).")
+        // http only for an identity provider on this machine (a developer's, or a test's).
+        guard let url = URL(string: metadata.ssoURL), let host = url.host?.lowercased(),
+            url.scheme?.lowercased() == "https"
+                || (url.scheme?.lowercased() == "http" && ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host))
+        else {
+            throw SCIMError.invalidValue(
+                "The identity provider's SSO URL must be an https URL, or http on localhost (\(metadata.ssoURL)).")
         }
         guard !metadata.entityID.isEmpty, metadata.entityID.utf8.count <= 1024 else {
             throw SCIMError.invalidValue("The identity provider's entity ID must be 1 to 1,024 bytes.")

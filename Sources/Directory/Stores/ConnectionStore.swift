@@ -1,17 +1,38 @@
 import Foundation
 
-/// The SAML connections organizations sign in through.
-public protocol ConnectionStore: ReplayStore {
+/// The SAML connections organizations sign in through, and the sign-ins under way through them.
+public protocol ConnectionStore: ReplayStore, SignInFlowStore {
     func insertConnection(_ connection: SAMLConnection) async throws
     /// Every connection, or one organization's, in the order they were made.
     func connections(of organization: OrganizationKey?) async throws -> [SAMLConnection]
     func connection(id: String) async throws -> SAMLConnection?
     /// False when there is no such connection.
     func deleteConnection(id: String) async throws -> Bool
+    /// Keeps the outcome of a connection's latest sign-in attempt, for its status.
+    func recordAttempt(_ attempt: SignInAttempt, connection: String) async throws
 }
 
 /// Assertions already accepted, shared by every instance: each Assertion ID signs in once.
 public protocol ReplayStore: Sendable {
     /// Records an assertion as used until `until`; false when it was used already (a replay).
     func recordAssertion(id: String, connection: String, until: Date, now: Date) async throws -> Bool
+}
+
+/// The sign-ins applications started (waiting for the identity provider), and the codes and access tokens they
+/// ended in, shared by every instance.
+public protocol SignInFlowStore: Sendable {
+    /// Keeps a started sign-in; expired ones are cleared meanwhile.
+    func insertSignInRequest(_ request: SignInRequest, now: Date) async throws
+    /// Removes and returns a started sign-in: each is answered once.
+    func takeSignInRequest(id: String) async throws -> SignInRequest?
+    /// Keeps an authorization code (by its hash); expired grants are cleared meanwhile.
+    func insertGrant(_ grant: AuthorizationGrant, now: Date) async throws
+    func grant(codeHash: String) async throws -> AuthorizationGrant?
+    /// Marks a code redeemed and gives it its access token; false when it was redeemed already (by a racing
+    /// request).
+    func redeemGrant(codeHash: String, accessHash: String, accessExpires: Date, at time: Date) async throws -> Bool
+    /// Takes back the access token a code was redeemed for (the code was presented twice).
+    func revokeGrant(codeHash: String) async throws
+    /// The grant an unexpired access token was issued from.
+    func grant(accessHash: String, now: Date) async throws -> AuthorizationGrant?
 }

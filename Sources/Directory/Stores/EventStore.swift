@@ -33,6 +33,7 @@ public protocol ApplicationStore: Sendable {
     func applications() async throws -> [ApplicationRecord]
     func application(id: String) async throws -> ApplicationRecord?
     func application(withSecretHash hash: String) async throws -> ApplicationRecord?
+    func application(clientID: String) async throws -> ApplicationRecord?
     /// Deletes an application with its endpoints; false when there is none.
     func deleteApplication(id: String) async throws -> Bool
 

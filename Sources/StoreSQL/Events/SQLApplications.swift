@@ -42,15 +42,24 @@ public struct SQLApplications: ApplicationStore {
         ).map(Self.application).first
     }
 
+    public func application(clientID: String) async throws -> ApplicationRecord? {
+        try await database.rows(
+            BoundStatement("SELECT \(Self.applicationColumns) FROM applications WHERE client_id = ?", [.text(clientID)])
+        ).map(Self.application).first
+    }
+
     public func deleteApplication(id: String) async throws -> Bool {
         // Endpoints go with it (their streams, attempts and dead letters with them), and its security events.
         let rows = try await database.write([
             BoundStatement("DELETE FROM webhook_endpoints WHERE app_id = ?", [.text(id)]),
             BoundStatement("DELETE FROM set_outstanding WHERE app_id = ?", [.text(id)]),
             BoundStatement("DELETE FROM set_streams WHERE app_id = ?", [.text(id)]),
+            // Its sign-ins under way, its codes and access tokens end with it.
+            BoundStatement("DELETE FROM sign_in_requests WHERE app_id = ?", [.text(id)]),
+            BoundStatement("DELETE FROM authorization_grants WHERE app_id = ?", [.text(id)]),
             BoundStatement("DELETE FROM applications WHERE id = ? RETURNING id", [.text(id)]),
         ])
-        return !rows[3].isEmpty
+        return !rows[5].isEmpty
     }
 
     private static func application(_ row: SQLRow) throws -> ApplicationRecord {

@@ -17,7 +17,12 @@ extension SQLOrganizations {
                 BoundStatement("DELETE FROM tokens WHERE org_pk = ? AND org_pk <> 1", [key]),
                 BoundStatement("DELETE FROM setup_links WHERE org_pk = ? AND org_pk <> 1", [key]),
                 BoundStatement("DELETE FROM organization_domains WHERE org_pk = ? AND org_pk <> 1", [key]),
+                BoundStatement(
+                    "DELETE FROM sign_in_requests WHERE connection_id IN (SELECT id FROM saml_connections WHERE org_pk = ? AND org_pk <> 1)",
+                    [key]),
                 BoundStatement("DELETE FROM saml_connections WHERE org_pk = ? AND org_pk <> 1", [key]),
+                // Its people's access tokens end at once, not when they expire.
+                BoundStatement("DELETE FROM authorization_grants WHERE org_pk = ? AND org_pk <> 1", [key]),
             ]
                 + EventSQL.inserting(
                     events, organization: ("CAST(? AS BIGINT)", [key]),

@@ -35,6 +35,165 @@ public struct SQLConnections: ConnectionStore {
         "CREATE INDEX saml_replays_by_time ON saml_replays (until_ms)",
     ]
 
+    /// The sign-ins under way and the codes they end in, and each connection's latest attempt.
+    public static let flowSchema = [
+        """
+        CREATE TABLE sign_in_requests (
+            id TEXT PRIMARY KEY,
+            connection_id TEXT NOT NULL,
+            app_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            state TEXT,
+            nonce TEXT,
+            code_challenge TEXT NOT NULL,
+            browser_hash TEXT NOT NULL,
+            expires_ms BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX sign_in_requests_by_time ON sign_in_requests (expires_ms)",
+        """
+        CREATE TABLE authorization_grants (
+            code_hash TEXT PRIMARY KEY,
+            app_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            org_pk BIGINT NOT NULL,
+            user_id TEXT NOT NULL,
+            connection_id TEXT NOT NULL,
+            nonce TEXT,
+            code_challenge TEXT,
+            auth_time_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            redeemed_ms BIGINT,
+            access_hash TEXT,
+            access_expires_ms BIGINT,
+            kept_until_ms BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX authorization_grants_by_access ON authorization_grants (access_hash)",
+        "CREATE INDEX authorization_grants_by_time ON authorization_grants (kept_until_ms)",
+        "ALTER TABLE saml_connections ADD COLUMN last_attempt_ms BIGINT",
+        "ALTER TABLE saml_connections ADD COLUMN last_attempt_ok BIGINT",
+        "ALTER TABLE saml_connections ADD COLUMN last_attempt_text TEXT",
+    ]
+
+    /// How long a grant row outlives its code: past its access token's end, so a code presented twice can still
+    /// take that token back.
+    static let grantKept: TimeInterval = 2 * 3600
+
+    public func insertSignInRequest(_ request: SignInRequest, now: Date) async throws {
+        try await database.write([
+            BoundStatement(
+                "DELETE FROM sign_in_requests WHERE id IN (SELECT id FROM sign_in_requests WHERE expires_ms < ? LIMIT 100)",
+                [SQLValue(now)]),
+            BoundStatement(
+                """
+                INSERT INTO sign_in_requests (id, connection_id, app_id, redirect_uri, scope, state, nonce,
+                    code_challenge, browser_hash, expires_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(request.id), .text(request.connection), .text(request.application),
+                    .text(request.redirectURI), .text(request.scope), SQLValue(request.state),
+                    SQLValue(request.nonce), .text(request.codeChallenge), .text(request.browserHash),
+                    SQLValue(request.expires),
+                ]),
+        ])
+    }
+
+    public func takeSignInRequest(id: String) async throws -> SignInRequest? {
+        let rows = try await database.write(
+            BoundStatement(
+                """
+                DELETE FROM sign_in_requests WHERE id = ?
+                RETURNING id, connection_id, app_id, redirect_uri, scope, state, nonce, code_challenge, browser_hash,
+                    expires_ms
+                """, [.text(id)]))
+        return try rows.first.map { row in
+            guard let id = row.text(0), let connection = row.text(1), let application = row.text(2),
+                let redirect = row.text(3), let scope = row.text(4), let challenge = row.text(7),
+                let browser = row.text(8), let expires = row.date(9)
+            else { throw unreadable("sign-in request") }
+            return SignInRequest(
+                id: id, connection: connection, application: application, redirectURI: redirect, scope: scope,
+                state: row.text(5), nonce: row.text(6), codeChallenge: challenge, browserHash: browser,
+                expires: expires)
+        }
+    }
+
+    private static let grantColumns =
+        "code_hash, app_id, redirect_uri, scope, org_pk, user_id, connection_id, nonce, code_challenge, auth_time_ms, expires_ms, redeemed_ms"
+
+    public func insertGrant(_ grant: AuthorizationGrant, now: Date) async throws {
+        try await database.write([
+            BoundStatement(
+                "DELETE FROM authorization_grants WHERE code_hash IN (SELECT code_hash FROM authorization_grants WHERE kept_until_ms < ? LIMIT 100)",
+                [SQLValue(now)]),
+            BoundStatement(
+                "INSERT INTO authorization_grants (\(Self.grantColumns), kept_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                [
+                    .text(grant.codeHash), .text(grant.application), .text(grant.redirectURI), .text(grant.scope),
+                    .integer(grant.organization.rawValue), .text(grant.userID), .text(grant.connection),
+                    SQLValue(grant.nonce), SQLValue(grant.codeChallenge), SQLValue(grant.authTime),
+                    SQLValue(grant.expires), SQLValue(grant.expires + Self.grantKept),
+                ]),
+        ])
+    }
+
+    public func grant(codeHash: String) async throws -> AuthorizationGrant? {
+        try await database.rows(
+            BoundStatement(
+                "SELECT \(Self.grantColumns) FROM authorization_grants WHERE code_hash = ?", [.text(codeHash)])
+        ).map(Self.grant).first
+    }
+
+    public func redeemGrant(codeHash: String, accessHash: String, accessExpires: Date, at time: Date) async throws
+        -> Bool
+    {
+        !(try await database.write(
+            BoundStatement(
+                """
+                UPDATE authorization_grants SET redeemed_ms = ?, access_hash = ?, access_expires_ms = ?
+                WHERE code_hash = ? AND redeemed_ms IS NULL RETURNING code_hash
+                """,
+                [SQLValue(time), .text(accessHash), SQLValue(accessExpires), .text(codeHash)])
+        ).isEmpty)
+    }
+
+    public func revokeGrant(codeHash: String) async throws {
+        try await database.write(
+            BoundStatement(
+                "UPDATE authorization_grants SET access_hash = NULL, access_expires_ms = NULL WHERE code_hash = ?",
+                [.text(codeHash)]))
+    }
+
+    public func grant(accessHash: String, now: Date) async throws -> AuthorizationGrant? {
+        try await database.rows(
+            BoundStatement(
+                "SELECT \(Self.grantColumns) FROM authorization_grants WHERE access_hash = ? AND access_expires_ms > ?",
+                [.text(accessHash), SQLValue(now)])
+        ).map(Self.grant).first
+    }
+
+    private static func grant(_ row: SQLRow) throws -> AuthorizationGrant {
+        guard let code = row.text(0), let application = row.text(1), let redirect = row.text(2),
+            let scope = row.text(3), let organization = row.integer(4), let user = row.text(5),
+            let connection = row.text(6), let authTime = row.date(9), let expires = row.date(10)
+        else { throw unreadable("authorization grant") }
+        return AuthorizationGrant(
+            codeHash: code, application: application, redirectURI: redirect, scope: scope,
+            organization: OrganizationKey(organization), userID: user, connection: connection, nonce: row.text(7),
+            codeChallenge: row.text(8), authTime: authTime, expires: expires, redeemed: row.integer(11) != nil)
+    }
+
+    public func recordAttempt(_ attempt: SignInAttempt, connection: String) async throws {
+        try await database.write(
+            BoundStatement(
+                "UPDATE saml_connections SET last_attempt_ms = ?, last_attempt_ok = ?, last_attempt_text = ? WHERE id = ?",
+                [SQLValue(attempt.time), SQLValue(attempt.succeeded), .text(attempt.text), .text(connection)]))
+    }
+
     public func recordAssertion(id: String, connection: String, until: Date, now: Date) async throws -> Bool {
         // The unique key decides between instances racing with the same assertion; the expired go meanwhile.
         let results = try await database.write([
@@ -52,6 +211,7 @@ public struct SQLConnections: ConnectionStore {
 
     private static let columns =
         "id, org_pk, idp_entity_id, idp_sso_url, idp_certificates, allow_sha1, just_in_time, idp_initiated_app, created_ms"
+    private static let readColumns = columns + ", last_attempt_ms, last_attempt_ok, last_attempt_text"
 
     public func insertConnection(_ connection: SAMLConnection) async throws {
         try await database.write(
@@ -69,20 +229,25 @@ public struct SQLConnections: ConnectionStore {
         let (condition, values): (String, [SQLValue]) =
             organization.map { ("WHERE org_pk = ?", [.integer($0.rawValue)]) } ?? ("", [])
         return try await database.rows(
-            BoundStatement("SELECT \(Self.columns) FROM saml_connections \(condition) ORDER BY created_ms, id", values)
+            BoundStatement(
+                "SELECT \(Self.readColumns) FROM saml_connections \(condition) ORDER BY created_ms, id", values)
         ).map(Self.connection)
     }
 
     public func connection(id: String) async throws -> SAMLConnection? {
         try await database.rows(
-            BoundStatement("SELECT \(Self.columns) FROM saml_connections WHERE id = ?", [.text(id)])
+            BoundStatement("SELECT \(Self.readColumns) FROM saml_connections WHERE id = ?", [.text(id)])
         ).map(Self.connection).first
     }
 
     public func deleteConnection(id: String) async throws -> Bool {
-        !(try await database.write(
-            BoundStatement("DELETE FROM saml_connections WHERE id = ? RETURNING id", [.text(id)])
-        ).isEmpty)
+        // Sign-ins under way through it fail, and the access tokens it gave are taken back.
+        let rows = try await database.write([
+            BoundStatement("DELETE FROM sign_in_requests WHERE connection_id = ?", [.text(id)]),
+            BoundStatement("DELETE FROM authorization_grants WHERE connection_id = ?", [.text(id)]),
+            BoundStatement("DELETE FROM saml_connections WHERE id = ? RETURNING id", [.text(id)]),
+        ])
+        return !rows[2].isEmpty
     }
 
     private static func connection(_ row: SQLRow) throws -> SAMLConnection {
@@ -93,6 +258,9 @@ public struct SQLConnections: ConnectionStore {
         return SAMLConnection(
             id: id, organization: OrganizationKey(organization), idpEntityID: entityID, idpSSOURL: ssoURL,
             idpCertificates: SAMLConnection.certificates(stored: certificates), allowSHA1: sha1, justInTime: justInTime,
-            idpInitiatedApplication: row.text(7), created: created)
+            idpInitiatedApplication: row.text(7), created: created,
+            lastAttempt: row.date(9).map {
+                SignInAttempt(time: $0, succeeded: row.bool(10) ?? false, text: row.text(11) ?? "")
+            })
     }
 }
