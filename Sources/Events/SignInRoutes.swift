@@ -166,7 +166,9 @@ public struct SignInRoutes: Sendable {
         return response
     }
 
-    /// A page of Roster's own, with no script and nothing loaded from elsewhere.
+    /// A page of Roster's own, with no script but `script` and nothing loaded from elsewhere. A page with a form
+    /// sets no `form-action`: browsers apply it to the redirects that follow a submission too, and Roster's forms
+    /// end at the identity provider or the application.
     static func page(
         _ status: HTTPResponse.Status, title: String, message: String, body extra: String = "", script: String? = nil
     ) -> Response {
@@ -186,7 +188,8 @@ public struct SignInRoutes: Sendable {
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                 .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'nonce-\(nonce)'; script-src 'nonce-\(nonce)'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                    "default-src 'none'; style-src 'nonce-\(nonce)'; script-src 'nonce-\(nonce)'; frame-ancestors 'none'; base-uri 'none'"
+                    + (extra.isEmpty ? "; form-action 'none'" : ""),
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "no-referrer",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
