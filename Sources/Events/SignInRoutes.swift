@@ -15,18 +15,27 @@ import SCIMHTTP
 /// answering it posts the same fields again from Roster's own origin, with the cookie this time.
 public struct SignInRoutes: Sendable {
     let organizations: Organizations
+    let addresses: ClientAddresses
+    /// Sign-ins started and responses posted, per client address: generous for an office behind one address at nine
+    /// in the morning, and a bound on the rows and the XML work one client can cause.
+    let starts = RateLimiter(rate: 10, burst: 100)
+    let responses = RateLimiter(rate: 5, burst: 50)
 
-    public init(organizations: Organizations) {
+    public init(organizations: Organizations, addresses: ClientAddresses = ClientAddresses()) {
         self.organizations = organizations
+        self.addresses = addresses
     }
 
-    /// The cookie whose secret a started sign-in is bound to (its hash is kept with the request).
-    static let browserCookie = "roster_signin"
+    /// The cookie whose secret a started sign-in is bound to (its hash is kept with the request). Over https it
+    /// is a `__Host-` cookie, which no other host (a sibling subdomain) and no plain-http page can set.
+    var browserCookie: String {
+        organizations.publicURL.lowercased().hasPrefix("https:") ? "__Host-roster_signin" : "roster_signin"
+    }
     /// A SAMLResponse of 1 MiB (the reader's bound), base64'd and form-encoded.
     static let maxACSBody = 3 << 20
     static let maxFormBody = 64 * 1024
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    public func register(on router: Router<SCIMRequestContext>) {
         router.get("sso/saml/:connection/metadata") { _, context -> Response in
             let id = try context.parameters.require("connection")
             guard let connection = try await organizations.connections.connection(id: id) else {
@@ -38,7 +47,11 @@ public struct SignInRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
         }
         router.post("sso/saml/:connection/acs") { request, context -> Response in
-            try await acs(request, connection: try context.parameters.require("connection"), logger: context.logger)
+            if let wait = responses.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+                return Self.tooMany(wait)
+            }
+            return try await acs(
+                request, connection: try context.parameters.require("connection"), logger: context.logger)
         }
         router.get(".well-known/openid-configuration") { _, _ -> Response in
             var response = Self.json(.ok, organizations.openID.discovery())
@@ -46,9 +59,15 @@ public struct SignInRoutes: Sendable {
             return response
         }
         router.get("oauth/authorize") { request, context -> Response in
-            try await authorize(request, Form(urlEncoded: request.uri.query ?? ""), logger: context.logger)
+            if let wait = starts.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+                return Self.tooMany(wait)
+            }
+            return try await authorize(request, Form(urlEncoded: request.uri.query ?? ""), logger: context.logger)
         }
         router.post("oauth/authorize") { request, context -> Response in
+            if let wait = starts.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+                return Self.tooMany(wait)
+            }
             var request = request
             guard let body = try? await request.collectBody(upTo: Self.maxFormBody) else {
                 return Self.page(.contentTooLarge, title: "Too large", message: "This request is too large.")
@@ -74,7 +93,7 @@ public struct SignInRoutes: Sendable {
                 return Self.oauthError(error)
             }
         }
-        let userinfo: @Sendable (Request, Context) async throws -> Response = { request, _ in
+        let userinfo: @Sendable (Request, SCIMRequestContext) async throws -> Response = { request, _ in
             do throws(OAuthError) {
                 return Self.json(
                     .ok, try await organizations.openID.userinfo(authorization: request.headers[.authorization]))
@@ -94,7 +113,7 @@ public struct SignInRoutes: Sendable {
     // MARK: Authorization
 
     private func authorize(_ request: Request, _ form: Form, logger: Logger) async throws -> Response {
-        let existing = request.cookies[Self.browserCookie]?.value
+        let existing = request.cookies[browserCookie]?.value
         let browser = existing.flatMap { $0.utf8.count == 43 ? $0 : nil } ?? Secrets.random()
         let step: AuthorizationStep
         do {
@@ -112,7 +131,7 @@ public struct SignInRoutes: Sendable {
         case .redirect(let location):
             var response = Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
             // Refreshed at each sign-in; Lax keeps it from every cross-site subrequest and POST.
-            var cookie = "\(Self.browserCookie)=\(browser); Path=/; HttpOnly; SameSite=Lax; Max-Age=3600"
+            var cookie = "\(browserCookie)=\(browser); Path=/; HttpOnly; SameSite=Lax; Max-Age=3600"
             if organizations.publicURL.lowercased().hasPrefix("https:") { cookie += "; Secure" }
             response.headers.append(HTTPField(name: .setCookie, value: cookie))
             return response
@@ -133,10 +152,10 @@ public struct SignInRoutes: Sendable {
                 .badRequest, title: "Sign-in refused",
                 message: "This address takes a SAML response from an identity provider (a SAMLResponse field).")
         }
-        let browser = request.cookies[Self.browserCookie]?.value
+        let browser = request.cookies[browserCookie]?.value
         if browser == nil, form["roster_continue"] == nil {
             // The identity provider's cross-site POST carried no Lax cookie: post again from this origin.
-            return Self.repost(form, to: request.uri.path)
+            return Self.repost(form, connection: connection)
         }
         do {
             let location = try await organizations.openID.finish(
@@ -158,6 +177,14 @@ public struct SignInRoutes: Sendable {
         Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized())))
+    }
+
+    static func tooMany(_ seconds: Int) -> Response {
+        var response = page(
+            .tooManyRequests, title: "Too many sign-ins",
+            message: "Too many sign-ins from this address; try again shortly.")
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     static func oauthError(_ error: OAuthError) -> Response {
@@ -212,7 +239,10 @@ public struct SignInRoutes: Sendable {
 
     /// The identity provider's fields, posted again to the ACS URL from Roster's own page (a button without
     /// JavaScript).
-    static func repost(_ form: Form, to path: String) -> Response {
+    static func repost(_ form: Form, connection: String) -> Response {
+        var segment = CharacterSet.alphanumerics
+        segment.insert(charactersIn: "-._~")
+        let path = "/sso/saml/\(connection.addingPercentEncoding(withAllowedCharacters: segment) ?? "")/acs"
         let fields = ["SAMLResponse", "RelayState"].compactMap { name in
             form[name].map { "<input type=\"hidden\" name=\"\(name)\" value=\"\(escape($0))\">" }
         }.joined()

@@ -14,15 +14,18 @@ public enum ExclusiveCanonicalization {
         -> [UInt8]
     {
         var output: [UInt8] = []
-        write(apex, excluding: excluded, inclusive: inclusive, rendered: [:], to: &output)
+        var rendered: [String: String] = [:]
+        write(apex, excluding: excluded, inclusive: inclusive, rendered: &rendered, to: &output)
         return output
     }
 
+    /// `rendered` holds the declarations in force in the output: each element adds its own for its children and
+    /// takes them back after them, so the whole document costs time linear in its declarations (a copy per element
+    /// was quadratic in a hostile one).
     private static func write(
-        _ element: XMLElement, excluding excluded: XMLElement?, inclusive: Set<String>, rendered: [String: String],
-        to output: inout [UInt8]
+        _ element: XMLElement, excluding excluded: XMLElement?, inclusive: Set<String>,
+        rendered: inout [String: String], to output: inout [UInt8]
     ) {
-        var rendered = rendered
         // The prefixes this element uses visibly, and those listed as inclusive ("#default" is the default one).
         var prefixes: Set<String> = [element.prefix ?? ""]
         for name in element.attributes.keys where !isDeclaration(name) {
@@ -45,7 +48,9 @@ public enum ExclusiveCanonicalization {
             }
         }
         declarations.sort { $0.prefix < $1.prefix }
+        let outer = declarations.map { ($0.prefix, rendered[$0.prefix]) }
         for declaration in declarations { rendered[declaration.prefix] = declaration.uri }
+        defer { for (prefix, uri) in outer { rendered[prefix] = uri } }
 
         var attributes: [(uri: String, local: String, name: String, value: String)] = []
         for (name, value) in element.attributes where !isDeclaration(name) {
@@ -80,7 +85,7 @@ public enum ExclusiveCanonicalization {
                 escapeText(text, to: &output)
             case .element(let inner):
                 if inner === excluded { continue }
-                write(inner, excluding: excluded, inclusive: inclusive, rendered: rendered, to: &output)
+                write(inner, excluding: excluded, inclusive: inclusive, rendered: &rendered, to: &output)
             case .processingInstruction(let target, let data):
                 output += "<?\(target)\(data.isEmpty ? "" : " " + data)?>".utf8
             }

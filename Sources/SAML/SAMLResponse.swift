@@ -63,6 +63,18 @@ public enum SAMLResponseReader {
     public static let protocolNamespace = "urn:oasis:names:tc:SAML:2.0:protocol"
     public static let assertionNamespace = "urn:oasis:names:tc:SAML:2.0:assertion"
     static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
+    static let statusPrefix = "urn:oasis:names:tc:SAML:2.0:status:"
+
+    /// A status as a refusal may repeat it: SAML's own (`Requester`, `Responder`, …) by name, anything else (text an
+    /// unsigned message carries, which pages and the connection's status would show) not at all.
+    static func statusName(_ status: String?) -> String {
+        guard let status else { return "no status" }
+        let name = status.hasPrefix(statusPrefix) ? String(status.dropFirst(statusPrefix.count)) : ""
+        guard !name.isEmpty, name.count <= 40, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return "a status that is not SAML's"
+        }
+        return "the status \(name)"
+    }
     static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
     /// Reads a Response (the XML, already base64-decoded): refused unless it is well-formed without a DOCTYPE, its
@@ -83,7 +95,7 @@ public enum SAMLResponseReader {
             attribute: "Value"]
         guard status == success else {
             throw SAMLRefusal(
-                "The identity provider answered \(status.map(SAMLText.quoted) ?? "no status") instead of Success.")
+                "The identity provider answered \(Self.statusName(status)) instead of Success.")
         }
         let everything = root.descendants
         if everything.contains(where: { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }) {

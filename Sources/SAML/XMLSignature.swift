@@ -47,6 +47,15 @@ public struct XMLSignatureVerifier: Sendable {
             let method = signedInfo.child(Self.namespace, "SignatureMethod")?[attribute: "Algorithm"],
             let valueText = signature.child(Self.namespace, "SignatureValue")?.text
         else { throw SAMLRefusal("The signature is incomplete.") }
+        // SignedInfo is canonicalized before anything is verified: it must be the small thing the specification
+        // describes, or its canonicalization is the attacker's to make slow.
+        let signedInfoElements = [signedInfo] + signedInfo.descendants
+        guard signedInfoElements.count <= 24, signedInfoElements.allSatisfy({ $0.attributes.count <= 8 }),
+            signedInfo.elements.allSatisfy({
+                $0.namespace == Self.namespace
+                    && ["CanonicalizationMethod", "SignatureMethod", "Reference"].contains($0.localName)
+            })
+        else { throw SAMLRefusal("The signature's SignedInfo is not the usual few elements.") }
         guard canonicalization[attribute: "Algorithm"] == ExclusiveCanonicalization.algorithm else {
             throw SAMLRefusal("The signature's canonicalization is not exclusive XML canonicalization.")
         }

@@ -21,7 +21,8 @@ import Testing
     /// A browser as far as the flow needs one: the sign-in cookie it holds.
     struct Browser {
         var cookie: String?
-        var header: HTTPFields { cookie.map { [.cookie: "roster_signin=\($0)"] } ?? [:] }
+        /// The public URL is https: a `__Host-` cookie.
+        var header: HTTPFields { cookie.map { [.cookie: "__Host-roster_signin=\($0)"] } ?? [:] }
     }
 
     struct Started {
@@ -80,7 +81,9 @@ import Testing
         let reply = try await execute(scim, .get, "/oauth/authorize?" + query, headers: browser.header)
         var browser = browser
         if let cookie = reply.headers[.setCookie], let value = cookie.split(separator: ";").first {
-            browser.cookie = String(value.dropFirst("roster_signin=".count))
+            #expect(value.hasPrefix("__Host-roster_signin="))
+            #expect(cookie.contains("; Secure") && cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"))
+            browser.cookie = String(value.drop { $0 != "=" }.dropFirst())
         }
         return (reply, browser)
     }
@@ -220,6 +223,7 @@ import Testing
             #expect(claims["iss"] == .string(TestServer.publicURL))
             #expect(claims["nonce"] == "n-1")
             #expect(claims["email"] == "ann@example.com")
+            #expect(claims["email_verified"] == true, "example.com is the organization's domain")
             #expect(claims["given_name"] == "Given")
             #expect(claims["family_name"] == "Family")
             #expect(claims["organization"] == .string(home.id))
@@ -252,6 +256,11 @@ import Testing
                 browser: started[2].browser)
             #expect(foreign.status == 403)
             #expect(foreign.text.contains("another browser"), "\(foreign.text)")
+            // ...and that did not spend the sign-in: its own browser finishes it.
+            let own = try await Self.post(
+                scim, acs: urls.acsURL, response: try answer(1), relayState: started[1].relayState,
+                browser: started[1].browser)
+            #expect(own.status == 303, "\(own.text)")
             let cookieless = try await Self.post(
                 scim, acs: urls.acsURL, response: try answer(2), relayState: started[2].relayState,
                 browser: Browser())
@@ -318,6 +327,7 @@ import Testing
                 ([("prompt", "none")], "login_required"),
                 ([("request", "eyJ9")], "request_not_supported"),
                 ([("organization", bare.id)], "access_denied"),
+                ([("organization", "no-such-organization")], "access_denied"),
                 ([], "invalid_request"),
             ]
             for (extra, error) in cases {
@@ -356,7 +366,8 @@ import Testing
             let noConnection = try await Self.authorize(
                 scim, clientID: app.clientID, challenge: challenge, extra: [("login_hint", "bob@bare.example")]
             ).0
-            #expect(noConnection.text.contains("has not set up single sign-on"))
+            #expect(noConnection.text.contains("cannot sign in here"))
+            #expect(!noConnection.text.contains("Bare Corp"), "a refusal names no organization")
             // Markup in what the application passed through is escaped on that page.
             let escaped = try await Self.authorize(
                 scim, clientID: app.clientID, challenge: challenge, extra: [("nonce", "\"><script>alert(1)</script>")]

@@ -52,6 +52,8 @@ public struct OpenIDProvider: Sendable {
     static let scopes = ["openid", "email", "profile"]
     /// Bounds on what an application may pass through (`state`, `nonce`), which come back in URLs and tokens.
     static let maxEchoed = 1024
+    static let noOrganization =
+        "This organization does not sign in here (there is no such organization, or it has no single sign-on connection)."
 
     /// The issuer: the public URL, without a trailing slash.
     public var issuer: String {
@@ -77,7 +79,8 @@ public struct OpenIDProvider: Sendable {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],
             "claims_supported": [
-                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email", "name", "given_name",
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email", "email_verified", "name",
+                "given_name",
                 "family_name", "preferred_username", "organization", "groups",
             ],
             "authorization_response_iss_parameter_supported": true,
@@ -145,11 +148,16 @@ public struct OpenIDProvider: Sendable {
             return fail("invalid_request", "\(name) is longer than \(Self.maxEchoed) bytes.")
         }
 
-        // Which organization: named by the application, or by the domain of the person's work email.
+        // Which organization: named by the application, or by the domain of the person's work email. Refusals name
+        // no organization: they would tell anyone which companies use the application.
         let organization: Organization
+        let notHere = { (domain: String) in
+            "Addresses at \(domain) cannot sign in here with single sign-on. Check the address, or ask your IT administrator."
+        }
+        var domain = ""
         if let id = parameters["organization"] {
-            guard let found = try await context.stores.organizations.organization(id: id) else {
-                return fail("invalid_request", "There is no organization \(id).")
+            guard id.utf8.count <= 64, let found = try await context.stores.organizations.organization(id: id) else {
+                return fail("access_denied", Self.noOrganization)
             }
             organization = found
         } else if let hint = parameters["login_hint"], !hint.isEmpty {
@@ -157,29 +165,19 @@ public struct OpenIDProvider: Sendable {
                 return .askForEmail(
                     application: application.name, message: "Enter an email address such as ann@example.com.")
             }
-            let domain = String(email.split(separator: "@")[1]).lowercased()
+            domain = String(email.split(separator: "@")[1]).lowercased()
             guard
                 let found = try await context.stores.organizations.organizations().first(where: {
                     $0.domains.contains(domain)
                 })
-            else {
-                return .askForEmail(
-                    application: application.name,
-                    message:
-                        "No organization signs in with \(domain) addresses here. Check the address, or ask your IT administrator."
-                )
-            }
+            else { return .askForEmail(application: application.name, message: notHere(domain)) }
             organization = found
         } else {
             return .askForEmail(application: application.name, message: nil)
         }
         guard let connection = try await store.connections(of: organization.key).first else {
-            if parameters["organization"] != nil {
-                return fail("access_denied", "\(organization.name) has no single sign-on connection yet.")
-            }
-            return .askForEmail(
-                application: application.name,
-                message: "\(organization.name) has not set up single sign-on yet; ask its IT administrator.")
+            if parameters["organization"] != nil { return fail("access_denied", Self.noOrganization) }
+            return .askForEmail(application: application.name, message: notHere(domain))
         }
 
         let now = context.clock()
@@ -226,8 +224,9 @@ public struct OpenIDProvider: Sendable {
         }
         var started: SignInRequest?
         if let relayState, !relayState.isEmpty, relayState.utf8.count <= 80 {
-            started = try await store.takeSignInRequest(id: relayState)
+            started = try await store.signInRequest(id: relayState)
         }
+        // Checked before it is spent: whoever learns a RelayState must not be able to cancel that sign-in.
         if let request = started {
             guard request.connection == connection.id else {
                 throw SignInRefusal("This response was posted to another connection's ACS URL than the sign-in's.")
@@ -239,6 +238,9 @@ public struct OpenIDProvider: Sendable {
                 throw SignInRefusal(
                     "This sign-in was started in another browser, or this browser refused Roster's cookie; sign in again from the application."
                 )
+            }
+            guard try await store.takeSignInRequest(id: request.id) != nil else {
+                throw SignInRefusal("This sign-in was finished already; sign in again from the application.")
             }
         }
         let person = try await Connections(context: context).accept(
@@ -452,6 +454,10 @@ public struct OpenIDProvider: Sendable {
         ]
         if scopes.contains("email"), let email = Connections.primaryEmail(user) ?? user["userName"]?.stringValue {
             claims["email"] = .string(email)
+            // Verified only in one of the organization's own domains: any organization's identity provider may
+            // provision any address, so elsewhere the address proves nothing (key people on `sub`).
+            let domain = email.split(separator: "@").last.map { $0.lowercased() } ?? ""
+            claims["email_verified"] = .bool(email.contains("@") && organization.domains.contains(domain))
         }
         if scopes.contains("profile") {
             let name = user["name"]?.objectValue

@@ -23,6 +23,7 @@ public protocol ReplayStore: Sendable {
 public protocol SignInFlowStore: Sendable {
     /// Keeps a started sign-in; expired ones are cleared meanwhile.
     func insertSignInRequest(_ request: SignInRequest, now: Date) async throws
+    func signInRequest(id: String) async throws -> SignInRequest?
     /// Removes and returns a started sign-in: each is answered once.
     func takeSignInRequest(id: String) async throws -> SignInRequest?
     /// Keeps an authorization code (by its hash); expired grants are cleared meanwhile.

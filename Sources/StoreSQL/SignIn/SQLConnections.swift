@@ -102,24 +102,31 @@ public struct SQLConnections: ConnectionStore {
         ])
     }
 
+    private static let requestColumns =
+        "id, connection_id, app_id, redirect_uri, scope, state, nonce, code_challenge, browser_hash, expires_ms"
+
+    public func signInRequest(id: String) async throws -> SignInRequest? {
+        try await database.rows(
+            BoundStatement("SELECT \(Self.requestColumns) FROM sign_in_requests WHERE id = ?", [.text(id)])
+        ).map(Self.request).first
+    }
+
     public func takeSignInRequest(id: String) async throws -> SignInRequest? {
-        let rows = try await database.write(
+        try await database.write(
             BoundStatement(
-                """
-                DELETE FROM sign_in_requests WHERE id = ?
-                RETURNING id, connection_id, app_id, redirect_uri, scope, state, nonce, code_challenge, browser_hash,
-                    expires_ms
-                """, [.text(id)]))
-        return try rows.first.map { row in
-            guard let id = row.text(0), let connection = row.text(1), let application = row.text(2),
-                let redirect = row.text(3), let scope = row.text(4), let challenge = row.text(7),
-                let browser = row.text(8), let expires = row.date(9)
-            else { throw unreadable("sign-in request") }
-            return SignInRequest(
-                id: id, connection: connection, application: application, redirectURI: redirect, scope: scope,
-                state: row.text(5), nonce: row.text(6), codeChallenge: challenge, browserHash: browser,
-                expires: expires)
-        }
+                "DELETE FROM sign_in_requests WHERE id = ? RETURNING \(Self.requestColumns)", [.text(id)])
+        ).map(Self.request).first
+    }
+
+    private static func request(_ row: SQLRow) throws -> SignInRequest {
+        guard let id = row.text(0), let connection = row.text(1), let application = row.text(2),
+            let redirect = row.text(3), let scope = row.text(4), let challenge = row.text(7),
+            let browser = row.text(8), let expires = row.date(9)
+        else { throw unreadable("sign-in request") }
+        return SignInRequest(
+            id: id, connection: connection, application: application, redirectURI: redirect, scope: scope,
+            state: row.text(5), nonce: row.text(6), codeChallenge: challenge, browserHash: browser,
+            expires: expires)
     }
 
     private static let grantColumns =
