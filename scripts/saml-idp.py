@@ -106,6 +106,58 @@ def signed_assertion(text, key, certificate, **options):
     return response
 
 
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def encrypted(response, certificate_path, algorithm="aes256-gcm", tamper=False):
+    """The response with its Assertion encrypted to certificate_path by xmlsec1 (an implementation nobody here wrote):
+    RSA-OAEP (mgf1p) key transport, the content with `algorithm`; or, for "oaep-sha256", by this script with
+    cryptography's AES-GCM and RSA-OAEP-SHA256 (xmlenc 1.1's rsa-oaep, which this xmlsec1 lacks)."""
+    import subprocess
+    import tempfile
+    response = copy.deepcopy(response)
+    assertion = response.find(f"{{{A}}}Assertion")
+    if algorithm == "oaep-sha256":
+        from cryptography.hazmat.primitives.asymmetric import padding
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        with open(certificate_path, "rb") as handle:
+            public_key = x509.load_pem_x509_certificate(handle.read()).public_key()
+        content_key, iv = os.urandom(32), os.urandom(12)
+        sealed = iv + AESGCM(content_key).encrypt(iv, etree.tostring(assertion), None)
+        wrapped = public_key.encrypt(content_key, padding.OAEP(
+            mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None))
+        holder = etree.Element(f"{{{A}}}EncryptedAssertion", nsmap={assertion.prefix: A})
+        response.replace(assertion, holder)
+        holder.append(etree.fromstring(f"""<xenc:EncryptedData xmlns:xenc="{XENC}" Type="{XENC}Element"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><ds:KeyInfo xmlns:ds="{DS}"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#rsa-oaep"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><xenc11:MGF xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" Algorithm="http://www.w3.org/2009/xmlenc11#mgf1sha256"/></xenc:EncryptionMethod><xenc:CipherData><xenc:CipherValue>{base64.b64encode(wrapped).decode()}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{base64.b64encode(sealed).decode()}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>"""))
+        return response
+    uri = {"aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm", "aes128-gcm":
+           "http://www.w3.org/2009/xmlenc11#aes128-gcm", "aes128-cbc": XENC + "aes128-cbc",
+           "aes256-cbc": XENC + "aes256-cbc"}[algorithm]
+    # Declared with the assertion's own prefix: under an ns0 lxml would rename the signed assertion's elements.
+    holder = etree.Element(f"{{{A}}}EncryptedAssertion", nsmap={assertion.prefix: A})
+    response.replace(assertion, holder)
+    holder.append(assertion)
+    template = f"""<xenc:EncryptedData xmlns:xenc="{XENC}" Type="{XENC}Element"><xenc:EncryptionMethod Algorithm="{uri}"/><ds:KeyInfo xmlns:ds="{DS}"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="{XENC}rsa-oaep-mgf1p"/><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>"""
+    with tempfile.TemporaryDirectory() as folder:
+        data, template_path = os.path.join(folder, "data.xml"), os.path.join(folder, "template.xml")
+        with open(data, "wb") as handle:
+            handle.write(etree.tostring(response))
+        with open(template_path, "w") as handle:
+            handle.write(template)
+        size = "aes-128" if "128" in algorithm else "aes-256"
+        output = subprocess.run(
+            ["xmlsec1", "--encrypt", "--pubkey-cert-pem", certificate_path, "--session-key", size, "--xml-data", data,
+             "--node-xpath", "//*[local-name()='Assertion']", template_path], capture_output=True, check=True).stdout
+    result = etree.fromstring(output)
+    if tamper:  # one bit of the encrypted assertion flipped
+        value = result.find(f".//{{{XENC}}}EncryptedData/{{{XENC}}}CipherData/{{{XENC}}}CipherValue")
+        raw = bytearray(base64.b64decode(value.text))
+        raw[-40] ^= 1
+        value.text = base64.b64encode(bytes(raw)).decode()
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -117,6 +169,8 @@ def main():
     parser.add_argument("--nameid", default="ann@example.com", help="the NameID (and email) of the copies")
     parser.add_argument("--answer", action="append", default=[],
                         help="also write answer-ID.xml, a signed response to the request ID (repeatable)")
+    parser.add_argument("--encrypt-cert", help="also write encrypted-*.xml, assertions encrypted to this PEM certificate"
+                        " (and encrypt the answers)")
     parser.add_argument("--quick", action="store_true",
                         help="write only the key, metadata, copies and answers (no attack cases)")
     a = parser.parse_args()
@@ -152,6 +206,21 @@ def main():
     for request_id in a.answer:
         cases["answer-" + request_id] = signed_assertion(
             response_xml(a, request_id=request_id, nameid=a.nameid), key, certificate)
+        if a.encrypt_cert:
+            cases["answer-" + request_id] = encrypted(cases["answer-" + request_id], a.encrypt_cert)
+    if a.encrypt_cert:
+        signed = signed_assertion(response_xml(a, request_id=a.request_id, nameid=a.nameid), key, certificate)
+        for algorithm in ["aes256-gcm", "aes128-gcm", "aes128-cbc", "aes256-cbc", "oaep-sha256"]:
+            cases["encrypted-" + algorithm] = encrypted(
+                signed_assertion(response_xml(a, request_id=a.request_id, nameid=a.nameid), key, certificate),
+                a.encrypt_cert, algorithm)
+        cases["encrypted-response-signed"] = sign(
+            encrypted(etree.fromstring(response_xml(a, request_id=a.request_id, nameid=a.nameid)), a.encrypt_cert),
+            key, certificate)
+        cases["encrypted-unsigned"] = encrypted(
+            etree.fromstring(response_xml(a, request_id=a.request_id, nameid=a.nameid)), a.encrypt_cert)
+        cases["encrypted-tampered"] = encrypted(signed, a.encrypt_cert, "aes128-cbc", tamper=True)
+        cases["encrypted-tampered-gcm"] = encrypted(signed, a.encrypt_cert, "aes256-gcm", tamper=True)
     if a.quick:
         for name, element in cases.items():
             with open(os.path.join(a.out, name + ".xml"), "wb") as handle:

@@ -46,6 +46,19 @@ public struct SignInRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/samlmetadata+xml", .cacheControl: "max-age=300"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
         }
+        router.get("sso/saml/:connection/certificate.pem") { _, context -> Response in
+            let id = try context.parameters.require("connection")
+            guard let certificate = try await organizations.connections.connection(id: id)?.spCertificate else {
+                return Self.page(.notFound, title: "Not found", message: "There is no SAML connection \(id).")
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/x-pem-file", .cacheControl: "max-age=300",
+                    .contentDisposition: "attachment; filename=\"roster-\(id).pem\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: certificate)))
+        }
         router.post("sso/saml/:connection/acs") { request, context -> Response in
             if let wait = responses.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
                 return Self.tooMany(wait)

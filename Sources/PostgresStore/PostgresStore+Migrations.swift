@@ -47,6 +47,9 @@ extension PostgresStore {
             Migration(
                 name: "hand sign-ins to applications: started sign-ins, codes and tokens",
                 sql: SQLConnections.flowSchema.map { SQL($0) }),
+            Migration(
+                name: "give each SAML connection a key for encrypted assertions",
+                sql: SQLConnections.keySchema.map { SQL($0) }),
         ]
     }
 

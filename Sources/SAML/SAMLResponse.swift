@@ -78,10 +78,12 @@ public enum SAMLResponseReader {
     static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
     /// Reads a Response (the XML, already base64-decoded): refused unless it is well-formed without a DOCTYPE, its
-    /// status is Success, it holds exactly one Assertion (not encrypted), and the Response or that Assertion
+    /// status is Success, it holds exactly one Assertion (encrypted only with `decryptor`'s key), and the Response or that Assertion
     /// carries a signature that verifies. A signature present that does not verify is a refusal, even when the
     /// other one verifies.
-    public static func read(_ xml: Data, verifier: XMLSignatureVerifier) throws(SAMLRefusal) -> SAMLResponse {
+    public static func read(_ xml: Data, verifier: XMLSignatureVerifier, decryptor: XMLDecryptor? = nil)
+        throws(SAMLRefusal) -> SAMLResponse
+    {
         let root: XMLElement
         do {
             root = try XMLTree.parse(xml)
@@ -98,14 +100,28 @@ public enum SAMLResponseReader {
                 "The identity provider answered \(Self.statusName(status)) instead of Success.")
         }
         let everything = root.descendants
-        if everything.contains(where: { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }) {
-            throw SAMLRefusal("The assertion is encrypted; encrypted assertions are not accepted yet.")
+        let encrypted = everything.filter { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }
+        var assertions = everything.filter { $0.localName == "Assertion" && $0.namespace == assertionNamespace }
+        guard assertions.count + encrypted.count == 1, (assertions.first ?? encrypted.first)?.parent === root else {
+            throw SAMLRefusal(
+                "A response must hold exactly one assertion, directly (it holds \(assertions.count + encrypted.count))."
+            )
         }
-        let assertions = everything.filter { $0.localName == "Assertion" && $0.namespace == assertionNamespace }
-        guard assertions.count == 1, let assertion = assertions.first, assertion.parent === root else {
-            throw SAMLRefusal("A response must hold exactly one assertion, directly (it holds \(assertions.count)).")
-        }
+        // A signed Response is verified as it came, its assertion still encrypted; then the assertion is decrypted
+        // in its place, and its own signature (if any) verified there.
         let responseSigned = try verifier.verify(root, document: root)
+        if let encryptedAssertion = encrypted.first {
+            guard let decryptor else {
+                throw SAMLRefusal("The assertion is encrypted, and this connection has no key to decrypt it.")
+            }
+            let (wrapper, decrypted) = try decryptor.decrypt(encryptedAssertion)
+            guard !decrypted.descendants.contains(where: { $0.localName.hasSuffix("Assertion") }) else {
+                throw SAMLRefusal("The decrypted assertion holds another assertion.")
+            }
+            root.replace(encryptedAssertion, with: wrapper)
+            assertions = [decrypted]
+        }
+        let assertion = assertions[0]
         let assertionSigned = try verifier.verify(assertion, document: root)
         guard responseSigned || assertionSigned else {
             throw SAMLRefusal("Neither the response nor its assertion is signed.")

@@ -75,6 +75,14 @@ public final class XMLElement: @unchecked Sendable {
         }.joined()
     }
 
+    /// Puts `replacement` where the child `old` was.
+    func replace(_ old: XMLElement, with replacement: XMLElement) {
+        guard let index = children.firstIndex(where: { if case .element(let e) = $0 { e === old } else { false } })
+        else { return }
+        children[index] = .element(replacement)
+        replacement.parent = self
+    }
+
     /// The value of an attribute without a namespace.
     public subscript(attribute name: String) -> String? { attributes[name] }
 }

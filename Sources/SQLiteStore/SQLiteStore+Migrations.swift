@@ -151,6 +151,9 @@ extension SQLiteStore {
         migrator.registerMigration("hand sign-ins to applications: started sign-ins, codes and tokens") { db in
             for statement in SQLConnections.flowSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("give each SAML connection a key for encrypted assertions") { db in
+            for statement in SQLConnections.keySchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

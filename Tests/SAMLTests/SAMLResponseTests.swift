@@ -204,6 +204,58 @@ import X509
         }
     }
 
+    /// Encrypted assertions, encrypted by xmlsec1 (RSA-OAEP, AES-GCM and AES-CBC) and, for xmlenc 1.1's RSA-OAEP
+    /// with SHA-256, by Python's cryptography, to a key pair Roster made for the connection: each decrypts, verifies
+    /// and reads whole. Unsigned inside, a flipped bit, another connection's key, or no key at all: refused, the
+    /// decryption failures all in the same words.
+    @Test(.enabled(if: python != nil || required))
+    func encryptedAssertionsAreDecryptedWithTheConnectionsKey() async throws {
+        let python = try #require(Self.python, "set ROSTER_WEBHOOK_PYTHON (see .ci/run)")
+        let key = try ServiceProviderKey.generate(commonName: "Roster SAML test")
+        let certificateFile = FileManager.default.temporaryDirectory.appendingPathComponent("roster-sp-\(UUID()).pem")
+        try Data(key.certificatePEM.utf8).write(to: certificateFile)
+        defer { try? FileManager.default.removeItem(at: certificateFile) }
+        let folder = try await SAMLIdentityProvider.write(
+            python: python, acs: Self.acs, audience: Self.audience, requestID: "_req1",
+            options: ["--quick", "--encrypt-cert", certificateFile.path])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let responses = try SAMLIdentityProvider.files(in: folder)
+        let certificate = try Certificate(
+            pemEncoded: try String(contentsOf: folder.appendingPathComponent("idp.pem"), encoding: .utf8))
+        let verifier = XMLSignatureVerifier(certificates: [certificate])
+        let decryptor = try XMLDecryptor(privateKeyPEM: key.privateKeyPEM)
+
+        for name in [
+            "encrypted-aes256-gcm", "encrypted-aes128-gcm", "encrypted-aes128-cbc", "encrypted-aes256-cbc",
+            "encrypted-oaep-sha256", "encrypted-response-signed",
+        ] {
+            let response = try SAMLResponseReader.read(
+                try #require(responses[name], "\(name)"), verifier: verifier, decryptor: decryptor)
+            #expect(response.assertion.nameID == "ann@example.com", "\(name)")
+            #expect(response.assertion.attributes["first_name"] == ["Ann"], "\(name)")
+            try SAMLResponseReader.check(response, against: Self.expectations)
+        }
+        let refusals: [(String, XMLDecryptor?, String)] = [
+            ("encrypted-unsigned", decryptor, "Neither the response nor its assertion is signed."),
+            ("encrypted-tampered", decryptor, "could not be decrypted"),
+            ("encrypted-tampered-gcm", decryptor, "could not be decrypted"),
+            (
+                "encrypted-aes256-gcm",
+                try XMLDecryptor(privateKeyPEM: ServiceProviderKey.generate(commonName: "other").privateKeyPEM),
+                "could not be decrypted"
+            ),
+            ("encrypted-aes256-gcm", nil, "no key to decrypt it"),
+        ]
+        for (name, key, reason) in refusals {
+            do {
+                _ = try SAMLResponseReader.read(try #require(responses[name]), verifier: verifier, decryptor: key)
+                Issue.record("\(name) was accepted")
+            } catch let refusal as SAMLRefusal {
+                #expect(refusal.description.contains(reason), "\(name): \(refusal)")
+            }
+        }
+    }
+
     /// An attacker's SignedInfo, canonicalized before any key vouches for it: an element of thousands of prefixed
     /// attributes over thousands of children, each redeclaring a namespace (6.4 s in a debug build when each element
     /// copied the declarations in force), is refused before canonicalization; and canonicalization stays linear in

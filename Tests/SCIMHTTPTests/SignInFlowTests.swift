@@ -283,6 +283,30 @@ import Testing
                 scim, code: fifthCode, verifier: verifier, clientID: app.clientID, secret: secret, post: true)
             #expect(posted.status == 200, "\(posted.text)")
 
+            // An identity provider that encrypts assertions to the key in the connection's metadata.
+            let metadataReply = try await scim.get(URLComponents(string: urls.metadataURL)!.path)
+            #expect(metadataReply.text.contains(#"<md:KeyDescriptor use="encryption">"#))
+            let certificate = try await scim.get(URLComponents(string: urls.certificateURL)!.path)
+            let stored = try #require(try await organizations.connections.connection(id: connection.id)?.spCertificate)
+            #expect(certificate.text == stored)
+            let certificateFile = keys.appendingPathComponent("sp.pem")
+            try Data(stored.utf8).write(to: certificateFile)
+            let sixth = try await Self.start(scim, clientID: app.clientID, challenge: challenge, organization: home.id)
+            let encryptedOut = try await SAMLIdentityProvider.write(
+                python: python, acs: urls.acsURL, audience: urls.entityID, requestID: "_unused",
+                options: [
+                    "--key-dir", keys.path, "--quick", "--answer", sixth.relayState, "--encrypt-cert",
+                    certificateFile.path,
+                ])
+            defer { try? FileManager.default.removeItem(at: encryptedOut) }
+            let encryptedAnswer = try #require(
+                try SAMLIdentityProvider.files(in: encryptedOut)["answer-" + sixth.relayState])
+            #expect(String(decoding: encryptedAnswer, as: UTF8.self).contains("EncryptedAssertion"))
+            let encryptedLanding = try await Self.post(
+                scim, acs: urls.acsURL, response: encryptedAnswer, relayState: sixth.relayState,
+                browser: sixth.browser)
+            #expect(encryptedLanding.status == 303, "\(encryptedLanding.text)")
+
             // The connection's status is its latest attempt; the activity log has each.
             let status = try #require(try await organizations.connections.connection(id: connection.id)?.lastAttempt)
             #expect(status.succeeded)

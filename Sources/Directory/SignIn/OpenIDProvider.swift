@@ -201,7 +201,7 @@ public struct OpenIDProvider: Sendable {
     public func finish(
         samlResponse: String, relayState: String?, connection id: String, browser: String?, requestID: String
     ) async throws -> String {
-        guard let connection = try await store.connection(id: id) else {
+        guard let connection = try await Connections(context: context).connection(id: id) else {
             throw SignInRefusal(
                 "There is no SAML connection \(SAMLText.quoted(id)); check the identity provider's ACS URL.")
         }

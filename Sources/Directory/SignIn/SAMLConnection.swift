@@ -22,11 +22,15 @@ public struct SAMLConnection: Sendable, Hashable {
     public var created: Date
     /// The latest sign-in through it, for its status; nil before the first.
     public var lastAttempt: SignInAttempt?
+    /// Roster's key pair for this connection, which identity providers encrypt assertions to (the certificate is in
+    /// the SP metadata). Nil on a connection made before there were keys, until it is first needed.
+    public var spCertificate: String?
+    public var spPrivateKey: String?
 
     public init(
         id: String, organization: OrganizationKey, idpEntityID: String, idpSSOURL: String, idpCertificates: [String],
         allowSHA1: Bool, justInTime: Bool, idpInitiatedApplication: String?, created: Date,
-        lastAttempt: SignInAttempt? = nil
+        lastAttempt: SignInAttempt? = nil, spCertificate: String? = nil, spPrivateKey: String? = nil
     ) {
         self.id = id
         self.organization = organization
@@ -38,6 +42,8 @@ public struct SAMLConnection: Sendable, Hashable {
         self.idpInitiatedApplication = idpInitiatedApplication
         self.created = created
         self.lastAttempt = lastAttempt
+        self.spCertificate = spCertificate
+        self.spPrivateKey = spPrivateKey
     }
 
     /// Roster's side of a connection, from the public URL: what an administrator pastes into the identity
@@ -48,12 +54,16 @@ public struct SAMLConnection: Sendable, Hashable {
         /// Where the identity provider posts its response (Okta's "Single sign-on URL", Entra ID's "Reply URL").
         public var acsURL: String
         public var metadataURL: String
+        /// Roster's encryption certificate alone (PEM), for identity providers that take a file (Okta).
+        public var certificateURL: String
     }
 
     public func urls(publicURL: String) -> URLs {
         let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         let root = "\(base)/sso/saml/\(id)"
-        return URLs(entityID: root, acsURL: root + "/acs", metadataURL: root + "/metadata")
+        return URLs(
+            entityID: root, acsURL: root + "/acs", metadataURL: root + "/metadata",
+            certificateURL: root + "/certificate.pem")
     }
 
     /// The SP metadata document at `metadataURL`: who Roster is for this connection and where responses go.
@@ -63,12 +73,30 @@ public struct SAMLConnection: Sendable, Hashable {
             <?xml version="1.0" encoding="UTF-8"?>
             <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="\(Self.escape(urls.entityID))">
               <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-                <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+            \(encryptionKeyDescriptor)    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
                 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="\(Self.escape(urls.acsURL))" index="0" isDefault="true"/>
               </md:SPSSODescriptor>
             </md:EntityDescriptor>
 
             """
+    }
+
+    /// The key identity providers may encrypt assertions with, and the algorithms Roster decrypts.
+    var encryptionKeyDescriptor: String {
+        guard let pem = spCertificate, let der = IdentityProviderMetadata.pemBlocks(in: pem).first.map(Self.base64Body)
+        else { return "" }
+        let methods = XMLDecryptor.offered.map { "      <md:EncryptionMethod Algorithm=\"\($0)\"/>\n" }.joined()
+        return """
+                <md:KeyDescriptor use="encryption">
+                  <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>\(der)</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+            \(methods)    </md:KeyDescriptor>
+
+            """
+    }
+
+    /// The base64 between a PEM block's armour lines.
+    static func base64Body(_ pem: String) -> String {
+        pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
     }
 
     /// The certificates of a connection as a store keeps them: PEM blocks one after another.
@@ -138,10 +166,13 @@ public struct Connections: Sendable {
         guard !metadata.entityID.isEmpty, metadata.entityID.utf8.count <= 1024 else {
             throw SCIMError.invalidValue("The identity provider's entity ID must be 1 to 1,024 bytes.")
         }
+        let id = context.newID()
+        let key = try ServiceProviderKey.generate(commonName: "Roster SAML \(id)", at: context.clock())
         let connection = SAMLConnection(
-            id: context.newID(), organization: organization.key, idpEntityID: metadata.entityID,
+            id: id, organization: organization.key, idpEntityID: metadata.entityID,
             idpSSOURL: metadata.ssoURL, idpCertificates: metadata.certificates, allowSHA1: allowSHA1,
-            justInTime: justInTime, idpInitiatedApplication: idpInitiatedApplication, created: context.clock())
+            justInTime: justInTime, idpInitiatedApplication: idpInitiatedApplication, created: context.clock(),
+            spCertificate: key.certificatePEM, spPrivateKey: key.privateKeyPEM)
         try await store.insertConnection(connection)
         return connection
     }
@@ -154,8 +185,15 @@ public struct Connections: Sendable {
         return try await store.connections(of: organization.key)
     }
 
+    /// A connection, with its encryption key pair (made now for a connection older than keys).
     public func connection(id: String) async throws -> SAMLConnection? {
-        try await store.connection(id: id)
+        guard let connection = try await store.connection(id: id) else { return nil }
+        guard connection.spCertificate == nil else { return connection }
+        let key = try ServiceProviderKey.generate(commonName: "Roster SAML \(id)", at: context.clock())
+        // Two instances racing: the first key kept is everyone's.
+        try await store.setServiceProviderKey(
+            connection: id, privateKeyPEM: key.privateKeyPEM, certificatePEM: key.certificatePEM)
+        return try await store.connection(id: id)
     }
 
     public func remove(id: String) async throws -> Bool {

@@ -48,7 +48,8 @@ extension Connections {
             response = try SAMLResponseReader.read(
                 xml,
                 verifier: XMLSignatureVerifier(
-                    pemCertificates: connection.idpCertificates, allowSHA1: connection.allowSHA1))
+                    pemCertificates: connection.idpCertificates, allowSHA1: connection.allowSHA1),
+                decryptor: connection.spPrivateKey.flatMap { try? XMLDecryptor(privateKeyPEM: $0) })
             try SAMLResponseReader.check(
                 response,
                 against: SAMLExpectations(

@@ -8,6 +8,8 @@ public protocol ConnectionStore: ReplayStore, SignInFlowStore {
     func connection(id: String) async throws -> SAMLConnection?
     /// False when there is no such connection.
     func deleteConnection(id: String) async throws -> Bool
+    /// Gives a connection its encryption key pair, unless it has one already.
+    func setServiceProviderKey(connection: String, privateKeyPEM: String, certificatePEM: String) async throws
     /// Keeps the outcome of a connection's latest sign-in attempt, for its status.
     func recordAttempt(_ attempt: SignInAttempt, connection: String) async throws
 }

@@ -78,6 +78,21 @@ public struct SQLConnections: ConnectionStore {
         "ALTER TABLE saml_connections ADD COLUMN last_attempt_text TEXT",
     ]
 
+    /// Each connection's key pair for encrypted assertions.
+    public static let keySchema = [
+        "ALTER TABLE saml_connections ADD COLUMN sp_private_key TEXT",
+        "ALTER TABLE saml_connections ADD COLUMN sp_certificate TEXT",
+    ]
+
+    public func setServiceProviderKey(connection: String, privateKeyPEM: String, certificatePEM: String)
+        async throws
+    {
+        try await database.write(
+            BoundStatement(
+                "UPDATE saml_connections SET sp_private_key = ?, sp_certificate = ? WHERE id = ? AND sp_certificate IS NULL",
+                [.text(privateKeyPEM), .text(certificatePEM), .text(connection)]))
+    }
+
     /// How long a grant row outlives its code: past its access token's end, so a code presented twice can still
     /// take that token back.
     static let grantKept: TimeInterval = 2 * 3600
@@ -218,17 +233,19 @@ public struct SQLConnections: ConnectionStore {
 
     private static let columns =
         "id, org_pk, idp_entity_id, idp_sso_url, idp_certificates, allow_sha1, just_in_time, idp_initiated_app, created_ms"
-    private static let readColumns = columns + ", last_attempt_ms, last_attempt_ok, last_attempt_text"
+    private static let readColumns =
+        columns + ", last_attempt_ms, last_attempt_ok, last_attempt_text, sp_certificate, sp_private_key"
 
     public func insertConnection(_ connection: SAMLConnection) async throws {
         try await database.write(
             BoundStatement(
-                "INSERT INTO saml_connections (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO saml_connections (\(Self.columns), sp_certificate, sp_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(connection.id), .integer(connection.organization.rawValue), .text(connection.idpEntityID),
                     .text(connection.idpSSOURL), .text(connection.idpCertificates.joined()),
                     SQLValue(connection.allowSHA1), SQLValue(connection.justInTime),
                     SQLValue(connection.idpInitiatedApplication), SQLValue(connection.created),
+                    SQLValue(connection.spCertificate), SQLValue(connection.spPrivateKey),
                 ]))
     }
 
@@ -268,6 +285,6 @@ public struct SQLConnections: ConnectionStore {
             idpInitiatedApplication: row.text(7), created: created,
             lastAttempt: row.date(9).map {
                 SignInAttempt(time: $0, succeeded: row.bool(10) ?? false, text: row.text(11) ?? "")
-            })
+            }, spCertificate: row.text(12), spPrivateKey: row.text(13))
     }
 }
