@@ -196,7 +196,7 @@ let package = Package(
             name: "SCIMHTTPTests",
             dependencies: [
                 "Admin", "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
-                "RosterTestSupport",
+                "RosterTestSupport", "SAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterCLITests",
-            dependencies: ["roster", "RosterFuzz", "SCIMCore", "RosterTestSupport"],
+            dependencies: ["roster", "RosterFuzz", "SCIMCore", "RosterTestSupport", "SAML"],
             swiftSettings: testSettings
         ),
     ]

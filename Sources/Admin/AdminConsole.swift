@@ -67,6 +67,7 @@ public struct AdminConsole: Sendable {
         registerConnect(on: group)
         registerAdministrators(on: group)
         registerApplications(on: group)
+        registerSingleSignOn(on: group)
         registerOrganizations(on: group)
         registerPortal(on: router)
         group.get("**") { request, _ -> Response in
@@ -126,7 +127,8 @@ public struct AdminConsole: Sendable {
         layout.adminName = session.admin.username
         layout.csrf = session.session.csrfToken
         let sections: [Section] = [
-            .overview, .tokens, .people, .groups, .fields, .activity, .connectOkta, .connectEntra, .organizations,
+            .overview, .tokens, .people, .groups, .fields, .activity, .connectOkta, .connectEntra, .signIn,
+            .organizations,
             .applications, .administrators,
         ]
         layout.nav = sections.map { item in

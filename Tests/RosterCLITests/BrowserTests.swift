@@ -1,5 +1,6 @@
 import Foundation
 import RosterTestSupport
+import SAML
 import SCIMCore
 import Testing
 
@@ -30,6 +31,18 @@ import Testing
                 .flatMap { $0.split(separator: " ").last.map(String.init) })
         let shots = FileManager.default.currentDirectoryPath + "/.build/screenshots"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        // A SAML connection, so that the Single sign-on page shows its long URLs at every width.
+        let certificate = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID()).pem")
+        try Data(try ServiceProviderKey.generate(commonName: "idp.example.com").certificatePEM.utf8).write(
+            to: certificate)
+        defer { try? FileManager.default.removeItem(at: certificate) }
+        let organizations = try JSON.parse(
+            Array(try await RosterCLITests.roster(["org", "list", "--json", "--database", database]).utf8))
+        _ = try await RosterCLITests.roster([
+            "sso", "add", "--org", try #require(organizations.arrayValue?.first?["id"]?.stringValue), "--idp-sso-url",
+            "https://idp.example.com/app/roster/exk1a2b3c4d5e6f7g8h9/sso/saml", "--idp-entity-id",
+            "http://www.okta.com/exk1a2b3c4d5e6f7g8h9", "--idp-certificate", certificate.path, "--database", database,
+        ])
 
         let browser = try await WebDriver()
         do {
@@ -175,7 +188,7 @@ import Testing
         let pages = [
             ("overview", "/admin"), ("tokens", "/admin/tokens"), ("people", "/admin/people"), ("person", person),
             ("groups", "/admin/groups"), ("activity", "/admin/activity"), ("activity-detail", "/admin/activity/1"),
-            ("fields", "/admin/fields"), ("connect-okta", "/admin/connect/okta"),
+            ("fields", "/admin/fields"), ("connect-okta", "/admin/connect/okta"), ("sso", "/admin/sso"),
             ("organizations", "/admin/organizations"),
             ("administrators", "/admin/administrators"),
         ]

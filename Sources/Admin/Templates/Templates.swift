@@ -13,6 +13,7 @@ enum Templates {
             "details": details, "pager": pager, "fields": fields, "field": field,
             "connect-okta": connectOkta, "endpoint-note": endpointNote, "administrators": administrators,
             "connect-entra": connectEntra, "last-request": lastRequest, "applications": applications,
+            "sso": singleSignOn,
         ]
     }
 

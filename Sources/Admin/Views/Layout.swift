@@ -40,7 +40,8 @@ struct OrganizationSwitch: Sendable {
 
 /// The console's sections, in the order the navigation lists them.
 enum Section: String, Sendable, CaseIterable {
-    case overview, tokens, people, groups, fields, activity, connectOkta, connectEntra, organizations, applications
+    case overview, tokens, people, groups, fields, activity, connectOkta, connectEntra, signIn, organizations
+    case applications
     case administrators
     case none
 
@@ -54,6 +55,7 @@ enum Section: String, Sendable, CaseIterable {
         case .activity: "Provisioning activity"
         case .connectOkta: "Connect Okta"
         case .connectEntra: "Connect Entra ID"
+        case .signIn: "Single sign-on"
         case .organizations: "Organizations"
         case .applications: "Applications"
         case .administrators: "Administrators"
@@ -72,6 +74,7 @@ enum Section: String, Sendable, CaseIterable {
         case .activity: "/activity"
         case .connectOkta: "/connect/okta"
         case .connectEntra: "/connect/entra"
+        case .signIn: "/sso"
         case .organizations: "/organizations"
         case .applications: "/applications"
         case .administrators: "/administrators"

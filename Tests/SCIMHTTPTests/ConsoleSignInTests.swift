@@ -1,0 +1,77 @@
+import Directory
+import Foundation
+import HTTPTypes
+import SAML
+import Testing
+
+/// Admin › Single sign-on: an organization's SAML connections with the values to paste into Okta and Entra ID and
+/// the latest sign-in attempt in words; adding one from pasted metadata and removing one, behind a session and the
+/// form's CSRF token.
+@Suite(.serialized) struct ConsoleSignInTests {
+    static func metadata() throws -> String {
+        let pem = try ServiceProviderKey.generate(commonName: "idp.example.com").certificatePEM
+        let der = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return """
+            <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/entity">
+              <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>
+                  <ds:X509Certificate>\(der)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
+              </md:IDPSSODescriptor>
+            </md:EntityDescriptor>
+            """
+    }
+
+    @Test func connectionsAreAddedShownWithTheirStatusAndRemoved() async throws {
+        try await TestServer.run { server, scim in
+            let organizations = server.services.organizations
+            let browser = ConsoleClient(scim.client)
+            #expect(try await browser.get("/admin/sso").status == 303, "a session is needed")
+            try await browser.signIn(server: server)
+            var page = try await browser.get("/admin/sso")
+            #expect(page.status == 200)
+            #expect(page.contains("No SAML connection yet"))
+
+            let metadata = try Self.metadata()
+            let forged = try await browser.post(
+                "/admin/sso/connections", ["metadata": metadata, "justInTime": "on"], csrf: "forged")
+            #expect(forged.status == 403)
+            #expect(try await organizations.connections.list().isEmpty)
+            _ = try await browser.get("/admin/sso")
+            let bad = try await browser.post("/admin/sso/connections", ["metadata": "<md:EntityDescriptor"])
+            #expect(bad.status == 400)
+            _ = try await browser.get("/admin/sso")
+            let added = try await browser.post("/admin/sso/connections", ["metadata": metadata, "justInTime": "on"])
+            #expect(added.status == 303)
+            let connection = try #require(try await organizations.connections.list().first)
+            #expect(connection.justInTime)
+            #expect(connection.idpEntityID == "https://idp.example.com/entity")
+
+            let urls = connection.urls(publicURL: TestServer.publicURL)
+            page = try await browser.get("/admin/sso")
+            #expect(page.contains("Connection added."))
+            #expect(page.contains(urls.acsURL) && page.contains(urls.entityID) && page.contains(urls.metadataURL))
+            #expect(page.contains("Single sign-on URL") && page.contains("Reply URL"))
+            #expect(page.contains("No sign-in yet"))
+
+            // A response the connection refuses: the page says why.
+            await #expect(throws: SignInRefusal.self) {
+                _ = try await organizations.openID.finish(
+                    samlResponse: Data("<samlp:Response/>".utf8).base64EncodedString(), relayState: nil,
+                    connection: connection.id, browser: nil, requestID: "test")
+            }
+            page = try await browser.get("/admin/sso")
+            #expect(page.contains("was refused"), "\(page.html)")
+
+            let forgedRemove = try await browser.post(
+                "/admin/sso/connections/\(connection.id)/remove", [:], csrf: "forged")
+            #expect(forgedRemove.status == 403)
+            _ = try await browser.get("/admin/sso")
+            let removed = try await browser.post("/admin/sso/connections/\(connection.id)/remove", [:])
+            #expect(removed.status == 303)
+            #expect(try await organizations.connections.list().isEmpty)
+            _ = try await browser.get("/admin/sso")
+            #expect(try await browser.post("/admin/sso/connections/\(connection.id)/remove", [:]).status == 404)
+        }
+    }
+}
