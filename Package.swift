@@ -178,9 +178,10 @@ let package = Package(
         .executableTarget(
             name: "RosterBenchmarks",
             dependencies: [
-                "App", "Directory", "SCIMCore", "SQLiteStore",
+                "App", "Directory", "SCIMCore", "SQLiteStore", "SAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

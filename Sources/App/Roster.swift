@@ -72,7 +72,10 @@ public enum Roster {
         registerOperations(on: router, organizations: organizations, configuration: configuration, metrics: metrics)
         if let ceiling = services.ceiling { registerCeiling(ceiling, on: router) }
         FeedRoutes(organizations: organizations).register(on: router)
-        SignInRoutes(organizations: organizations, addresses: throttles.addresses).register(on: router)
+        SignInRoutes(
+            organizations: organizations, addresses: throttles.addresses, rate: configuration.signInRateLimit
+        )
+        .register(on: router)
         AdminConsole(
             organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
         )

@@ -17,13 +17,16 @@ public struct SignInRoutes: Sendable {
     let organizations: Organizations
     let addresses: ClientAddresses
     /// Sign-ins started and responses posted, per client address: generous for an office behind one address at nine
-    /// in the morning, and a bound on the rows and the XML work one client can cause.
-    let starts = RateLimiter(rate: 10, burst: 100)
-    let responses = RateLimiter(rate: 5, burst: 50)
+    /// in the morning, and a bound on the rows and the XML work one client can cause. Nil: not limited.
+    let starts: RateLimiter?
+    let responses: RateLimiter?
 
-    public init(organizations: Organizations, addresses: ClientAddresses = ClientAddresses()) {
+    /// `rate`: sign-ins a client address may start a second, in bursts of ten times that; 0 for no limit.
+    public init(organizations: Organizations, addresses: ClientAddresses = ClientAddresses(), rate: Double = 10) {
         self.organizations = organizations
         self.addresses = addresses
+        starts = rate > 0 ? RateLimiter(rate: rate, burst: rate * 10) : nil
+        responses = rate > 0 ? RateLimiter(rate: rate, burst: rate * 10) : nil
     }
 
     /// The cookie whose secret a started sign-in is bound to (its hash is kept with the request). Over https it
@@ -60,7 +63,7 @@ public struct SignInRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: certificate)))
         }
         router.post("sso/saml/:connection/acs") { request, context -> Response in
-            if let wait = responses.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = responses?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
                 return Self.tooMany(wait)
             }
             return try await acs(
@@ -72,13 +75,13 @@ public struct SignInRoutes: Sendable {
             return response
         }
         router.get("oauth/authorize") { request, context -> Response in
-            if let wait = starts.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = starts?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
                 return Self.tooMany(wait)
             }
             return try await authorize(request, Form(urlEncoded: request.uri.query ?? ""), logger: context.logger)
         }
         router.post("oauth/authorize") { request, context -> Response in
-            if let wait = starts.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = starts?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
                 return Self.tooMany(wait)
             }
             var request = request

@@ -162,24 +162,37 @@ final class HTTPConnection {
 
     /// Sends a request and reads its whole response (which must carry Content-Length).
     func send(_ method: String, _ path: String, body: JSON?, token: String?) throws -> (status: Int, body: [UInt8]) {
-        let payload = body?.serializedBytes() ?? []
-        let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        let (status, _, body) = try request(
+            method, path,
+            headers: (token.map { ["Authorization: Bearer \($0)"] } ?? []) + ["Content-Type: application/scim+json"],
+            body: body?.serializedBytes() ?? [])
+        return (status, body)
+    }
+
+    /// Sends a request with these header lines and reads its whole response: the status, the headers (by lower-case
+    /// name) and the body (which must carry Content-Length, or be empty).
+    func request(_ method: String, _ path: String, headers: [String] = [], body payload: [UInt8] = []) throws -> (
+        status: Int, headers: [String: String], body: [UInt8]
+    ) {
+        let lines = headers.map { $0 + "\r\n" }.joined()
         let head =
-            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)"
-            + "Content-Type: application/scim+json\r\nContent-Length: \(payload.count)\r\n\r\n"
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(lines)Content-Length: \(payload.count)\r\n\r\n"
         try write(Array(head.utf8) + payload)
         let headerEnd = try readUntilHeaderEnd()
-        let headers = String(decoding: buffer[..<headerEnd], as: UTF8.self)
+        let text = String(decoding: buffer[..<headerEnd], as: UTF8.self)
         buffer.removeFirst(headerEnd + 4)
-        let lines = headers.split(separator: "\r\n")
-        let status = lines.first.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
-        let length =
-            lines.first { $0.lowercased().hasPrefix("content-length:") }
-            .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        let received = text.split(separator: "\r\n")
+        let status = received.first.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+        var fields: [String: String] = [:]
+        for line in received.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = fields["content-length"].flatMap { Int($0) } ?? 0
         while buffer.count < length { try fill() }
         let responseBody = Array(buffer.prefix(length))
         buffer.removeFirst(length)
-        return (status, responseBody)
+        return (status, fields, responseBody)
     }
 
     private func write(_ bytes: [UInt8]) throws {

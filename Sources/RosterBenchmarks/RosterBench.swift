@@ -8,7 +8,7 @@ struct RosterBench: AsyncParsableCommand {
         abstract: "Roster's benchmarks; run them in release: swift run -c release roster-bench <scenario>.",
         subcommands: [
             MembershipBenchmark.self, HTTPBenchmark.self, OrganizationsBenchmark.self, HostileBenchmark.self,
-            BulkBenchmark.self, PagingBenchmark.self, EventsBenchmark.self,
+            BulkBenchmark.self, PagingBenchmark.self, EventsBenchmark.self, SignInBenchmark.self,
         ])
 }
 

@@ -27,6 +27,13 @@ struct Serve: AsyncParsableCommand {
     var rateLimit: Double? = env("ROSTER_RATE_LIMIT").flatMap(Double.init)
 
     @Option(
+        name: .customLong("sign-in-rate-limit"),
+        help:
+            "Sign-ins a client address may start a second, in bursts of ten times that; 0 for none. Environment: ROSTER_SIGN_IN_RATE_LIMIT."
+    )
+    var signInRateLimit: Double = env("ROSTER_SIGN_IN_RATE_LIMIT").flatMap(Double.init) ?? 10
+
+    @Option(
         name: .customLong("activity-retention-days"),
         help: "Days provisioning activity is kept. Environment: ROSTER_ACTIVITY_RETENTION_DAYS.")
     var activityRetentionDays: Double = env("ROSTER_ACTIVITY_RETENTION_DAYS").flatMap(Double.init) ?? 30
@@ -153,6 +160,7 @@ struct Serve: AsyncParsableCommand {
         settings.benchmarkRoutes = benchmarkRoutes
         settings.eventRetentionDays = max(1, eventRetentionDays)
         settings.webhookCAFile = webhookCAFile
+        settings.signInRateLimit = max(0, signInRateLimit)
         let configuration = settings
         let store = try Roster.openStore(configuration, logger: logger)
         let setupLogger = logger

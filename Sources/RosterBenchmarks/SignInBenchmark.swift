@@ -1,0 +1,268 @@
+import ArgumentParser
+import Crypto
+import Directory
+import Foundation
+import SAML
+import SCIMCore
+import Synchronization
+import _CryptoExtras
+
+/// The whole sign-in against `roster serve`: sign-ins started at `/oauth/authorize`, then, timed, the identity
+/// provider's signed response posted to the ACS URL and the code traded at `/oauth/token` for a signed `id_token`,
+/// by many browsers at once. Also hostile responses posted to the ACS URL, each timed: they must be refused in
+/// milliseconds.
+///
+/// The responses are signed before the clock starts, by a signer in this benchmark (the tests use signxml's); the
+/// server does all it does for a real one: parse, verify, check, replay cache, person, code, token.
+struct SignInBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign-in",
+        abstract: "Sign-ins a second (ACS POST with a signed response, then the token exchange), and hostile responses.")
+
+    @Option(help: "Sign-ins in the timed phase.") var signIns = 6000
+    @Option(help: "Browsers signing in at once.") var concurrency = 32
+    @Option(help: "People in the directory.") var users = 10_000
+    @Option(help: "A PostgreSQL URL to run on instead of a new SQLite file.") var database: String?
+    @Option(help: "Where to write the JSON results.") var output = "roster-bench-sign-in.json"
+    @Option(help: "Folder for the SQLite database.") var folder = FileManager.default.temporaryDirectory.path
+
+    static let publicURL = "https://roster.bench.example"
+    static let redirect = "https://app.bench.example/callback"
+
+    func run() async throws {
+        let work = "\(folder)/roster-bench-sign-in-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let location = database ?? "\(work)/roster.sqlite"
+        let seeded = try await Seed.directory(at: location, users: users, bigGroup: 0)
+        let flags = ["--database", location, "--public-url", Self.publicURL]
+
+        // The identity provider's key, the connection trusting it, and the application.
+        let idp = try ServiceProviderKey.generate(commonName: "idp.bench.example")
+        try idp.certificatePEM.write(toFile: "\(work)/idp.pem", atomically: true, encoding: .utf8)
+        let organization = try JSON.parse(Array(try EventsBenchmark.roster(["org", "list", "--json"] + flags).utf8))
+            .arrayValue?.first?["id"]?.stringValue ?? ""
+        let connection = try JSON.parse(
+            Array(
+                try EventsBenchmark.roster(
+                    [
+                        "sso", "add", "--org", organization, "--idp-sso-url", "https://idp.bench.example/sso",
+                        "--idp-entity-id", "https://idp.bench.example", "--idp-certificate", "\(work)/idp.pem", "--json",
+                    ] + flags
+                ).utf8))
+        let app = try JSON.parse(
+            Array(
+                try EventsBenchmark.roster(
+                    ["app", "create", "--name", "Bench", "--redirect-uri", Self.redirect, "--json"] + flags
+                ).utf8))
+        guard let connectionID = connection["id"]?.stringValue, let acs = connection["acsUrl"]?.stringValue,
+            let entityID = connection["entityId"]?.stringValue, let clientID = app["clientId"]?.stringValue,
+            let secret = app["clientSecret"]?.stringValue
+        else { throw ValidationFailure("could not set up the connection and the application") }
+
+        let server = try ServerProcess(
+            database: location, arguments: ["--public-url", Self.publicURL, "--sign-in-rate-limit", "0"])
+        defer { server.stop() }
+        let port = try await server.waitForPort()
+
+        // 1. Sign-ins started, each browser with its cookie; their responses signed.
+        let verifier = String(repeating: "v", count: 43)
+        let challenge = Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8))))
+        let browsers = (0..<concurrency).map { _ in Secrets.random() }
+        var started: [(browser: String, relayState: String, name: String)] = []
+        let startTime = try await Stopwatch.time {
+            let connection = try HTTPConnection(port: port)
+            defer { connection.close() }
+            for index in 0..<signIns {
+                let browser = browsers[index % browsers.count]
+                let path =
+                    "/oauth/authorize?response_type=code&client_id=\(clientID)&redirect_uri=\(Self.percent(Self.redirect))"
+                    + "&scope=openid%20email%20profile&state=s\(index)&nonce=n\(index)&code_challenge=\(challenge)"
+                    + "&code_challenge_method=S256&organization=\(organization)"
+                let (status, headers, _) = try connection.request(
+                    "GET", path, headers: ["Cookie: __Host-roster_signin=\(browser)"])
+                guard status == 302, let location = headers["location"],
+                    let relay = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "RelayState" })?
+                        .value
+                else { throw ValidationFailure("authorize answered \(status)") }
+                started.append((browser, relay, seeded.sampleNames[index % seeded.sampleNames.count]))
+            }
+        }
+        let startRate = Double(signIns) / startTime.milliseconds * 1000
+        let key = try _RSA.Signing.PrivateKey(pemRepresentation: idp.privateKeyPEM)
+        let bodies = try started.map { item in
+            let xml = try Self.signedResponse(
+                nameID: item.name, requestID: item.relayState, acs: acs, audience: entityID, key: key)
+            return "SAMLResponse=\(Self.percent(Data(xml.utf8).base64EncodedString()))&RelayState=\(item.relayState)"
+                + "&roster_continue=1"
+        }
+
+        // 2. Timed: each browser posts its responses and its application trades each code.
+        let next = Mutex(0)
+        let failures = Mutex<[String]>([])
+        let basic = "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString()
+        let acsPath = URLComponents(string: acs)!.path
+        // Blocking sockets, so a thread per browser (the cooperative pool has one thread per core).
+        let finished = DispatchGroup()
+        let jobs = (bodies: bodies, browsers: started.map(\.browser))
+        let signInTime = await Stopwatch.time {
+            for _ in 0..<concurrency {
+                finished.enter()
+                Thread.detachNewThread {
+                    defer { finished.leave() }
+                    guard let connection = try? HTTPConnection(port: port) else {
+                        failures.withLock { $0.append("no connection") }
+                        return
+                    }
+                    defer { connection.close() }
+                    while true {
+                        let index = next.withLock { value in
+                            defer { value += 1 }
+                            return value
+                        }
+                        guard index < jobs.bodies.count else { return }
+                        do {
+                            try Self.signIn(
+                                jobs.bodies[index], browser: jobs.browsers[index], acsPath: acsPath, basic: basic,
+                                verifier: verifier, over: connection)
+                        } catch {
+                            failures.withLock { if $0.count < 5 { $0.append("\(error)") } }
+                        }
+                    }
+                }
+            }
+            await withCheckedContinuation { continuation in
+                finished.notify(queue: .global()) { continuation.resume() }
+            }
+        }
+        let failed = failures.withLock { $0 }
+        guard failed.isEmpty else { throw ValidationFailure("sign-ins failed: \(failed.joined(separator: "; "))") }
+        let signInRate = Double(signIns) / signInTime.milliseconds * 1000
+
+        // 3. Hostile responses: each refused, and how long that took.
+        let hostile = try Self.hostile(port: port, acsPath: "/sso/saml/\(connectionID)/acs")
+
+        let store = database == nil ? "SQLite" : "PostgreSQL"
+        print("\nSign-in, \(store), \(concurrency) browsers at once:\n")
+        print("| measure | value |\n|---|---:|")
+        print(String(format: "| sign-ins started (/oauth/authorize), one browser after another, /s | %.0f |", startRate))
+        print(String(format: "| sign-ins (ACS POST with a signed response, then the token exchange), /s | %.0f |", signInRate))
+        for (name, milliseconds, status) in hostile {
+            print(String(format: "| %@: refused (%d) in ms | %.1f |", name, status, milliseconds))
+        }
+        var json: JSONObject = [
+            "store": .string(store), "signIns": .int(signIns), "concurrency": .int(concurrency),
+            "signInsPerSecond": .double(signInRate), "startsPerSecond": .double(startRate),
+        ]
+        var refusals = JSONObject()
+        for (name, milliseconds, _) in hostile { refusals[name] = .double(milliseconds) }
+        json["hostile"] = .object(refusals)
+        try JSON.object(json).serialized().write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
+    /// One sign-in: the response posted with the browser's cookie, then the code traded for tokens.
+    static func signIn(
+        _ body: String, browser: String, acsPath: String, basic: String, verifier: String, over connection: HTTPConnection
+    ) throws {
+        let (status, headers, text) = try connection.request(
+            "POST", acsPath,
+            headers: ["Cookie: __Host-roster_signin=\(browser)", "Content-Type: application/x-www-form-urlencoded"],
+            body: Array(body.utf8))
+        guard status == 303, let location = headers["location"],
+            let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
+        else { throw ValidationFailure("the ACS answered \(status): \(String(decoding: text.prefix(300), as: UTF8.self))") }
+        let form = "grant_type=authorization_code&code=\(code)&redirect_uri=\(percent(redirect))&code_verifier=\(verifier)"
+        let (tokenStatus, _, tokens) = try connection.request(
+            "POST", "/oauth/token",
+            headers: ["Authorization: \(basic)", "Content-Type: application/x-www-form-urlencoded"],
+            body: Array(form.utf8))
+        guard tokenStatus == 200, (try? JSON.parse(tokens))?["id_token"]?.stringValue != nil else {
+            throw ValidationFailure("the token endpoint answered \(tokenStatus)")
+        }
+    }
+
+    /// A Response whose assertion is signed with `key` (RSA-SHA256, exclusive canonicalization), as Okta's are.
+    static func signedResponse(nameID: String, requestID: String, acs: String, audience: String, key: _RSA.Signing.PrivateKey)
+        throws -> String
+    {
+        let now = Date()
+        let format = ISO8601DateFormatter()
+        let (issued, before, after) = (format.string(from: now), format.string(from: now - 60), format.string(from: now + 600))
+        let id = "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let assertion = """
+            <saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\(id)" IssueInstant="\(issued)" Version="2.0">\
+            <saml:Issuer>https://idp.bench.example</saml:Issuer>SIGNATURE\
+            <saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">\(nameID)</saml:NameID>\
+            <saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="\(requestID)" NotOnOrAfter="\(after)" Recipient="\(acs)"></saml:SubjectConfirmationData></saml:SubjectConfirmation></saml:Subject>\
+            <saml:Conditions NotBefore="\(before)" NotOnOrAfter="\(after)"><saml:AudienceRestriction><saml:Audience>\(audience)</saml:Audience></saml:AudienceRestriction></saml:Conditions>\
+            <saml:AuthnStatement AuthnInstant="\(issued)" SessionIndex="_s"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>\
+            <saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>\(nameID)</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>\
+            </saml:Assertion>
+            """
+        let unsigned = assertion.replacingOccurrences(of: "SIGNATURE", with: "")
+        let digest = SHA256.hash(
+            data: ExclusiveCanonicalization.bytes(of: try XMLTree.parse(Data(unsigned.utf8))))
+        let signedInfo = """
+            <ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></ds:CanonicalizationMethod>\
+            <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"></ds:SignatureMethod>\
+            <ds:Reference URI="#\(id)"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"></ds:Transform>\
+            <ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></ds:Transform></ds:Transforms>\
+            <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"></ds:DigestMethod>\
+            <ds:DigestValue>\(Data(digest).base64EncodedString())</ds:DigestValue></ds:Reference></ds:SignedInfo>
+            """
+        let canonical = ExclusiveCanonicalization.bytes(of: try XMLTree.parse(Data(signedInfo.utf8)))
+        let value = try key.signature(for: SHA256.hash(data: canonical), padding: .insecurePKCS1v1_5)
+        let signature = """
+            <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">\(signedInfo.replacingOccurrences(of: " xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"", with: ""))\
+            <ds:SignatureValue>\(value.rawRepresentation.base64EncodedString())</ds:SignatureValue></ds:Signature>
+            """
+        return """
+            <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r\(id)" Version="2.0" IssueInstant="\(issued)" Destination="\(acs)" InResponseTo="\(requestID)">\
+            <saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">https://idp.bench.example</saml:Issuer>\
+            <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"></samlp:StatusCode></samlp:Status>\
+            \(assertion.replacingOccurrences(of: "SIGNATURE", with: signature))</samlp:Response>
+            """
+    }
+
+    /// Hostile responses of 640 KB, posted to the ACS URL: the status and milliseconds of each refusal. (Base64'd and
+    /// form-encoded they are just under the 1 MiB body limit, so the XML reader sees them; larger bodies are refused
+    /// before they are read.)
+    static func hostile(port: Int, acsPath: String) throws -> [(String, Double, Int)] {
+        let megabyte = 640 << 10
+        let nested = String(repeating: "<ab>", count: megabyte / 4 - 10)
+        let entities =
+            "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+            + String(repeating: "&c;", count: (megabyte - 400) / 3) + "</samlp:Response>"
+        let attributes = (0..<4000).map { " xmlns:p\($0)=\"u\" p\($0):a=\"\"" }.joined()
+        let signedInfo =
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\"><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>"
+            + "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_a\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>"
+            + "<ds:X\(attributes)>" + String(repeating: "<c xmlns=\"a\"/>", count: 16_000)
+            + "</ds:X></ds:SignedInfo></ds:Signature></saml:Assertion></samlp:Response>"
+        let wide = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+            + String(repeating: "<x/>", count: (megabyte - 200) / 4) + "</samlp:Response>"
+        let connection = try HTTPConnection(port: port)
+        defer { connection.close() }
+        return try [
+            ("640 KB nested 160,000 deep", nested), ("640 KB of entities (a billion laughs)", entities),
+            ("a 600 KB SignedInfo of 4,000 prefixes over 16,000 children", signedInfo),
+            ("640 KB of 160,000 sibling elements", wide),
+        ].map { name, xml in
+            let body = "SAMLResponse=\(percent(Data(xml.utf8).base64EncodedString()))&roster_continue=1"
+            var status = 0
+            let elapsed = try ContinuousClock().measure {
+                status = try connection.request(
+                    "POST", acsPath, headers: ["Content-Type: application/x-www-form-urlencoded"], body: Array(body.utf8)
+                ).status
+            }
+            return (name, elapsed.milliseconds, status)
+        }
+    }
+
+    static func percent(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
