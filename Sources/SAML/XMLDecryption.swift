@@ -12,7 +12,7 @@ import _CryptoExtras
 /// that is not one well-formed Assertion) is the same refusal, so that no answer tells an attacker altering the
 /// ciphertext how far its decryption got (the padding and parsing oracles of XML Encryption). The assertion
 /// decrypted must still be signed (or sit in a signed Response): encryption proves nothing about its author.
-public struct XMLDecryptor {
+public struct XMLDecryptor: Sendable {
     static let encryptionNamespace = "http://www.w3.org/2001/04/xmlenc#"
     static let encryption11Namespace = "http://www.w3.org/2009/xmlenc11#"
     static let undecryptable = SAMLRefusal("The encrypted assertion could not be decrypted with this connection's key.")
@@ -33,10 +33,11 @@ public struct XMLDecryptor {
         "http://www.w3.org/2009/xmlenc11#rsa-oaep", "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
     ]
 
-    let key: _RSA.Encryption.PrivateKey
+    let privateKeyPEM: String
 
-    public init(privateKeyPEM: String) throws {
-        key = try _RSA.Encryption.PrivateKey(pemRepresentation: privateKeyPEM)
+    /// The key is parsed when an assertion is encrypted, not for every response.
+    public init(privateKeyPEM: String) {
+        self.privateKeyPEM = privateKeyPEM
     }
 
     /// The Assertion inside `encrypted` (an `EncryptedAssertion`), parsed inside a wrapper element that declares
@@ -56,6 +57,9 @@ public struct XMLDecryptor {
         let keys = (keyInfo?.children(xenc, "EncryptedKey") ?? []) + encrypted.children(xenc, "EncryptedKey")
         guard !keys.isEmpty, keys.count <= 4 else {
             throw SAMLRefusal("The encrypted assertion carries no key for Roster (EncryptedKey).")
+        }
+        guard let key = try? _RSA.Encryption.PrivateKey(pemRepresentation: privateKeyPEM) else {
+            throw SAMLRefusal("This connection's decryption key cannot be read.")
         }
         var contentKey: Data?
         for encryptedKey in keys where contentKey == nil {

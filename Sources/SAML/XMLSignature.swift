@@ -114,7 +114,7 @@ public struct XMLSignatureVerifier: Sendable {
     }
 
     static func compact(_ base64: String) -> String {
-        base64.filter { !$0.isWhitespace }
+        String(decoding: base64.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }, as: UTF8.self)
     }
 
     static func digest(_ bytes: [UInt8], method: String, allowSHA1: Bool) throws(SAMLRefusal) -> [UInt8] {

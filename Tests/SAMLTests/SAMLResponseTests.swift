@@ -1,9 +1,10 @@
 import Foundation
 import RosterTestSupport
-import SAML
 import SCIMCore
 import Testing
 import X509
+
+@testable import SAML
 
 /// SAML responses signed by signxml (a Python implementation nobody here wrote, `scripts/saml-idp.py`), read
 /// by Roster: the genuine ones verify and read whole; each attack SAML implementations fall to is refused. Every
@@ -253,6 +254,26 @@ import X509
             } catch let refusal as SAMLRefusal {
                 #expect(refusal.description.contains(reason), "\(name): \(refusal)")
             }
+        }
+    }
+
+    /// SAML's times, read by hand, agree with Foundation's ISO 8601 reading; dates that do not exist are refused.
+    @Test func timesAreReadAsISO8601() throws {
+        let formatter = ISO8601DateFormatter()
+        for text in [
+            "2026-12-05T09:51:21Z", "2024-02-29T23:59:59Z", "1999-12-31T00:00:00+02:00", "2030-06-01T12:30:00-05:30",
+        ] {
+            #expect(SAMLTime.parse(text) == formatter.date(from: text), "\(text)")
+        }
+        let fractional = try #require(SAMLTime.parse("2026-12-05T09:51:21.25Z"))
+        #expect(
+            fractional.timeIntervalSince1970 == (try #require(formatter.date(from: "2026-12-05T09:51:21Z")))
+                .timeIntervalSince1970 + 0.25)
+        for bad in [
+            "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-12-05T24:00:00Z", "2026-12-05 09:51:21Z",
+            "2026-12-05T09:51:21", "2026-12-05T09:51:21.Z", "2026-12-05T09:51:21Zjunk", "２026-12-05T09:51:21Z",
+        ] {
+            #expect(SAMLTime.parse(bad) == nil, "\(bad)")
         }
     }
 

@@ -219,7 +219,8 @@ public struct OpenIDProvider: Sendable {
         async throws -> (String, SignedInPerson)
     {
         let now = context.clock()
-        guard let xml = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), !xml.isEmpty else {
+        let compact = encoded.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        guard let xml = Data(base64Encoded: Data(compact)), !xml.isEmpty else {
             throw SignInRefusal("The identity provider's response is not base64 (SAMLResponse).")
         }
         var started: SignInRequest?

@@ -49,7 +49,7 @@ extension Connections {
                 xml,
                 verifier: XMLSignatureVerifier(
                     pemCertificates: connection.idpCertificates, allowSHA1: connection.allowSHA1),
-                decryptor: connection.spPrivateKey.flatMap { try? XMLDecryptor(privateKeyPEM: $0) })
+                decryptor: connection.spPrivateKey.map { XMLDecryptor(privateKeyPEM: $0) })
             try SAMLResponseReader.check(
                 response,
                 against: SAMLExpectations(
@@ -61,7 +61,7 @@ extension Connections {
         let assertion = response.assertion
         let expires = [assertion.notOnOrAfter, assertion.subjectNotOnOrAfter].compactMap { $0 }.max() ?? now + 3600
         // Kept well past expiry, for instances whose clocks differ; the ID is hashed (any length fits the key).
-        let key = SHA256.hash(data: Data(assertion.id.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = Secrets.hash(assertion.id)
         guard try await store.recordAssertion(id: key, connection: connection.id, until: expires + 600, now: now)
         else { throw SignInRefusal("This sign-in response was used already; sign in again.") }
 

@@ -89,6 +89,7 @@ final class SigningKeys: Sendable {
     private let store: any ApplicationStore
     private let clock: @Sendable () -> Date
     private let cached = Mutex<(keys: [SigningKeyRecord], read: Date)?>(nil)
+    private let parsed = Mutex<SigningKey?>(nil)
 
     static let activationDelay: TimeInterval = 6 * 60
     static let publishedAfterSuperseded: TimeInterval = 7 * 86400
@@ -99,13 +100,16 @@ final class SigningKeys: Sendable {
         self.clock = clock
     }
 
-    /// The key that signs now.
+    /// The key that signs now, parsed once (parsing and checking an RSA key took a tenth of a sign-in's time).
     func signer() async throws -> SigningKey {
         let states = Self.states(try await keys(), at: clock())
         guard let signing = states.first(where: \.isSigning) else {
             throw StoreCorruption(detail: "no signing key")
         }
-        return try SigningKey(signing.key)
+        if let parsed = parsed.withLock({ $0 }), parsed.id == signing.key.id { return parsed }
+        let key = try SigningKey(signing.key)
+        parsed.withLock { $0 = key }
+        return key
     }
 
     /// Every key a verifier may meet: the signing one, the next, and those superseded within a week.
