@@ -115,6 +115,8 @@ public enum XMLTree {
 
     /// The most bytes of XML a message may have.
     public static let maxBytes = 1 << 20
+    /// The most elements: parsing stops there rather than build a tree of a hostile document's every element.
+    public static let maxElements = 10_000
 
     /// Parses a document. It must be UTF-8 (declared so or undeclared), without NUL: the parser never decodes
     /// another encoding, in which a DOCTYPE could hide from the search below (UTF-16, UTF-7), and never meets a
@@ -157,6 +159,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     /// The text of the current element since its last child, gathered in one buffer (appending to the last text
     /// node instead copied it whole each time: quadratic in a megabyte of `&lt;`).
     var pending = ""
+    /// Elements so far: a SAML response has a few dozen, an identity provider's metadata a few hundred.
+    var count = 0
 
     func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
@@ -165,6 +169,11 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         flush()
         guard stack.count < 64 else {
             failure = "The message nests elements deeper than 64."
+            return parser.abortParsing()
+        }
+        count += 1
+        guard count <= XMLTree.maxElements else {
+            failure = "The message has more than \(XMLTree.maxElements) elements."
             return parser.abortParsing()
         }
         let element = XMLElement(name: qualifiedName ?? elementName, attributes: attributes)

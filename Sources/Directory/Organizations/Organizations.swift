@@ -18,6 +18,8 @@ final class DirectoryContext: Sendable {
     let waitingPolls = WaitingPolls()
     /// Writes to one resource take turns on this instance.
     let writes = KeyedLocks()
+    /// Each connection's latest sign-in status written by this instance.
+    let recentAttempts = RecentAttempts()
     let clock: @Sendable () -> Date
     let newID: @Sendable () -> String
 

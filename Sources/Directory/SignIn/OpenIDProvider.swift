@@ -284,10 +284,13 @@ public struct OpenIDProvider: Sendable {
         async
     {
         let now = context.clock()
-        let text = person.map(\.userName) ?? refusal?.description ?? ""
-        try? await store.recordAttempt(
-            SignInAttempt(time: now, succeeded: refusal == nil, text: String(text.prefix(500))),
-            connection: connection.id)
+        let text = String((person.map(\.userName) ?? refusal?.description ?? "").prefix(500))
+        // A status is a sentence for a person to read: a success like the last one within seconds is not written
+        // again (at a thousand sign-ins a second it was a write each).
+        let attempt = SignInAttempt(time: now, succeeded: refusal == nil, text: text)
+        if !context.recentAttempts.isRepeat(attempt, connection: connection.id) {
+            try? await store.recordAttempt(attempt, connection: connection.id)
+        }
         context.activity.record(
             ActivityEvent(
                 time: now, organization: connection.organization, requestID: requestID, client: "sign-in",

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A sign-in an application started at `/oauth/authorize`, waiting for the identity provider's response. Its id
 /// is the AuthnRequest's ID and the RelayState; it is bound to the browser that started it by the hash of a
@@ -81,5 +82,25 @@ public struct SignInAttempt: Sendable, Hashable {
         self.time = time
         self.succeeded = succeeded
         self.text = text
+    }
+}
+
+/// The sign-in statuses this instance wrote lately, by connection: a success within ten seconds of a success
+/// already written is not written again (the time shown may then be up to ten seconds old). Refusals and changes
+/// of outcome are always written.
+final class RecentAttempts: Sendable {
+    private let written = Mutex<[String: Date]>([:])
+
+    func isRepeat(_ attempt: SignInAttempt, connection: String) -> Bool {
+        written.withLock { written in
+            guard attempt.succeeded else {
+                written[connection] = nil
+                return false
+            }
+            if let last = written[connection], attempt.time.timeIntervalSince(last) < 10 { return true }
+            if written.count > 10_000 { written.removeAll() }
+            written[connection] = attempt.time
+            return false
+        }
     }
 }
