@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "roster",
             dependencies: [
-                "Admin", "App", "Directory",
+                "Admin", "App", "Directory", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -197,7 +197,7 @@ let package = Package(
             name: "SCIMHTTPTests",
             dependencies: [
                 "Admin", "App", "Directory", "SCIMCore", "SCIMHTTP", "SQLiteStore", "PostgresStore",
-                "RosterTestSupport", "SAML",
+                "RosterTestSupport", "SAML", "Events",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

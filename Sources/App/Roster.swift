@@ -103,6 +103,10 @@ public enum Roster {
             EventRetentionService(
                 applications: organizations.applications, retention: configuration.eventRetentionDays * 86400,
                 logger: logger),
+            MetadataRefreshService(
+                connections: organizations.connections,
+                fetcher: HTTPMetadataFetcher(trust: WebhookTrust(extraRootsFile: configuration.webhookCAFile)),
+                logger: logger),
             WebhookDeliveryService(
                 applications: organizations.applications, logger: logger,
                 interval: .milliseconds(Int(configuration.webhookInterval * 1000)),

@@ -53,6 +53,17 @@ final class WebhookClient: Sendable {
         return (answer.status, answer.excerpt)
     }
 
+    /// A GET on a new connection, its whole body read up to `maxBody` bytes (more is an error): the status and body.
+    func get(deadline: NIODeadline, maxBody: Int) async throws -> (Int, [UInt8]) {
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target.path)
+        head.headers.add(name: "host", value: target.hostHeader)
+        head.headers.add(name: "connection", value: "close")
+        let connection = try await connect(deadline: deadline)
+        defer { connection.close() }
+        let answer = try await connection.send(head, body: [], deadline: deadline, limit: maxBody)
+        return (answer.status, answer.excerpt)
+    }
+
     /// A kept connection still open, if there is one.
     private func takeIdle() -> WebhookConnection? {
         idle.withLock { idle in
@@ -153,13 +164,18 @@ final class WebhookConnection: Sendable {
 
     var isOpen: Bool { channel.isActive }
 
-    func send(_ head: HTTPRequestHead, body: [UInt8], deadline: NIODeadline) async throws -> CollectedResponse {
+    /// `limit`: the whole body is wanted, and more than that many bytes is an error (nil: the first 500 bytes).
+    func send(_ head: HTTPRequestHead, body: [UInt8], deadline: NIODeadline, limit: Int? = nil) async throws
+        -> CollectedResponse
+    {
         let promise = channel.eventLoop.makePromise(of: CollectedResponse.self)
         let (channel, collector) = (self.channel, self.collector)
         channel.eventLoop.execute {
-            collector.expect(promise)
+            collector.expect(promise, limit: limit)
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
+            if !body.isEmpty {
+                channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
+            }
             channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         }
         // Past the deadline the connection goes: an answer trickling in or never coming stops there.
@@ -191,6 +207,11 @@ struct WebhookTimeout: Error, CustomStringConvertible {
     var description: String { "No whole answer within 10 s." }
 }
 
+struct BodyTooLarge: Error, CustomStringConvertible {
+    var limit: Int
+    var description: String { "The answer is larger than \(limit / 1024) KiB." }
+}
+
 struct WebhookConnectionClosed: Error, CustomStringConvertible {
     var description: String { "The receiver closed the connection before answering." }
 }
@@ -202,9 +223,11 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
 
     private var promise: EventLoopPromise<CollectedResponse>?
     private var response = CollectedResponse(status: 0, excerpt: [], keepAlive: true)
+    private var limit: Int?
 
-    func expect(_ promise: EventLoopPromise<CollectedResponse>) {
+    func expect(_ promise: EventLoopPromise<CollectedResponse>, limit: Int? = nil) {
         self.promise = promise
+        self.limit = limit
         response = CollectedResponse(status: 0, excerpt: [], keepAlive: true)
     }
 
@@ -220,7 +243,15 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
             response.status = Int(head.status.code)
             response.keepAlive = head.isKeepAlive
         case .body(let buffer):
-            response.excerpt += buffer.readableBytesView.prefix(max(0, 500 - response.excerpt.count))
+            if let limit {
+                guard response.excerpt.count + buffer.readableBytes <= limit else {
+                    fail(BodyTooLarge(limit: limit))
+                    return context.close(promise: nil)
+                }
+                response.excerpt += buffer.readableBytesView
+            } else {
+                response.excerpt += buffer.readableBytesView.prefix(max(0, 500 - response.excerpt.count))
+            }
         case .end:
             // An answer nobody asked for (none pending) leaves the connection unusable.
             guard let pending = promise else { return context.close(promise: nil) }

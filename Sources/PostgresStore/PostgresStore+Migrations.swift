@@ -50,6 +50,9 @@ extension PostgresStore {
             Migration(
                 name: "give each SAML connection a key for encrypted assertions",
                 sql: SQLConnections.keySchema.map { SQL($0) }),
+            Migration(
+                name: "fetch identity providers' metadata from their URLs",
+                sql: SQLConnections.metadataURLSchema.map { SQL($0) }),
         ]
     }
 

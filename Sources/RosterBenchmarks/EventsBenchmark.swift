@@ -136,7 +136,7 @@ struct EventsBenchmark: AsyncParsableCommand {
             .appendingPathComponent("roster").path
         // Its log (a warning of the PostgreSQL driver, say) comes on standard error, which `Command` merges in.
         let output = try Command.run(binary, arguments)
-        return output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? output
+        return output.split(separator: "\n").last { $0.hasPrefix("{") || $0.hasPrefix("[") }.map(String.init) ?? output
     }
 }
 

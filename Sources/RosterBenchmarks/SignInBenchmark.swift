@@ -17,7 +17,8 @@ import _CryptoExtras
 struct SignInBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign-in",
-        abstract: "Sign-ins a second (ACS POST with a signed response, then the token exchange), and hostile responses.")
+        abstract: "Sign-ins a second (ACS POST with a signed response, then the token exchange), and hostile responses."
+    )
 
     @Option(help: "Sign-ins in the timed phase.") var signIns = 6000
     @Option(help: "Browsers signing in at once.") var concurrency = 32
@@ -40,14 +41,16 @@ struct SignInBenchmark: AsyncParsableCommand {
         // The identity provider's key, the connection trusting it, and the application.
         let idp = try ServiceProviderKey.generate(commonName: "idp.bench.example")
         try idp.certificatePEM.write(toFile: "\(work)/idp.pem", atomically: true, encoding: .utf8)
-        let organization = try JSON.parse(Array(try EventsBenchmark.roster(["org", "list", "--json"] + flags).utf8))
+        let organization =
+            try JSON.parse(Array(try EventsBenchmark.roster(["org", "list", "--json"] + flags).utf8))
             .arrayValue?.first?["id"]?.stringValue ?? ""
         let connection = try JSON.parse(
             Array(
                 try EventsBenchmark.roster(
                     [
                         "sso", "add", "--org", organization, "--idp-sso-url", "https://idp.bench.example/sso",
-                        "--idp-entity-id", "https://idp.bench.example", "--idp-certificate", "\(work)/idp.pem", "--json",
+                        "--idp-entity-id", "https://idp.bench.example", "--idp-certificate", "\(work)/idp.pem",
+                        "--json",
                     ] + flags
                 ).utf8))
         let app = try JSON.parse(
@@ -145,8 +148,12 @@ struct SignInBenchmark: AsyncParsableCommand {
         let store = database == nil ? "SQLite" : "PostgreSQL"
         print("\nSign-in, \(store), \(concurrency) browsers at once:\n")
         print("| measure | value |\n|---|---:|")
-        print(String(format: "| sign-ins started (/oauth/authorize), one browser after another, /s | %.0f |", startRate))
-        print(String(format: "| sign-ins (ACS POST with a signed response, then the token exchange), /s | %.0f |", signInRate))
+        print(
+            String(format: "| sign-ins started (/oauth/authorize), one browser after another, /s | %.0f |", startRate))
+        print(
+            String(
+                format: "| sign-ins (ACS POST with a signed response, then the token exchange), /s | %.0f |", signInRate
+            ))
         for (name, milliseconds, status) in hostile {
             print(String(format: "| %@: refused (%d) in ms | %.1f |", name, status, milliseconds))
         }
@@ -162,7 +169,8 @@ struct SignInBenchmark: AsyncParsableCommand {
 
     /// One sign-in: the response posted with the browser's cookie, then the code traded for tokens.
     static func signIn(
-        _ body: String, browser: String, acsPath: String, basic: String, verifier: String, over connection: HTTPConnection
+        _ body: String, browser: String, acsPath: String, basic: String, verifier: String,
+        over connection: HTTPConnection
     ) throws {
         let (status, headers, text) = try connection.request(
             "POST", acsPath,
@@ -170,8 +178,11 @@ struct SignInBenchmark: AsyncParsableCommand {
             body: Array(body.utf8))
         guard status == 303, let location = headers["location"],
             let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
-        else { throw ValidationFailure("the ACS answered \(status): \(String(decoding: text.prefix(300), as: UTF8.self))") }
-        let form = "grant_type=authorization_code&code=\(code)&redirect_uri=\(percent(redirect))&code_verifier=\(verifier)"
+        else {
+            throw ValidationFailure("the ACS answered \(status): \(String(decoding: text.prefix(300), as: UTF8.self))")
+        }
+        let form =
+            "grant_type=authorization_code&code=\(code)&redirect_uri=\(percent(redirect))&code_verifier=\(verifier)"
         let (tokenStatus, _, tokens) = try connection.request(
             "POST", "/oauth/token",
             headers: ["Authorization: \(basic)", "Content-Type: application/x-www-form-urlencoded"],
@@ -182,12 +193,16 @@ struct SignInBenchmark: AsyncParsableCommand {
     }
 
     /// A Response whose assertion is signed with `key` (RSA-SHA256, exclusive canonicalization), as Okta's are.
-    static func signedResponse(nameID: String, requestID: String, acs: String, audience: String, key: _RSA.Signing.PrivateKey)
+    static func signedResponse(
+        nameID: String, requestID: String, acs: String, audience: String, key: _RSA.Signing.PrivateKey
+    )
         throws -> String
     {
         let now = Date()
         let format = ISO8601DateFormatter()
-        let (issued, before, after) = (format.string(from: now), format.string(from: now - 60), format.string(from: now + 600))
+        let (issued, before, after) = (
+            format.string(from: now), format.string(from: now - 60), format.string(from: now + 600)
+        )
         let id = "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let assertion = """
             <saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\(id)" IssueInstant="\(issued)" Version="2.0">\
@@ -240,7 +255,8 @@ struct SignInBenchmark: AsyncParsableCommand {
             + "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_a\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>"
             + "<ds:X\(attributes)>" + String(repeating: "<c xmlns=\"a\"/>", count: 16_000)
             + "</ds:X></ds:SignedInfo></ds:Signature></saml:Assertion></samlp:Response>"
-        let wide = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+        let wide =
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
             + String(repeating: "<x/>", count: (megabyte - 200) / 4) + "</samlp:Response>"
         let connection = try HTTPConnection(port: port)
         defer { connection.close() }
@@ -253,7 +269,8 @@ struct SignInBenchmark: AsyncParsableCommand {
             var status = 0
             let elapsed = try ContinuousClock().measure {
                 status = try connection.request(
-                    "POST", acsPath, headers: ["Content-Type: application/x-www-form-urlencoded"], body: Array(body.utf8)
+                    "POST", acsPath, headers: ["Content-Type: application/x-www-form-urlencoded"],
+                    body: Array(body.utf8)
                 ).status
             }
             return (name, elapsed.milliseconds, status)

@@ -154,6 +154,9 @@ extension SQLiteStore {
         migrator.registerMigration("give each SAML connection a key for encrypted assertions") { db in
             for statement in SQLConnections.keySchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("fetch identity providers' metadata from their URLs") { db in
+            for statement in SQLConnections.metadataURLSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

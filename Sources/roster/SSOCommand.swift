@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Directory
+import Events
 import Foundation
 import SCIMCore
 
@@ -25,8 +26,18 @@ struct SSOCommand: AsyncParsableCommand {
 
         @Option(
             name: .customLong("idp-metadata-url"),
-            help: "The metadata's URL (not fetched yet: download it and pass --idp-metadata).")
+            help: "The metadata's https URL, fetched now and again each day (new signing certificates are taken).")
         var metadataURL: String?
+
+        @Flag(
+            name: .customLong("idp-metadata-allow-private"),
+            help:
+                "Let the metadata URL be http and name a loopback or private address (an identity provider beside Roster)."
+        )
+        var allowPrivateMetadata = false
+
+        @Option(help: "PEM certificates the metadata URL's TLS may chain to besides the system's (a private CA).")
+        var caFile: String?
 
         @Option(name: .customLong("idp-sso-url"), help: "The identity provider's single sign-on URL (https).")
         var ssoURL: String?
@@ -56,14 +67,12 @@ struct SSOCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            if metadataURL != nil {
-                throw ValidationError(
-                    "Fetching metadata from a URL is not supported yet: download it and pass --idp-metadata FILE.")
-            }
             let manual = [ssoURL, entityID, certificateFile].compactMap { $0 }.count
-            guard (metadataFile != nil) != (manual > 0), metadataFile != nil || manual == 3 else {
+            let sources = (metadataFile != nil ? 1 : 0) + (metadataURL != nil ? 1 : 0) + (manual > 0 ? 1 : 0)
+            guard sources == 1, manual == 0 || manual == 3 else {
                 throw ValidationError(
-                    "Give --idp-metadata FILE, or all of --idp-sso-url, --idp-entity-id and --idp-certificate.")
+                    "Give --idp-metadata FILE, --idp-metadata-url URL, or all of --idp-sso-url, --idp-entity-id and --idp-certificate."
+                )
             }
         }
 
@@ -71,6 +80,8 @@ struct SSOCommand: AsyncParsableCommand {
             let source: IdentityProviderSource
             if let metadataFile {
                 source = .metadata(try Data(contentsOf: URL(fileURLWithPath: metadataFile)))
+            } else if let metadataURL {
+                source = .metadataURL(metadataURL, allowPrivate: allowPrivateMetadata)
             } else if let ssoURL, let entityID, let certificateFile {
                 source = .manual(
                     ssoURL: ssoURL, entityID: entityID,
@@ -82,11 +93,12 @@ struct SSOCommand: AsyncParsableCommand {
             let (organization, justInTime, application, sha1) = (
                 organization, justInTime, idpInitiatedApplication, allowSHA1
             )
+            let fetcher = HTTPMetadataFetcher(trust: WebhookTrust(extraRootsFile: caFile))
             let connection = try await reportingProblems {
                 try await Roster.withServices(configuration) { services in
                     try await services.organizations.connections.add(
                         organization: organization, identityProvider: source, justInTime: justInTime,
-                        idpInitiatedApplication: application, allowSHA1: sha1)
+                        idpInitiatedApplication: application, allowSHA1: sha1, fetcher: fetcher)
                 }
             }
             let urls = connection.urls(publicURL: configuration.baseURL)
@@ -129,6 +141,20 @@ struct SSOCommand: AsyncParsableCommand {
             for connection in connections {
                 let urls = connection.urls(publicURL: configuration.baseURL)
                 print("\(connection.id)  \(connection.idpEntityID)  ACS \(urls.acsURL)")
+                if let attempt = connection.lastAttempt {
+                    let time = ISO8601DateFormatter().string(from: attempt.time)
+                    print(
+                        attempt.succeeded
+                            ? "    last sign-in \(time): \(attempt.text)"
+                            : "    last sign-in \(time) refused: \(attempt.text)")
+                } else {
+                    print("    no sign-in yet")
+                }
+                if let url = connection.idpMetadataURL {
+                    print(
+                        "    metadata from \(url)"
+                            + (connection.metadataError.map { "; last fetch failed: \($0)" } ?? ""))
+                }
             }
         }
     }

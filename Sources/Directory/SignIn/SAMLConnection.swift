@@ -26,6 +26,12 @@ public struct SAMLConnection: Sendable, Hashable {
     /// the SP metadata). Nil on a connection made before there were keys, until it is first needed.
     public var spCertificate: String?
     public var spPrivateKey: String?
+    /// Where the identity provider's metadata is fetched from again each day, when the connection was made from a
+    /// URL; whether that URL may name a private address; when it was last fetched, and why that failed.
+    public var idpMetadataURL: String?
+    public var allowPrivateMetadata = false
+    public var metadataChecked: Date?
+    public var metadataError: String?
 
     public init(
         id: String, organization: OrganizationKey, idpEntityID: String, idpSSOURL: String, idpCertificates: [String],
@@ -114,6 +120,9 @@ public struct SAMLConnection: Sendable, Hashable {
 public enum IdentityProviderSource: Sendable {
     /// Its metadata XML.
     case metadata(Data)
+    /// Its metadata's URL, fetched now and again each day (`allowPrivate`: the URL may be http and name a loopback
+    /// or private address, for an identity provider beside Roster).
+    case metadataURL(String, allowPrivate: Bool)
     /// Its SSO URL, entity ID and signing certificates (PEM text, one or several).
     case manual(ssoURL: String, entityID: String, certificatesPEM: String)
 }
@@ -131,7 +140,7 @@ public struct Connections: Sendable {
     /// Adds a connection to an organization, from its identity provider's metadata or from its three values.
     public func add(
         organization id: String, identityProvider: IdentityProviderSource, justInTime: Bool = false,
-        idpInitiatedApplication: String? = nil, allowSHA1: Bool = false
+        idpInitiatedApplication: String? = nil, allowSHA1: Bool = false, fetcher: (any MetadataFetcher)? = nil
     ) async throws -> SAMLConnection {
         guard let organization = try await context.stores.organizations.organization(id: id) else {
             throw SCIMError.notFound("There is no organization \(id).")
@@ -146,35 +155,50 @@ public struct Connections: Sendable {
             switch identityProvider {
             case .metadata(let data):
                 metadata = try IdentityProviderMetadata.parse(data)
+            case .metadataURL(let url, let allowPrivate):
+                try Self.checkMetadataURL(url, allowPrivate: allowPrivate)
+                guard let fetcher else { throw SCIMError.invalidValue("Metadata cannot be fetched here.") }
+                metadata = try await Self.fetchMetadata(url, allowPrivate: allowPrivate, using: fetcher)
             case .manual(let ssoURL, let entityID, let pem):
                 metadata = IdentityProviderMetadata(
                     entityID: entityID.trimmingCharacters(in: .whitespacesAndNewlines),
                     ssoURL: ssoURL.trimmingCharacters(in: .whitespacesAndNewlines),
                     certificates: try IdentityProviderMetadata.certificates(fromPEM: pem))
             }
+        } catch let error as SCIMError {
+            throw error
         } catch {
-            throw SCIMError.invalidValue(error.description)
+            throw SCIMError.invalidValue("\(error)")
         }
-        // http only for an identity provider on this machine (a developer's, or a test's).
-        guard let url = URL(string: metadata.ssoURL), let host = url.host?.lowercased(),
-            url.scheme?.lowercased() == "https"
-                || (url.scheme?.lowercased() == "http" && ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host))
-        else {
-            throw SCIMError.invalidValue(
-                "The identity provider's SSO URL must be an https URL, or http on localhost (\(metadata.ssoURL)).")
-        }
+        try Self.checkSSOURL(metadata.ssoURL)
         guard !metadata.entityID.isEmpty, metadata.entityID.utf8.count <= 1024 else {
             throw SCIMError.invalidValue("The identity provider's entity ID must be 1 to 1,024 bytes.")
         }
         let id = context.newID()
         let key = try ServiceProviderKey.generate(commonName: "Roster SAML \(id)", at: context.clock())
-        let connection = SAMLConnection(
+        var connection = SAMLConnection(
             id: id, organization: organization.key, idpEntityID: metadata.entityID,
             idpSSOURL: metadata.ssoURL, idpCertificates: metadata.certificates, allowSHA1: allowSHA1,
             justInTime: justInTime, idpInitiatedApplication: idpInitiatedApplication, created: context.clock(),
             spCertificate: key.certificatePEM, spPrivateKey: key.privateKeyPEM)
+        if case .metadataURL(let url, let allowPrivate) = identityProvider {
+            connection.idpMetadataURL = url
+            connection.allowPrivateMetadata = allowPrivate
+            connection.metadataChecked = context.clock()
+        }
         try await store.insertConnection(connection)
         return connection
+    }
+
+    /// An SSO URL: https, or http only for an identity provider on this machine (a developer's, or a test's).
+    static func checkSSOURL(_ text: String) throws(SCIMError) {
+        guard let url = URL(string: text), let host = url.host?.lowercased(),
+            url.scheme?.lowercased() == "https"
+                || (url.scheme?.lowercased() == "http" && ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host))
+        else {
+            throw SCIMError.invalidValue(
+                "The identity provider's SSO URL must be an https URL, or http on localhost (\(text)).")
+        }
     }
 
     public func list(organization id: String? = nil) async throws -> [SAMLConnection] {

@@ -8,6 +8,10 @@ public protocol ConnectionStore: ReplayStore, SignInFlowStore {
     func connection(id: String) async throws -> SAMLConnection?
     /// False when there is no such connection.
     func deleteConnection(id: String) async throws -> Bool
+    /// Takes what a fetch of a connection's metadata found (nil values: keep the old ones) and when it was fetched,
+    /// and why that failed.
+    func updateIdentityProvider(
+        connection: String, ssoURL: String?, certificates: [String]?, checked: Date, error: String?) async throws
     /// Gives a connection its encryption key pair, unless it has one already.
     func setServiceProviderKey(connection: String, privateKeyPEM: String, certificatePEM: String) async throws
     /// Keeps the outcome of a connection's latest sign-in attempt, for its status.

@@ -84,6 +84,33 @@ public struct SQLConnections: ConnectionStore {
         "ALTER TABLE saml_connections ADD COLUMN sp_certificate TEXT",
     ]
 
+    /// Connections made from a metadata URL, fetched again each day.
+    public static let metadataURLSchema = [
+        "ALTER TABLE saml_connections ADD COLUMN idp_metadata_url TEXT",
+        "ALTER TABLE saml_connections ADD COLUMN allow_private_metadata BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE saml_connections ADD COLUMN metadata_checked_ms BIGINT",
+        "ALTER TABLE saml_connections ADD COLUMN metadata_error TEXT",
+    ]
+
+    public func updateIdentityProvider(
+        connection: String, ssoURL: String?, certificates: [String]?, checked: Date, error: String?
+    ) async throws {
+        if let ssoURL, let certificates {
+            try await database.write(
+                BoundStatement(
+                    """
+                    UPDATE saml_connections SET idp_sso_url = ?, idp_certificates = ?, metadata_checked_ms = ?,
+                        metadata_error = NULL
+                    WHERE id = ?
+                    """, [.text(ssoURL), .text(certificates.joined()), SQLValue(checked), .text(connection)]))
+        } else {
+            try await database.write(
+                BoundStatement(
+                    "UPDATE saml_connections SET metadata_checked_ms = ?, metadata_error = ? WHERE id = ?",
+                    [SQLValue(checked), SQLValue(error), .text(connection)]))
+        }
+    }
+
     public func setServiceProviderKey(connection: String, privateKeyPEM: String, certificatePEM: String)
         async throws
     {
@@ -234,18 +261,25 @@ public struct SQLConnections: ConnectionStore {
     private static let columns =
         "id, org_pk, idp_entity_id, idp_sso_url, idp_certificates, allow_sha1, just_in_time, idp_initiated_app, created_ms"
     private static let readColumns =
-        columns + ", last_attempt_ms, last_attempt_ok, last_attempt_text, sp_certificate, sp_private_key"
+        columns + ", last_attempt_ms, last_attempt_ok, last_attempt_text, sp_certificate, sp_private_key, "
+        + "idp_metadata_url, allow_private_metadata, metadata_checked_ms, metadata_error"
 
     public func insertConnection(_ connection: SAMLConnection) async throws {
         try await database.write(
             BoundStatement(
-                "INSERT INTO saml_connections (\(Self.columns), sp_certificate, sp_private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                """
+                INSERT INTO saml_connections (\(Self.columns), sp_certificate, sp_private_key, idp_metadata_url,
+                    allow_private_metadata, metadata_checked_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
                 [
                     .text(connection.id), .integer(connection.organization.rawValue), .text(connection.idpEntityID),
                     .text(connection.idpSSOURL), .text(connection.idpCertificates.joined()),
                     SQLValue(connection.allowSHA1), SQLValue(connection.justInTime),
                     SQLValue(connection.idpInitiatedApplication), SQLValue(connection.created),
                     SQLValue(connection.spCertificate), SQLValue(connection.spPrivateKey),
+                    SQLValue(connection.idpMetadataURL), SQLValue(connection.allowPrivateMetadata),
+                    SQLValue(connection.metadataChecked),
                 ]))
     }
 
@@ -279,12 +313,17 @@ public struct SQLConnections: ConnectionStore {
             let ssoURL = row.text(3), let certificates = row.text(4), let sha1 = row.bool(5),
             let justInTime = row.bool(6), let created = row.date(8)
         else { throw unreadable("SAML connection") }
-        return SAMLConnection(
+        var connection = SAMLConnection(
             id: id, organization: OrganizationKey(organization), idpEntityID: entityID, idpSSOURL: ssoURL,
             idpCertificates: SAMLConnection.certificates(stored: certificates), allowSHA1: sha1, justInTime: justInTime,
             idpInitiatedApplication: row.text(7), created: created,
             lastAttempt: row.date(9).map {
                 SignInAttempt(time: $0, succeeded: row.bool(10) ?? false, text: row.text(11) ?? "")
             }, spCertificate: row.text(12), spPrivateKey: row.text(13))
+        connection.idpMetadataURL = row.text(14)
+        connection.allowPrivateMetadata = row.bool(15) ?? false
+        connection.metadataChecked = row.date(16)
+        connection.metadataError = row.text(17)
+        return connection
     }
 }
