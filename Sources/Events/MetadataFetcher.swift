@@ -20,7 +20,8 @@ public struct HTTPMetadataFetcher: MetadataFetcher {
         guard let parsed = URLComponents(string: url), let host = parsed.host, !host.isEmpty else {
             throw MetadataFetchError("\(url) is not a URL.")
         }
-        let address = allowPrivate ? nil : try await Task.detached { try AddressCheck.resolve(host) }.value
+        let name = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        let address = allowPrivate ? nil : try await Task.detached { try AddressCheck.resolve(name) }.value
         let client = try WebhookClient(
             target: WebhookTarget(url: url, address: address), loop: MultiThreadedEventLoopGroup.singleton.next(),
             trust: trust)

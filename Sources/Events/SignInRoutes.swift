@@ -63,7 +63,9 @@ public struct SignInRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: certificate)))
         }
         router.post("sso/saml/:connection/acs") { request, context -> Response in
-            if let wait = responses?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = responses?.acquire(
+                ClientAddresses.throttleKey(addresses.client(of: request.headers, peer: context.peerAddress)))
+            {
                 return Self.tooMany(wait)
             }
             return try await acs(
@@ -75,13 +77,17 @@ public struct SignInRoutes: Sendable {
             return response
         }
         router.get("oauth/authorize") { request, context -> Response in
-            if let wait = starts?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = starts?.acquire(
+                ClientAddresses.throttleKey(addresses.client(of: request.headers, peer: context.peerAddress)))
+            {
                 return Self.tooMany(wait)
             }
             return try await authorize(request, Form(urlEncoded: request.uri.query ?? ""), logger: context.logger)
         }
         router.post("oauth/authorize") { request, context -> Response in
-            if let wait = starts?.acquire(addresses.client(of: request.headers, peer: context.peerAddress)) {
+            if let wait = starts?.acquire(
+                ClientAddresses.throttleKey(addresses.client(of: request.headers, peer: context.peerAddress)))
+            {
                 return Self.tooMany(wait)
             }
             var request = request

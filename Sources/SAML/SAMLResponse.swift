@@ -101,7 +101,7 @@ public enum SAMLResponseReader {
         }
         let everything = root.descendants
         let encrypted = everything.filter { $0.localName == "EncryptedAssertion" && $0.namespace == assertionNamespace }
-        var assertions = everything.filter { $0.localName == "Assertion" && $0.namespace == assertionNamespace }
+        let assertions = everything.filter { $0.localName == "Assertion" && $0.namespace == assertionNamespace }
         guard assertions.count + encrypted.count == 1, (assertions.first ?? encrypted.first)?.parent === root else {
             throw SAMLRefusal(
                 "A response must hold exactly one assertion, directly (it holds \(assertions.count + encrypted.count))."
@@ -115,11 +115,26 @@ public enum SAMLResponseReader {
                 throw SAMLRefusal("The assertion is encrypted, and this connection has no key to decrypt it.")
             }
             let (wrapper, decrypted) = try decryptor.decrypt(encryptedAssertion)
-            guard !decrypted.descendants.contains(where: { $0.localName.hasSuffix("Assertion") }) else {
-                throw SAMLRefusal("The decrypted assertion holds another assertion.")
-            }
             root.replace(encryptedAssertion, with: wrapper)
-            assertions = [decrypted]
+            // Unless the Response's signature vouched for the ciphertext, every refusal after decryption is the one
+            // decryption failure: an answer telling well-formed plaintext from garbage is the oracle that decrypts
+            // AES-CBC a byte at a time.
+            do throws(SAMLRefusal) {
+                guard !decrypted.descendants.contains(where: { $0.localName.hasSuffix("Assertion") }) else {
+                    throw SAMLRefusal("The decrypted assertion holds another assertion.")
+                }
+                let assertionSigned = try verifier.verify(decrypted, document: root)
+                guard responseSigned || assertionSigned else {
+                    throw SAMLRefusal("Neither the response nor its assertion is signed.")
+                }
+                return SAMLResponse(
+                    responseSigned: responseSigned, issuer: root.child(assertionNamespace, "Issuer")?.text,
+                    destination: root[attribute: "Destination"], inResponseTo: root[attribute: "InResponseTo"],
+                    assertion: try read(decrypted))
+            } catch {
+                if responseSigned { throw error }
+                throw XMLDecryptor.undecryptable
+            }
         }
         let assertion = assertions[0]
         let assertionSigned = try verifier.verify(assertion, document: root)

@@ -50,14 +50,19 @@ public struct XMLDecryptor: Sendable {
             let cipherText = encryptedData.child(xenc, "CipherData")?.child(xenc, "CipherValue")?.text
         else { throw SAMLRefusal("The encrypted assertion is incomplete (EncryptedData).") }
         guard let content = Self.contentAlgorithms[method] else {
-            throw SAMLRefusal("The assertion is encrypted with \(SAMLText.quoted(method)), which is not accepted.")
+            // Named only when it is one of XML Encryption's: the text of an unsigned message must not reach the
+            // refusal page, the connection's status and the activity log.
+            throw SAMLRefusal(
+                "The assertion is encrypted with \(Self.algorithmName(method)), which is not accepted; use AES-GCM or AES-CBC."
+            )
         }
         // The content key: in the EncryptedData's KeyInfo, or beside it in the EncryptedAssertion.
         let keyInfo = encryptedData.child(XMLSignatureVerifier.namespace, "KeyInfo")
         let keys = (keyInfo?.children(xenc, "EncryptedKey") ?? []) + encrypted.children(xenc, "EncryptedKey")
-        guard !keys.isEmpty, keys.count <= 4 else {
+        guard !keys.isEmpty else {
             throw SAMLRefusal("The encrypted assertion carries no key for Roster (EncryptedKey).")
         }
+        guard keys.count <= 4 else { throw SAMLRefusal("The encrypted assertion carries more than four keys.") }
         guard let key = try? _RSA.Encryption.PrivateKey(pemRepresentation: privateKeyPEM) else {
             throw SAMLRefusal("This connection's decryption key cannot be read.")
         }
@@ -79,6 +84,22 @@ public struct XMLDecryptor: Sendable {
             throw Self.undecryptable
         }
         return try Self.assertion(plaintext, declaredAt: encrypted)
+    }
+
+    /// An algorithm URI as a refusal may repeat it: the fragment of one of the W3C's XML Security namespaces (such as
+    /// `rsa-1_5`), anything else not at all.
+    static func algorithmName(_ uri: String) -> String {
+        let namespaces = [
+            "http://www.w3.org/2001/04/xmlenc#", "http://www.w3.org/2009/xmlenc11#",
+            "http://www.w3.org/2000/09/xmldsig#", "http://www.w3.org/2001/04/xmldsig-more#",
+            "http://www.w3.org/2007/05/xmldsig-more#",
+        ]
+        guard let namespace = namespaces.first(where: { uri.hasPrefix($0) }) else { return "an unknown algorithm" }
+        let name = uri.dropFirst(namespace.count)
+        guard !name.isEmpty, name.count <= 40,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return "an unknown algorithm" }
+        return String(name)
     }
 
     /// RSA-OAEP as XML Encryption names it: `rsa-oaep-mgf1p` (MGF1 with SHA-1, its digest SHA-1), or xmlenc 1.1's
@@ -103,7 +124,7 @@ public struct XMLDecryptor: Sendable {
             return .PKCS1_OAEP_SHA256
         default:
             throw SAMLRefusal(
-                "The assertion's key is transported with \(SAMLText.quoted(algorithm)) (digest \(SAMLText.quoted(digest))), which is not accepted; use RSA-OAEP."
+                "The assertion's key is transported with \(Self.algorithmName(algorithm)) (digest \(Self.algorithmName(digest))), which is not accepted; use RSA-OAEP."
             )
         }
     }

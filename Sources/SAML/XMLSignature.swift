@@ -125,7 +125,7 @@ public struct XMLSignatureVerifier: Sendable {
         case "http://www.w3.org/2000/09/xmldsig#sha1" where allowSHA1: return Array(Insecure.SHA1.hash(data: bytes))
         case "http://www.w3.org/2000/09/xmldsig#sha1":
             throw SAMLRefusal("The signature uses SHA-1, which this connection does not allow.")
-        default: throw SAMLRefusal("The digest method \(SAMLText.quoted(method)) is not accepted.")
+        default: throw SAMLRefusal("The digest method \(XMLDecryptor.algorithmName(method)) is not accepted.")
         }
     }
 
@@ -162,7 +162,7 @@ public struct XMLSignatureVerifier: Sendable {
             else { return false }
             return ec.isValidSignature(value, for: SHA384.hash(data: bytes))
         default:
-            throw SAMLRefusal("The signature method \(SAMLText.quoted(method)) is not accepted.")
+            throw SAMLRefusal("The signature method \(XMLDecryptor.algorithmName(method)) is not accepted.")
         }
     }
 

@@ -64,12 +64,33 @@ public struct ClientAddresses: Sendable {
         guard let peer else { return "unknown" }
         guard isTrusted(peer), !forwardedFor.isEmpty else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map {
-            $0.trimmingCharacters(in: .whitespaces)
+            Self.withoutPort($0.trimmingCharacters(in: .whitespaces))
         }
         for hop in hops.reversed() where !isTrusted(hop) {
             return AddressRange.bytes(hop) == nil ? peer : hop
         }
         return hops.first.flatMap { AddressRange.bytes($0) == nil ? nil : $0 } ?? peer
+    }
+
+    /// A hop as some proxies write it, with its port (`192.0.2.1:51234`, `[2001:db8::1]:51234`), as an address:
+    /// kept with the port it parsed as no address, and every client behind such a proxy looked like the proxy.
+    static func withoutPort(_ hop: String) -> String {
+        if hop.hasPrefix("["), let end = hop.firstIndex(of: "]") {
+            return String(hop[hop.index(after: hop.startIndex)..<end])
+        }
+        let parts = hop.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].contains("."), parts[1].allSatisfy(\.isNumber) { return String(parts[0]) }
+        return hop
+    }
+
+    /// The key a client's requests are counted under: its address, or for IPv6 its /64, which any one client may
+    /// hold whole (each address its own key would let it start sign-ins without limit).
+    public static func throttleKey(_ address: String) -> String {
+        var v6 = in6_addr()
+        guard address.contains(":"), inet_pton(AF_INET6, address, &v6) == 1 else { return address }
+        let bytes = withUnsafeBytes(of: v6) { Array($0.prefix(8)) }
+        return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }
+            .joined(separator: ":") + "::/64"
     }
 
     func isTrusted(_ address: String) -> Bool {

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import HTTPTypes
+import RosterTestSupport
 import SAML
 import Testing
 
@@ -54,14 +55,40 @@ import Testing
             #expect(page.contains("Single sign-on URL") && page.contains("Reply URL"))
             #expect(page.contains("No sign-in yet"))
 
-            // A response the connection refuses: the page says why.
+            // Anyone's post to the ACS URL that no key vouches for and no sign-in started here: refused, and not made
+            // the connection's status (it could hide the real one, or put the poster's words on this page).
+            let posted = Data(
+                #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><samlp:Status><samlp:StatusCode Value="Call +1-555-0100 now"/></samlp:Status></samlp:Response>"#
+                    .utf8
+            ).base64EncodedString()
             await #expect(throws: SignInRefusal.self) {
                 _ = try await organizations.openID.finish(
-                    samlResponse: Data("<samlp:Response/>".utf8).base64EncodedString(), relayState: nil,
-                    connection: connection.id, browser: nil, requestID: "test")
+                    samlResponse: posted, relayState: nil, connection: connection.id, browser: nil, requestID: "test")
             }
             page = try await browser.get("/admin/sso")
-            #expect(page.contains("was refused"), "\(page.html)")
+            #expect(page.contains("No sign-in yet") && !page.contains("555-0100"), "\(page.html)")
+
+            // A response to a sign-in this browser started, which the connection refuses: the page says why.
+            let (app, _) = try await organizations.applications.create(
+                name: "Helpdesk", redirectURIs: ["https://app.example.com/callback"])
+            let step = try await organizations.openID.authorize(
+                [
+                    "response_type": "code", "client_id": app.clientID,
+                    "redirect_uri": "https://app.example.com/callback",
+                    "scope": "openid", "code_challenge": String(repeating: "a", count: 43),
+                    "code_challenge_method": "S256", "organization": try await organizations.list()[0].id,
+                ], repeated: [], browser: "browser-secret")
+            guard case .redirect(let location) = step,
+                let relay = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "RelayState" })?
+                    .value
+            else { throw CLIError(description: "no sign-in started: \(step)") }
+            await #expect(throws: SignInRefusal.self) {
+                _ = try await organizations.openID.finish(
+                    samlResponse: posted, relayState: relay, connection: connection.id, browser: "browser-secret",
+                    requestID: "test")
+            }
+            page = try await browser.get("/admin/sso")
+            #expect(page.contains("was refused") && page.contains("a status that is not SAML"), "\(page.html)")
 
             let forgedRemove = try await browser.post(
                 "/admin/sso/connections/\(connection.id)/remove", [:], csrf: "forged")

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SAML
 import SCIMCore
+import Synchronization
 
 extension Organizations {
     /// Roster as an OpenID Connect provider: how an application's sign-in starts, goes through an organization's
@@ -205,23 +206,31 @@ public struct OpenIDProvider: Sendable {
             throw SignInRefusal(
                 "There is no SAML connection \(SAMLText.quoted(id)); check the identity provider's ACS URL.")
         }
+        var matched = false
         do {
-            let (location, person) = try await finish(samlResponse, relayState, connection, browser)
+            let (location, person) = try await finish(
+                samlResponse, relayState, connection, browser, matched: &matched)
             await record(connection, requestID: requestID, person: person, refusal: nil)
             return location
         } catch let refusal as SignInRefusal {
-            await record(connection, requestID: requestID, person: nil, refusal: refusal)
+            // Only a response the identity provider's key vouched for, or one answering a sign-in this browser
+            // started, becomes the connection's status and a line of the activity log: anyone may post anything
+            // to an ACS URL, to hide the real status or put their words before the administrator.
+            if refusal.verified || matched {
+                await record(connection, requestID: requestID, person: nil, refusal: refusal)
+            }
             throw refusal
         }
     }
 
-    private func finish(_ encoded: String, _ relayState: String?, _ connection: SAMLConnection, _ browser: String?)
-        async throws -> (String, SignedInPerson)
-    {
+    private func finish(
+        _ encoded: String, _ relayState: String?, _ connection: SAMLConnection, _ browser: String?,
+        matched: inout Bool
+    ) async throws -> (String, SignedInPerson) {
         let now = context.clock()
         let compact = encoded.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         guard let xml = Data(base64Encoded: Data(compact)), !xml.isEmpty else {
-            throw SignInRefusal("The identity provider's response is not base64 (SAMLResponse).")
+            throw SignInRefusal("The identity provider's response is not base64 (SAMLResponse).", verified: false)
         }
         var started: SignInRequest?
         if let relayState, !relayState.isEmpty, relayState.utf8.count <= 80 {
@@ -230,16 +239,18 @@ public struct OpenIDProvider: Sendable {
         // Checked before it is spent: whoever learns a RelayState must not be able to cancel that sign-in.
         if let request = started {
             guard request.connection == connection.id else {
-                throw SignInRefusal("This response was posted to another connection's ACS URL than the sign-in's.")
+                throw SignInRefusal(
+                    "This response was posted to another connection's ACS URL than the sign-in's.", verified: false)
             }
             guard request.expires > now else {
-                throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.")
+                throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.", verified: false)
             }
             guard let browser, Secrets.matches(Secrets.hash(browser), request.browserHash) else {
                 throw SignInRefusal(
-                    "This sign-in was started in another browser, or this browser refused Roster's cookie; sign in again from the application."
-                )
+                    "This sign-in was started in another browser, or this browser refused Roster's cookie; sign in again from the application.",
+                    verified: false)
             }
+            matched = true
             guard try await store.takeSignInRequest(id: request.id) != nil else {
                 throw SignInRefusal("This sign-in was finished already; sign in again from the application.")
             }

@@ -20,9 +20,13 @@ public struct SignedInPerson: Sendable, Hashable {
 /// Why a sign-in was refused: a sentence for the person's page and the connection's status.
 public struct SignInRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
+    /// Whether the refusal came after the identity provider's signature verified (so nothing in it is an
+    /// anonymous poster's to choose).
+    public var verified: Bool
 
-    public init(_ description: String) {
+    public init(_ description: String, verified: Bool = true) {
         self.description = description
+        self.verified = verified
     }
 }
 
@@ -50,6 +54,10 @@ extension Connections {
                 verifier: XMLSignatureVerifier(
                     pemCertificates: connection.idpCertificates, allowSHA1: connection.allowSHA1),
                 decryptor: connection.spPrivateKey.map { XMLDecryptor(privateKeyPEM: $0) })
+        } catch {
+            throw SignInRefusal(error.description, verified: false)
+        }
+        do {
             try SAMLResponseReader.check(
                 response,
                 against: SAMLExpectations(

@@ -1,0 +1,37 @@
+import App
+import Foundation
+import HTTPTypes
+import SCIMHTTP
+import Testing
+
+/// Sign-ins started per client address are limited; behind a proxy the client is the address it forwards (with or
+/// without a port), and an IPv6 client is its /64, which one client may hold whole.
+@Suite(.serialized) struct SignInThrottleTests {
+    @Test func forwardedAddressesAreReadWithTheirPortsAndIPv6CountsByItsPrefix() throws {
+        let addresses = ClientAddresses(trustedProxies: try App.Configuration.trustedProxies(["127.0.0.1"]))
+        #expect(addresses.client(peer: "127.0.0.1", forwardedFor: ["198.51.100.7:51234"]) == "198.51.100.7")
+        #expect(addresses.client(peer: "127.0.0.1", forwardedFor: ["[2001:db8::1]:443"]) == "2001:db8::1")
+        #expect(addresses.client(peer: "127.0.0.1", forwardedFor: ["198.51.100.7"]) == "198.51.100.7")
+        #expect(addresses.client(peer: "203.0.113.9", forwardedFor: ["198.51.100.7"]) == "203.0.113.9")
+
+        let key = ClientAddresses.throttleKey
+        #expect(key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff::96"))
+        #expect(key("2001:db8:1:2::1") != key("2001:db8:1:3::1"))
+        #expect(key("198.51.100.7") == "198.51.100.7")
+    }
+
+    @Test func signInsStartedBeyondTheLimitAreRefused() async throws {
+        try await TestServer.run(configure: { $0.signInRateLimit = 1 }) { server, scim in
+            // Ten at once (the burst), then one a second: the eleventh in a row waits.
+            var statuses: [Int] = []
+            for _ in 0..<11 {
+                statuses.append(try await scim.get("/oauth/authorize?client_id=nobody").status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == 400 }, "\(statuses)")
+            #expect(statuses.last == 429, "\(statuses)")
+            let refused = try await scim.get("/oauth/authorize?client_id=nobody")
+            #expect(refused.status == 429)
+            #expect(refused.headers[.retryAfter] != nil)
+        }
+    }
+}
