@@ -5,7 +5,12 @@ import Testing
 
 /// Connection hygiene: deadlines for headers and bodies, a cap on open connections, HEAD wherever GET is,
 /// `Expect: 100-continue`, and a client that hangs up counted as a client that left (499), never as a 500.
-@Suite struct ConnectionTests {
+///
+/// Their deadlines are timers a loaded machine delays: CI runs them on their own after the other suites
+/// (`ROSTER_CONNECTION_TESTS_APART=1` leaves them out of the run of everything), where a 30 s bound is a bound on
+/// the server and not on the machine.
+@Suite(.disabled(if: ProcessInfo.processInfo.environment["ROSTER_CONNECTION_TESTS_APART"] == "1"))
+struct ConnectionTests {
     static func request(_ method: String, _ path: String, token: String? = nil, headers: String = "", body: String = "")
         -> String
     {
