@@ -9,20 +9,6 @@ import Testing
 /// the latest sign-in attempt in words; adding one from pasted metadata and removing one, behind a session and the
 /// form's CSRF token.
 @Suite(.serialized) struct ConsoleSignInTests {
-    static func metadata() throws -> String {
-        let pem = try ServiceProviderKey.generate(commonName: "idp.example.com").certificatePEM
-        let der = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        return """
-            <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/entity">
-              <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-                <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>
-                  <ds:X509Certificate>\(der)</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
-              </md:IDPSSODescriptor>
-            </md:EntityDescriptor>
-            """
-    }
-
     @Test func connectionsAreAddedShownWithTheirStatusAndRemoved() async throws {
         try await TestServer.run { server, scim in
             let organizations = server.services.organizations
@@ -33,7 +19,7 @@ import Testing
             #expect(page.status == 200)
             #expect(page.contains("No SAML connection yet"))
 
-            let metadata = try Self.metadata()
+            let metadata = try MetadataURLTests.metadata()
             let forged = try await browser.post(
                 "/admin/sso/connections", ["metadata": metadata, "justInTime": "on"], csrf: "forged")
             #expect(forged.status == 403)

@@ -142,8 +142,7 @@ import Testing
             let organizations = server.services.organizations
             let home = try await organizations.list()[0]
             _ = try await organizations.setDomains(id: home.id, ["example.com"])
-            let metadata = try #require(
-                try await SignInTests.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let metadata = try await SignInTests.metadata(keys: keys)
             let connection = try await organizations.connections.add(
                 organization: home.id, identityProvider: .metadata(metadata))
             let other = try await organizations.connections.add(

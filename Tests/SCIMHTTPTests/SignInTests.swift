@@ -27,6 +27,11 @@ import Testing
         return try SAMLIdentityProvider.files(in: out)
     }
 
+    /// The metadata of the identity provider whose key is kept in `keys`.
+    static func metadata(keys: URL) async throws -> Data {
+        try #require(try await responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+    }
+
     static func refusal(_ body: () async throws -> SignedInPerson) async -> String? {
         do {
             _ = try await body()
@@ -45,7 +50,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: keys) }
             let organizations = server.services.organizations
             let home = try await organizations.list()[0]
-            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let metadata = try await Self.metadata(keys: keys)
             let connection = try await organizations.connections.add(
                 organization: home.id, identityProvider: .metadata(metadata))
             let responses = try await Self.responses(for: connection, keys: keys)
@@ -97,7 +102,7 @@ import Testing
             let keys = FileManager.default.temporaryDirectory.appendingPathComponent("roster-idp-\(UUID())")
             defer { try? FileManager.default.removeItem(at: keys) }
             let organizations = server.services.organizations
-            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let metadata = try await Self.metadata(keys: keys)
             let open = try await organizations.create(name: "Open")
             let closed = try await organizations.create(name: "Closed", domains: ["acme.com"])
             let connections = organizations.connections
@@ -147,7 +152,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: keys) }
             let organizations = server.services.organizations
             let home = try await organizations.list()[0]
-            let metadata = try #require(try await Self.responses(for: nil, keys: keys, copies: 0)["idp-metadata"])
+            let metadata = try await Self.metadata(keys: keys)
             let connections = organizations.connections
             let connection = try await connections.add(organization: home.id, identityProvider: .metadata(metadata))
             let accept = { (nameID: String) async -> String? in

@@ -49,6 +49,10 @@ import Testing
             let moved = try await organizations.setDomains(id: acme.id, ["acme.com"])
             #expect(moved.domains == ["acme.com"])
             #expect(try await organizations.setDomains(id: globex.id, ["acme.io", "globex.com"]).domains.count == 2)
+            // A domain names its one organization (the lookup sign-in makes for a login_hint).
+            #expect(try await stores.organizations.organization(domain: "ACME.io")?.id == globex.id)
+            #expect(try await stores.organizations.organization(domain: "acme.com")?.id == acme.id)
+            #expect(try await stores.organizations.organization(domain: "nobody.example") == nil)
         }
     }
 

@@ -168,9 +168,7 @@ public struct OpenIDProvider: Sendable {
             }
             domain = String(email.split(separator: "@")[1]).lowercased()
             guard
-                let found = try await context.stores.organizations.organizations().first(where: {
-                    $0.domains.contains(domain)
-                })
+                let found = try await context.stores.organizations.organization(domain: domain)
             else { return .askForEmail(application: application.name, message: notHere(domain)) }
             organization = found
         } else {

@@ -153,9 +153,9 @@ extension Connections {
             }
             return
         }
-        if try await context.stores.organizations.organizations().contains(where: {
-            $0.key != organization.key && $0.domains.contains(domain)
-        }) {
+        if let holder = try await context.stores.organizations.organization(domain: domain),
+            holder.key != organization.key
+        {
             throw SignInRefusal("\(SAMLText.quoted(domain)) belongs to another organization; ask your administrator.")
         }
     }

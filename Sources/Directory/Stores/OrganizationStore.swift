@@ -10,6 +10,8 @@ public protocol OrganizationStore: Sendable {
     func organizations() async throws -> [Organization]
     func organization(id: String) async throws -> Organization?
     func organization(key: OrganizationKey) async throws -> Organization?
+    /// The organization that holds an email domain (lower case), if one does.
+    func organization(domain: String) async throws -> Organization?
     /// Saves a name and domains; false when there is no such organization. Throws `OrganizationConflict`.
     func updateOrganization(_ organization: Organization, events: [NewEvent]) async throws -> Bool
     /// The numbers of users and groups, as kept with every write (no count of rows).

@@ -52,6 +52,16 @@ public struct SQLOrganizations: OrganizationStore {
         ).first
     }
 
+    public func organization(domain: String) async throws -> Organization? {
+        try await Self.organizations(
+            in: database.rows(
+                BoundStatement(
+                    Self.select(
+                        "o.deletion_ms IS NULL AND o.pk = (SELECT org_pk FROM organization_domains WHERE domain = ?)"),
+                    [.text(domain.lowercased())]))
+        ).first
+    }
+
     public func updateOrganization(_ organization: Organization, events: [NewEvent]) async throws -> Bool {
         try await checkDomainsAreFree(organization)
         let key = SQLValue.integer(organization.key.rawValue)
