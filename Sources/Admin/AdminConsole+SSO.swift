@@ -41,13 +41,8 @@ extension AdminConsole {
         scoped(group, .post, "sso/connections") { request, context in
             let session = try await signedIn(request)
             let scope = try await scope(context)
-            var request = request
-            try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
-            let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 512 * 1024)))
-            guard let sent = form["csrf"], Secrets.matches(sent, session.session.csrfToken) else {
-                throw ConsoleError.forbidden(
-                    "This form has expired or did not come from Roster. Go back, reload the page and try again.")
-            }
+            // Metadata with several certificates runs to tens of kilobytes.
+            let form = try await form(request, context: context, session: session, limit: 512 * 1024)
             guard let metadata = form.text("metadata") else {
                 throw ConsoleError.badRequest("Paste the identity provider's SAML metadata XML.")
             }

@@ -85,15 +85,19 @@ public struct AdminConsole: Sendable {
     }
 
     /// The fields of a posted form, once the request has proven it comes from this console's own page.
-    func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?) async throws -> Form {
-        try await form(request, csrf: session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value)
+    func form(_ request: Request, context: SCIMRequestContext, session: SignedIn?, limit: Int = 64 * 1024)
+        async throws -> Form
+    {
+        try await form(
+            request, csrf: session?.session.csrfToken ?? request.cookies[CSRF.cookieName]?.value, limit: limit)
     }
 
-    /// A posted form whose `csrf` field is `expected` (the console's session token, or the setup portal's).
-    func form(_ request: Request, csrf expected: String?) async throws -> Form {
+    /// A posted form whose `csrf` field is `expected` (the console's session token, or the setup portal's), of at
+    /// most `limit` bytes.
+    func form(_ request: Request, csrf expected: String?, limit: Int = 64 * 1024) async throws -> Form {
         try CSRF.checkOrigin(request, publicURL: settings.scimEndpoint)
         var request = request
-        let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: 64 * 1024)))
+        let form = Form(urlEncoded: String(buffer: try await request.collectBody(upTo: limit)))
         guard let expected, expected.count >= 32, let sent = form["csrf"], Secrets.matches(sent, expected) else {
             throw ConsoleError.forbidden(
                 "This form has expired or did not come from Roster. Go back, reload the page and try again.")

@@ -50,8 +50,8 @@ public struct Configuration: Sendable {
     public var webhookInterval: Double = 0.1
     /// PEM certificates webhook TLS trusts besides the system's.
     public var webhookCAFile: String?
-    /// Sign-ins a client address may start a second (and twice that of responses posted to the ACS, in bursts of
-    /// ten times); 0 for none.
+    /// Sign-ins a client address may start a second, and responses it may post to ACS URLs (each in bursts of ten
+    /// times that); 0 for none.
     public var signInRateLimit: Double = 10
     /// Adds the unauthenticated `/benchmark/…` routes that measure the database's own ceiling (off by default).
     public var benchmarkRoutes = false

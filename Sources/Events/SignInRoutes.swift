@@ -262,9 +262,7 @@ public struct SignInRoutes: Sendable {
     /// The identity provider's fields, posted again to the ACS URL from Roster's own page (a button without
     /// JavaScript).
     static func repost(_ form: Form, connection: String) -> Response {
-        var segment = CharacterSet.alphanumerics
-        segment.insert(charactersIn: "-._~")
-        let path = "/sso/saml/\(connection.addingPercentEncoding(withAllowedCharacters: segment) ?? "")/acs"
+        let path = "/sso/saml/\(OpenIDProvider.percentEncoded(connection))/acs"
         let fields = ["SAMLResponse", "RelayState"].compactMap { name in
             form[name].map { "<input type=\"hidden\" name=\"\(name)\" value=\"\(escape($0))\">" }
         }.joined()

@@ -86,10 +86,9 @@ public struct ClientAddresses: Sendable {
     /// The key a client's requests are counted under: its address, or for IPv6 its /64, which any one client may
     /// hold whole (each address its own key would let it start sign-ins without limit).
     public static func throttleKey(_ address: String) -> String {
-        var v6 = in6_addr()
-        guard address.contains(":"), inet_pton(AF_INET6, address, &v6) == 1 else { return address }
-        let bytes = withUnsafeBytes(of: v6) { Array($0.prefix(8)) }
-        return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }
+        // IPv4 mapped into IPv6 (a dual-stack listener's peers) is its IPv4 address, not one shared /64.
+        guard let bytes = AddressRange.bytes(address), bytes.count == 16 else { return address }
+        return stride(from: 0, to: 8, by: 2).map { String(Int(bytes[$0]) << 8 | Int(bytes[$0 + 1]), radix: 16) }
             .joined(separator: ":") + "::/64"
     }
 

@@ -78,6 +78,24 @@ import X509
         }
     }
 
+    /// A second element carrying the signed assertion's ID, anywhere in the response (here in Extensions, so that
+    /// the one-assertion rule does not refuse it first), is how wrapping attacks point a reference elsewhere:
+    /// refused for that reason.
+    @Test(.enabled(if: python != nil || required))
+    func aSignedIDMayAppearOnlyOnce() async throws {
+        let (responses, certificate) = try await Self.cases()
+        let xml = String(decoding: try #require(responses["assertion-signed"]), as: UTF8.self)
+        let id = try #require(xml.firstMatch(of: /<saml:Assertion[^>]* ID="([^"]+)"/)?.1)
+        let twin = xml.replacingOccurrences(
+            of: "</samlp:Status>",
+            with: "</samlp:Status><samlp:Extensions><x ID=\"\(id)\"/></samlp:Extensions>")
+        #expect(twin != xml)
+        #expect(throws: SAMLRefusal("The ID \(SAMLText.quoted(String(id))) appears more than once.")) {
+            _ = try SAMLResponseReader.read(
+                Data(twin.utf8), verifier: XMLSignatureVerifier(certificates: [certificate]))
+        }
+    }
+
     /// Roster's exclusive canonicalization gives lxml's bytes: namespaces declared where first used, the
     /// inclusive prefixes, default namespaces undone, attributes ordered by namespace, escapes, comments dropped.
     @Test(.enabled(if: python != nil || required))

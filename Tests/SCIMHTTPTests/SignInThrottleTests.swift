@@ -18,6 +18,8 @@ import Testing
         #expect(key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff::96"))
         #expect(key("2001:db8:1:2::1") != key("2001:db8:1:3::1"))
         #expect(key("198.51.100.7") == "198.51.100.7")
+        // A dual-stack listener's IPv4 peers are each their own, not one shared ::ffff:0:0/64.
+        #expect(key("::ffff:198.51.100.7") != key("::ffff:198.51.100.8"))
     }
 
     @Test func signInsStartedBeyondTheLimitAreRefused() async throws {

@@ -264,10 +264,11 @@ public struct OpenIDProvider: Sendable {
         } else {
             // Started at the identity provider: the connection's application, at its first redirect URI, without
             // state or PKCE (no application started it).
-            application =
-                try await connection.idpInitiatedApplication.asyncMap {
-                    try await context.stores.applications.application(id: $0)
-                } ?? nil
+            if let id = connection.idpInitiatedApplication {
+                application = try await context.stores.applications.application(id: id)
+            } else {
+                application = nil
+            }
             redirectURI = application?.redirectURIs.first ?? ""
         }
         guard let application, !redirectURI.isEmpty else {
@@ -497,21 +498,18 @@ public struct OpenIDProvider: Sendable {
             }
     }
 
+    /// Every byte but RFC 3986's unreserved ASCII percent-encoded: a query value or a path segment.
+    public static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     /// `uri` with the parameters given (nil ones left out) added to its query.
     static func appending(_ parameters: [(String, String?)], to uri: String) -> String {
-        var unreserved = CharacterSet.alphanumerics.intersection(
-            CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        unreserved.insert(charactersIn: "-._~")
-        let query = parameters.compactMap { name, value in
-            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" }
-        }.joined(separator: "&")
+        let query = parameters.compactMap { name, value in value.map { "\(name)=\(Self.percentEncoded($0))" } }
+            .joined(separator: "&")
         return uri + (uri.contains("?") ? "&" : "?") + query
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
