@@ -103,7 +103,7 @@ public enum Roster {
             EventRetentionService(
                 applications: organizations.applications, retention: configuration.eventRetentionDays * 86400,
                 logger: logger),
-            MetadataRefreshService(
+            SignInMaintenanceService(
                 connections: organizations.connections,
                 fetcher: HTTPMetadataFetcher(trust: WebhookTrust(extraRootsFile: configuration.webhookCAFile)),
                 logger: logger),

@@ -1,4 +1,5 @@
 import App
+import Directory
 import Foundation
 import HTTPTypes
 import SCIMHTTP
@@ -30,6 +31,38 @@ import Testing
             #expect(refused.status == 429)
             #expect(refused.headers[.retryAfter] != nil)
             #expect(try await scim.post("/sso/saml/none/acs", "").status != 429, "responses are counted apart")
+        }
+    }
+
+    /// Expired sign-ins, codes and replay records go in the maintenance service's prune, not in the writes of
+    /// sign-ins; what has not expired stays.
+    @Test func expiredSignInsGoWhenPruned() async throws {
+        try await TestServer.run { server, _ in
+            let store = server.store.connections
+            let now = Date()
+            let past = now - 3 * 3600
+            for (id, expires) in [("_old", past), ("_new", now + 600)] {
+                try await store.insertSignInRequest(
+                    SignInRequest(
+                        id: id, connection: "c", application: "a", redirectURI: "https://app.example.com/cb",
+                        scope: "openid", state: nil, nonce: nil, codeChallenge: "x", browserHash: "h", expires: expires),
+                    now: now)
+                try await store.insertGrant(
+                    AuthorizationGrant(
+                        codeHash: id, application: "a", redirectURI: "https://app.example.com/cb", scope: "openid",
+                        organization: .default, userID: "u", connection: "c", nonce: nil, codeChallenge: nil,
+                        authTime: expires, expires: expires),
+                    now: now)
+                #expect(try await store.recordAssertion(id: id, connection: "c", until: expires, now: now))
+            }
+            try await server.services.organizations.connections.prune()
+            #expect(try await store.signInRequest(id: "_old") == nil)
+            #expect(try await store.signInRequest(id: "_new") != nil)
+            #expect(try await store.grant(codeHash: "_old") == nil)
+            #expect(try await store.grant(codeHash: "_new") != nil)
+            // The old assertion's record is gone (its slot is free); the new one's is kept.
+            #expect(try await store.recordAssertion(id: "_old", connection: "c", until: now + 60, now: now))
+            #expect(try await !store.recordAssertion(id: "_new", connection: "c", until: now + 60, now: now))
         }
     }
 }

@@ -46,6 +46,11 @@ extension Connections {
         }
     }
 
+    /// Deletes the sign-ins, codes and replay records past their time (every instance does, every few minutes).
+    public func prune() async throws {
+        try await store.pruneSignIns(now: context.clock())
+    }
+
     /// Fetches again the metadata of connections made from a URL, when due (or all of them with `force`): new
     /// signing certificates and SSO URL are taken; a failure keeps the old ones and becomes the connection's
     /// metadata status. Metadata naming another entity is refused. Returns the connections updated.

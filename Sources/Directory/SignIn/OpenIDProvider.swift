@@ -232,25 +232,24 @@ public struct OpenIDProvider: Sendable {
         }
         var started: SignInRequest?
         if let relayState, !relayState.isEmpty, relayState.utf8.count <= 80 {
-            started = try await store.signInRequest(id: relayState)
-        }
-        // Checked before it is spent: whoever learns a RelayState must not be able to cancel that sign-in.
-        if let request = started {
-            guard request.connection == connection.id else {
-                throw SignInRefusal(
-                    "This response was posted to another connection's ACS URL than the sign-in's.", verified: false)
-            }
-            guard request.expires > now else {
-                throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.", verified: false)
-            }
-            guard let browser, Secrets.matches(Secrets.hash(browser), request.browserHash) else {
+            // Spent only when it is this connection's, unexpired and this browser's, in the statement that takes it:
+            // whoever learns a RelayState cannot cancel that sign-in.
+            started = try await store.takeSignInRequest(
+                id: relayState, connection: connection.id, browserHash: browser.map(Secrets.hash) ?? "", now: now)
+            if started != nil {
+                matched = true
+            } else if let request = try await store.signInRequest(id: relayState) {
+                // Read only to say why.
+                guard request.connection == connection.id else {
+                    throw SignInRefusal(
+                        "This response was posted to another connection's ACS URL than the sign-in's.", verified: false)
+                }
+                guard request.expires > now else {
+                    throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.", verified: false)
+                }
                 throw SignInRefusal(
                     "This sign-in was started in another browser, or this browser refused Roster's cookie; sign in again from the application.",
                     verified: false)
-            }
-            matched = true
-            guard try await store.takeSignInRequest(id: request.id) != nil else {
-                throw SignInRefusal("This sign-in was finished already; sign in again from the application.")
             }
         }
         let person = try await Connections(context: context).accept(

@@ -27,12 +27,16 @@ public protocol ReplayStore: Sendable {
 /// The sign-ins applications started (waiting for the identity provider), and the codes and access tokens they
 /// ended in, shared by every instance.
 public protocol SignInFlowStore: Sendable {
-    /// Keeps a started sign-in; expired ones are cleared meanwhile.
+    /// Keeps a started sign-in.
     func insertSignInRequest(_ request: SignInRequest, now: Date) async throws
     func signInRequest(id: String) async throws -> SignInRequest?
-    /// Removes and returns a started sign-in: each is answered once.
-    func takeSignInRequest(id: String) async throws -> SignInRequest?
-    /// Keeps an authorization code (by its hash); expired grants are cleared meanwhile.
+    /// Removes and returns a started sign-in, only if it is this connection's, unexpired and this browser's: each
+    /// is answered once, and nobody else can spend it.
+    func takeSignInRequest(id: String, connection: String, browserHash: String, now: Date) async throws
+        -> SignInRequest?
+    /// Deletes expired sign-ins, grants and replay records.
+    func pruneSignIns(now: Date) async throws
+    /// Keeps an authorization code (by its hash).
     func insertGrant(_ grant: AuthorizationGrant, now: Date) async throws
     func grant(codeHash: String) async throws -> AuthorizationGrant?
     /// Marks a code redeemed and gives it its access token; false when it was redeemed already (by a racing

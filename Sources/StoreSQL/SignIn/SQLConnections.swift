@@ -125,10 +125,7 @@ public struct SQLConnections: ConnectionStore {
     static let grantKept: TimeInterval = 2 * 3600
 
     public func insertSignInRequest(_ request: SignInRequest, now: Date) async throws {
-        try await database.write([
-            BoundStatement(
-                "DELETE FROM sign_in_requests WHERE id IN (SELECT id FROM sign_in_requests WHERE expires_ms < ? LIMIT 100)",
-                [SQLValue(now)]),
+        try await database.write(
             BoundStatement(
                 """
                 INSERT INTO sign_in_requests (id, connection_id, app_id, redirect_uri, scope, state, nonce,
@@ -140,7 +137,21 @@ public struct SQLConnections: ConnectionStore {
                     .text(request.redirectURI), .text(request.scope), SQLValue(request.state),
                     SQLValue(request.nonce), .text(request.codeChallenge), .text(request.browserHash),
                     SQLValue(request.expires),
-                ]),
+                ]))
+    }
+
+    public func pruneSignIns(now: Date) async throws {
+        let limit = 10_000
+        try await database.write([
+            BoundStatement(
+                "DELETE FROM sign_in_requests WHERE id IN (SELECT id FROM sign_in_requests WHERE expires_ms < ? LIMIT \(limit))",
+                [SQLValue(now)]),
+            BoundStatement(
+                "DELETE FROM authorization_grants WHERE code_hash IN (SELECT code_hash FROM authorization_grants WHERE kept_until_ms < ? LIMIT \(limit))",
+                [SQLValue(now)]),
+            BoundStatement(
+                "DELETE FROM saml_replays WHERE until_ms < ? AND assertion_id IN (SELECT assertion_id FROM saml_replays WHERE until_ms < ? LIMIT \(limit))",
+                [SQLValue(now), SQLValue(now)]),
         ])
     }
 
@@ -153,10 +164,16 @@ public struct SQLConnections: ConnectionStore {
         ).map(Self.request).first
     }
 
-    public func takeSignInRequest(id: String) async throws -> SignInRequest? {
+    public func takeSignInRequest(id: String, connection: String, browserHash: String, now: Date) async throws
+        -> SignInRequest?
+    {
         try await database.write(
             BoundStatement(
-                "DELETE FROM sign_in_requests WHERE id = ? RETURNING \(Self.requestColumns)", [.text(id)])
+                """
+                DELETE FROM sign_in_requests
+                WHERE id = ? AND connection_id = ? AND browser_hash = ? AND expires_ms > ?
+                RETURNING \(Self.requestColumns)
+                """, [.text(id), .text(connection), .text(browserHash), SQLValue(now)])
         ).map(Self.request).first
     }
 
@@ -175,10 +192,7 @@ public struct SQLConnections: ConnectionStore {
         "code_hash, app_id, redirect_uri, scope, org_pk, user_id, connection_id, nonce, code_challenge, auth_time_ms, expires_ms, redeemed_ms"
 
     public func insertGrant(_ grant: AuthorizationGrant, now: Date) async throws {
-        try await database.write([
-            BoundStatement(
-                "DELETE FROM authorization_grants WHERE code_hash IN (SELECT code_hash FROM authorization_grants WHERE kept_until_ms < ? LIMIT 100)",
-                [SQLValue(now)]),
+        try await database.write(
             BoundStatement(
                 "INSERT INTO authorization_grants (\(Self.grantColumns), kept_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                 [
@@ -186,8 +200,7 @@ public struct SQLConnections: ConnectionStore {
                     .integer(grant.organization.rawValue), .text(grant.userID), .text(grant.connection),
                     SQLValue(grant.nonce), SQLValue(grant.codeChallenge), SQLValue(grant.authTime),
                     SQLValue(grant.expires), SQLValue(grant.expires + Self.grantKept),
-                ]),
-        ])
+                ]))
     }
 
     public func grant(codeHash: String) async throws -> AuthorizationGrant? {
@@ -244,18 +257,15 @@ public struct SQLConnections: ConnectionStore {
     }
 
     public func recordAssertion(id: String, connection: String, until: Date, now: Date) async throws -> Bool {
-        // The unique key decides between instances racing with the same assertion; the expired go meanwhile.
-        let results = try await database.write([
-            BoundStatement(
-                "DELETE FROM saml_replays WHERE until_ms < ? AND assertion_id IN (SELECT assertion_id FROM saml_replays WHERE until_ms < ? LIMIT 100)",
-                [SQLValue(now), SQLValue(now)]),
+        // The unique key decides between instances racing with the same assertion (expired rows go in
+        // pruneSignIns).
+        !(try await database.write(
             BoundStatement(
                 """
                 INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)
                 ON CONFLICT (connection_id, assertion_id) DO NOTHING RETURNING assertion_id
-                """, [.text(connection), .text(id), SQLValue(until)]),
-        ])
-        return !results[1].isEmpty
+                """, [.text(connection), .text(id), SQLValue(until)])
+        ).isEmpty)
     }
 
     private static let columns =

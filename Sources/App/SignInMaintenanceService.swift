@@ -4,15 +4,21 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Fetches again, every ten minutes, the identity provider metadata that is due (a day old, or an hour after a
-/// failed fetch): new signing certificates reach the connection before the identity provider signs with them.
-struct MetadataRefreshService: Service {
+/// Every ten minutes: deletes the sign-ins, codes and replay records past their time, and fetches again the identity
+/// provider metadata that is due (a day old, or an hour after a failed fetch), so that new signing certificates
+/// reach the connection before the identity provider signs with them.
+struct SignInMaintenanceService: Service {
     let connections: Connections
     let fetcher: any MetadataFetcher
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await connections.prune()
+            } catch {
+                logger.warning("Could not delete expired sign-ins", metadata: ["error": "\(error)"])
+            }
             do {
                 let updated = try await connections.refreshMetadata(using: fetcher)
                 if updated > 0 {
