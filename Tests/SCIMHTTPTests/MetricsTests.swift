@@ -190,7 +190,7 @@ import Testing
 struct Scrape {
     let text: String
 
-    static func response(_ client: SCIMClient, authorization: String?) async throws -> TestResponse {
+    static func response(_ client: SCIMClient, authorization: String?) async throws -> LiveClient.Response {
         var headers: HTTPFields = [:]
         if let authorization { headers[.authorization] = authorization }
         return try await client.client.execute(uri: "/metrics", method: .get, headers: headers)

@@ -11,11 +11,11 @@ import Testing
 /// A browser's view of the admin console: it keeps cookies, follows nothing by itself, and posts forms with the
 /// CSRF token of the page it last read.
 final class ConsoleClient: Sendable {
-    let client: any TestClientProtocol
+    let client: LiveClient
     private let cookies = Mutex<[String: String]>([:])
     private let lastCSRF = Mutex<String?>(nil)
 
-    init(_ client: any TestClientProtocol) {
+    init(_ client: LiveClient) {
         self.client = client
     }
 

@@ -5,11 +5,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 import Prometheus
 import RosterTestSupport
 import SCIMCore
 import SCIMHTTP
 import SQLiteStore
+import ServiceLifecycle
 import Testing
 
 /// A real Roster server on a loopback port, over a fresh database, with one active token.
@@ -82,12 +84,79 @@ struct TestServer: Sendable {
             ).secret
             var logger = Logger(label: "roster-test")
             logger.logLevel = .warning
-            let app = Roster.application(configuration, services: services, logger: logger, metrics: metrics)
             let server = TestServer(
                 store: store, services: services, token: token, backend: backend, configuration: configuration)
-            return try await app.test(.live) { client in
+            return try await LiveClient.serve(logger: logger) { running in
+                Roster.application(
+                    configuration, services: services, logger: logger, metrics: metrics, onServerRunning: running)
+            } test: { client in
                 try await body(server, SCIMClient(client: client, token: token))
             }
+        }
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection to a server the test runs (Hummingbird's `.live` framework, but patient).
+///
+/// `.live` fails a request that has not been answered within 20 s, and with every suite running at once on a
+/// 2-core machine an answer once took longer: a timing assertion in disguise. This client waits up to five minutes,
+/// long enough never to fail a correct server, short enough to end a test whose server hangs.
+struct LiveClient: Sendable {
+    struct Response: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer
+    }
+
+    let client: TestClient
+    let port: Int?
+
+    func execute(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil
+    ) async throws -> Response {
+        var headers = headers
+        headers[.connection] = "keep-alive"
+        let response = try await client.execute(
+            TestClient.Request(uri, method: method, authority: "localhost", headers: headers, body: body))
+        return Response(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+    }
+
+    /// Runs the application `make` builds (handing it the callback that reports its port) until `test` returns,
+    /// with a client connected to it.
+    static func serve<App: ApplicationProtocol, T: Sendable>(
+        logger: Logger, _ make: (@escaping @Sendable (any Channel) async -> Void) -> App,
+        test: @Sendable (LiveClient) async throws -> T
+    ) async throws -> T {
+        let (ports, reporter) = AsyncStream<Int>.makeStream()
+        let app = make { channel in
+            reporter.yield(channel.localAddress?.port ?? 0)
+            reporter.finish()
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            let services = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+            group.addTask {
+                // A server that fails to start ends the stream, so the wait for its port ends too.
+                defer { reporter.finish() }
+                try await services.run()
+            }
+            var reported = ports.makeAsyncIterator()
+            guard let port = await reported.next(), port > 0 else {
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                throw CLIError(description: "the test server did not start")
+            }
+            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(300)))
+            client.connect()
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await test(LiveClient(client: client, port: port)))
+            } catch {
+                result = .failure(error)
+            }
+            try? await client.shutdown()
+            await services.triggerGracefulShutdown()
+            return try result.get()
         }
     }
 }
@@ -106,7 +175,7 @@ struct SCIMReply: Sendable {
 
 /// Sends SCIM requests with real JSON bodies and Okta's headers.
 struct SCIMClient: Sendable {
-    let client: any TestClientProtocol
+    let client: LiveClient
     let token: String
 
     static let oktaHeaders: HTTPFields = [
