@@ -139,6 +139,7 @@ import Testing
         try await browser.click("a[href='\(base)/tokens/new']")
         try await browser.type("Acme Okta", into: "input[name=description]")
         try await browser.click("button[type=submit].primary")
+        #expect(try await browser.shows("Token created."))
         let token = try await browser.text(of: "#token-value")
         let created = try await Self.scim(
             endpoint + "/Users", token: token, method: "POST",

@@ -44,7 +44,12 @@ final class WebDriver: @unchecked Sendable {
         ]
         let capabilities: JSONObject = [
             "capabilities": .object([
-                "alwaysMatch": .object(["browserName": "chrome", "goog:chromeOptions": .object(options)])
+                "alwaysMatch": .object([
+                    "browserName": "chrome", "goog:chromeOptions": .object(options),
+                    // Finding an element waits up to 10 s for it: a click returns before the page it loads is
+                    // there, and on a loaded machine reading that page's element at once found the old page's.
+                    "timeouts": .object(["implicit": 10_000]),
+                ])
             ])
         ]
         let created = try await request("POST", "/session", capabilities)
