@@ -18,14 +18,9 @@ public enum PostgresTestDatabase {
 
     /// Creates an empty database next to the configured one and returns its URL.
     public static func create() async throws -> String {
-        guard let url, var components = URLComponents(string: url), let host = components.host else {
-            throw TestDatabaseError.notConfigured
-        }
+        guard let url, var components = URLComponents(string: url) else { throw TestDatabaseError.notConfigured }
         let name = "roster_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let admin = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: String(components.path.drop { $0 == "/" }), tls: .disable)
-        let client = PostgresClient(configuration: admin)
+        let client = PostgresClient(configuration: try configuration(url))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
@@ -33,6 +28,16 @@ public enum PostgresTestDatabase {
         }
         components.path = "/" + name
         return components.string ?? url
+    }
+
+    /// A client's configuration for the database at `url` (as `create` returns it).
+    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw TestDatabaseError.notConfigured
+        }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: String(components.path.drop { $0 == "/" }), tls: .disable)
     }
 
     public enum TestDatabaseError: Error { case notConfigured }

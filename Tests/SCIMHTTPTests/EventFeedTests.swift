@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import HTTPTypes
+import PostgresNIO
 import RosterTestSupport
 import SCIMCore
 import Testing
@@ -117,6 +118,37 @@ import Testing
             #expect(Self.types(events) == ["user.deleted", "group.members_removed", "group.members_removed"])
             #expect(Set(events.dropFirst().compactMap { $0["data"]?["group"]?["id"]?.stringValue }) == [one, two])
             #expect(events.dropFirst().allSatisfy { $0["data"]?["members"] == .array([.string(ann)]) })
+        }
+    }
+
+    /// On PostgreSQL the feed of every organization shows an event only once every older writing transaction has
+    /// ended. Behind one still open, a reader that has caught up is told `has_more` (not that it has read all),
+    /// and the event comes once the writer ends, never skipped.
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured))
+    func anEventBehindAnOpenWriteIsHeldBackAndThenTold() async throws {
+        try await TestServer.run(on: .postgres, tokenCacheSeconds: 2, rateLimit: nil) { server, scim in
+            let secret = try await Self.application(server)
+            let (_, start) = try await Self.readAll(scim, secret: secret)
+            let client = PostgresClient(
+                configuration: try PostgresTestDatabase.configuration(server.configuration.database))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await client.withConnection { connection in
+                    // A write transaction opened first: its id is older than the event's.
+                    try await connection.query("BEGIN")
+                    try await connection.query("SELECT txid_current()")
+                    _ = try await scim.createUser("held@example.com")
+                    let reply = try await scim.get(
+                        "/api/v1/events?limit=100&after=\(start)", authorization: "Bearer \(secret)")
+                    #expect(reply.status == 200)
+                    #expect(reply["data"]?.arrayValue?.isEmpty == true)
+                    #expect(reply["has_more"] == .bool(true))
+                    try await connection.query("COMMIT")
+                }
+            }
+            let (events, _) = try await Self.readAll(scim, secret: secret, after: start)
+            #expect(Self.types(events) == ["user.created"])
         }
     }
 

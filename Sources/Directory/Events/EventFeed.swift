@@ -1,7 +1,8 @@
 import Foundation
 import SCIMCore
 
-/// One page of the feed: events oldest first, the cursor to read on from, and whether more are there already.
+/// One page of the feed: events oldest first, the cursor to read on from, and whether more are there already
+/// (also when committed events wait behind a write still open on PostgreSQL: they come at the next read).
 public struct FeedPage: Sendable {
     public var events: [StoredEvent]
     public var nextCursor: String
@@ -34,13 +35,14 @@ extension Applications {
         }
         let start = try await position(of: cursor, scope: scope)
         let page: [StoredEvent]
+        var withheld = false
         var last: FeedCursor
         // With types, a page that ends early has looked at every event up to the end taken before it was read:
         // its cursor moves past them all, so a reader of a rare type does not scan the same events again.
         switch start {
         case .everywhere(let position):
             let end = types == nil ? nil : try await events.latestPosition()
-            page = try await events.events(after: position, types: types, limit: limit + 1)
+            (page, withheld) = try await events.events(after: position, types: types, limit: limit + 1)
             last = page.prefix(limit).last.map { .everywhere($0.position) } ?? start
             if let end, page.count <= limit, case .everywhere(let shown) = last, shown < end { last = .everywhere(end) }
         case .organization(let key, let sequence):
@@ -52,7 +54,8 @@ extension Applications {
             }
         }
         return FeedPage(
-            events: Array(page.prefix(limit)), nextCursor: try await seal(last), hasMore: page.count > limit)
+            events: Array(page.prefix(limit)), nextCursor: try await seal(last), hasMore: page.count > limit || withheld
+        )
     }
 
     /// Where a cursor points, checked against the request's organization and against what retention deleted.

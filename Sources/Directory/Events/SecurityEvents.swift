@@ -135,7 +135,7 @@ extension Applications {
         if try await store.hasDue(of: application.id, handedOutBefore: context.clock() - Self.redeliveryAfter) {
             return true
         }
-        return try await !events.events(after: position, types: nil, limit: 1).isEmpty
+        return try await !events.events(after: position, types: nil, limit: 1).events.isEmpty
     }
 
     private func take(_ limit: Int, for application: ApplicationRecord) async throws -> SecurityEventBatch {
@@ -172,7 +172,7 @@ extension Applications {
         if room > 0, !more, outstanding < Self.maxOutstanding {
             for _ in 0..<10 {
                 let start = try await streamPosition(of: application)
-                let page = try await events.events(after: start, types: nil, limit: room + 1)
+                let page = try await events.events(after: start, types: nil, limit: room + 1).events
                 var signed: [(id: String, token: String)] = []
                 var handed: [OutstandingEvent] = []
                 var end: FeedPosition?

@@ -4,8 +4,10 @@ import Foundation
 /// delivery, and removed after the retention period.
 public protocol EventStore: Sendable {
     /// Events after `position` in the order of every organization's feed, at most `limit`. On a store with several
-    /// writers, only events that no event still being written can come before.
-    func events(after position: FeedPosition, types: [String]?, limit: Int) async throws -> [StoredEvent]
+    /// writers, only events that no event still being written can come before; `withheld` says that committed
+    /// events wait behind such a writer (read again: they come once it ends).
+    func events(after position: FeedPosition, types: [String]?, limit: Int) async throws
+        -> (events: [StoredEvent], withheld: Bool)
     /// One organization's events after `sequence`, in sequence order, at most `limit`.
     func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
         async throws -> [StoredEvent]

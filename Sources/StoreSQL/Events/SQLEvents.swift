@@ -23,7 +23,9 @@ public struct SQLEvents: EventStore {
     /// A reader that has caught up, while a writer is still open below the newest event (the activity log's
     /// flush, say), waits for it briefly, 100 ms at most, so an acknowledged change shows at once; a reader with
     /// events to read gets them without waiting.
-    public func events(after position: FeedPosition, types: [String]?, limit: Int) async throws -> [StoredEvent] {
+    public func events(after position: FeedPosition, types: [String]?, limit: Int) async throws
+        -> (events: [StoredEvent], withheld: Bool)
+    {
         let (typeCondition, typeValues) = Self.typeCondition(types)
         for attempt in 1...20 {
             let (settled, horizon, withheld) = try await settledCondition()
@@ -34,10 +36,10 @@ public struct SQLEvents: EventStore {
                 """
             let values = positions.values(position) + horizon + typeValues + [.integer(Int64(limit))]
             let page = try await database.rows(BoundStatement(sql, values)).map(Self.event)
-            if !page.isEmpty || !withheld || attempt == 20 { return page }
+            if !page.isEmpty || !withheld || attempt == 20 { return (page, withheld) }
             try await Task.sleep(for: .milliseconds(5))
         }
-        return []
+        return ([], true)
     }
 
     /// The condition only settled events meet and its value, read first in a statement of its own, and whether
