@@ -53,6 +53,9 @@ extension PostgresStore {
             Migration(
                 name: "fetch identity providers' metadata from their URLs",
                 sql: SQLConnections.metadataURLSchema.map { SQL($0) }),
+            Migration(
+                name: "end a sign-in in one statement: a grant names its request",
+                sql: SQLConnections.grantRequestSchema.map { SQL($0) }),
         ]
     }
 

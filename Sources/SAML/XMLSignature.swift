@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SwiftASN1
+import Synchronization
 import X509
 import _CryptoExtras
 
@@ -23,8 +24,23 @@ public struct XMLSignatureVerifier: Sendable {
     }
 
     /// With certificates in PEM; one that does not parse is left out (they are checked when a connection is added).
+    /// Each is parsed once and kept: a connection's certificates are the same for every sign-in through it.
     public init(pemCertificates: [String], allowSHA1: Bool = false) {
-        self.init(certificates: pemCertificates.compactMap { try? Certificate(pemEncoded: $0) }, allowSHA1: allowSHA1)
+        self.init(certificates: pemCertificates.compactMap(Self.parsed), allowSHA1: allowSHA1)
+    }
+
+    /// Certificates parsed from PEM, by their text; forgotten all at once past a thousand (connections' certificates
+    /// number a few each).
+    private static let parsedCertificates = Mutex<[String: Certificate]>([:])
+
+    private static func parsed(_ pem: String) -> Certificate? {
+        if let known = parsedCertificates.withLock({ $0[pem] }) { return known }
+        guard let certificate = try? Certificate(pemEncoded: pem) else { return nil }
+        parsedCertificates.withLock { known in
+            if known.count >= 1000 { known.removeAll() }
+            known[pem] = certificate
+        }
+        return certificate
     }
 
     /// Whether `element` carries a signature (a direct `ds:Signature` child); throws when it carries one that

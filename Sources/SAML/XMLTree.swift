@@ -113,6 +113,32 @@ public enum XMLTree {
         return String(rest.dropFirst().prefix { $0 != quote })
     }
 
+    /// Whether `<!DOCTYPE` or `<!ENTITY` appears anywhere, in any case: searched in one pass over the bytes (a copy
+    /// of the message in lower case, searched twice, was two percent of a sign-in).
+    static func declaresDocumentType(_ data: Data) -> Bool {
+        let markers = [Array("doctype".utf8), Array("entity".utf8)]
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var index = 0
+            while index + 1 < bytes.count {
+                if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "!") {
+                    for marker in markers where index + 2 + marker.count <= bytes.count {
+                        var matches = true
+                        for (offset, letter) in marker.enumerated() {
+                            let byte = bytes[index + 2 + offset]
+                            if (byte >= 65 && byte <= 90 ? byte + 32 : byte) != letter {
+                                matches = false
+                                break
+                            }
+                        }
+                        if matches { return true }
+                    }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
     /// The most bytes of XML a message may have.
     public static let maxBytes = 1 << 20
     /// The most elements: parsing stops there rather than build a tree of a hostile document's every element.
@@ -132,8 +158,7 @@ public enum XMLTree {
             throw XMLRefusal(
                 description: "The message declares the encoding \(declaration.prefix(20)); only UTF-8 is read.")
         }
-        let lowered = Data(data.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
-        for marker in ["<!doctype", "<!entity"] where lowered.range(of: Data(marker.utf8)) != nil {
+        if declaresDocumentType(data) {
             throw XMLRefusal(
                 description: "The message has a DOCTYPE or an entity declaration; SAML messages have none.")
         }

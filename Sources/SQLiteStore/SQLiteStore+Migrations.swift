@@ -157,6 +157,9 @@ extension SQLiteStore {
         migrator.registerMigration("fetch identity providers' metadata from their URLs") { db in
             for statement in SQLConnections.metadataURLSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("end a sign-in in one statement: a grant names its request") { db in
+            for statement in SQLConnections.grantRequestSchema { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -247,6 +247,17 @@ import Testing
             let replayed = try await Self.post(
                 scim, acs: urls.acsURL, response: try answer(0), relayState: first.relayState, browser: first.browser)
             #expect(replayed.status == 403)
+            #expect(replayed.text.contains("used already"), "\(replayed.text)")
+            // A second answer to that sign-in (a new assertion): the sign-in has ended.
+            let secondOut = try await SAMLIdentityProvider.write(
+                python: python, acs: urls.acsURL, audience: urls.entityID, requestID: "_unused",
+                options: ["--key-dir", keys.path, "--quick", "--answer", first.relayState])
+            defer { try? FileManager.default.removeItem(at: secondOut) }
+            let secondAnswer = try #require(try SAMLIdentityProvider.files(in: secondOut)["answer-" + first.relayState])
+            let ended = try await Self.post(
+                scim, acs: urls.acsURL, response: secondAnswer, relayState: first.relayState, browser: first.browser)
+            #expect(ended.status == 403)
+            #expect(ended.text.contains("has ended already"), "\(ended.text)")
 
             // A response posted by a browser that did not start the sign-in (login CSRF), or by one without the
             // cookie even after the repost: refused.

@@ -47,13 +47,13 @@ import Testing
                         id: id, connection: "c", application: "a", redirectURI: "https://app.example.com/cb",
                         scope: "openid", state: nil, nonce: nil, codeChallenge: "x", browserHash: "h", expires: expires),
                     now: now)
-                try await store.insertGrant(
+                let finished = try await store.finishSignIn(
                     AuthorizationGrant(
                         codeHash: id, application: "a", redirectURI: "https://app.example.com/cb", scope: "openid",
                         organization: .default, userID: "u", connection: "c", nonce: nil, codeChallenge: nil,
                         authTime: expires, expires: expires),
-                    now: now)
-                #expect(try await store.recordAssertion(id: id, connection: "c", until: expires, now: now))
+                    request: nil, assertion: id, assertionUntil: expires, now: now)
+                #expect(finished == .finished)
             }
             try await server.services.organizations.connections.prune()
             #expect(try await store.signInRequest(id: "_old") == nil)

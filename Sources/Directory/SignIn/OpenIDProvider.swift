@@ -231,29 +231,26 @@ public struct OpenIDProvider: Sendable {
             throw SignInRefusal("The identity provider's response is not base64 (SAMLResponse).", verified: false)
         }
         var started: SignInRequest?
-        if let relayState, !relayState.isEmpty, relayState.utf8.count <= 80 {
-            // Spent only when it is this connection's, unexpired and this browser's, in the statement that takes it:
-            // whoever learns a RelayState cannot cancel that sign-in.
-            started = try await store.takeSignInRequest(
-                id: relayState, connection: connection.id, browserHash: browser.map(Secrets.hash) ?? "", now: now)
-            if started != nil {
-                matched = true
-            } else if let request = try await store.signInRequest(id: relayState) {
-                // Read only to say why.
-                guard request.connection == connection.id else {
-                    throw SignInRefusal(
-                        "This response was posted to another connection's ACS URL than the sign-in's.", verified: false)
-                }
-                guard request.expires > now else {
-                    throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.", verified: false)
-                }
+        let browserHash = browser.map(Secrets.hash) ?? ""
+        if let relayState, !relayState.isEmpty, relayState.utf8.count <= 80,
+            let request = try await store.signInRequest(id: relayState)
+        {
+            guard request.connection == connection.id else {
+                throw SignInRefusal(
+                    "This response was posted to another connection's ACS URL than the sign-in's.", verified: false)
+            }
+            guard request.expires > now else {
+                throw SignInRefusal("This sign-in took longer than 10 minutes; sign in again.", verified: false)
+            }
+            guard Secrets.matches(browserHash, request.browserHash) else {
                 throw SignInRefusal(
                     "This sign-in was started in another browser, or this browser refused Roster's cookie; sign in again from the application.",
                     verified: false)
             }
+            started = request
+            matched = true
         }
-        let person = try await Connections(context: context).accept(
-            xml, on: connection, requestID: started?.id)
+        let admitted = try await Connections(context: context).admit(xml, on: connection, requestID: started?.id)
 
         let application: ApplicationRecord?
         var redirectURI: String
@@ -273,17 +270,27 @@ public struct OpenIDProvider: Sendable {
         guard let application, !redirectURI.isEmpty else {
             throw SignInRefusal("The application this sign-in was for is no longer registered.")
         }
+        // One transaction records the assertion, spends the started sign-in (checked again in the statement that
+        // spends it: whoever learns a RelayState cannot spend it for this browser) and keeps the code.
         let code = Secrets.random()
-        try await store.insertGrant(
-            AuthorizationGrant(
-                codeHash: Secrets.hash(code), application: application.id, redirectURI: redirectURI,
-                scope: started?.scope ?? Self.scopes.joined(separator: " "),
-                organization: connection.organization, userID: person.userID,
-                connection: connection.id, nonce: started?.nonce, codeChallenge: started?.codeChallenge,
-                authTime: now, expires: now + Self.codeLifetime),
-            now: now)
+        let grant = AuthorizationGrant(
+            codeHash: Secrets.hash(code), application: application.id, redirectURI: redirectURI,
+            scope: started?.scope ?? Self.scopes.joined(separator: " "), organization: connection.organization,
+            userID: admitted.person.userID, connection: connection.id, nonce: started?.nonce,
+            codeChallenge: started?.codeChallenge, authTime: now, expires: now + Self.codeLifetime)
+        switch try await store.finishSignIn(
+            grant, request: started.map { ($0.id, browserHash) }, assertion: admitted.assertion,
+            assertionUntil: admitted.until, now: now)
+        {
+        case .finished:
+            break
+        case .replayed:
+            throw Connections.replayed
+        case .requestGone:
+            throw SignInRefusal("This sign-in has ended already; sign in again from the application.")
+        }
         redirectURI = Self.appending([("code", code), ("state", started?.state), ("iss", issuer)], to: redirectURI)
-        return (redirectURI, person)
+        return (redirectURI, admitted.person)
     }
 
     /// The attempt becomes the connection's status and a line of the activity log.
@@ -341,38 +348,23 @@ public struct OpenIDProvider: Sendable {
         }
         let now = context.clock()
         let codeHash = Secrets.hash(code)
-        guard let grant = try await store.grant(codeHash: codeHash), grant.application == application.id else {
-            throw OAuthError("invalid_grant", "The code is not one this application was given.")
-        }
-        guard !grant.redeemed else {
-            // A code presented twice was stolen or replayed: the token it was redeemed for is taken back too.
-            try await store.revokeGrant(codeHash: codeHash)
-            throw OAuthError("invalid_grant", "The code was used already.")
-        }
-        guard grant.expires > now else { throw OAuthError("invalid_grant", "The code has expired; sign in again.") }
-        if form["redirect_uri"] != nil || grant.codeChallenge != nil {
-            guard let uri = form["redirect_uri"], SAMLText.same(uri, grant.redirectURI) else {
-                throw OAuthError("invalid_grant", "redirect_uri is not the one the code was given to.")
-            }
-        }
-        if let challenge = grant.codeChallenge {
-            guard let verifier = form["code_verifier"], Self.isPKCEValue(verifier, length: 43...128) else {
-                throw OAuthError("invalid_request", "code_verifier is missing or malformed (RFC 7636 §4.1).")
-            }
-            let computed = Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8))))
-            guard Secrets.matches(computed, challenge) else {
-                throw OAuthError("invalid_grant", "code_verifier does not match the code_challenge.")
-            }
+        // Redeemed in the one statement that checks it; only a code refused is read, to say why.
+        let verifier = form["code_verifier"].flatMap { Self.isPKCEValue($0, length: 43...128) ? $0 : nil }
+        let accessToken = Secrets.random()
+        let redeemed =
+            form["code_verifier"] != nil && verifier == nil
+            ? nil
+            : try await store.redeemGrant(
+                codeHash: codeHash, application: application.id, redirectURI: form["redirect_uri"],
+                codeChallenge: verifier.map { Base64URL.encode(Data(SHA256.hash(data: Data($0.utf8)))) },
+                accessHash: Secrets.hash(accessToken), accessExpires: now + Self.accessTokenLifetime, at: now)
+        guard let grant = redeemed else {
+            throw try await refusal(of: codeHash, form, application: application, now: now)
         }
         guard let (user, organization) = try await person(of: grant) else {
+            try await store.revokeGrant(codeHash: codeHash)
             throw OAuthError("invalid_grant", "The person who signed in is no longer active in the directory.")
         }
-        let accessToken = Secrets.random()
-        guard
-            try await store.redeemGrant(
-                codeHash: codeHash, accessHash: Secrets.hash(accessToken),
-                accessExpires: now + Self.accessTokenLifetime, at: now)
-        else { throw OAuthError("invalid_grant", "The code was used already.") }
 
         var claims = Self.claims(of: user, in: organization, scope: grant.scope)
         claims["iss"] = .string(issuer)
@@ -389,6 +381,33 @@ public struct OpenIDProvider: Sendable {
             "expires_in": .int(Int(Self.accessTokenLifetime)), "id_token": .string(idToken),
             "scope": .string(grant.scope),
         ])
+    }
+
+    /// Why a code was not redeemed. A code presented twice was stolen or replayed: the token it was redeemed for is
+    /// taken back too.
+    private func refusal(
+        of codeHash: String, _ form: [String: String], application: ApplicationRecord, now: Date
+    ) async throws -> OAuthError {
+        guard let grant = try await store.grant(codeHash: codeHash), grant.application == application.id else {
+            return OAuthError("invalid_grant", "The code is not one this application was given.")
+        }
+        guard !grant.redeemed else {
+            try await store.revokeGrant(codeHash: codeHash)
+            return OAuthError("invalid_grant", "The code was used already.")
+        }
+        guard grant.expires > now else { return OAuthError("invalid_grant", "The code has expired; sign in again.") }
+        if form["redirect_uri"] != nil || grant.codeChallenge != nil {
+            guard let uri = form["redirect_uri"], SAMLText.same(uri, grant.redirectURI) else {
+                return OAuthError("invalid_grant", "redirect_uri is not the one the code was given to.")
+            }
+        }
+        if grant.codeChallenge != nil {
+            guard let verifier = form["code_verifier"], Self.isPKCEValue(verifier, length: 43...128) else {
+                return OAuthError("invalid_request", "code_verifier is missing or malformed (RFC 7636 §4.1).")
+            }
+            return OAuthError("invalid_grant", "code_verifier does not match the code_challenge.")
+        }
+        return OAuthError("invalid_grant", "The code was used already.")
     }
 
     /// The client, by `client_secret_basic` or `client_secret_post` (one of them, RFC 6749 §2.3.1).

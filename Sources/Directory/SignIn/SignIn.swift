@@ -45,6 +45,27 @@ extension Connections {
     /// provider), used once, and naming a person of the organization who is active. A person it does not hold
     /// is created when the connection says so (and, when the organization has domains, only with one of them).
     public func accept(_ xml: Data, on connection: SAMLConnection, requestID: String?) async throws -> SignedInPerson {
+        let admitted = try await admit(xml, on: connection, requestID: requestID)
+        guard
+            try await store.recordAssertion(
+                id: admitted.assertion, connection: connection.id, until: admitted.until, now: context.clock())
+        else { throw Self.replayed }
+        return admitted.person
+    }
+
+    static let replayed = SignInRefusal("This sign-in response was used already; sign in again.")
+
+    /// A response read, verified and checked, and the person it names, before its assertion is recorded as used:
+    /// `assertion` is the key to record (the hash of its ID), kept until `until`.
+    struct Admitted: Sendable {
+        var person: SignedInPerson
+        var assertion: String
+        var until: Date
+    }
+
+    /// `accept` but for recording the assertion as used, which the caller does (with the rest of the sign-in's
+    /// writes).
+    func admit(_ xml: Data, on connection: SAMLConnection, requestID: String?) async throws -> Admitted {
         let now = context.clock()
         let urls = connection.urls(publicURL: context.publicURL)
         let response: SAMLResponse
@@ -68,10 +89,6 @@ extension Connections {
         }
         let assertion = response.assertion
         let expires = [assertion.notOnOrAfter, assertion.subjectNotOnOrAfter].compactMap { $0 }.max() ?? now + 3600
-        // Kept well past expiry, for instances whose clocks differ; the ID is hashed (any length fits the key).
-        let key = Secrets.hash(assertion.id)
-        guard try await store.recordAssertion(id: key, connection: connection.id, until: expires + 600, now: now)
-        else { throw SignInRefusal("This sign-in response was used already; sign in again.") }
 
         // Who: the NameID when it is an address (what the identity provider keeps unique), else its email claim.
         let claims = assertion.attributes
@@ -121,11 +138,13 @@ extension Connections {
             throw SignInRefusal("Your account at \(organization.name) is deactivated.")
         }
         let name = user["name"]?.objectValue
-        return SignedInPerson(
+        let person = SignedInPerson(
             organization: organization.id, userID: userID, userName: user["userName"]?.stringValue ?? email,
             email: Self.primaryEmail(user) ?? email, givenName: name?["givenName"]?.stringValue,
             familyName: name?["familyName"]?.stringValue,
             name: user["displayName"]?.stringValue ?? name?["formatted"]?.stringValue, created: created)
+        // Kept well past expiry, for instances whose clocks differ; the ID is hashed (any length fits the key).
+        return Admitted(person: person, assertion: Secrets.hash(assertion.id), until: expires + 600)
     }
 
     /// An email address as sign-in takes one: trimmed, printable ASCII, one `@` between a local part and a dotted

@@ -92,6 +92,12 @@ public struct SQLConnections: ConnectionStore {
         "ALTER TABLE saml_connections ADD COLUMN metadata_error TEXT",
     ]
 
+    /// A grant names the started sign-in it ended, once: the key that lets a sign-in end in one statement.
+    public static let grantRequestSchema = [
+        "ALTER TABLE authorization_grants ADD COLUMN request_id TEXT",
+        "CREATE UNIQUE INDEX authorization_grants_by_request ON authorization_grants (request_id)",
+    ]
+
     public func updateIdentityProvider(
         connection: String, ssoURL: String?, certificates: [String]?, checked: Date, error: String?
     ) async throws {
@@ -164,17 +170,46 @@ public struct SQLConnections: ConnectionStore {
         ).map(Self.request).first
     }
 
-    public func takeSignInRequest(id: String, connection: String, browserHash: String, now: Date) async throws
-        -> SignInRequest?
-    {
-        try await database.write(
-            BoundStatement(
+    public func finishSignIn(
+        _ grant: AuthorizationGrant, request: (id: String, browserHash: String)?, assertion: String,
+        assertionUntil: Date, now: Date
+    ) async throws -> SignInFinish {
+        // A used assertion's key is repeated, and so is a request a grant has ended: either rolls the whole
+        // transaction back.
+        let replay = BoundStatement(
+            "INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)",
+            [.text(grant.connection), .text(assertion), SQLValue(assertionUntil)])
+        let insert = "INSERT INTO authorization_grants (\(Self.grantColumns), kept_until_ms, request_id)"
+        let mine: [SQLValue] = [
+            .text(grant.codeHash), .integer(grant.organization.rawValue), .text(grant.userID),
+            SQLValue(grant.authTime), SQLValue(grant.expires), SQLValue(grant.expires + Self.grantKept),
+        ]
+        let keep: BoundStatement
+        if let request {
+            // What the application asked for comes from its started sign-in, and only while that is still valid.
+            keep = BoundStatement(
                 """
-                DELETE FROM sign_in_requests
-                WHERE id = ? AND connection_id = ? AND browser_hash = ? AND expires_ms > ?
-                RETURNING \(Self.requestColumns)
-                """, [.text(id), .text(connection), .text(browserHash), SQLValue(now)])
-        ).map(Self.request).first
+                \(insert)
+                SELECT ?, app_id, redirect_uri, scope, ?, ?, connection_id, nonce, code_challenge, ?, ?, NULL, ?, id
+                FROM sign_in_requests WHERE id = ? AND connection_id = ? AND browser_hash = ? AND expires_ms > ?
+                RETURNING code_hash
+                """,
+                mine + [.text(request.id), .text(grant.connection), .text(request.browserHash), SQLValue(now)])
+        } else {
+            keep = BoundStatement(
+                "\(insert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL) RETURNING code_hash",
+                [
+                    .text(grant.codeHash), .text(grant.application), .text(grant.redirectURI), .text(grant.scope),
+                    .integer(grant.organization.rawValue), .text(grant.userID), .text(grant.connection),
+                    SQLValue(grant.nonce), SQLValue(grant.codeChallenge), SQLValue(grant.authTime),
+                    SQLValue(grant.expires), SQLValue(grant.expires + Self.grantKept),
+                ])
+        }
+        do {
+            return try await database.write([replay, keep])[1].isEmpty ? .requestGone : .finished
+        } catch let repeated as SQLUniqueViolation {
+            return repeated.constraint.contains("saml_replays") ? .replayed : .requestGone
+        }
     }
 
     private static func request(_ row: SQLRow) throws -> SignInRequest {
@@ -191,18 +226,6 @@ public struct SQLConnections: ConnectionStore {
     private static let grantColumns =
         "code_hash, app_id, redirect_uri, scope, org_pk, user_id, connection_id, nonce, code_challenge, auth_time_ms, expires_ms, redeemed_ms"
 
-    public func insertGrant(_ grant: AuthorizationGrant, now: Date) async throws {
-        try await database.write(
-            BoundStatement(
-                "INSERT INTO authorization_grants (\(Self.grantColumns), kept_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                [
-                    .text(grant.codeHash), .text(grant.application), .text(grant.redirectURI), .text(grant.scope),
-                    .integer(grant.organization.rawValue), .text(grant.userID), .text(grant.connection),
-                    SQLValue(grant.nonce), SQLValue(grant.codeChallenge), SQLValue(grant.authTime),
-                    SQLValue(grant.expires), SQLValue(grant.expires + Self.grantKept),
-                ]))
-    }
-
     public func grant(codeHash: String) async throws -> AuthorizationGrant? {
         try await database.rows(
             BoundStatement(
@@ -210,17 +233,34 @@ public struct SQLConnections: ConnectionStore {
         ).map(Self.grant).first
     }
 
-    public func redeemGrant(codeHash: String, accessHash: String, accessExpires: Date, at time: Date) async throws
-        -> Bool
-    {
-        !(try await database.write(
+    public func redeemGrant(
+        codeHash: String, application: String, redirectURI: String?, codeChallenge: String?, accessHash: String,
+        accessExpires: Date, at time: Date
+    ) async throws -> AuthorizationGrant? {
+        var conditions = "code_hash = ? AND app_id = ? AND redeemed_ms IS NULL AND expires_ms > ?"
+        var values: [SQLValue] = [
+            SQLValue(time), .text(accessHash), SQLValue(accessExpires), .text(codeHash), .text(application),
+            SQLValue(time),
+        ]
+        if let redirectURI {
+            conditions += " AND redirect_uri = ?"
+            values.append(.text(redirectURI))
+        } else {
+            conditions += " AND code_challenge IS NULL"
+        }
+        if let codeChallenge {
+            conditions += " AND (code_challenge IS NULL OR code_challenge = ?)"
+            values.append(.text(codeChallenge))
+        } else {
+            conditions += " AND code_challenge IS NULL"
+        }
+        return try await database.write(
             BoundStatement(
                 """
                 UPDATE authorization_grants SET redeemed_ms = ?, access_hash = ?, access_expires_ms = ?
-                WHERE code_hash = ? AND redeemed_ms IS NULL RETURNING code_hash
-                """,
-                [SQLValue(time), .text(accessHash), SQLValue(accessExpires), .text(codeHash)])
-        ).isEmpty)
+                WHERE \(conditions) RETURNING \(Self.grantColumns)
+                """, values)
+        ).map(Self.grant).first
     }
 
     public func revokeGrant(codeHash: String) async throws {
