@@ -3,9 +3,12 @@ import GRDB
 import StoreSQL
 
 /// The shared stores' statements on SQLite: values bound and columns read through SQLite's own functions, each
-/// statement prepared once per connection while there are few shapes of them.
+/// statement prepared once per connection while there are few shapes of them. Writes go through the resources'
+/// group commit: a sign-in's, a token's or the activity log's write shares its transaction's sync to disk with
+/// whatever else is being written (each was a transaction and a sync of its own).
 struct SQLiteDatabase: SQLDatabase {
     let database: any DatabaseWriter
+    let writes: WriteBatcher
 
     func rows(_ statement: BoundStatement) async throws -> [SQLRow] {
         try await Self.translating {
@@ -15,7 +18,7 @@ struct SQLiteDatabase: SQLDatabase {
 
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
         try await Self.translating {
-            try await database.write { db in
+            try await writes.write { db in
                 try statements.map { statement in
                     try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values)
                 }
