@@ -26,6 +26,8 @@ struct SignInBenchmark: AsyncParsableCommand {
     @Option(help: "A PostgreSQL URL to run on instead of a new SQLite file.") var database: String?
     @Option(help: "Where to write the JSON results.") var output = "roster-bench-sign-in.json"
     @Option(help: "Folder for the SQLite database.") var folder = FileManager.default.temporaryDirectory.path
+    @Option(help: "Sign-ins a second beside the SCIM measures (0: no SCIM measures).") var besideRate = 100
+    @Option(help: "Seconds of each SCIM measure beside sign-ins.") var besideSeconds = 5
 
     static let publicURL = "https://roster.bench.example"
     static let redirect = "https://app.bench.example/callback"
@@ -73,10 +75,12 @@ struct SignInBenchmark: AsyncParsableCommand {
         let challenge = Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8))))
         let browsers = (0..<concurrency).map { _ in Secrets.random() }
         var started: [(browser: String, relayState: String, name: String)] = []
+        // Those beside the SCIM measures too: four of them (two ceilings, GET and POST), and a tenth to spare.
+        let beside = besideRate * besideSeconds * 4 * 11 / 10
         let startTime = try await Stopwatch.time {
             let connection = try HTTPConnection(port: port)
             defer { connection.close() }
-            for index in 0..<signIns {
+            for index in 0..<signIns + beside {
                 let browser = browsers[index % browsers.count]
                 let path =
                     "/oauth/authorize?response_type=code&client_id=\(clientID)&redirect_uri=\(Self.percent(Self.redirect))"
@@ -91,7 +95,7 @@ struct SignInBenchmark: AsyncParsableCommand {
                 started.append((browser, relay, seeded.sampleNames[index % seeded.sampleNames.count]))
             }
         }
-        let startRate = Double(signIns) / startTime.milliseconds * 1000
+        let startRate = Double(signIns + beside) / startTime.milliseconds * 1000
         let key = try _RSA.Signing.PrivateKey(pemRepresentation: idp.privateKeyPEM)
         let bodies = try started.map { item in
             let xml = try Self.signedResponse(
@@ -107,7 +111,7 @@ struct SignInBenchmark: AsyncParsableCommand {
         let acsPath = URLComponents(string: acs)!.path
         // Blocking sockets, so a thread per browser (the cooperative pool has one thread per core).
         let finished = DispatchGroup()
-        let jobs = (bodies: bodies, browsers: started.map(\.browser))
+        let jobs = (bodies: Array(bodies.prefix(signIns)), browsers: started.prefix(signIns).map(\.browser))
         let signInTime = await Stopwatch.time {
             for _ in 0..<concurrency {
                 finished.enter()
@@ -145,6 +149,31 @@ struct SignInBenchmark: AsyncParsableCommand {
         // 3. Hostile responses: each refused, and how long that took.
         let hostile = try Self.hostile(port: port, acsPath: "/sso/saml/\(connectionID)/acs")
 
+        // 4. SCIM's GET and POST as ratios to /healthz, alone, then with sign-ins running beside them.
+        var besideRows: [String] = []
+        var besideJSON = JSONObject()
+        if besideRate > 0 {
+            let stream = zip(bodies.dropFirst(signIns), started.dropFirst(signIns).map(\.browser)).map {
+                (body: $0, browser: $1)
+            }
+            let measures = try await Self.scimBesideSignIns(
+                port: port, seeded: seeded, folder: work, seconds: besideSeconds,
+                stream: SignInStream.Plan(
+                    jobs: stream, rate: Double(besideRate), acsPath: acsPath, basic: basic, verifier: verifier))
+            for measure in measures {
+                besideRows.append(
+                    String(
+                        format: "| %@ | %.0f/s (%.0f%% of /healthz) | %.0f/s (%.0f%%), %.0f sign-ins/s beside |",
+                        measure.name, measure.alone, measure.aloneRatio * 100, measure.beside,
+                        measure.besideRatio * 100, measure.signInsPerSecond))
+                besideJSON[measure.name] = .object([
+                    "alone": .double(measure.alone), "aloneRatio": .double(measure.aloneRatio),
+                    "beside": .double(measure.beside), "besideRatio": .double(measure.besideRatio),
+                    "signInsPerSecond": .double(measure.signInsPerSecond),
+                ])
+            }
+        }
+
         let store = database == nil ? "SQLite" : "PostgreSQL"
         print("\nSign-in, \(store), \(concurrency) browsers at once:\n")
         print("| measure | value |\n|---|---:|")
@@ -157,6 +186,11 @@ struct SignInBenchmark: AsyncParsableCommand {
         for (name, milliseconds, status) in hostile {
             print(String(format: "| %@: refused (%d) in ms | %.1f |", name, status, milliseconds))
         }
+        if !besideRows.isEmpty {
+            print("\nSCIM alone and beside sign-ins, each as a ratio to /healthz measured the same way just before:\n")
+            print("| scenario | alone | beside sign-ins |\n|---|---:|---:|")
+            besideRows.forEach { print($0) }
+        }
         var json: JSONObject = [
             "store": .string(store), "signIns": .int(signIns), "concurrency": .int(concurrency),
             "signInsPerSecond": .double(signInRate), "startsPerSecond": .double(startRate),
@@ -164,7 +198,55 @@ struct SignInBenchmark: AsyncParsableCommand {
         var refusals = JSONObject()
         for (name, milliseconds, _) in hostile { refusals[name] = .double(milliseconds) }
         json["hostile"] = .object(refusals)
+        json["scimBesideSignIns"] = .object(besideJSON)
         try JSON.object(json).serialized().write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
+    /// A SCIM scenario's throughput alone and beside a steady stream of sign-ins, each with the `/healthz` ceiling
+    /// measured under the same load just before it.
+    struct BesideMeasure {
+        var name: String
+        var alone: Double
+        var aloneRatio: Double
+        var beside: Double
+        var besideRatio: Double
+        var signInsPerSecond: Double
+    }
+
+    /// GET by id and POST, each after its ceiling: alone on a quiet server, then with sign-ins at a steady rate.
+    static func scimBesideSignIns(
+        port: Int, seeded: Seeded, folder: String, seconds: Int, stream plan: SignInStream.Plan
+    ) async throws -> [BesideMeasure] {
+        let load = Load(
+            origin: "http://127.0.0.1:\(port)", token: seeded.token, folder: folder, seconds: seconds,
+            connections: 64, threads: 2)
+        let names = ["GET user by id", "POST create"]
+        let quiet = try QuietServer(port: port)
+        var measures: [BesideMeasure] = []
+        for scenario in Scenario.all(seeded) where names.contains(scenario.name) {
+            try await quiet.wait()
+            let ceiling = try load.run(Scenario.all(seeded)[0])
+            try await quiet.wait()
+            let alone = try load.run(scenario)
+            measures.append(
+                BesideMeasure(
+                    name: scenario.name, alone: alone.requestsPerSecond,
+                    aloneRatio: alone.requestsPerSecond / ceiling.requestsPerSecond, beside: 0, besideRatio: 0,
+                    signInsPerSecond: 0))
+        }
+        try await quiet.wait()
+        // Built again: a POST's userNames carry an id of their script, so they never repeat the ones above.
+        for (index, scenario) in Scenario.all(seeded).filter({ names.contains($0.name) }).enumerated() {
+            let signIns = SignInStream(plan, port: port)
+            let ceiling = try load.run(Scenario.all(seeded)[0])
+            let beside = try load.run(scenario)
+            let (count, elapsed) = await signIns.stop()
+            measures[index].beside = beside.requestsPerSecond
+            measures[index].besideRatio = beside.requestsPerSecond / ceiling.requestsPerSecond
+            measures[index].signInsPerSecond = Double(count) / elapsed
+            try await quiet.wait()
+        }
+        return measures
     }
 
     /// One sign-in: the response posted with the browser's cookie, then the code traded for tokens.
@@ -281,5 +363,67 @@ struct SignInBenchmark: AsyncParsableCommand {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// Sign-ins at a steady rate, on threads of their own (blocking sockets), until stopped or out of responses: the load
+/// beside the SCIM measures. Each response is used once, so a plan's jobs are shared by the streams made from it.
+final class SignInStream: @unchecked Sendable {
+    final class Plan: Sendable {
+        let jobs: [(body: String, browser: String)]
+        let rate: Double
+        let acsPath: String
+        let basic: String
+        let verifier: String
+        /// The next job to take, whichever stream takes it.
+        let next = Mutex(0)
+
+        init(jobs: [(body: String, browser: String)], rate: Double, acsPath: String, basic: String, verifier: String) {
+            (self.jobs, self.rate, self.acsPath, self.basic, self.verifier) = (jobs, rate, acsPath, basic, verifier)
+        }
+    }
+
+    private let stopped = Mutex(false)
+    private let done = Mutex(0)
+    private let finished = DispatchGroup()
+    private let start = ContinuousClock.now
+
+    init(_ plan: Plan, port: Int, threads: Int = 8) {
+        let first = plan.next.withLock { $0 }
+        for _ in 0..<threads {
+            finished.enter()
+            Thread.detachNewThread { [self] in
+                defer { finished.leave() }
+                guard let connection = try? HTTPConnection(port: port) else { return }
+                defer { connection.close() }
+                while !stopped.withLock({ $0 }) {
+                    let index = plan.next.withLock { value in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard index < plan.jobs.count else { return }
+                    let due = start + .milliseconds(Int(Double(index - first) / plan.rate * 1000))
+                    if due > ContinuousClock.now {
+                        Thread.sleep(forTimeInterval: (due - ContinuousClock.now).milliseconds / 1000)
+                    }
+                    let job = plan.jobs[index]
+                    if (try? SignInBenchmark.signIn(
+                        job.body, browser: job.browser, acsPath: plan.acsPath, basic: plan.basic,
+                        verifier: plan.verifier, over: connection)) != nil
+                    {
+                        done.withLock { $0 += 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops the stream; how many sign-ins completed, over how many seconds.
+    func stop() async -> (Int, Double) {
+        stopped.withLock { $0 = true }
+        await withCheckedContinuation { continuation in
+            finished.notify(queue: .global()) { continuation.resume() }
+        }
+        return (done.withLock { $0 }, (ContinuousClock.now - start).milliseconds / 1000)
     }
 }
