@@ -19,6 +19,9 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 stop() {
+  # Refused connections would otherwise leave only a pool's "circuit breaker tripped" in the tests' output.
+  refused=$(grep -c "too many clients" "$dir/server.log" 2>/dev/null || true)
+  [ "${refused:-0}" -gt 0 ] && echo "with-postgres: $refused connections were refused (max_connections)" >&2
   "${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
@@ -26,7 +29,7 @@ trap stop EXIT
 
 "${as_postgres[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
 "${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=500" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=1000" start >/dev/null
 "${as_postgres[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres roster_test
 
 export ROSTER_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/roster_test"

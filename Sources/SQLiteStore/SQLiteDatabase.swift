@@ -9,11 +9,25 @@ import StoreSQL
 struct SQLiteDatabase: SQLDatabase {
     let database: any DatabaseWriter
     let writes: WriteBatcher
+    /// Connections for lookups by key, used where the caller runs (nil for a database in memory).
+    var points: PointReaders?
 
     func rows(_ statement: BoundStatement) async throws -> [SQLRow] {
         try await Self.translating {
             try await database.read { db in try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values) }
         }
+    }
+
+    /// On a point reader when one is idle: a sign-in's lookups of its connection, request, application and
+    /// organization were each two thread switches through the pool.
+    func lookup(_ statement: BoundStatement) async throws -> [SQLRow] {
+        let read = { @Sendable (db: Database) in
+            try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values)
+        }
+        if let points, let rows = try await Self.translating({ try points.read(singleStatement: true, read) }) {
+            return rows
+        }
+        return try await Self.translating { try await database.read(read) }
     }
 
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {

@@ -72,7 +72,7 @@ public struct SQLiteStore: ResourceStore {
 
     /// Every concern of this database, for the directory's rules.
     public var stores: Stores {
-        let shared = SQLiteDatabase(database: database, writes: writes)
+        let shared = SQLiteDatabase(database: database, writes: writes, points: points)
         var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
             activity: SQLActivity(shared), organizations: SQLOrganizations(shared),

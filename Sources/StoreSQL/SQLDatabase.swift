@@ -80,12 +80,19 @@ public struct SQLUniqueViolation: Error, Sendable, CustomStringConvertible {
 public protocol SQLDatabase: Sendable {
     /// The rows one statement returns, read in a transaction of its own.
     func rows(_ statement: BoundStatement) async throws -> [SQLRow]
+    /// The rows of a lookup by a unique key (found through an index, never a scan: one row, or the few rows
+    /// joined to it), which a dialect may read where the caller runs instead of handing it to a reader's thread.
+    func lookup(_ statement: BoundStatement) async throws -> [SQLRow]
     /// Runs statements in order in one transaction and returns the rows each returned; nothing is written unless
     /// all succeed. A repeated unique key throws `SQLUniqueViolation`.
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]]
 }
 
 extension SQLDatabase {
+    public func lookup(_ statement: BoundStatement) async throws -> [SQLRow] {
+        try await rows(statement)
+    }
+
     /// The rows one write returned.
     @discardableResult
     public func write(_ statement: BoundStatement) async throws -> [SQLRow] {

@@ -100,7 +100,7 @@ import Testing
     ) async throws {
         if backend != .postgres {
             let store = try SQLiteStore(path: location)
-            try await body(store.stores, SQLiteDatabase(database: store.database, writes: store.writes))
+            try await body(store.stores, SQLiteDatabase(database: store.database, writes: store.writes, points: nil))
             return
         }
         var configuration = try Roster.postgresConfiguration(location)

@@ -31,19 +31,19 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func application(id: String) async throws -> ApplicationRecord? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement("SELECT \(Self.applicationColumns) FROM applications WHERE id = ?", [.text(id)])
         ).map(Self.application).first
     }
 
     public func application(withSecretHash hash: String) async throws -> ApplicationRecord? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement("SELECT \(Self.applicationColumns) FROM applications WHERE secret_hash = ?", [.text(hash)])
         ).map(Self.application).first
     }
 
     public func application(clientID: String) async throws -> ApplicationRecord? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement("SELECT \(Self.applicationColumns) FROM applications WHERE client_id = ?", [.text(clientID)])
         ).map(Self.application).first
     }

@@ -47,7 +47,7 @@ public struct SQLOrganizations: OrganizationStore {
 
     public func organization(key: OrganizationKey) async throws -> Organization? {
         try await Self.organizations(
-            in: database.rows(
+            in: database.lookup(
                 BoundStatement(Self.select("o.deletion_ms IS NULL AND o.pk = ?"), [.integer(key.rawValue)]))
         ).first
     }

@@ -165,7 +165,7 @@ public struct SQLConnections: ConnectionStore {
         "id, connection_id, app_id, redirect_uri, scope, state, nonce, code_challenge, browser_hash, expires_ms"
 
     public func signInRequest(id: String) async throws -> SignInRequest? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement("SELECT \(Self.requestColumns) FROM sign_in_requests WHERE id = ?", [.text(id)])
         ).map(Self.request).first
     }
@@ -227,7 +227,7 @@ public struct SQLConnections: ConnectionStore {
         "code_hash, app_id, redirect_uri, scope, org_pk, user_id, connection_id, nonce, code_challenge, auth_time_ms, expires_ms, redeemed_ms"
 
     public func grant(codeHash: String) async throws -> AuthorizationGrant? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement(
                 "SELECT \(Self.grantColumns) FROM authorization_grants WHERE code_hash = ?", [.text(codeHash)])
         ).map(Self.grant).first
@@ -343,7 +343,7 @@ public struct SQLConnections: ConnectionStore {
     }
 
     public func connection(id: String) async throws -> SAMLConnection? {
-        try await database.rows(
+        try await database.lookup(
             BoundStatement("SELECT \(Self.readColumns) FROM saml_connections WHERE id = ?", [.text(id)])
         ).map(Self.connection).first
     }
