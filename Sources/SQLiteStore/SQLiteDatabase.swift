@@ -3,9 +3,8 @@ import GRDB
 import StoreSQL
 
 /// The shared stores' statements on SQLite: values bound and columns read through SQLite's own functions, each
-/// statement prepared once per connection while there are few shapes of them. Writes go through the resources'
-/// group commit: a sign-in's, a token's or the activity log's write shares its transaction's sync to disk with
-/// whatever else is being written (each was a transaction and a sync of its own).
+/// statement prepared once per connection while there are few shapes of them. A grouped write shares its
+/// transaction's sync to disk with whatever else is being written.
 struct SQLiteDatabase: SQLDatabase {
     let database: any DatabaseWriter
     let writes: WriteBatcher
@@ -30,21 +29,19 @@ struct SQLiteDatabase: SQLDatabase {
         return try await Self.translating { try await database.read(read) }
     }
 
-    /// A write of a few statements joins the group commit; a larger one (the activity log's batch of thousands of
-    /// rows, a prune) takes a transaction of its own, as it did: inside the shared transaction it held the
-    /// server's peak memory at 330 MiB instead of 125 in `roster-bench http`.
-    static let groupedStatements = 8
-
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
-        let run = { @Sendable (db: Database) in
-            try statements.map { statement in
-                try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values)
-            }
-        }
-        return try await Self.translating {
-            statements.count <= Self.groupedStatements
-                ? try await writes.write(run) : try await database.write(run)
-        }
+        try await Self.translating { try await database.write(Self.run(statements)) }
+    }
+
+    /// Through the resources' group commit, in a savepoint of the next transaction. Only small writes come here:
+    /// with the activity log's batch of thousands of rows in the shared transaction, `roster-bench http` peaked
+    /// at 330 MiB instead of 125.
+    func groupedWrite(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
+        try await Self.translating { try await writes.write(Self.run(statements)) }
+    }
+
+    private static func run(_ statements: [BoundStatement]) -> @Sendable (Database) throws -> [[SQLRow]] {
+        { db in try statements.map { try rows(SQLiteStore.statement(db, $0.sql), $0.values) } }
     }
 
     private static func rows(_ statement: Statement, _ values: [SQLValue]) throws -> [SQLRow] {

@@ -86,11 +86,24 @@ public protocol SQLDatabase: Sendable {
     /// Runs statements in order in one transaction and returns the rows each returned; nothing is written unless
     /// all succeed. A repeated unique key throws `SQLUniqueViolation`.
     func write(_ statements: [BoundStatement]) async throws -> [[SQLRow]]
+    /// `write`, for a small write on a hot path (a sign-in's): a dialect may commit it together with the other
+    /// writes under way, acknowledged once that commit is durable (SQLite's group commit).
+    func groupedWrite(_ statements: [BoundStatement]) async throws -> [[SQLRow]]
 }
 
 extension SQLDatabase {
     public func lookup(_ statement: BoundStatement) async throws -> [SQLRow] {
         try await rows(statement)
+    }
+
+    public func groupedWrite(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
+        try await write(statements)
+    }
+
+    /// The rows one grouped write returned.
+    @discardableResult
+    public func groupedWrite(_ statement: BoundStatement) async throws -> [SQLRow] {
+        try await groupedWrite([statement])[0]
     }
 
     /// The rows one write returned.

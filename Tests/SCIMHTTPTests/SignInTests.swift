@@ -130,6 +130,18 @@ import Testing
             let envelope = try JSON.parse(Array(created.envelope.utf8))
             #expect(envelope["actor"]?["type"] == "sign_in")
             #expect(envelope["actor"]?["id"] == .string(openConnection.id))
+
+            // Deleted by an administrator, the person is not made again by the response that made them: it is
+            // refused as used before anyone is created.
+            try await organizations.directory(for: open.key).delete(.user, id: person.userID)
+            let replayed = await Self.refusal {
+                try await connections.accept(
+                    try #require(openResponses["signed-1"]), on: openConnection, requestID: "_req1")
+            }
+            #expect(replayed?.contains("used already") == true, "\(replayed ?? "accepted")")
+            let after = try await organizations.applications.feed(
+                after: nil, limit: 100, types: ["user.created"], organization: open.id)
+            #expect(after.events.count == 1)
             _ = scim
 
             let closedResponses = try await Self.responses(for: closedConnection, keys: keys)

@@ -407,6 +407,9 @@ public struct OpenIDProvider: Sendable {
             }
             return OAuthError("invalid_grant", "code_verifier does not match the code_challenge.")
         }
+        if let sent = form["code_verifier"], !Self.isPKCEValue(sent, length: 43...128) {
+            return OAuthError("invalid_request", "code_verifier is malformed (RFC 7636 §4.1).")
+        }
         return OAuthError("invalid_grant", "The code was used already.")
     }
 

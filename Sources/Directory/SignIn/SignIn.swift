@@ -46,20 +46,22 @@ extension Connections {
     /// is created when the connection says so (and, when the organization has domains, only with one of them).
     public func accept(_ xml: Data, on connection: SAMLConnection, requestID: String?) async throws -> SignedInPerson {
         let admitted = try await admit(xml, on: connection, requestID: requestID)
-        guard
-            try await store.recordAssertion(
-                id: admitted.assertion, connection: connection.id, until: admitted.until, now: context.clock())
-        else { throw Self.replayed }
+        if let key = admitted.assertion {
+            guard
+                try await store.recordAssertion(
+                    id: key, connection: connection.id, until: admitted.until, now: context.clock())
+            else { throw Self.replayed }
+        }
         return admitted.person
     }
 
     static let replayed = SignInRefusal("This sign-in response was used already; sign in again.")
 
-    /// A response read, verified and checked, and the person it names, before its assertion is recorded as used:
-    /// `assertion` is the key to record (the hash of its ID), kept until `until`.
+    /// A response read, verified and checked, and the person it names: `assertion` is the key to record as used
+    /// (the hash of its ID) until `until`, nil when it was recorded already (before a person was created).
     struct Admitted: Sendable {
         var person: SignedInPerson
-        var assertion: String
+        var assertion: String?
         var until: Date
     }
 
@@ -106,8 +108,17 @@ extension Connections {
         let origin = ChangeOrigin(requestID: nil, actor: .signIn(connection: connection.id))
         var found = try await Self.user(named: email, in: directory)
         var created = false
+        // The ID is hashed (any length fits the key); kept well past expiry, for instances whose clocks differ.
+        var replayKey: String? = Secrets.hash(assertion.id)
+        let until = expires + 600
         if found == nil, connection.justInTime {
             try await checkJustInTime(email, in: organization)
+            // Recorded before anyone is created: a used assertion must not create (again) a person an
+            // administrator has just deleted.
+            guard let key = replayKey,
+                try await store.recordAssertion(id: key, connection: connection.id, until: until, now: now)
+            else { throw Self.replayed }
+            replayKey = nil
             var body: JSONObject = [
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": .string(email),
                 "emails": .array([.object(["value": .string(email), "type": "work", "primary": true])]),
@@ -143,8 +154,7 @@ extension Connections {
             email: Self.primaryEmail(user) ?? email, givenName: name?["givenName"]?.stringValue,
             familyName: name?["familyName"]?.stringValue,
             name: user["displayName"]?.stringValue ?? name?["formatted"]?.stringValue, created: created)
-        // Kept well past expiry, for instances whose clocks differ; the ID is hashed (any length fits the key).
-        return Admitted(person: person, assertion: Secrets.hash(assertion.id), until: expires + 600)
+        return Admitted(person: person, assertion: replayKey, until: until)
     }
 
     /// An email address as sign-in takes one: trimmed, printable ASCII, one `@` between a local part and a dotted

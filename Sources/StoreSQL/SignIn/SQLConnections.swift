@@ -131,7 +131,7 @@ public struct SQLConnections: ConnectionStore {
     static let grantKept: TimeInterval = 2 * 3600
 
     public func insertSignInRequest(_ request: SignInRequest, now: Date) async throws {
-        try await database.write(
+        try await database.groupedWrite(
             BoundStatement(
                 """
                 INSERT INTO sign_in_requests (id, connection_id, app_id, redirect_uri, scope, state, nonce,
@@ -171,14 +171,16 @@ public struct SQLConnections: ConnectionStore {
     }
 
     public func finishSignIn(
-        _ grant: AuthorizationGrant, request: (id: String, browserHash: String)?, assertion: String,
+        _ grant: AuthorizationGrant, request: (id: String, browserHash: String)?, assertion: String?,
         assertionUntil: Date, now: Date
     ) async throws -> SignInFinish {
         // A used assertion's key is repeated, and so is a request a grant has ended: either rolls the whole
         // transaction back.
-        let replay = BoundStatement(
-            "INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)",
-            [.text(grant.connection), .text(assertion), SQLValue(assertionUntil)])
+        let replay = assertion.map {
+            BoundStatement(
+                "INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)",
+                [.text(grant.connection), .text($0), SQLValue(assertionUntil)])
+        }
         let insert = "INSERT INTO authorization_grants (\(Self.grantColumns), kept_until_ms, request_id)"
         let mine: [SQLValue] = [
             .text(grant.codeHash), .integer(grant.organization.rawValue), .text(grant.userID),
@@ -206,7 +208,8 @@ public struct SQLConnections: ConnectionStore {
                 ])
         }
         do {
-            return try await database.write([replay, keep])[1].isEmpty ? .requestGone : .finished
+            let kept = try await database.groupedWrite([replay, keep].compactMap { $0 }).last ?? []
+            return kept.isEmpty ? .requestGone : .finished
         } catch let repeated as SQLUniqueViolation {
             return repeated.constraint.contains("saml_replays") ? .replayed : .requestGone
         }
@@ -254,7 +257,7 @@ public struct SQLConnections: ConnectionStore {
         } else {
             conditions += " AND code_challenge IS NULL"
         }
-        return try await database.write(
+        return try await database.groupedWrite(
             BoundStatement(
                 """
                 UPDATE authorization_grants SET redeemed_ms = ?, access_hash = ?, access_expires_ms = ?
@@ -264,7 +267,7 @@ public struct SQLConnections: ConnectionStore {
     }
 
     public func revokeGrant(codeHash: String) async throws {
-        try await database.write(
+        try await database.groupedWrite(
             BoundStatement(
                 "UPDATE authorization_grants SET access_hash = NULL, access_expires_ms = NULL WHERE code_hash = ?",
                 [.text(codeHash)]))
@@ -290,7 +293,7 @@ public struct SQLConnections: ConnectionStore {
     }
 
     public func recordAttempt(_ attempt: SignInAttempt, connection: String) async throws {
-        try await database.write(
+        try await database.groupedWrite(
             BoundStatement(
                 "UPDATE saml_connections SET last_attempt_ms = ?, last_attempt_ok = ?, last_attempt_text = ? WHERE id = ?",
                 [SQLValue(attempt.time), SQLValue(attempt.succeeded), .text(attempt.text), .text(connection)]))
@@ -299,7 +302,7 @@ public struct SQLConnections: ConnectionStore {
     public func recordAssertion(id: String, connection: String, until: Date, now: Date) async throws -> Bool {
         // The unique key decides between instances racing with the same assertion (expired rows go in
         // pruneSignIns).
-        !(try await database.write(
+        !(try await database.groupedWrite(
             BoundStatement(
                 """
                 INSERT INTO saml_replays (connection_id, assertion_id, until_ms) VALUES (?, ?, ?)
