@@ -104,47 +104,19 @@ struct SignInBenchmark: AsyncParsableCommand {
                 + "&roster_continue=1"
         }
 
-        // 2. Timed: each browser posts its responses and its application trades each code.
-        let next = Mutex(0)
-        let failures = Mutex<[String]>([])
+        // 2. Timed: each browser posts its responses and its application trades each code, as fast as it can.
         let basic = "Basic " + Data("\(clientID):\(secret)".utf8).base64EncodedString()
         let acsPath = URLComponents(string: acs)!.path
-        // Blocking sockets, so a thread per browser (the cooperative pool has one thread per core).
-        let finished = DispatchGroup()
-        let jobs = (bodies: Array(bodies.prefix(signIns)), browsers: started.prefix(signIns).map(\.browser))
-        let signInTime = await Stopwatch.time {
-            for _ in 0..<concurrency {
-                finished.enter()
-                Thread.detachNewThread {
-                    defer { finished.leave() }
-                    guard let connection = try? HTTPConnection(port: port) else {
-                        failures.withLock { $0.append("no connection") }
-                        return
-                    }
-                    defer { connection.close() }
-                    while true {
-                        let index = next.withLock { value in
-                            defer { value += 1 }
-                            return value
-                        }
-                        guard index < jobs.bodies.count else { return }
-                        do {
-                            try Self.signIn(
-                                jobs.bodies[index], browser: jobs.browsers[index], acsPath: acsPath, basic: basic,
-                                verifier: verifier, over: connection)
-                        } catch {
-                            failures.withLock { if $0.count < 5 { $0.append("\(error)") } }
-                        }
-                    }
-                }
-            }
-            await withCheckedContinuation { continuation in
-                finished.notify(queue: .global()) { continuation.resume() }
-            }
+        let jobs = zip(bodies, started.map(\.browser)).map { (body: $0, browser: $1) }
+        let timed = await SignInStream(
+            SignInStream.Plan(
+                jobs: Array(jobs.prefix(signIns)), rate: .infinity, acsPath: acsPath, basic: basic, verifier: verifier),
+            port: port, threads: concurrency
+        ).finish()
+        guard timed.failures.isEmpty else {
+            throw ValidationFailure("sign-ins failed: \(timed.failures.joined(separator: "; "))")
         }
-        let failed = failures.withLock { $0 }
-        guard failed.isEmpty else { throw ValidationFailure("sign-ins failed: \(failed.joined(separator: "; "))") }
-        let signInRate = Double(signIns) / signInTime.milliseconds * 1000
+        let signInRate = Double(timed.count) / timed.seconds
 
         // 3. Hostile responses: each refused, and how long that took.
         let hostile = try Self.hostile(port: port, acsPath: "/sso/saml/\(connectionID)/acs")
@@ -153,13 +125,11 @@ struct SignInBenchmark: AsyncParsableCommand {
         var besideRows: [String] = []
         var besideJSON = JSONObject()
         if besideRate > 0 {
-            let stream = zip(bodies.dropFirst(signIns), started.dropFirst(signIns).map(\.browser)).map {
-                (body: $0, browser: $1)
-            }
             let measures = try await Self.scimBesideSignIns(
                 port: port, seeded: seeded, folder: work, seconds: besideSeconds,
                 stream: SignInStream.Plan(
-                    jobs: stream, rate: Double(besideRate), acsPath: acsPath, basic: basic, verifier: verifier))
+                    jobs: Array(jobs.dropFirst(signIns)), rate: Double(besideRate), acsPath: acsPath, basic: basic,
+                    verifier: verifier))
             for measure in measures {
                 besideRows.append(
                     String(
@@ -221,11 +191,12 @@ struct SignInBenchmark: AsyncParsableCommand {
             origin: "http://127.0.0.1:\(port)", token: seeded.token, folder: folder, seconds: seconds,
             connections: 64, threads: 2)
         let names = ["GET user by id", "POST create"]
+        let healthz = Scenario.all(seeded)[0]
         let quiet = try QuietServer(port: port)
         var measures: [BesideMeasure] = []
         for scenario in Scenario.all(seeded) where names.contains(scenario.name) {
             try await quiet.wait()
-            let ceiling = try load.run(Scenario.all(seeded)[0])
+            let ceiling = try load.run(healthz)
             try await quiet.wait()
             let alone = try load.run(scenario)
             measures.append(
@@ -238,12 +209,12 @@ struct SignInBenchmark: AsyncParsableCommand {
         // Built again: a POST's userNames carry an id of their script, so they never repeat the ones above.
         for (index, scenario) in Scenario.all(seeded).filter({ names.contains($0.name) }).enumerated() {
             let signIns = SignInStream(plan, port: port)
-            let ceiling = try load.run(Scenario.all(seeded)[0])
+            let ceiling = try load.run(healthz)
             let beside = try load.run(scenario)
-            let (count, elapsed) = await signIns.stop()
+            let stream = await signIns.stop()
             measures[index].beside = beside.requestsPerSecond
             measures[index].besideRatio = beside.requestsPerSecond / ceiling.requestsPerSecond
-            measures[index].signInsPerSecond = Double(count) / elapsed
+            measures[index].signInsPerSecond = Double(stream.count) / stream.seconds
             try await quiet.wait()
         }
         return measures
@@ -366,8 +337,9 @@ struct SignInBenchmark: AsyncParsableCommand {
     }
 }
 
-/// Sign-ins at a steady rate, on threads of their own (blocking sockets), until stopped or out of responses: the load
-/// beside the SCIM measures. Each response is used once, so a plan's jobs are shared by the streams made from it.
+/// Sign-ins at a steady rate (`.infinity`: as fast as the threads go), on threads of their own (blocking
+/// sockets), until stopped or out of responses: the timed phase, and the load beside the SCIM measures. Each
+/// response is used once, so a plan's jobs are shared by the streams made from it.
 final class SignInStream: @unchecked Sendable {
     final class Plan: Sendable {
         let jobs: [(body: String, browser: String)]
@@ -385,6 +357,8 @@ final class SignInStream: @unchecked Sendable {
 
     private let stopped = Mutex(false)
     private let done = Mutex(0)
+    /// The first few failures, to report.
+    private let failures = Mutex<[String]>([])
     private let finished = DispatchGroup()
     private let start = ContinuousClock.now
 
@@ -394,7 +368,7 @@ final class SignInStream: @unchecked Sendable {
             finished.enter()
             Thread.detachNewThread { [self] in
                 defer { finished.leave() }
-                guard let connection = try? HTTPConnection(port: port) else { return }
+                guard let connection = try? HTTPConnection(port: port) else { return fail("no connection") }
                 defer { connection.close() }
                 while !stopped.withLock({ $0 }) {
                     let index = plan.next.withLock { value in
@@ -407,23 +381,34 @@ final class SignInStream: @unchecked Sendable {
                         Thread.sleep(forTimeInterval: (due - ContinuousClock.now).milliseconds / 1000)
                     }
                     let job = plan.jobs[index]
-                    if (try? SignInBenchmark.signIn(
-                        job.body, browser: job.browser, acsPath: plan.acsPath, basic: plan.basic,
-                        verifier: plan.verifier, over: connection)) != nil
-                    {
+                    do {
+                        try SignInBenchmark.signIn(
+                            job.body, browser: job.browser, acsPath: plan.acsPath, basic: plan.basic,
+                            verifier: plan.verifier, over: connection)
                         done.withLock { $0 += 1 }
+                    } catch {
+                        fail("\(error)")
                     }
                 }
             }
         }
     }
 
-    /// Stops the stream; how many sign-ins completed, over how many seconds.
-    func stop() async -> (Int, Double) {
-        stopped.withLock { $0 = true }
+    private func fail(_ reason: String) {
+        failures.withLock { if $0.count < 5 { $0.append(reason) } }
+    }
+
+    /// Once every job is done (or the stream stopped): how many sign-ins completed, over how many seconds, and the
+    /// first failures.
+    func finish() async -> (count: Int, seconds: Double, failures: [String]) {
         await withCheckedContinuation { continuation in
             finished.notify(queue: .global()) { continuation.resume() }
         }
-        return (done.withLock { $0 }, (ContinuousClock.now - start).milliseconds / 1000)
+        return (done.withLock { $0 }, (ContinuousClock.now - start).milliseconds / 1000, failures.withLock { $0 })
+    }
+
+    func stop() async -> (count: Int, seconds: Double, failures: [String]) {
+        stopped.withLock { $0 = true }
+        return await finish()
     }
 }

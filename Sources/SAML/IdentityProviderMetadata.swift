@@ -79,27 +79,17 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         // `components(separatedBy:)` was a percent of a sign-in.
         let bytes = Array(text.utf8)
         var blocks: [String] = []
-        var from = 0
-        while let start = find(begin, in: bytes, from: from), let end = find(end, in: bytes, from: start) {
-            blocks.append(String(decoding: bytes[start..<end + Self.end.count], as: UTF8.self) + "\n")
-            from = end + Self.end.count
+        var rest = bytes[...]
+        while let begin = rest.firstRange(of: Self.begin), let end = rest[begin.lowerBound...].firstRange(of: Self.end)
+        {
+            blocks.append(String(decoding: bytes[begin.lowerBound..<end.upperBound], as: UTF8.self) + "\n")
+            rest = bytes[end.upperBound...]
         }
         return blocks
     }
 
     private static let begin = Array("-----BEGIN CERTIFICATE-----".utf8)
     private static let end = Array("-----END CERTIFICATE-----".utf8)
-
-    /// Where `needle` first starts in `bytes` at or after `from`.
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        var index = from
-        while index <= bytes.count - needle.count {
-            if bytes[index] == first, bytes[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
-    }
 
     /// Certificates given as PEM text (one or several), checked.
     public static func certificates(fromPEM text: String) throws(SAMLRefusal) -> [String] {

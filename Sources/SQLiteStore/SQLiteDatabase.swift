@@ -12,17 +12,13 @@ struct SQLiteDatabase: SQLDatabase {
     var points: PointReaders?
 
     func rows(_ statement: BoundStatement) async throws -> [SQLRow] {
-        try await Self.translating {
-            try await database.read { db in try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values) }
-        }
+        try await Self.translating { try await database.read(Self.run(statement)) }
     }
 
     /// On a point reader when one is idle: a sign-in's lookups of its connection, request, application and
     /// organization were each two thread switches through the pool.
     func lookup(_ statement: BoundStatement) async throws -> [SQLRow] {
-        let read = { @Sendable (db: Database) in
-            try Self.rows(SQLiteStore.statement(db, statement.sql), statement.values)
-        }
+        let read = Self.run(statement)
         if let points, let rows = try await Self.translating({ try points.read(singleStatement: true, read) }) {
             return rows
         }
@@ -40,8 +36,12 @@ struct SQLiteDatabase: SQLDatabase {
         try await Self.translating { try await writes.write(Self.run(statements)) }
     }
 
+    private static func run(_ statement: BoundStatement) -> @Sendable (Database) throws -> [SQLRow] {
+        { db in try rows(SQLiteStore.statement(db, statement.sql), statement.values) }
+    }
+
     private static func run(_ statements: [BoundStatement]) -> @Sendable (Database) throws -> [[SQLRow]] {
-        { db in try statements.map { try rows(SQLiteStore.statement(db, $0.sql), $0.values) } }
+        { db in try statements.map { try run($0)(db) } }
     }
 
     private static func rows(_ statement: Statement, _ values: [SQLValue]) throws -> [SQLRow] {

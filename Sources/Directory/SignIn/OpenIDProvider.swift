@@ -348,19 +348,16 @@ public struct OpenIDProvider: Sendable {
         }
         let now = context.clock()
         let codeHash = Secrets.hash(code)
-        // Redeemed in the one statement that checks it; only a code refused is read, to say why.
-        let verifier = form["code_verifier"].flatMap { Self.isPKCEValue($0, length: 43...128) ? $0 : nil }
+        // Redeemed in the one statement that checks it; only a code refused is read, to say why. A malformed
+        // verifier is refused before.
+        let sent = form["code_verifier"]
         let accessToken = Secrets.random()
-        let redeemed =
-            form["code_verifier"] != nil && verifier == nil
-            ? nil
-            : try await store.redeemGrant(
+        guard sent.map({ Self.isPKCEValue($0, length: 43...128) }) ?? true,
+            let grant = try await store.redeemGrant(
                 codeHash: codeHash, application: application.id, redirectURI: form["redirect_uri"],
-                codeChallenge: verifier.map { Base64URL.encode(Data(SHA256.hash(data: Data($0.utf8)))) },
+                codeChallenge: sent.map { Base64URL.encode(Data(SHA256.hash(data: Data($0.utf8)))) },
                 accessHash: Secrets.hash(accessToken), accessExpires: now + Self.accessTokenLifetime, at: now)
-        guard let grant = redeemed else {
-            throw try await refusal(of: codeHash, form, application: application, now: now)
-        }
+        else { throw try await refusal(of: codeHash, form, application: application, now: now) }
         guard let (user, organization) = try await person(of: grant) else {
             try await store.revokeGrant(codeHash: codeHash)
             throw OAuthError("invalid_grant", "The person who signed in is no longer active in the directory.")

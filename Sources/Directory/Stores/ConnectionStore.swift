@@ -42,9 +42,10 @@ public protocol SignInFlowStore: Sendable {
     func insertSignInRequest(_ request: SignInRequest, now: Date) async throws
     func signInRequest(id: String) async throws -> SignInRequest?
     /// Ends a sign-in in one transaction: the assertion (`assertion`, kept until `assertionUntil`; nil when it was
-    /// recorded already) recorded as used, and the code's grant kept. With a started sign-in (`request`), the grant takes its application,
-    /// redirect URI, scope, nonce and PKCE challenge from it, and is kept only while it is this connection's,
-    /// unexpired and this browser's (its `browserHash`), and only once: a grant names the request it ended.
+    /// recorded already) recorded as used, and the code's grant kept. With a started sign-in (`request`), the
+    /// grant takes its application, redirect URI, scope, nonce and PKCE challenge from it, and is kept only while
+    /// it is this connection's, unexpired and this browser's (its `browserHash`), and only once: a grant names the
+    /// request it ended.
     func finishSignIn(
         _ grant: AuthorizationGrant, request: (id: String, browserHash: String)?, assertion: String?,
         assertionUntil: Date, now: Date
