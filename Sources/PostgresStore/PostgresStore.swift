@@ -158,8 +158,8 @@ struct SQL: Sendable {
 
     static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(lhs.text + rhs.text, lhs.values + rhs.values) }
 
-    var query: PostgresQuery {
-        let sql = Self.numbered(text)
+    /// The values as postgres-nio binds them.
+    var bindings: PostgresBindings {
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -169,7 +169,19 @@ struct SQL: Sendable {
             case .null: binds.appendNull()
             }
         }
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
+        return binds
+    }
+
+    /// The types `bindings` gives the values (a NULL's is left to the server).
+    var types: [PostgresDataType] {
+        values.map { value in
+            switch value {
+            case .text: .text
+            case .integer: .int8
+            case .real: .float8
+            case .null: .null
+            }
+        }
     }
 
     /// `text` with its `?` numbered `$1, $2, …`, on UTF-8 bytes: walking its Characters (grapheme clusters) took
@@ -195,13 +207,6 @@ struct SQL: Sendable {
     }
 }
 
-extension PostgresConnection {
-    @discardableResult
-    func run(_ sql: SQL, logger: Logger) async throws -> PostgresRowSequence {
-        try await query(sql.query, logger: logger)
-    }
-}
-
 extension PostgresStore {
     /// One statement on a connection of the pool, its rows read whole. A write that loses its connection may have
     /// been applied (its own transaction commits when it ends): that is said, not "nothing changed".
@@ -209,9 +214,7 @@ extension PostgresStore {
     func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
         do {
             return try await leased(writes: writes) { connection in
-                var rows: [PostgresRow] = []
-                for try await row in try await connection.query(sql.query, logger: logger) { rows.append(row) }
-                return rows
+                try await connection.run(sql, logger: logger).collect()
             }
         } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
             throw StoreUnavailable(.inDoubt, cause: error.cause)
