@@ -9,12 +9,16 @@ extension PostgresStore {
         _ resource: StoredResource, members: [String], events: [NewEvent], in organization: OrganizationKey
     ) async throws {
         try await Self.translating(resource.kind) {
-            try await transaction { connection in
-                let key = try await insertRow(resource, in: organization, on: connection)
-                try await writeIndex(of: resource, key: key, in: organization, on: connection)
-                try await addMembers(members, toGroupKey: key, in: organization, on: connection)
-                try await writeEvents(events, in: organization, on: connection)
+            guard members.isEmpty else {
+                return try await transaction { connection in
+                    let key = try await insertRow(resource, in: organization, on: connection)
+                    try await writeIndex(of: resource, key: key, in: organization, on: connection)
+                    try await addMembers(members, toGroupKey: key, in: organization, on: connection)
+                    try await writeEvents(events, in: organization, on: connection)
+                }
             }
+            // One statement and one round trip, the usual create (see PostgresSQL).
+            try await run(PostgresSQL.insert(resource, events: events, in: organization), writes: true)
         }
         noteInserted(1)
     }
@@ -221,10 +225,8 @@ extension PostgresStore {
     func writeEvents(_ events: [NewEvent], in organization: OrganizationKey, on connection: PostgresConnection)
         async throws
     {
-        for chunk in events.chunked(into: 1000) {
-            let statement = EventSQL.insertNumbered(Array(chunk), in: organization)
-            try await connection.run(SQL(statement.sql, statement.values), logger: logger)
-        }
+        guard !events.isEmpty else { return }
+        try await connection.run(PostgresSQL.events(events, in: organization), logger: logger)
     }
 
     /// The resources that show this one by its display name get a new version, so their ETags change with what
@@ -378,10 +380,11 @@ extension PostgresStore {
             SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), logger: logger)
         let values = resource.indexedValues
         guard !values.isEmpty else { return }
-        // One multi-row INSERT per resource rather than one round trip per value.
-        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: values.count).joined(separator: ", ")
-        let bound = values.flatMap { ResourceSQL.indexValues($0, key: key, in: organization) }
-        try await connection.run(SQL(ResourceSQL.insertValues + " VALUES " + rows, bound), logger: logger)
+        // One statement of one text whatever the number of values.
+        try await connection.run(
+            SQL(
+                "WITH target AS (SELECT ?::bigint AS pk) " + PostgresSQL.index(from: "target"),
+                [.integer(key), .integer(organization.rawValue), .text(PostgresSQL.rows(values))]), logger: logger)
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the

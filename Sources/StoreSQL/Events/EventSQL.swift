@@ -190,24 +190,4 @@ public enum EventSQL {
         }
         return statements
     }
-
-    /// One statement that takes the numbers and inserts the events (PostgreSQL: a round trip each otherwise).
-    public static func insertNumbered(_ events: [NewEvent], in organization: OrganizationKey) -> BoundStatement {
-        let rows = Array(repeating: "(?::bigint, ?, ?, ?, ?::bigint, ?)", count: events.count).joined(separator: ", ")
-        var values: [SQLValue] = [.integer(organization.rawValue), .integer(Int64(events.count))]
-        values += [.integer(organization.rawValue), .integer(Int64(events.count))]
-        for (offset, event) in events.enumerated() {
-            values += [
-                .integer(Int64(offset + 1)), .text(event.id), .text(event.type.rawValue), .text(event.resourceID),
-                SQLValue(event.time), .text(event.payload),
-            ]
-        }
-        return BoundStatement(
-            """
-            WITH taken AS (\(takeSequence))
-            INSERT INTO events (org_pk, sequence, id, type, resource_id, time_ms, payload)
-            SELECT ?::bigint, taken.last - ?::bigint + v.k, v.id, v.type, v.resource_id, v.time_ms, v.payload
-            FROM taken, (VALUES \(rows)) AS v (k, id, type, resource_id, time_ms, payload)
-            """, values)
-    }
 }
