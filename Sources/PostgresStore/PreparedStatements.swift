@@ -81,12 +81,30 @@ extension PostgresConnection {
     @discardableResult
     func run(_ sql: SQL, once: Bool = false, logger: Logger) async throws -> Rows {
         if !once, let statement = PreparedStatements.statement(sql.text, types: sql.types) {
-            return try await Named.$running.withValue(statement) {
-                try await execute(Named(bindings: sql.bindings), logger: logger)
+            do {
+                return try await Named.$running.withValue(statement) {
+                    try await execute(Named(bindings: sql.bindings), logger: logger)
+                }
+            } catch let error as PSQLError {
+                // postgres-nio keeps a statement's failure to prepare for the connection's life: a table missing
+                // for a moment would fail that statement on this connection ever after. An error preparing can
+                // raise closes the connection, and the pool opens another.
+                if let state = error.serverInfo?[.sqlState], Self.mayComeFromPreparing(state) {
+                    try? await close()
+                }
+                throw error
             }
         }
         return try await query(PostgresQuery(unsafeSQL: SQL.numbered(sql.text), binds: sql.bindings), logger: logger)
             .map { $0 }
+    }
+}
+
+extension PostgresConnection {
+    /// Errors in the statement's text or names (class 42), and the refusal of a transaction that failed before
+    /// (25P02): what parsing raises.
+    static func mayComeFromPreparing(_ state: String) -> Bool {
+        state.hasPrefix("42") || state == "25P02"
     }
 }
 

@@ -57,6 +57,19 @@ import Testing
         }
     }
 
+    /// postgres-nio keeps a failure to prepare for the connection's life; the connection is closed instead, so a
+    /// table made after a statement first failed on it serves that statement from then on.
+    @Test func aStatementThatFailedToPrepareRunsOnceItCan() async throws {
+        try await withStore { store in
+            let insert = SQL("INSERT INTO made_later (n) VALUES (?)", [.integer(1)])
+            await #expect(throws: PSQLError.self) { try await store.run(insert, writes: true) }
+            try await store.run(SQL("CREATE TABLE made_later (n BIGINT)"), writes: true)
+            for _ in 0..<20 { try await store.run(insert, writes: true) }
+            let rows = try await store.run(SQL("SELECT count(*) FROM made_later"))
+            #expect(try rows.first?.decode(Int64.self) == 20)
+        }
+    }
+
     private static func prepared(on connection: PostgresConnection, store: PostgresStore) async throws -> [String] {
         try await connection.run(SQL("SELECT name FROM pg_prepared_statements"), once: true, logger: store.logger)
             .collect().map { try $0.decode(String.self) }
