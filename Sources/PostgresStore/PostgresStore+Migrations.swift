@@ -57,6 +57,9 @@ extension PostgresStore {
             Migration(
                 name: "end a sign-in in one statement: a grant names its request",
                 sql: SQLConnections.grantRequestSchema.map { SQL($0) }),
+            Migration(
+                name: "index numbers and times only where values have them",
+                sql: ResourceSQL.sparseValueIndexes.map { SQL($0) }),
         ]
     }
 

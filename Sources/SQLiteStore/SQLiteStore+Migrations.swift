@@ -160,6 +160,9 @@ extension SQLiteStore {
         migrator.registerMigration("end a sign-in in one statement: a grant names its request") { db in
             for statement in SQLConnections.grantRequestSchema { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("index numbers and times only where values have them") { db in
+            for statement in ResourceSQL.sparseValueIndexes { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
