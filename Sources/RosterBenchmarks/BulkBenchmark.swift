@@ -261,4 +261,18 @@ struct QuietServer {
         }
         print("The server did not come back to its idle latency within 60 s; measuring anyway.")
     }
+
+    /// Until no autovacuum worker runs on the PostgreSQL at `url` (the writes of a scenario wake them), for at most
+    /// 120 s.
+    static func waitForVacuum(_ url: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        let busy = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+        while ContinuousClock.now < deadline {
+            let count = try Command.run("psql", [url, "-Atq", "-c", busy]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            if count == "0" { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        print("PostgreSQL's autovacuum still ran after 120 s; measuring anyway.")
+    }
 }

@@ -87,9 +87,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
             let scenarios = Scenario.all(seeded, database: postgres)
             for scenario in scenarios {
                 // The ceiling on a quiet server right before the scenario, which then starts quiet too: a write
-                // scenario's after-work (SQLite's checkpoints) lands in neither measure.
+                // scenario's after-work (SQLite's checkpoints, PostgreSQL's vacuum) lands in neither measure.
+                if postgres { try await QuietServer.waitForVacuum(path) }
                 try await quiet.wait()
                 let ceiling = try load.run(scenarios[0])
+                if postgres { try await QuietServer.waitForVacuum(path) }
                 try await quiet.wait()
                 var result = scenario.name == scenarios[0].name ? ceiling : try load.run(scenario)
                 result.ceiling = ceiling.requestsPerSecond
