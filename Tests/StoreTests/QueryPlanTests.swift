@@ -57,6 +57,28 @@ import Testing
         #expect(plan.contains { $0.contains("USING") }, "\(plan)")
     }
 
+    /// Numbers and times are indexed only where a value has one; a comparison with them still searches its index.
+    @Test(arguments: [
+        ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:budget gt 100", "attribute_values_by_number"),
+        ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:budget eq 5", "attribute_values_by_number"),
+        (
+            #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:start-date lt "2026-01-01T00:00:00Z""#,
+            "attribute_values_by_time"
+        ),
+    ])
+    func numberAndTimeComparisonsSearchTheirIndexes(filter: String, index: String) async throws {
+        let fields = [
+            CustomField(id: "f1", label: "Budget", attributeName: "budget", type: .currency),
+            CustomField(id: "f2", label: "Start Date", attributeName: "start-date", type: .date),
+        ]
+        let query = ResourceQuery(
+            organization: OrganizationKey(2), kind: .user, filter: try Filter.parse(filter),
+            page: Page(startIndex: 1, count: 100, maximum: 100), type: .user(customFields: fields))
+        let plan = try await SQLiteStore.inMemory().queryPlan(for: query)
+        Self.expectNoScan(plan)
+        #expect(plan.contains { $0.hasPrefix("SEARCH") && $0.contains(index) }, "\(plan)")
+    }
+
     /// A list of ids or userNames, as a client holding them looks them up, is one index lookup per term, not a scan.
     @Test(arguments: ["id", "userName", "externalId"])
     func aLongListOfIdsIsIndexLookups(attribute: String) async throws {
