@@ -24,10 +24,11 @@ public struct SQLiteStore: ResourceStore {
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         let prepare: @Sendable (Database) throws -> Void = { db in
-            // A directory of a million users is about a GiB on disk; what the process holds stays bounded: 8 MiB
-            // of page cache per connection (six at most), and by default no memory map, whose pages count as the
-            // process's own once an import has read the whole file. The kernel's file cache keeps the rest warm.
-            try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA mmap_size = \(mapBytes)")
+            // A directory of a million users is about a GiB on disk; what the process holds stays bounded: 4 MiB
+            // of page cache per reader (five at most; the writer has 8), and by default no memory map, whose pages
+            // count as the process's own once an import has read the whole file. The kernel's file cache keeps the
+            // rest warm: a page SQLite does not hold is a read from memory, not from the disk.
+            try db.execute(sql: "PRAGMA cache_size = -4096; PRAGMA mmap_size = \(mapBytes)")
             // WAL (DatabasePool) with synchronous FULL: every acknowledged write has been fsynced to the WAL, so it
             // survives a crash of the process and of the machine. NORMAL would be faster and still survive a killed
             // process, but could lose the last commits on power loss; a directory of record wants FULL.
@@ -39,7 +40,9 @@ public struct SQLiteStore: ResourceStore {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // The pool switches its writer to WAL after `prepare` has run, and sets `synchronous = NORMAL` as it does:
         // without this, commits were never synced to disk (found by counting fdatasync calls under load).
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -8192")
+        }
         self.database = pool
         self.writes = WriteBatcher(writer: database)
         try Self.migrator.migrate(database)
