@@ -39,7 +39,9 @@ extension PostgresStore {
                     .integer(organization.rawValue),
                 ])
             var updated: (Int64, Int64)?
-            for try await row in try await connection.run(sql, logger: logger).decode((Int64, Int64).self) {
+            for try await row in try await connection.run(sql, preparing: prepared, logger: logger).decode(
+                (Int64, Int64).self)
+            {
                 updated = row
             }
             guard let (key, version) = updated else { return nil }
@@ -88,7 +90,9 @@ extension PostgresStore {
         if change.needsCurrentMembers {
             var current: [String] = []
             let sql = SQL(ResourceSQL.memberIDsOfGroup, [.integer(groupKey)])
-            for try await id in try await connection.run(sql, logger: logger).decode(String.self) { current.append(id) }
+            for try await id in try await connection.run(sql, preparing: prepared, logger: logger).decode(String.self) {
+                current.append(id)
+            }
             change = change.resolved(against: current)
         }
         // A thousand ids a statement: a group of 5,000 members was 10,000 round trips, a minute on a loaded machine.
@@ -104,7 +108,9 @@ extension PostgresStore {
                 UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM gone) RETURNING id
                 """, [.integer(groupKey), .integer(organization.rawValue)] + chunk.map(SQLValue.text))
             var gone = Set<String>()
-            for try await id in try await connection.run(sql, logger: logger).decode(String.self) { gone.insert(id) }
+            for try await id in try await connection.run(sql, preparing: prepared, logger: logger).decode(String.self) {
+                gone.insert(id)
+            }
             removed += chunk.filter { gone.remove($0) != nil }
         }
         let added = try await addMembers(change.added, toGroupKey: groupKey, in: organization, on: connection)
@@ -127,7 +133,9 @@ extension PostgresStore {
                 SELECT r.id, r.pk FROM (VALUES \(rows)) AS wanted (id)
                 JOIN resources r ON r.id = wanted.id AND r.org_pk = ?
                 """, chunk.map(SQLValue.text) + [.integer(organization.rawValue)])
-            for try await (id, key) in try await connection.run(lookup, logger: logger).decode((String, Int64).self) {
+            for try await (id, key) in try await connection.run(lookup, preparing: prepared, logger: logger).decode(
+                (String, Int64).self)
+            {
                 keys[id] = key
             }
             if let unknown = chunk.first(where: { keys[$0] == nil }) {
@@ -146,7 +154,9 @@ extension PostgresStore {
                 UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM added) RETURNING pk
                 """, [.integer(groupKey)] + memberKeys.map(SQLValue.integer))
             var inserted = Set<Int64>()
-            for try await key in try await connection.run(insert, logger: logger).decode(Int64.self) {
+            for try await key in try await connection.run(insert, preparing: prepared, logger: logger).decode(
+                Int64.self)
+            {
                 inserted.insert(key)
             }
             // Each id once, in the order given.

@@ -23,13 +23,13 @@ extension PostgresStore {
                 ).decode((Int64, String, String).self) {
                     rows.append(IdentityKeyMigration.Row(pk: pk, scope: scope, key: key))
                 }
-                try await connection.run(SQL(IdentityKeyMigration.dropIndex), once: true, logger: logger)
+                try await connection.run(SQL(IdentityKeyMigration.dropIndex), logger: logger)
                 for change in IdentityKeyMigration.rekey(rows) {
                     try await connection.run(
-                        SQL(IdentityKeyMigration.update, [.text(change.key), .integer(change.pk)]), once: true,
+                        SQL(IdentityKeyMigration.update, [.text(change.key), .integer(change.pk)]),
                         logger: logger)
                 }
-                try await connection.run(SQL(IdentityKeyMigration.createIndex), once: true, logger: logger)
+                try await connection.run(SQL(IdentityKeyMigration.createIndex), logger: logger)
             },
             Migration(
                 name: "create setup links for customers' IT administrators",
@@ -264,7 +264,9 @@ extension PostgresStore {
         do {
             // Readiness is asked often and must answer at once: a second's wait for a connection, no more.
             let rows = try await leased(wait: .seconds(1)) { connection in
-                try await connection.run(SQL("SELECT COUNT(*) FROM roster_migrations"), logger: logger).collect()
+                try await connection.run(
+                    SQL("SELECT COUNT(*) FROM roster_migrations"), preparing: prepared, logger: logger
+                ).collect()
             }
             let count = try rows.first?.decode(Int64.self) ?? 0
             return count >= Int64(Self.migrations.count)
@@ -281,16 +283,16 @@ extension PostgresStore {
     public func migrate() async throws {
         try await client.withConnection { connection in
             try await connection.run(
-                SQL("SELECT pg_advisory_lock(?)", [.integer(Self.migrationLock)]), once: true, logger: logger)
+                SQL("SELECT pg_advisory_lock(?)", [.integer(Self.migrationLock)]), logger: logger)
             do {
                 try await applyMigrations(on: connection)
             } catch {
                 _ = try? await connection.run(
-                    SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), once: true, logger: logger)
+                    SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
                 throw error
             }
             try await connection.run(
-                SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), once: true, logger: logger)
+                SQL("SELECT pg_advisory_unlock(?)", [.integer(Self.migrationLock)]), logger: logger)
         }
     }
 
@@ -299,25 +301,25 @@ extension PostgresStore {
             SQL(
                 "CREATE TABLE IF NOT EXISTS roster_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
             ),
-            once: true, logger: logger)
+            logger: logger)
         var applied = Set<String>()
         for try await name in try await connection.run(
-            SQL("SELECT name FROM roster_migrations"), once: true, logger: logger
+            SQL("SELECT name FROM roster_migrations"), logger: logger
         )
         .decode(String.self) {
             applied.insert(name)
         }
         for migration in Self.migrations where !applied.contains(migration.name) {
-            try await connection.run(SQL("BEGIN"), once: true, logger: logger)
+            try await connection.run(SQL("BEGIN"), logger: logger)
             do {
-                for statement in migration.sql { try await connection.run(statement, once: true, logger: logger) }
+                for statement in migration.sql { try await connection.run(statement, logger: logger) }
                 try await migration.work?(connection, logger)
                 try await connection.run(
-                    SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]), once: true,
+                    SQL("INSERT INTO roster_migrations (name) VALUES (?)", [.text(migration.name)]),
                     logger: logger)
-                try await connection.run(SQL("COMMIT"), once: true, logger: logger)
+                try await connection.run(SQL("COMMIT"), logger: logger)
             } catch {
-                _ = try? await connection.run(SQL("ROLLBACK"), once: true, logger: logger)
+                _ = try? await connection.run(SQL("ROLLBACK"), logger: logger)
                 throw error
             }
         }

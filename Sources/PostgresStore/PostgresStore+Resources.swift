@@ -75,7 +75,7 @@ extension PostgresStore {
                     + " RETURNING pk, id",
                 chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
             var inserted = 0
-            for try await (key, id) in try await connection.run(insert, logger: logger).decode(
+            for try await (key, id) in try await connection.run(insert, preparing: prepared, logger: logger).decode(
                 (Int64, String).self)
             {
                 keys[id] = key
@@ -90,7 +90,7 @@ extension PostgresStore {
                         [
                             .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
                             .text(kind.rawValue),
-                        ]), logger: logger)
+                        ]), preparing: prepared, logger: logger)
             }
         }
         var values: [[SQLValue]] = []
@@ -102,7 +102,7 @@ extension PostgresStore {
             let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
             try await connection.run(
                 SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
-                logger: logger)
+                preparing: prepared, logger: logger)
         }
         return keys
     }
@@ -113,7 +113,9 @@ extension PostgresStore {
         async throws -> Int64
     {
         let sql = SQL(ResourceSQL.insert + " RETURNING pk", ResourceSQL.insertValues(resource, in: organization))
-        for try await key in try await connection.run(sql, logger: logger).decode(Int64.self) { return key }
+        for try await key in try await connection.run(sql, preparing: prepared, logger: logger).decode(Int64.self) {
+            return key
+        }
         throw StoreCorruption(detail: "INSERT returned no key")
     }
 
@@ -173,7 +175,9 @@ extension PostgresStore {
                         .integer(organization.rawValue),
                     ] + ResourceSQL.values(resource))
                 var old: (key: Int64, display: String?)?
-                for try await row in try await connection.run(sql, logger: logger).decode((Int64, String?).self) {
+                for try await row in try await connection.run(sql, preparing: prepared, logger: logger).decode(
+                    (Int64, String?).self)
+                {
                     old = row
                 }
                 guard let old else { return false }
@@ -198,7 +202,7 @@ extension PostgresStore {
                 SQL(
                     "SELECT 1 FROM resource_counts WHERE org_pk = ? AND kind = ? FOR UPDATE",
                     [.integer(organization.rawValue), .text(kind.rawValue)]),
-                logger: logger)
+                preparing: prepared, logger: logger)
             let select = SQL(
                 """
                 SELECT pk FROM resources WHERE id = ? AND kind = ? AND org_pk = ? AND version = COALESCE(?, version)
@@ -209,11 +213,13 @@ extension PostgresStore {
                     expectedVersion.map { .integer(Int64($0)) } ?? .null,
                 ])
             var key: Int64?
-            for try await pk in try await connection.run(select, logger: logger).decode(Int64.self) { key = pk }
+            for try await pk in try await connection.run(select, preparing: prepared, logger: logger).decode(Int64.self)
+            { key = pk }
             guard let key else { return false }
             // What showed the deleted resource no longer does: it gets a new version too.
             try await touchNeighbours(of: key, on: connection)
-            try await connection.run(SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), logger: logger)
+            try await connection.run(
+                SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), preparing: prepared, logger: logger)
             try await writeEvents(events, in: organization, on: connection)
             return true
         }
@@ -226,14 +232,14 @@ extension PostgresStore {
         async throws
     {
         guard !events.isEmpty else { return }
-        try await connection.run(PostgresSQL.events(events, in: organization), logger: logger)
+        try await connection.run(PostgresSQL.events(events, in: organization), preparing: prepared, logger: logger)
     }
 
     /// The resources that show this one by its display name get a new version, so their ETags change with what
     /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
     func touchNeighbours(of key: Int64, on connection: PostgresConnection) async throws {
         for touch in [ResourceSQL.touchGroups, ResourceSQL.touchMembers] {
-            try await connection.run(SQL(touch, [.integer(key)]), logger: logger)
+            try await connection.run(SQL(touch, [.integer(key)]), preparing: prepared, logger: logger)
         }
     }
 
@@ -292,7 +298,7 @@ extension PostgresStore {
             let (read, cut) = try await leased { connection in
                 var budget = PageBudget(maxBytes: query.maxBytes)
                 var read: [StoredResource] = []
-                for try await row in try await connection.run(statement, logger: logger) {
+                for try await row in try await connection.run(statement, preparing: prepared, logger: logger) {
                     let (resource, size) = try Self.resourceAndSize(row)
                     guard budget.admits(size) else { break }
                     read.append(resource)
@@ -340,7 +346,7 @@ extension PostgresStore {
             var positions: [Keyset] = []
             var more = false
             if limit > 0 {
-                for try await row in try await connection.run(page, logger: logger) {
+                for try await row in try await connection.run(page, preparing: prepared, logger: logger) {
                     guard resources.count < limit else {
                         more = true
                         break
@@ -358,7 +364,7 @@ extension PostgresStore {
                 }
             }
             var total = 0
-            for try await row in try await connection.run(counting, logger: logger) {
+            for try await row in try await connection.run(counting, preparing: prepared, logger: logger) {
                 total = Int(try Array(row)[0].decode(Int64.self))
             }
             if seek.backward {
@@ -377,14 +383,16 @@ extension PostgresStore {
         of resource: StoredResource, key: Int64, in organization: OrganizationKey, on connection: PostgresConnection
     ) async throws {
         try await connection.run(
-            SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), logger: logger)
+            SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), preparing: prepared,
+            logger: logger)
         let values = resource.indexedValues
         guard !values.isEmpty else { return }
         // One statement of one text whatever the number of values.
         try await connection.run(
             SQL(
                 "WITH target AS (SELECT ?::bigint AS pk) " + PostgresSQL.index(from: "target"),
-                [.integer(key), .integer(organization.rawValue), .text(PostgresSQL.rows(values))]), logger: logger)
+                [.integer(key), .integer(organization.rawValue), .text(PostgresSQL.rows(values))]), preparing: prepared,
+            logger: logger)
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
@@ -398,8 +406,9 @@ extension PostgresStore {
             var total = 0
             var deletions: Int64 = 0
             let counts = SQL(ResourceSQL.counts, scope)
-            for try await (count, deleted) in try await connection.run(counts, logger: logger).decode(
-                (Int64, Int64).self)
+            for try await (count, deleted) in try await connection.run(counts, preparing: prepared, logger: logger)
+                .decode(
+                    (Int64, Int64).self)
             {
                 (total, deletions) = (Int(count), deleted)
             }
@@ -408,14 +417,16 @@ extension PostgresStore {
                 organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions)
             if first == nil {
                 let seek = SQL(ResourceSQL.seek, scope + [.integer(Int64(page.offset))])
-                for try await key in try await connection.run(seek, logger: logger).decode(Int64.self) { first = key }
+                for try await key in try await connection.run(seek, preparing: prepared, logger: logger).decode(
+                    Int64.self)
+                { first = key }
             }
             guard let first else { return SearchResult(total: total, resources: []) }
             let rows = SQL(ResourceSQL.page, scope + [.integer(first), .integer(Int64(page.count))])
             var resources: [StoredResource] = []
             var last: Int64?
             var budget = PageBudget(maxBytes: query.maxBytes)
-            for try await row in try await connection.run(rows, logger: logger) {
+            for try await row in try await connection.run(rows, preparing: prepared, logger: logger) {
                 let (id, kindName, version, created, modified, text, key) = try row.decode(
                     (String, String, Int64, Int64, Int64, String, Int64).self)
                 guard budget.admits(text.utf8.count) else { break }
@@ -471,9 +482,11 @@ extension PostgresStore {
             [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values + order.values
                 + [.integer(100), .integer(0)])
         return try await transaction { connection in
-            try await connection.run(SQL("SET LOCAL enable_seqscan = off"), logger: logger)
+            try await connection.run(SQL("SET LOCAL enable_seqscan = off"), preparing: prepared, logger: logger)
             var lines: [String] = []
-            for try await line in try await connection.run(explain, logger: logger).decode(String.self) {
+            for try await line in try await connection.run(explain, preparing: prepared, logger: logger).decode(
+                String.self)
+            {
                 lines.append(line)
             }
             return lines

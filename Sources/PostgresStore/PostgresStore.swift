@@ -20,6 +20,8 @@ public struct PostgresStore: ResourceStore {
     let logger: Logger
     let pageStarts = PageStarts()
     let statistics = StatisticsKeeper()
+    /// The statements its connections keep prepared.
+    let prepared = PreparedStatements()
     /// How long a statement waits for a connection before its request is answered 503.
     let connectionWait: Duration
     /// How long a statement (or a transaction) may run on its connection before the connection is closed under
@@ -214,7 +216,7 @@ extension PostgresStore {
     func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
         do {
             return try await leased(writes: writes) { connection in
-                try await connection.run(sql, logger: logger).collect()
+                try await connection.run(sql, preparing: prepared, logger: logger).collect()
             }
         } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
             throw StoreUnavailable(.inDoubt, cause: error.cause)

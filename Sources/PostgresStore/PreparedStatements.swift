@@ -5,11 +5,12 @@ import Synchronization
 /// Statements PostgreSQL parses and plans once per connection, then runs by name: parsing and planning were nine
 /// tenths of the server's time for a GET's statement (0.35 ms of 0.4), and most of a point SELECT's.
 ///
-/// A statement is prepared when its text is short and one of the first `capacity` texts this process ran; the
-/// others (a rare filter's shape, a batch of a thousand rows) run unnamed, parsed each time, as before. The bound
-/// keeps what every connection holds on the server bounded whatever clients send.
-enum PreparedStatements {
-    /// The most statements prepared, per process and so per connection.
+/// A statement is prepared when its text is short and one of the first `capacity` texts its store ran; the others
+/// (a rare filter's shape, a batch of a thousand rows) run unnamed, parsed each time, as before. The bound keeps
+/// what every connection holds on the server bounded whatever clients send. Each store has its own, as each has its
+/// own connections.
+final class PreparedStatements: Sendable {
+    /// The most statements prepared, per store and so per connection.
     static let capacity = 256
     /// The longest text prepared, in UTF-8 bytes.
     static let longest = 4096
@@ -21,18 +22,18 @@ enum PreparedStatements {
         var types: [PostgresDataType]
     }
 
-    private static let known = Mutex<[Key: Named.Statement]>([:])
+    private let known = Mutex<[Key: Named.Statement]>([:])
 
     /// The prepared statement `text` bound with `types` runs as, or nil when it runs unnamed.
-    static func statement(_ text: String, types: [PostgresDataType]) -> Named.Statement? {
-        guard text.utf8.count <= longest else { return nil }
+    func statement(_ text: String, types: [PostgresDataType]) -> Named.Statement? {
+        guard text.utf8.count <= Self.longest else { return nil }
         let key = Key(text: text, types: types)
         if let statement = known.withLock({ $0[key] }) { return statement }
         // Numbered outside the lock; another caller may number the same text meanwhile, and the first one kept wins.
         let numbered = SQL.numbered(text)
         return known.withLock { known in
             if let statement = known[key] { return statement }
-            guard known.count < capacity else { return nil }
+            guard known.count < Self.capacity else { return nil }
             let statement = Named.Statement(name: "roster_\(known.count + 1)", sql: numbered, types: types)
             known[key] = statement
             return statement
@@ -76,11 +77,11 @@ struct Named: PostgresPreparedStatement {
 typealias Rows = AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
 
 extension PostgresConnection {
-    /// Runs a statement, prepared on this connection when it may be (`PreparedStatements`); `once` for one that
-    /// never runs again (a migration's).
+    /// Runs a statement, prepared on this connection when `statements` may keep it; without them (a migration's,
+    /// which never runs again), unnamed.
     @discardableResult
-    func run(_ sql: SQL, once: Bool = false, logger: Logger) async throws -> Rows {
-        if !once, let statement = PreparedStatements.statement(sql.text, types: sql.types) {
+    func run(_ sql: SQL, preparing statements: PreparedStatements? = nil, logger: Logger) async throws -> Rows {
+        if let statement = statements?.statement(sql.text, types: sql.types) {
             do {
                 return try await Named.$running.withValue(statement) {
                     try await execute(Named(bindings: sql.bindings), logger: logger)

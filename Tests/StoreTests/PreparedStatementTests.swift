@@ -15,12 +15,13 @@ import Testing
             let names = try await store.leased { connection in
                 let lookup = SQL("SELECT ?::bigint + 1 AS next WHERE ?::text IS NOT NULL", [.integer(41), .text("x")])
                 for _ in 0..<3 {
-                    let rows = try await connection.run(lookup, logger: store.logger).collect()
+                    let rows = try await connection.run(lookup, preparing: store.prepared, logger: store.logger)
+                        .collect()
                     #expect(try rows.map { try $0.decode(Int64.self) } == [42])
                 }
                 return try await Self.prepared(on: connection, store: store)
             }
-            let name = PreparedStatements.statement(
+            let name = store.prepared.statement(
                 "SELECT ?::bigint + 1 AS next WHERE ?::text IS NOT NULL", types: [.int8, .text])?.name
             #expect(name != nil)
             #expect(names.filter { $0 == name }.count == 1, "prepared once on its connection")
@@ -32,13 +33,15 @@ import Testing
             try await store.leased { connection in
                 let text = "SELECT COALESCE(?::text, 'none')"
                 for value: SQLValue in [.text("some"), .null, .text("more"), .null] {
-                    let rows = try await connection.run(SQL(text, [value]), logger: store.logger).collect()
+                    let rows = try await connection.run(
+                        SQL(text, [value]), preparing: store.prepared, logger: store.logger
+                    ).collect()
                     let expected: String = if case .text(let text) = value { text } else { "none" }
                     #expect(try rows.map { try $0.decode(String.self) } == [expected])
                 }
             }
-            let named = PreparedStatements.statement("SELECT COALESCE(?::text, 'none')", types: [.text])?.name
-            let nulled = PreparedStatements.statement("SELECT COALESCE(?::text, 'none')", types: [.null])?.name
+            let named = store.prepared.statement("SELECT COALESCE(?::text, 'none')", types: [.text])?.name
+            let nulled = store.prepared.statement("SELECT COALESCE(?::text, 'none')", types: [.null])?.name
             #expect(named != nil && nulled != nil && named != nulled)
         }
     }
@@ -47,9 +50,11 @@ import Testing
         try await withStore { store in
             let padding = String(repeating: " ", count: PreparedStatements.longest)
             let text = "SELECT ?::bigint * 2" + padding
-            #expect(PreparedStatements.statement(text, types: [.int8]) == nil)
+            #expect(store.prepared.statement(text, types: [.int8]) == nil)
             let names = try await store.leased { connection in
-                let rows = try await connection.run(SQL(text, [.integer(21)]), logger: store.logger).collect()
+                let rows = try await connection.run(
+                    SQL(text, [.integer(21)]), preparing: store.prepared, logger: store.logger
+                ).collect()
                 #expect(try rows.map { try $0.decode(Int64.self) } == [42])
                 return try await Self.preparedTexts(on: connection, store: store)
             }
@@ -71,14 +76,14 @@ import Testing
     }
 
     private static func prepared(on connection: PostgresConnection, store: PostgresStore) async throws -> [String] {
-        try await connection.run(SQL("SELECT name FROM pg_prepared_statements"), once: true, logger: store.logger)
+        try await connection.run(SQL("SELECT name FROM pg_prepared_statements"), logger: store.logger)
             .collect().map { try $0.decode(String.self) }
     }
 
     private static func preparedTexts(on connection: PostgresConnection, store: PostgresStore) async throws
         -> [String]
     {
-        try await connection.run(SQL("SELECT statement FROM pg_prepared_statements"), once: true, logger: store.logger)
+        try await connection.run(SQL("SELECT statement FROM pg_prepared_statements"), logger: store.logger)
             .collect().map { try $0.decode(String.self) }
     }
 
