@@ -28,8 +28,8 @@ enum PostgresSQL {
         return sql + SQL("\nSELECT pk FROM inserted")
     }
 
-    /// Indexed values (`rows(_:)`, the statement's last two values after the organization) for the key of the row
-    /// `source` returns.
+    /// Indexed values for the key of the row `source` returns; binds the organization's key, then the values as
+    /// `rows(_:)` writes them.
     static func index(from source: String) -> String {
         """
         \(ResourceSQL.insertValues)
