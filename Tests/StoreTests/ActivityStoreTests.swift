@@ -25,6 +25,42 @@ struct ActivityStoreTests {
         }
     }
 
+    /// Provenance changes go as few statements as their order allows; a resource created, deleted and created
+    /// again, or changed and then deleted, ends as the last of its events says, whatever else is in the batch.
+    @Test(arguments: StoreBackend.available)
+    func provenanceFollowsTheEventsOrderInBatches(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let start = Date(milliseconds: 1_800_000_000_000)
+            func event(_ index: Int, _ method: String, _ id: String, status: Int = 200) -> ActivityEvent {
+                ActivityEvent(
+                    time: start.addingTimeInterval(Double(index)), organization: .default, requestID: "r\(index)",
+                    tokenID: "t", tokenName: "token \(index)", client: "okta", method: method,
+                    path: "/scim/v2/Users/\(id)", status: method == "POST" ? 201 : status, resourceKind: "User",
+                    resourceID: id, resourceName: id, changes: method == "DELETE" ? [] : ["title"], detail: nil,
+                    milliseconds: 1)
+            }
+            let creates = (0..<70).map { event($0, "POST", "c\($0)") }
+            let events =
+                creates + [
+                    event(70, "PUT", "c1"), event(71, "PUT", "c2"), event(72, "PUT", "c1"),
+                    event(73, "DELETE", "c3", status: 204), event(74, "POST", "c3"),
+                    event(75, "PUT", "c4"), event(76, "DELETE", "c4", status: 204),
+                    event(77, "DELETE", "c5", status: 204), event(78, "DELETE", "c6", status: 204),
+                ]
+            try await store.record(events)
+            let c0 = try #require(try await store.provenance(of: "c0"))
+            #expect(c0.createdBy == "token 0" && c0.modified == nil)
+            let c1 = try #require(try await store.provenance(of: "c1"))
+            #expect(c1.createdBy == "token 1" && c1.modifiedBy == "token 72", "the last change to c1 was event 72")
+            let c3 = try #require(try await store.provenance(of: "c3"))
+            #expect(c3.createdBy == "token 74" && c3.modified == nil, "deleted, then created again")
+            for gone in ["c4", "c5", "c6"] {
+                #expect(try await store.provenance(of: gone) == nil, "\(gone) was deleted last")
+            }
+            #expect(try await store.provenance(of: "c69")?.createdBy == "token 69")
+        }
+    }
+
     /// A resource's events are its writes, found through an index of writes by resource however old, and its
     /// reads among the newest `readWindow` events: the same as filtering every event, within those bounds.
     @Test(arguments: StoreBackend.available)

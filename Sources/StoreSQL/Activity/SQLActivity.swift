@@ -12,7 +12,7 @@ public struct SQLActivity: ActivityStore {
     public func record(_ events: [ActivityEvent]) async throws {
         // Provenance follows the events, in their order.
         let inserts = ActivitySQL.chunks(events).map(ActivitySQL.insert)
-        try await database.write(inserts + events.compactMap(ActivitySQL.provenance(after:)))
+        try await database.write(inserts + ActivitySQL.provenance(after: events))
     }
 
     public func activity(_ query: ActivityQuery) async throws -> [ActivityEvent] {
