@@ -9,7 +9,7 @@ extension PostgresStore {
     /// The same schema as the SQLite store's, migration by migration, with byte-order ("C") collation on every
     /// compared text column, so both stores sort and compare alike.
     static var migrations: [Migration] {
-        statements.map { Migration(name: $0.name, sql: $0.sql.map { SQL($0) }) } + [
+        statements.map { Migration(name: $0.name, statements: $0.sql) } + [
             Migration(name: "give every row an organization", sql: organizationStatements),
             // Instances of the version before may still be writing: they wait until the new keys are in.
             Migration(
@@ -33,33 +33,33 @@ extension PostgresStore {
             },
             Migration(
                 name: "create setup links for customers' IT administrators",
-                sql: SQLAccounts.setupLinksSchema.map { SQL($0) }),
+                statements: SQLAccounts.setupLinksSchema),
             Migration(
                 name: "keep events with their changes, and applications with their webhooks",
-                sql: EventSQL.postgresSchema.map { SQL($0) }),
+                statements: EventSQL.postgresSchema),
             Migration(
                 name: "tell an organization's deletion until its event expires",
-                sql: SQLOrganizations.tombstoneSchema.map { SQL($0) }),
+                statements: SQLOrganizations.tombstoneSchema),
             Migration(
                 name: "keep signing keys, and streams of security events",
-                sql: SQLApplications.securityEventSchema.map { SQL($0) }),
+                statements: SQLApplications.securityEventSchema),
             Migration(
-                name: "keep organizations' SAML connections", sql: SQLConnections.schema.map { SQL($0) }),
+                name: "keep organizations' SAML connections", statements: SQLConnections.schema),
             Migration(
                 name: "hand sign-ins to applications: started sign-ins, codes and tokens",
-                sql: SQLConnections.flowSchema.map { SQL($0) }),
+                statements: SQLConnections.flowSchema),
             Migration(
                 name: "give each SAML connection a key for encrypted assertions",
-                sql: SQLConnections.keySchema.map { SQL($0) }),
+                statements: SQLConnections.keySchema),
             Migration(
                 name: "fetch identity providers' metadata from their URLs",
-                sql: SQLConnections.metadataURLSchema.map { SQL($0) }),
+                statements: SQLConnections.metadataURLSchema),
             Migration(
                 name: "end a sign-in in one statement: a grant names its request",
-                sql: SQLConnections.grantRequestSchema.map { SQL($0) }),
+                statements: SQLConnections.grantRequestSchema),
             Migration(
                 name: "index numbers and times only where values have them",
-                sql: ResourceSQL.sparseValueIndexes.map { SQL($0) }),
+                statements: ResourceSQL.sparseValueIndexes),
         ]
     }
 
@@ -323,5 +323,12 @@ extension PostgresStore {
                 throw error
             }
         }
+    }
+}
+
+extension PostgresStore.Migration {
+    /// A migration of statements only, as the shared stores write their schemas.
+    init(name: String, statements: [String]) {
+        self.init(name: name, sql: statements.map { SQL($0) })
     }
 }

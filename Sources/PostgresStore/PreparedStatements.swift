@@ -28,7 +28,9 @@ final class PreparedStatements: Sendable {
     func statement(_ text: String, types: [PostgresDataType]) -> Named.Statement? {
         guard text.utf8.count <= Self.longest else { return nil }
         let key = Key(text: text, types: types)
-        if let statement = known.withLock({ $0[key] }) { return statement }
+        let (statement, full) = known.withLock { ($0[key], $0.count >= Self.capacity) }
+        if let statement { return statement }
+        if full { return nil }
         // Numbered outside the lock; another caller may number the same text meanwhile, and the first one kept wins.
         let numbered = SQL.numbered(text)
         return known.withLock { known in

@@ -79,6 +79,11 @@ struct HTTPBenchmark: AsyncParsableCommand {
             threads: threads)
         let quiet = try QuietServer(port: port)
         print(String(format: "Idle /healthz latency: %.3f ms.", quiet.idleMilliseconds))
+        /// Until the server, and on PostgreSQL its autovacuum, are quiet.
+        func settle() async throws {
+            if postgres { try await QuietServer.waitForVacuum(path) }
+            try await quiet.wait()
+        }
         var everyRound: [[ScenarioResult]] = []
         for round in 1...max(1, rounds) {
             if rounds > 1 { print("Round \(round) of \(rounds):") }
@@ -88,11 +93,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
             for scenario in scenarios {
                 // The ceiling on a quiet server right before the scenario, which then starts quiet too: a write
                 // scenario's after-work (SQLite's checkpoints, PostgreSQL's vacuum) lands in neither measure.
-                if postgres { try await QuietServer.waitForVacuum(path) }
-                try await quiet.wait()
+                try await settle()
                 let ceiling = try load.run(scenarios[0])
-                if postgres { try await QuietServer.waitForVacuum(path) }
-                try await quiet.wait()
+                try await settle()
                 var result = scenario.name == scenarios[0].name ? ceiling : try load.run(scenario)
                 result.ceiling = ceiling.requestsPerSecond
                 results.append(result)
