@@ -173,7 +173,7 @@ extension PostgresStore {
                     [
                         .text(resource.id), .text(resource.kind.rawValue), .integer(Int64(expectedVersion)),
                         .integer(organization.rawValue),
-                    ] + ResourceSQL.values(resource))
+                    ] + ResourceSQL.setValues(resource))
                 var old: (key: Int64, display: String?)?
                 for try await row in try await connection.run(sql, preparing: prepared, logger: logger).decode(
                     (Int64, String?).self)

@@ -90,6 +90,10 @@ struct Columns {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
     }
 
+    func real(_ column: CInt) -> Double? {
+        sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_double(statement, column)
+    }
+
     /// The column as a bound value would be: NULL, an integer, a real, or text (a blob is read as text).
     func value(_ column: CInt) -> SQLValue {
         switch sqlite3_column_type(statement, column) {

@@ -71,6 +71,67 @@ import Testing
         }
     }
 
+    /// An update writes only what changed (on SQLite, the changed index rows and columns): after each one, every
+    /// value the resource now has is found and none it had before is.
+    @Test(arguments: StoreBackend.available)
+    func updatesLeaveTheIndexAsAFreshInsertWould(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            var user = Self.user("dana@example.com", externalId: "ext-1")
+            user.body["title"] = "Engineer"
+            user.body["active"] = true
+            user.body["emails"] = [.object(["value": "dana@example.com"]), .object(["value": "d@example.com"])]
+            try await store.insert(user, members: [])
+            let other = Self.user("erin@example.com", externalId: "ext-9")
+            try await store.insert(other, members: [])
+            func found(_ filter: String) async throws -> [String] {
+                try await store.search(ResourceQuery(kind: .user, filter: Filter.parse(filter), page: Self.page()))
+                    .resources.map(\.id)
+            }
+            let changes: [(String, (inout JSONObject) -> Void)] = [
+                ("title", { $0["title"] = "Manager" }),
+                (
+                    "an email",
+                    {
+                        $0["emails"] = [
+                            .object(["value": "dana@example.com"]), .object(["value": "dana@work.example"]),
+                        ]
+                    }
+                ),
+                ("active", { $0["active"] = false }),
+                ("externalId", { $0["externalId"] = "ext-2" }),
+                ("the userName", { $0["userName"] = "dana.b@example.com" }),
+                ("nothing indexed", { $0["displayName"] = "Dana" }),
+                ("emails dropped", { $0["emails"] = nil }),
+            ]
+            for (version, (what, change)) in changes.enumerated() {
+                var changed = user
+                change(&changed.body)
+                changed.version = user.version + 1
+                changed.keepsUniqueKey = changed.uniqueKey == user.uniqueKey
+                #expect(try await store.update(changed, expectedVersion: user.version, members: MembershipChange()))
+                user = changed
+                let expected = [user.id]
+                let title = user.body["title"]?.stringValue ?? ""
+                #expect(try await found(#"title eq "\#(title)""#) == expected, "after \(what), version \(version + 2)")
+                #expect(try await found(#"title eq "Engineer""#).isEmpty, "after \(what)")
+                #expect(try await found(#"userName eq "\#(user.body["userName"]?.stringValue ?? "")""#) == expected)
+                #expect(try await found(#"externalId eq "\#(user.externalId ?? "")""#) == expected, "after \(what)")
+                #expect(try await found(#"externalId eq "ext-1""#) == (user.externalId == "ext-1" ? expected : []))
+                #expect(try await found(#"active eq \#(user.body["active"]?.boolValue ?? true)"#) == expected)
+                let emails = user.body["emails"]?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
+                #expect(try await found(#"emails.value eq "d@example.com""#).isEmpty == (version >= 1), "after \(what)")
+                #expect(
+                    try await found(#"emails.value eq "dana@work.example""#)
+                        == (emails.contains("dana@work.example") ? expected : []))
+                #expect(try await found(#"emails.value pr"#) == (emails.isEmpty ? [] : expected), "after \(what)")
+                let stored = try await store.fetch(.user, id: user.id)
+                #expect(stored?.body == user.body && stored?.version == user.version && stored?.created == user.created)
+            }
+            #expect(try await found(#"userName eq "dana@example.com""#).isEmpty)
+            #expect(try await found(#"externalId eq "ext-9""#) == [other.id])
+        }
+    }
+
     @Test(arguments: StoreBackend.available)
     func renamingOntoATakenUserNameIsAUniquenessError(backend: StoreBackend) async throws {
         try await backend.withStore { store in

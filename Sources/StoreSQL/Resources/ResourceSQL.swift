@@ -16,27 +16,34 @@ public enum ResourceSQL {
         """
     public static let insert = insertColumns + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-    /// What `insert` binds after the organization, the id and the kind, and what an update sets, in this order:
-    /// version, times, unique key (NULL keeps the one stored: every resource has a name), externalId, display name,
-    /// body.
-    public static func values(_ resource: StoredResource) -> [SQLValue] {
+    /// The values `insert` binds.
+    public static func insertValues(_ resource: StoredResource, in organization: OrganizationKey) -> [SQLValue] {
         [
+            .integer(organization.rawValue), .text(resource.id), .text(resource.kind.rawValue),
             .integer(Int64(resource.version)), .integer(resource.created.milliseconds),
-            .integer(resource.lastModified.milliseconds), SQLValue(resource.keepsUniqueKey ? nil : resource.uniqueKey),
-            SQLValue(resource.externalId),
-            SQLValue(resource.displayName), .text(JSON.object(resource.body).serialized()),
+            .integer(resource.lastModified.milliseconds), SQLValue(resource.uniqueKey), SQLValue(resource.externalId),
+            SQLValue(resource.displayName), body(resource),
         ]
     }
 
-    /// The values `insert` binds.
-    public static func insertValues(_ resource: StoredResource, in organization: OrganizationKey) -> [SQLValue] {
-        [.integer(organization.rawValue), .text(resource.id), .text(resource.kind.rawValue)] + values(resource)
+    /// The stored form of a resource's body.
+    public static func body(_ resource: StoredResource) -> SQLValue {
+        .text(JSON.object(resource.body).serialized())
     }
 
+    /// What an update sets (`setColumns`, which binds `setValues`): a resource keeps its creation time, and its
+    /// unique key when its name did not change.
     public static let setColumns = """
-        version = ?, created_ms = ?, modified_ms = ?, unique_key = COALESCE(?, unique_key), external_id = ?, display = ?,
-        body = ?
+        version = ?, modified_ms = ?, unique_key = COALESCE(?, unique_key), external_id = ?, display = ?, body = ?
         """
+
+    public static func setValues(_ resource: StoredResource) -> [SQLValue] {
+        [
+            .integer(Int64(resource.version)), .integer(resource.lastModified.milliseconds),
+            SQLValue(resource.keepsUniqueKey ? nil : resource.uniqueKey), SQLValue(resource.externalId),
+            SQLValue(resource.displayName), body(resource),
+        ]
+    }
 
     public static let fetch = "SELECT \(columns) FROM resources WHERE id = ? AND kind = ? AND org_pk = ?"
 
