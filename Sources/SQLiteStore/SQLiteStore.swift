@@ -15,6 +15,8 @@ public struct SQLiteStore: ResourceStore {
     /// Connections for lookups by id on the calling thread; nil for an in-memory database.
     let points: PointReaders?
     let pageStarts = PageStarts()
+    /// Checkpoints the WAL off the writer's path; nil for an in-memory database.
+    let checkpointer: Checkpointer?
 
     /// Opens (creating if needed) the database file at `path` and migrates it; `mapMiB` of the file are read
     /// through a memory map; with `maxSizeMiB`, writes that would grow the file past it are refused (507).
@@ -56,6 +58,9 @@ public struct SQLiteStore: ResourceStore {
                 try db.execute(sql: "PRAGMA max_page_count = \((maxSizeMiB << 20) / pageSize)")
             }
         }
+        let checkpointer = try Checkpointer(path: path, prepare: prepare)
+        pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        self.checkpointer = checkpointer
         self.points = try PointReaders(path: path, count: 2, prepare: prepare)
     }
 
@@ -70,6 +75,7 @@ public struct SQLiteStore: ResourceStore {
         self.database = database
         self.writes = WriteBatcher(writer: database)
         self.points = nil
+        self.checkpointer = nil
         try Self.migrator.migrate(database)
     }
 
