@@ -317,9 +317,29 @@ extension SQLiteStore {
         }
         // A value already stored keeps its row; what is left of `stale` is no longer a value of the resource.
         let fresh = values.filter { stale[$0]?.popLast() == nil }
+        // A new value where an old one was (the same attribute and element) takes its row, whose entry in the
+        // index by resource then stays as it is; the rest are inserted, and what is left over deleted.
+        var reusable: [String: [Int64]] = [:]
+        for (value, rowIDs) in stale where !rowIDs.isEmpty {
+            reusable["\(value.element) \(value.path)", default: []] += rowIDs
+        }
+        let change = try db.cachedStatement(
+            sql: "UPDATE attribute_values SET text_value = ?, number_value = ?, bool_value = ?, time_value = ? "
+                + "WHERE rowid = ?")
+        var added: [IndexedValue] = []
+        for value in fresh {
+            if let rowID = reusable["\(value.element) \(value.path)"]?.popLast() {
+                try change.execute(values: [
+                    SQLValue(value.text), SQLValue(value.number), SQLValue(value.bool), SQLValue(value.time),
+                    .integer(rowID),
+                ])
+            } else {
+                added.append(value)
+            }
+        }
         let delete = try db.cachedStatement(sql: "DELETE FROM attribute_values WHERE rowid = ?")
-        for rowID in stale.values.joined() { try delete.execute(values: [.integer(rowID)]) }
-        try writeIndex(fresh, key: key, in: organization, db)
+        for rowID in reusable.values.joined() { try delete.execute(values: [.integer(rowID)]) }
+        try writeIndex(added, key: key, in: organization, db)
     }
 }
 
