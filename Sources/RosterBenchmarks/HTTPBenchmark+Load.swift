@@ -9,6 +9,8 @@ import SCIMCore
 struct Scenario {
     var name: String
     var lua: String
+    /// Whether the scenario flips `active` on the sampled users, from all of them active.
+    var flipsActive = false
 
     /// The scenarios of the published benchmark, `/healthz` (the ceiling) first; `prefix` is where the SCIM
     /// endpoints are (`/scim/v2` on Roster). `database` adds the database's own ceiling (PostgreSQL): the same
@@ -62,10 +64,13 @@ struct Scenario {
                 lua: ids
                     + #"request = function() local i = math.random(#ids) return wrk.format("PUT", "\#(prefix)/Users/" .. ids[i], nil, '\#(Self.user)"userName":"' .. plain[i] .. '","title":"t' .. math.random(1000) .. '","active":true}') end"#
             ),
+            // Each thread flips `active` on users of its own, all active at the start, so every PATCH changes its user:
+            // with the same value each time, all but the first PATCH of each user changed nothing and wrote nothing.
             Scenario(
-                name: "PATCH deactivate",
-                lua: ids
-                    + #"request = function() return wrk.format("PATCH", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.patch)"Operations":[{"op":"replace","value":{"active":false}}]}') end"#
+                name: "PATCH deactivate / reactivate",
+                lua: ids + "active = {}\n"
+                    + #"request = function() local i = math.min(#ids, tid + threads * (math.random(math.max(1, math.floor(#ids / threads))) - 1)) local on = active[i] == false active[i] = on return wrk.format("PATCH", "\#(prefix)/Users/" .. ids[i], nil, '\#(Self.patch)"Operations":[{"op":"replace","value":{"active":' .. tostring(on) .. '}}]}') end"#,
+                flipsActive: true
             ),
             Scenario(
                 name: "PATCH member of \(seeded.bigGroupSize)-member group",
@@ -103,13 +108,11 @@ struct Scenario {
         "\(name) = {" + values.map { "\"\($0)\"" }.joined(separator: ",") + "}\n"
     }
 
-    /// A new id each time it is read, so the scripts of another round never repeat a userName.
+    /// A new id each time it is read, so the scripts of another round never repeat a userName (with `tid`, which
+    /// `Load` gives every script).
     private static var uniqueCounter: String {
         """
-        local counter = 0
-        function setup(thread) counter = counter + 1 thread:set("tid", counter) end
         n = 0
-        tid = tid or 0
         run = "\(UUID().uuidString.prefix(8).lowercased())"
 
         """
@@ -164,7 +167,8 @@ struct Load {
         let headers =
             (token.map { #"wrk.headers["Authorization"] = "Bearer \#($0)""# + "\n" } ?? "")
             + #"wrk.headers["Content-Type"] = "application/scim+json""# + "\n"
-        try (headers + scenario.lua + "\n").write(toFile: script, atomically: true, encoding: .utf8)
+        try (headers + Self.threading(threads) + scenario.lua + "\n").write(
+            toFile: script, atomically: true, encoding: .utf8)
         let output = try Command.run(
             "wrk",
             ["-t\(threads)", "-c\(connections)", "-d\(seconds ?? self.seconds)s", "--latency", "-s", script, origin])
@@ -173,6 +177,19 @@ struct Load {
             FileHandle.standardError.write(Data("wrk completed no request in \(scenario.name):\n\(output)\n".utf8))
         }
         return result
+    }
+
+    /// What every script starts with: `threads`, and in each thread its number `tid` (from 1) and a random sequence
+    /// of its own. wrk's threads otherwise draw the same numbers: the second thread's PUT repeated the first's,
+    /// found nothing to change and wrote nothing, and half the PUTs measured were such.
+    static func threading(_ threads: Int) -> String {
+        """
+        threads = \(threads)
+        local started = 0
+        function setup(thread) started = started + 1 thread:set("tid", started) end
+        function init(args) math.randomseed(tid) end
+
+        """
     }
 }
 

@@ -91,6 +91,9 @@ struct HTTPBenchmark: AsyncParsableCommand {
             // Built again each round: a POST's userNames carry an id of their script, so rounds never collide.
             let scenarios = Scenario.all(seeded, database: postgres)
             for scenario in scenarios {
+                if scenario.flipsActive {
+                    try await Self.activate(seeded.sampleIDs, origin: origin, token: seeded.token)
+                }
                 // The ceiling on a quiet server right before the scenario, which then starts quiet too: a write
                 // scenario's after-work (SQLite's checkpoints, PostgreSQL's vacuum) lands in neither measure.
                 try await settle()
@@ -127,6 +130,29 @@ struct HTTPBenchmark: AsyncParsableCommand {
 }
 
 extension HTTPBenchmark {
+    /// Makes the sampled users active (through /Bulk, before a scenario that flips `active` from there): an earlier
+    /// round, or run on a kept database, may have left some inactive, whose first PATCH would then change nothing.
+    static func activate(_ ids: [String], origin: String, token: String) async throws {
+        let client = HostileClient(origin: origin, token: token)
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+            let operations: [JSON] = chunk.map { id in
+                .object([
+                    "method": "PATCH", "path": .string("/Users/\(id)"),
+                    "data": .object([
+                        "schemas": .array(["urn:ietf:params:scim:api:messages:2.0:PatchOp"]),
+                        "Operations": .array([.object(["op": "replace", "value": .object(["active": .bool(true)])])]),
+                    ]),
+                ])
+            }
+            let body = JSON.object([
+                "schemas": .array(["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]),
+                "Operations": .array(operations),
+            ])
+            let (status, _) = try await client.send("POST", "/scim/v2/Bulk", body: body.serialized())
+            guard status == 200 else { throw ValidationFailure("activating the sampled users answered \(status)") }
+        }
+    }
+
     /// The same scenarios, but the ceiling, against another server, once Roster has stopped (the machine is
     /// theirs alone while they run).
     func compareWith(
