@@ -24,9 +24,7 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// A new, empty database's location: a SQLite file path or a PostgreSQL URL.
     public func newLocation() async throws -> String {
         switch self {
-        case .sqliteFile, .sqliteMemory:
-            FileManager.default.temporaryDirectory.appendingPathComponent("roster-test-\(UUID().uuidString).sqlite")
-                .path
+        case .sqliteFile, .sqliteMemory: TemporaryDatabase.path("roster-test")
         case .postgres:
             try await PostgresTestDatabase.create()
         }

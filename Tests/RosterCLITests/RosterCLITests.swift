@@ -16,7 +16,7 @@ import Testing
     }
 
     static func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-\(UUID().uuidString).sqlite").path
+        TemporaryDatabase.path("roster-cli")
     }
 
     /// A new active token's secret, created with the CLI.

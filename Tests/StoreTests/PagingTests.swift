@@ -98,8 +98,7 @@ import Testing
 
     /// Another process (the CLI, a second server) deleting from the same file invalidates this one's page starts.
     @Test func aDeleteThroughAnotherConnectionMovesPagesToo() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-paging-\(UUID()).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = TemporaryDatabase.path("roster-paging")
         let reader = try SQLiteStore(path: path).stores
         let writer = try SQLiteStore(path: path).stores
         try await writer.insertMany(Self.users(30))
@@ -114,8 +113,7 @@ import Testing
 
     /// The counts start from the rows already there when the migration runs on an existing database.
     @Test func countsStartFromExistingRows() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-counts-\(UUID()).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = TemporaryDatabase.path("roster-counts")
         let pool = try DatabasePool(path: path)
         try SQLiteStore.migrator.migrate(pool, upTo: "create custom user fields")
         try await pool.write { db in
