@@ -109,7 +109,8 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let results = everyRound[0].indices.map { index in ScenarioResult.median(everyRound.map { $0[index] }) }
         let (importSeconds, imported) = try await OktaImport(origin: origin, token: seeded.token, folder: work).run()
         let report = Report(
-            results: results, rounds: max(1, rounds), importSeconds: importSeconds, users: imported,
+            results: results, everyRound: everyRound, rounds: max(1, rounds), importSeconds: importSeconds,
+            users: imported,
             peakMemoryMB: server.peakMemoryMB(), seedSeconds: seeded.seconds)
         print(report.markdown)
         var json = report.json
