@@ -79,8 +79,8 @@ struct Scenario {
             ),
             Scenario(
                 name: "mixed Okta-like",
-                lua: ids + names
-                    + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else return wrk.format("PUT", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.user)"userName":"x' .. math.random(100000000) .. '@example.com","active":true}') end end"#
+                lua: ids + names + uniqueCounter
+                    + #"request = function() local r = math.random(10) if r <= 5 then return wrk.format("GET", "\#(prefix)/Users/" .. ids[math.random(#ids)]) elseif r <= 8 then return wrk.format("GET", "\#(prefix)/Users?filter=userName%20eq%20%22" .. names[math.random(#names)] .. "%22&startIndex=1&count=100") else n = n + 1 return wrk.format("PUT", "\#(prefix)/Users/" .. ids[math.random(#ids)], nil, '\#(Self.user)"userName":"x-' .. run .. '-' .. tid .. '-' .. n .. '@example.com","active":true}') end end"#
             ),
         ]
         guard database else { return scenarios }
