@@ -96,7 +96,7 @@ public enum Roster {
             logger: logger)
         // Services stop in reverse order: the activity log writes its last events before the database closes.
         app.addServices(storeServices)
-        app.addServices(
+        let services: [any Service] = [
             ActivityService(
                 log: organizations.activityLog, retention: configuration.activityRetentionDays * 86400, logger: logger),
             OrganizationPurgeService(organizations: organizations, logger: logger),
@@ -110,7 +110,10 @@ public enum Roster {
             WebhookDeliveryService(
                 applications: organizations.applications, logger: logger,
                 interval: .milliseconds(Int(configuration.webhookInterval * 1000)),
-                trust: WebhookTrust(extraRootsFile: configuration.webhookCAFile)))
+                trust: WebhookTrust(extraRootsFile: configuration.webhookCAFile)),
+        ]
+        let isReady = organizations.isReady
+        for service in services { app.addServices(AfterMigrations(service: service, isReady: isReady)) }
         return app
     }
 
