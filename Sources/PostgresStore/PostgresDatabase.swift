@@ -22,8 +22,7 @@ struct PostgresDatabase: SQLDatabase {
             return try await store.transaction { connection in
                 var results: [[SQLRow]] = []
                 for statement in statements {
-                    let rows = try await connection.run(
-                        SQL(statement.sql, statement.values), preparing: store.prepared, logger: store.logger)
+                    let rows = try await store.run(SQL(statement.sql, statement.values), on: connection)
                     results.append(try Self.rows(of: try await rows.collect()))
                 }
                 return results

@@ -39,7 +39,7 @@ extension PostgresStore {
                     .integer(organization.rawValue),
                 ])
             var updated: (Int64, Int64)?
-            for try await row in try await connection.run(sql, preparing: prepared, logger: logger).decode(
+            for try await row in try await run(sql, on: connection).decode(
                 (Int64, Int64).self)
             {
                 updated = row
@@ -90,7 +90,7 @@ extension PostgresStore {
         if change.needsCurrentMembers {
             var current: [String] = []
             let sql = SQL(ResourceSQL.memberIDsOfGroup, [.integer(groupKey)])
-            for try await id in try await connection.run(sql, preparing: prepared, logger: logger).decode(String.self) {
+            for try await id in try await run(sql, on: connection).decode(String.self) {
                 current.append(id)
             }
             change = change.resolved(against: current)
@@ -108,7 +108,7 @@ extension PostgresStore {
                 UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM gone) RETURNING id
                 """, [.integer(groupKey), .integer(organization.rawValue)] + chunk.map(SQLValue.text))
             var gone = Set<String>()
-            for try await id in try await connection.run(sql, preparing: prepared, logger: logger).decode(String.self) {
+            for try await id in try await run(sql, on: connection).decode(String.self) {
                 gone.insert(id)
             }
             removed += chunk.filter { gone.remove($0) != nil }
@@ -133,7 +133,7 @@ extension PostgresStore {
                 SELECT r.id, r.pk FROM (VALUES \(rows)) AS wanted (id)
                 JOIN resources r ON r.id = wanted.id AND r.org_pk = ?
                 """, chunk.map(SQLValue.text) + [.integer(organization.rawValue)])
-            for try await (id, key) in try await connection.run(lookup, preparing: prepared, logger: logger).decode(
+            for try await (id, key) in try await run(lookup, on: connection).decode(
                 (String, Int64).self)
             {
                 keys[id] = key
@@ -154,7 +154,7 @@ extension PostgresStore {
                 UPDATE resources SET version = version + 1 WHERE pk IN (SELECT member_pk FROM added) RETURNING pk
                 """, [.integer(groupKey)] + memberKeys.map(SQLValue.integer))
             var inserted = Set<Int64>()
-            for try await key in try await connection.run(insert, preparing: prepared, logger: logger).decode(
+            for try await key in try await run(insert, on: connection).decode(
                 Int64.self)
             {
                 inserted.insert(key)

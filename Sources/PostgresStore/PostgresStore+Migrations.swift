@@ -264,9 +264,7 @@ extension PostgresStore {
         do {
             // Readiness is asked often and must answer at once: a second's wait for a connection, no more.
             let rows = try await leased(wait: .seconds(1)) { connection in
-                try await connection.run(
-                    SQL("SELECT COUNT(*) FROM roster_migrations"), preparing: prepared, logger: logger
-                ).collect()
+                try await run(SQL("SELECT COUNT(*) FROM roster_migrations"), on: connection).collect()
             }
             let count = try rows.first?.decode(Int64.self) ?? 0
             return count >= Int64(Self.migrations.count)

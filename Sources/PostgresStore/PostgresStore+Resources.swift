@@ -75,7 +75,7 @@ extension PostgresStore {
                     + " RETURNING pk, id",
                 chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
             var inserted = 0
-            for try await (key, id) in try await connection.run(insert, preparing: prepared, logger: logger).decode(
+            for try await (key, id) in try await run(insert, on: connection).decode(
                 (Int64, String).self)
             {
                 keys[id] = key
@@ -84,13 +84,13 @@ extension PostgresStore {
             // The count's trigger runs before the conflict is found (it must: it draws the key in commit
             // order), so the rows left out were counted too.
             if inserted < chunk.count {
-                try await connection.run(
+                try await run(
                     SQL(
                         "UPDATE resource_counts SET total = total - ? WHERE org_pk = ? AND kind = ?",
                         [
                             .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
                             .text(kind.rawValue),
-                        ]), preparing: prepared, logger: logger)
+                        ]), on: connection)
             }
         }
         var values: [[SQLValue]] = []
@@ -100,9 +100,9 @@ extension PostgresStore {
         }
         for chunk in values.chunked(into: 8000) {
             let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-            try await connection.run(
+            try await run(
                 SQL(ResourceSQL.insertValues + " VALUES " + rows.joined(separator: ", "), chunk.flatMap { $0 }),
-                preparing: prepared, logger: logger)
+                on: connection)
         }
         return keys
     }
@@ -113,7 +113,7 @@ extension PostgresStore {
         async throws -> Int64
     {
         let sql = SQL(ResourceSQL.insert + " RETURNING pk", ResourceSQL.insertValues(resource, in: organization))
-        for try await key in try await connection.run(sql, preparing: prepared, logger: logger).decode(Int64.self) {
+        for try await key in try await run(sql, on: connection).decode(Int64.self) {
             return key
         }
         throw StoreCorruption(detail: "INSERT returned no key")
@@ -175,7 +175,7 @@ extension PostgresStore {
                         .integer(organization.rawValue),
                     ] + ResourceSQL.setValues(resource))
                 var old: (key: Int64, display: String?)?
-                for try await row in try await connection.run(sql, preparing: prepared, logger: logger).decode(
+                for try await row in try await run(sql, on: connection).decode(
                     (Int64, String?).self)
                 {
                     old = row
@@ -198,11 +198,10 @@ extension PostgresStore {
         try await transaction { connection in
             // The kind's count first, as inserts take it (in their trigger) before any row: writers that lock in
             // the same order cannot deadlock.
-            try await connection.run(
+            try await run(
                 SQL(
                     "SELECT 1 FROM resource_counts WHERE org_pk = ? AND kind = ? FOR UPDATE",
-                    [.integer(organization.rawValue), .text(kind.rawValue)]),
-                preparing: prepared, logger: logger)
+                    [.integer(organization.rawValue), .text(kind.rawValue)]), on: connection)
             let select = SQL(
                 """
                 SELECT pk FROM resources WHERE id = ? AND kind = ? AND org_pk = ? AND version = COALESCE(?, version)
@@ -213,13 +212,12 @@ extension PostgresStore {
                     expectedVersion.map { .integer(Int64($0)) } ?? .null,
                 ])
             var key: Int64?
-            for try await pk in try await connection.run(select, preparing: prepared, logger: logger).decode(Int64.self)
-            { key = pk }
+            for try await pk in try await run(select, on: connection).decode(Int64.self) { key = pk }
             guard let key else { return false }
             // What showed the deleted resource no longer does: it gets a new version too.
             try await touchNeighbours(of: key, on: connection)
-            try await connection.run(
-                SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), preparing: prepared, logger: logger)
+            try await run(
+                SQL("DELETE FROM resources WHERE pk = ?", [.integer(key)]), on: connection)
             try await writeEvents(events, in: organization, on: connection)
             return true
         }
@@ -232,14 +230,14 @@ extension PostgresStore {
         async throws
     {
         guard !events.isEmpty else { return }
-        try await connection.run(PostgresSQL.events(events, in: organization), preparing: prepared, logger: logger)
+        try await run(PostgresSQL.events(events, in: organization), on: connection)
     }
 
     /// The resources that show this one by its display name get a new version, so their ETags change with what
     /// they show: the groups it is a member of (their `members`) and, for a group, its members (their `groups`).
     func touchNeighbours(of key: Int64, on connection: PostgresConnection) async throws {
         for touch in [ResourceSQL.touchGroups, ResourceSQL.touchMembers] {
-            try await connection.run(SQL(touch, [.integer(key)]), preparing: prepared, logger: logger)
+            try await run(SQL(touch, [.integer(key)]), on: connection)
         }
     }
 
@@ -298,7 +296,7 @@ extension PostgresStore {
             let (read, cut) = try await leased { connection in
                 var budget = PageBudget(maxBytes: query.maxBytes)
                 var read: [StoredResource] = []
-                for try await row in try await connection.run(statement, preparing: prepared, logger: logger) {
+                for try await row in try await run(statement, on: connection) {
                     let (resource, size) = try Self.resourceAndSize(row)
                     guard budget.admits(size) else { break }
                     read.append(resource)
@@ -346,7 +344,7 @@ extension PostgresStore {
             var positions: [Keyset] = []
             var more = false
             if limit > 0 {
-                for try await row in try await connection.run(page, preparing: prepared, logger: logger) {
+                for try await row in try await run(page, on: connection) {
                     guard resources.count < limit else {
                         more = true
                         break
@@ -364,7 +362,7 @@ extension PostgresStore {
                 }
             }
             var total = 0
-            for try await row in try await connection.run(counting, preparing: prepared, logger: logger) {
+            for try await row in try await run(counting, on: connection) {
                 total = Int(try Array(row)[0].decode(Int64.self))
             }
             if seek.backward {
@@ -382,17 +380,15 @@ extension PostgresStore {
     func writeIndex(
         of resource: StoredResource, key: Int64, in organization: OrganizationKey, on connection: PostgresConnection
     ) async throws {
-        try await connection.run(
-            SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), preparing: prepared,
-            logger: logger)
+        try await run(
+            SQL("DELETE FROM attribute_values WHERE resource_pk = ?", [.integer(key)]), on: connection)
         let values = resource.indexedValues
         guard !values.isEmpty else { return }
         // One statement of one text whatever the number of values.
-        try await connection.run(
+        try await run(
             SQL(
                 "WITH target AS (SELECT ?::bigint AS pk) " + PostgresSQL.index(from: "target"),
-                [.integer(key), .integer(organization.rawValue), .text(PostgresSQL.rows(values))]), preparing: prepared,
-            logger: logger)
+                [.integer(key), .integer(organization.rawValue), .text(PostgresSQL.rows(values))]), on: connection)
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
@@ -406,7 +402,7 @@ extension PostgresStore {
             var total = 0
             var deletions: Int64 = 0
             let counts = SQL(ResourceSQL.counts, scope)
-            for try await (count, deleted) in try await connection.run(counts, preparing: prepared, logger: logger)
+            for try await (count, deleted) in try await run(counts, on: connection)
                 .decode(
                     (Int64, Int64).self)
             {
@@ -417,7 +413,7 @@ extension PostgresStore {
                 organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions)
             if first == nil {
                 let seek = SQL(ResourceSQL.seek, scope + [.integer(Int64(page.offset))])
-                for try await key in try await connection.run(seek, preparing: prepared, logger: logger).decode(
+                for try await key in try await run(seek, on: connection).decode(
                     Int64.self)
                 { first = key }
             }
@@ -426,7 +422,7 @@ extension PostgresStore {
             var resources: [StoredResource] = []
             var last: Int64?
             var budget = PageBudget(maxBytes: query.maxBytes)
-            for try await row in try await connection.run(rows, preparing: prepared, logger: logger) {
+            for try await row in try await run(rows, on: connection) {
                 let (id, kindName, version, created, modified, text, key) = try row.decode(
                     (String, String, Int64, Int64, Int64, String, Int64).self)
                 guard budget.admits(text.utf8.count) else { break }
@@ -482,9 +478,9 @@ extension PostgresStore {
             [.integer(query.organization.rawValue), .text(query.kind.rawValue)] + condition.values + order.values
                 + [.integer(100), .integer(0)])
         return try await transaction { connection in
-            try await connection.run(SQL("SET LOCAL enable_seqscan = off"), preparing: prepared, logger: logger)
+            try await run(SQL("SET LOCAL enable_seqscan = off"), on: connection)
             var lines: [String] = []
-            for try await line in try await connection.run(explain, preparing: prepared, logger: logger).decode(
+            for try await line in try await run(explain, on: connection).decode(
                 String.self)
             {
                 lines.append(line)

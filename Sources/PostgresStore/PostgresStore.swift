@@ -216,11 +216,17 @@ extension PostgresStore {
     func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
         do {
             return try await leased(writes: writes) { connection in
-                try await connection.run(sql, preparing: prepared, logger: logger).collect()
+                try await run(sql, on: connection).collect()
             }
         } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
             throw StoreUnavailable(.inDoubt, cause: error.cause)
         }
+    }
+
+    /// One of the store's statements on `connection`, prepared there when the store keeps it prepared.
+    @discardableResult
+    func run(_ sql: SQL, on connection: PostgresConnection) async throws -> Rows {
+        try await connection.run(sql, preparing: prepared, logger: logger)
     }
 
     /// Runs `body` on a connection of the pool, waiting at most `wait` (by default `connectionWait`) for one. A
