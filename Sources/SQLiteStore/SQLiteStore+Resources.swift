@@ -297,11 +297,17 @@ extension SQLiteStore {
     }
 
     /// Makes a resource's indexed values `values`, writing only the rows that change: a PUT or PATCH changes a
-    /// value or two, and rewriting every row rewrote each value's index entry, at a page of the WAL apiece.
+    /// value or two, and rewriting every row rewrote each value's index entry, at a page of the WAL apiece. A new
+    /// value of an attribute's element takes the row of the old one (its entry in the index by resource stays as it
+    /// is); values of elements the resource no longer has are deleted.
     static func rewriteIndex(_ values: [IndexedValue], key: Int64, in organization: OrganizationKey, _ db: Database)
         throws
     {
-        var stale: [IndexedValue: [Int64]] = [:]
+        struct Slot: Hashable {
+            var path: String
+            var element: Int
+        }
+        var stored: [Slot: [(row: Int64, value: IndexedValue)]] = [:]
         let read = try db.cachedStatement(
             sql: """
                 SELECT rowid, path, element, text_value, number_value, bool_value, time_value
@@ -313,32 +319,25 @@ extension SQLiteStore {
             let value = IndexedValue(
                 path: row.text(1) ?? "", element: Int(row.integer(2) ?? 0), text: row.text(3), number: row.real(4),
                 bool: row.integer(5).map { $0 != 0 }, time: row.integer(6))
-            stale[value, default: []].append(rowID)
-        }
-        // A value already stored keeps its row; what is left of `stale` is no longer a value of the resource.
-        let fresh = values.filter { stale[$0]?.popLast() == nil }
-        // A new value where an old one was (the same attribute and element) takes its row, whose entry in the
-        // index by resource then stays as it is; the rest are inserted, and what is left over deleted.
-        var reusable: [String: [Int64]] = [:]
-        for (value, rowIDs) in stale where !rowIDs.isEmpty {
-            reusable["\(value.element) \(value.path)", default: []] += rowIDs
+            stored[Slot(path: value.path, element: value.element), default: []].append((rowID, value))
         }
         let change = try db.cachedStatement(
             sql: "UPDATE attribute_values SET text_value = ?, number_value = ?, bool_value = ?, time_value = ? "
                 + "WHERE rowid = ?")
         var added: [IndexedValue] = []
-        for value in fresh {
-            if let rowID = reusable["\(value.element) \(value.path)"]?.popLast() {
-                try change.execute(values: [
-                    SQLValue(value.text), SQLValue(value.number), SQLValue(value.bool), SQLValue(value.time),
-                    .integer(rowID),
-                ])
-            } else {
+        for value in values {
+            guard let old = stored[Slot(path: value.path, element: value.element)]?.popLast() else {
                 added.append(value)
+                continue
             }
+            guard old.value != value else { continue }
+            try change.execute(values: [
+                SQLValue(value.text), SQLValue(value.number), SQLValue(value.bool), SQLValue(value.time),
+                .integer(old.row),
+            ])
         }
         let delete = try db.cachedStatement(sql: "DELETE FROM attribute_values WHERE rowid = ?")
-        for rowID in reusable.values.joined() { try delete.execute(values: [.integer(rowID)]) }
+        for old in stored.values.joined() { try delete.execute(values: [.integer(old.row)]) }
         try writeIndex(added, key: key, in: organization, db)
     }
 }
