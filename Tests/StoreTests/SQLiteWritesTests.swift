@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import GRDB
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -8,14 +9,6 @@ import Testing
 
 /// How SQLite writes: only what changed, and the WAL copied back into the database file off the writer's path.
 struct SQLiteWritesTests {
-    static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("roster-writes-\(UUID()).sqlite").path
-    }
-
-    static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     static func user(_ body: JSONObject, version: Int = 1) -> StoredResource {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         return StoredResource(id: "u1", kind: .user, version: version, created: now, lastModified: now, body: body)
@@ -76,8 +69,7 @@ struct SQLiteWritesTests {
     /// Past 1,000 WAL pages the checkpointer copies them back, and the writer's next transaction starts the WAL
     /// over, without the writer having checkpointed (it would only past 16,000 pages).
     @Test func theCheckpointerKeepsTheWALShortOffTheWritersPath() async throws {
-        let path = Self.temporaryPath()
-        defer { Self.remove(path) }
+        let path = TemporaryDatabase.path("roster-writes")
         let store = try SQLiteStore(path: path)
         let checkpointer = try #require(store.checkpointer)
         let filler = String(repeating: "x", count: 2_000)
