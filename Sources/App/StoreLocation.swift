@@ -69,8 +69,17 @@ extension Roster {
         logger.logLevel = .warning
         let opened = try openStore(configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            for service in opened.services { group.addTask { try await service.run() } }
+            // The migration waits until the services' tasks are calling `run()`: PostgreSQL's client warns of a
+            // connection asked for before it runs.
+            let (calling, call) = AsyncStream.makeStream(of: Void.self)
+            for service in opened.services {
+                group.addTask {
+                    call.yield()
+                    try await service.run()
+                }
+            }
             defer { group.cancelAll() }
+            for await _ in calling.prefix(opened.services.count) {}
             try await opened.migrate()
             return try await body(opened.stores)
         }

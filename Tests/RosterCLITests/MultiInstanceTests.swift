@@ -89,6 +89,19 @@ struct MultiInstanceTests {
         #expect(warnings.isEmpty, "\(warnings)")
     }
 
+    /// A command opens the database, migrates it and leaves, with nothing on stderr: the migration waits for the
+    /// PostgreSQL client's task to run it (asked for a connection before, the client warned).
+    @Test func aCommandOnANewDatabaseWarnsOfNothing() async throws {
+        let database = try await PostgresTestDatabase.create()
+        let child = try ChildProcess(
+            RosterCLITests.binary.path, ["token", "create", "--description", "LB", "--database", database],
+            output: .pipe, errors: .pipe)
+        let (_, errors, status) = await child.finish()
+        #expect(status == 0)
+        let text = String(decoding: errors, as: UTF8.self)
+        #expect(!text.contains("warning"), "\(text)")
+    }
+
     @Test func concurrentCreatesThroughBothInstancesMakeEachUserOnce() async throws {
         try await Self.withInstances { instances in
             let statuses = try await Self.concurrently(200) { index in
