@@ -50,8 +50,13 @@ extension Roster {
             connectionWait: .milliseconds(Int64(min(max(configuration.databaseWait, 0.1), 600) * 1000)),
             statementTimeout: .milliseconds(Int64(min(max(configuration.databaseStatementTimeout, 1), 86_400) * 1000)),
             logger: logger)
+        let (running, run) = AsyncStream.makeStream(of: Void.self)
         return OpenedStore(
-            stores: store.stores, services: [store.client], migrate: { try await store.migrate() }, isPostgres: true)
+            stores: store.stores, services: [RunningClient(client: store.client, running: run)],
+            migrate: {
+                for await _ in running {}
+                try await store.migrate()
+            }, isPostgres: true)
     }
 
     /// Runs `body` with an open, migrated database, then closes it: for the command-line tools.
@@ -69,17 +74,8 @@ extension Roster {
         logger.logLevel = .warning
         let opened = try openStore(configuration, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            // The migration waits until the services' tasks are calling `run()`: PostgreSQL's client warns of a
-            // connection asked for before it runs.
-            let (calling, call) = AsyncStream.makeStream(of: Void.self)
-            for service in opened.services {
-                group.addTask {
-                    call.yield()
-                    try await service.run()
-                }
-            }
+            for service in opened.services { group.addTask { try await service.run() } }
             defer { group.cancelAll() }
-            for await _ in calling.prefix(opened.services.count) {}
             try await opened.migrate()
             return try await body(opened.stores)
         }
@@ -112,5 +108,18 @@ extension Roster {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? "postgres://…"
+    }
+}
+
+/// PostgreSQL's client as a service that tells when its task calls `run()`. The migration waits for it: the
+/// client warns of a connection asked for before it runs, and a command or a server starting on PostgreSQL
+/// logged that warning whenever its migration asked first.
+struct RunningClient: Service {
+    let client: PostgresClient
+    let running: AsyncStream<Void>.Continuation
+
+    func run() async throws {
+        running.finish()
+        await client.run()
     }
 }

@@ -21,13 +21,28 @@ public enum PostgresTestDatabase {
         guard let url, var components = URLComponents(string: url) else { throw TestDatabaseError.notConfigured }
         let name = "roster_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         let client = PostgresClient(configuration: try configuration(url))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        try await whileRunning(client) {
+            _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         components.path = "/" + name
         return components.string ?? url
+    }
+
+    /// Runs `body` while `client` runs, once its task has called `run()`: asked for a connection before, the
+    /// client warns (as `RunningClient` spares the server and the commands).
+    public static func whileRunning<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T)
+        async throws -> T
+    {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (running, run) = AsyncStream.makeStream(of: Void.self)
+            group.addTask {
+                run.finish()
+                await client.run()
+            }
+            defer { group.cancelAll() }
+            for await _ in running {}
+            return try await body()
+        }
     }
 
     /// A client's configuration for the database at `url` (as `create` returns it).

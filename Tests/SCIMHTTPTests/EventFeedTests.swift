@@ -131,9 +131,7 @@ import Testing
             let (_, start) = try await Self.readAll(scim, secret: secret)
             let client = PostgresClient(
                 configuration: try PostgresTestDatabase.configuration(server.configuration.database))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
+            try await PostgresTestDatabase.whileRunning(client) {
                 try await client.withConnection { connection in
                     // A write transaction opened first: its id is older than the event's.
                     try await connection.query("BEGIN")

@@ -106,9 +106,7 @@ import Testing
         var configuration = try Roster.postgresConfiguration(location)
         configuration.options.maximumConnections = 2
         let store = PostgresStore(configuration: configuration)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.client.run() }
-            defer { group.cancelAll() }
+        try await PostgresTestDatabase.whileRunning(store.client) {
             try await store.migrate()
             try await body(store.stores, PostgresDatabase(store: store))
         }

@@ -14,12 +14,7 @@ import Testing
         guard PostgresTestDatabase.isConfigured else { return }
         let configuration = try Roster.postgresConfiguration(try await PostgresTestDatabase.create())
         let store = PostgresStore(configuration: configuration)
-        let analyzed = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await store.client.run()
-                return false
-            }
-            defer { group.cancelAll() }
+        let analyzed = try await PostgresTestDatabase.whileRunning(store.client) {
             try await store.migrate()
             func analyzedAt() async throws -> Bool {
                 let rows = try await store.run(

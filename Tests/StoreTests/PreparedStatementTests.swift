@@ -91,9 +91,7 @@ import Testing
         guard PostgresTestDatabase.isConfigured else { return }
         let store = PostgresStore(
             configuration: try Roster.postgresConfiguration(try await PostgresTestDatabase.create()))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.client.run() }
-            defer { group.cancelAll() }
+        try await PostgresTestDatabase.whileRunning(store.client) {
             try await store.migrate()
             try await body(store)
         }

@@ -120,12 +120,7 @@ import Testing
         var configuration = try Roster.postgresConfiguration(try await PostgresTestDatabase.create())
         configuration.options.maximumConnections = 2
         let store = PostgresStore(configuration: configuration)
-        let plan = try await withThrowingTaskGroup(of: [String].self) { group in
-            group.addTask {
-                await store.client.run()
-                return []
-            }
-            defer { group.cancelAll() }
+        let plan = try await PostgresTestDatabase.whileRunning(store.client) {
             try await store.migrate()
             let query = ResourceQuery(
                 organization: OrganizationKey(2), kind: kind, filter: try Filter.parse(filter),
