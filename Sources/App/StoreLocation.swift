@@ -7,6 +7,7 @@ import PostgresNIO
 import PostgresStore
 import SQLiteStore
 import ServiceLifecycle
+import Synchronization
 
 /// An opened database: its stores and what must run for them to work (PostgreSQL's connection pool).
 public struct OpenedStore: Sendable {
@@ -51,8 +52,13 @@ extension Roster {
             statementTimeout: .milliseconds(Int64(min(max(configuration.databaseStatementTimeout, 1), 86_400) * 1000)),
             logger: logger)
         let (running, run) = AsyncStream.makeStream(of: Void.self)
+        let client = RunningClient(client: store.client, running: run)
+        var stores = store.stores
+        // Readiness is asked from the start (the background services wait on it): not ready, without asking
+        // the client for a connection, until it runs.
+        stores.isReady = { client.isRunning ? await store.isReady() : false }
         return OpenedStore(
-            stores: store.stores, services: [RunningClient(client: store.client, running: run)],
+            stores: stores, services: [client],
             migrate: {
                 for await _ in running {}
                 try await store.migrate()
@@ -114,11 +120,21 @@ extension Roster {
 /// PostgreSQL's client as a service that tells when its task calls `run()`. The migration waits for it: the
 /// client warns of a connection asked for before it runs, and a command or a server starting on PostgreSQL
 /// logged that warning whenever its migration asked first.
-struct RunningClient: Service {
+final class RunningClient: Service, Sendable {
     let client: PostgresClient
+    /// Finished when the client's task calls `run()`; the migration, its one reader, waits for that.
     let running: AsyncStream<Void>.Continuation
+    private let started = Atomic<Bool>(false)
+
+    init(client: PostgresClient, running: AsyncStream<Void>.Continuation) {
+        self.client = client
+        self.running = running
+    }
+
+    var isRunning: Bool { started.load(ordering: .acquiring) }
 
     func run() async throws {
+        started.store(true, ordering: .releasing)
         running.finish()
         await client.run()
     }
