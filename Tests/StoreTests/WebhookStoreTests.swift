@@ -52,6 +52,14 @@ import Testing
             #expect(try await store.endpoint(id: "hook")?.failingSince != nil)
             // A lease run out is anyone's.
             #expect(try await store.claimEndpoints(owner: "b", now: now + 31, until: now + 61).map(\.id) == ["hook"])
+            // Enabled again by an administrator, the endpoint is no one's: a round under way writes nothing back.
+            #expect(try await store.setEndpoint(id: "hook", enabled: true, reason: nil, at: now + 32))
+            #expect(
+                try await store.recordDeliveries(
+                    endpoint: "hook", stream: stream, attempts: [Self.attempt(3, status: nil)], deadLetter: nil,
+                    failingSince: now, owner: "b") == false)
+            #expect(try await store.endpoint(id: "hook")?.failingSince == nil)
+            #expect(try await store.claimEndpoints(owner: "b", now: now + 33, until: now + 63).map(\.id) == ["hook"])
 
             // A dead letter asked for again is listed once, and gone once delivered.
             #expect(try await store.deadLetters(endpoint: "hook", limit: 10).map(\.sequence) == [2])

@@ -119,16 +119,22 @@ public struct SQLApplications: ApplicationStore {
     }
 
     public func setEndpoint(id: String, enabled: Bool, reason: String?, at time: Date) async throws -> Bool {
+        // The lease goes too: a round of deliveries under way would otherwise write back what it read before
+        // (the failure's start the enabling cleared, the retries it reset), and an endpoint re-enabled after
+        // days of failures could be disabled again by its first failed round.
         let statement =
             enabled
             ? BoundStatement(
                 """
-                UPDATE webhook_endpoints SET enabled = 1, disabled_reason = NULL, failing_since_ms = NULL
+                UPDATE webhook_endpoints SET enabled = 1, disabled_reason = NULL, failing_since_ms = NULL,
+                    lease_owner = NULL, lease_until_ms = NULL
                 WHERE id = ? RETURNING id
                 """, [.text(id)])
             : BoundStatement(
-                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ? RETURNING id",
-                [SQLValue(reason), .text(id)])
+                """
+                UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, lease_owner = NULL, lease_until_ms = NULL
+                WHERE id = ? RETURNING id
+                """, [SQLValue(reason), .text(id)])
         var statements = [statement]
         // Re-enabled, it tries its waiting events again at once, their retry windows begun anew.
         if enabled {
