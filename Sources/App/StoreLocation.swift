@@ -51,8 +51,7 @@ extension Roster {
             connectionWait: .milliseconds(Int64(min(max(configuration.databaseWait, 0.1), 600) * 1000)),
             statementTimeout: .milliseconds(Int64(min(max(configuration.databaseStatementTimeout, 1), 86_400) * 1000)),
             logger: logger)
-        let (running, run) = AsyncStream.makeStream(of: Void.self)
-        let client = RunningClient(client: store.client, running: run)
+        let client = RunningClient(store.client)
         var stores = store.stores
         // Readiness is asked from the start (the background services wait on it): not ready, without asking
         // the client for a connection, until it runs.
@@ -60,7 +59,7 @@ extension Roster {
         return OpenedStore(
             stores: stores, services: [client],
             migrate: {
-                for await _ in running {}
+                await client.untilRunning()
                 try await store.migrate()
             }, isPostgres: true)
     }
@@ -117,25 +116,30 @@ extension Roster {
     }
 }
 
-/// PostgreSQL's client as a service that tells when its task calls `run()`. The migration waits for it: the
-/// client warns of a connection asked for before it runs, and a command or a server starting on PostgreSQL
-/// logged that warning whenever its migration asked first.
-final class RunningClient: Service, Sendable {
-    let client: PostgresClient
-    /// Finished when the client's task calls `run()`; the migration, its one reader, waits for that.
-    let running: AsyncStream<Void>.Continuation
+/// PostgreSQL's client as a service that tells when its task calls `run()`: the client warns of a connection
+/// asked for before it runs, and a command, a server or a test starting on PostgreSQL logged that warning
+/// whenever it asked first.
+public final class RunningClient: Service, Sendable {
+    public let client: PostgresClient
     private let started = Atomic<Bool>(false)
+    private let running: AsyncStream<Void>
+    private let run: AsyncStream<Void>.Continuation
 
-    init(client: PostgresClient, running: AsyncStream<Void>.Continuation) {
+    public init(_ client: PostgresClient) {
         self.client = client
-        self.running = running
+        (running, run) = AsyncStream.makeStream(of: Void.self)
     }
 
-    var isRunning: Bool { started.load(ordering: .acquiring) }
+    public var isRunning: Bool { started.load(ordering: .acquiring) }
 
-    func run() async throws {
+    /// Returns once the client's task has called `run()`. One caller at a time (an `AsyncStream` has one reader).
+    public func untilRunning() async {
+        for await _ in running {}
+    }
+
+    public func run() async throws {
         started.store(true, ordering: .releasing)
-        running.finish()
+        run.finish()
         await client.run()
     }
 }

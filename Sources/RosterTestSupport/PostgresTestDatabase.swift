@@ -1,3 +1,4 @@
+import App
 import Foundation
 import Logging
 import PostgresNIO
@@ -28,19 +29,15 @@ public enum PostgresTestDatabase {
         return components.string ?? url
     }
 
-    /// Runs `body` while `client` runs, once its task has called `run()`: asked for a connection before, the
-    /// client warns (as `RunningClient` spares the server and the commands).
+    /// Runs `body` while `client` runs, once its task has called `run()` (see `RunningClient`).
     public static func whileRunning<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T)
         async throws -> T
     {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let (running, run) = AsyncStream.makeStream(of: Void.self)
-            group.addTask {
-                run.finish()
-                await client.run()
-            }
+        let running = RunningClient(client)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await running.run() }
             defer { group.cancelAll() }
-            for await _ in running {}
+            await running.untilRunning()
             return try await body()
         }
     }
