@@ -71,8 +71,23 @@ public final class ThrowawayPostgres: Sendable {
         ]
     }
 
+    /// Starts the cluster again on its port; a start that fails is tried once more two seconds later, as an
+    /// operator would (CI saw one restart fail, once, after a fast shutdown). Each failure prints the end of the
+    /// server's log, and the error carries it.
     public func start() async throws {
-        try await run("pg_ctl", Self.startArguments(directory, port))
+        for attempt in 1...2 {
+            do {
+                return try await run("pg_ctl", Self.startArguments(directory, port))
+            } catch let error as ThrowawayPostgresError {
+                let log = (try? String(contentsOfFile: "\(directory)/server.log", encoding: .utf8)) ?? ""
+                let failure =
+                    error.description + "\nserver.log ends with:\n"
+                    + log.split(separator: "\n").suffix(15).joined(separator: "\n")
+                FileHandle.standardError.write(Data("ThrowawayPostgres: start \(attempt) failed: \(failure)\n".utf8))
+                if attempt == 2 { throw ThrowawayPostgresError(failure) }
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
     }
 
     /// A fast shutdown, as an operator restarting the database would do: sessions are ended, transactions rolled
