@@ -212,11 +212,18 @@ struct SQL: Sendable {
 extension PostgresStore {
     /// One statement on a connection of the pool, its rows read whole. A write that loses its connection may have
     /// been applied (its own transaction commits when it ends): that is said, not "nothing changed".
+    ///
+    /// A statement of its own commits when the server reads the `Sync` that follows it, after it has sent its rows
+    /// and `CommandComplete`, and the driver hands them over then: a server that ends the session in between (a fast
+    /// shutdown's SIGTERM, checked as `Sync` is read) rolls the write back after it looked done. So a write is
+    /// done only once the connection has answered again: an empty query follows it, on the same connection.
     @discardableResult
     func run(_ sql: SQL, writes: Bool = false) async throws -> [PostgresRow] {
         do {
             return try await leased(writes: writes) { connection in
-                try await run(sql, on: connection).collect()
+                let rows = try await run(sql, on: connection).collect()
+                if writes { _ = try await connection.query("", logger: logger) }
+                return rows
             }
         } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
             throw StoreUnavailable(.inDoubt, cause: error.cause)
