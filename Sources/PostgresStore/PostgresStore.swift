@@ -222,12 +222,27 @@ extension PostgresStore {
         do {
             return try await leased(writes: writes) { connection in
                 let rows = try await run(sql, on: connection).collect()
-                if writes { _ = try await connection.query("", logger: logger) }
+                if writes { try await confirmCommit(on: connection) }
                 return rows
             }
         } catch let error as StoreUnavailable where writes && error.reason == .unreachable && error.afterLease {
             throw StoreUnavailable(.inDoubt, cause: error.cause)
         }
+    }
+
+    /// Returns once `connection` has answered an empty query, so the statement before it has committed. The server
+    /// closes the connection when that commit fails, often just as the query is sent, and PostgresNIO drops a query
+    /// written to a closed channel without ever answering it: the query is written on the connection's event loop,
+    /// right after a check there that the connection is open.
+    private func confirmCommit(on connection: PostgresConnection) async throws {
+        let confirmed = connection.eventLoop.flatSubmit { [logger] () -> EventLoopFuture<Void> in
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(
+                    StoreUnavailable(.inDoubt, cause: "the connection closed as the write committed"))
+            }
+            return connection.query("", logger: logger).map { _ in }
+        }
+        try await confirmed.get()
     }
 
     /// One of the store's statements on `connection`, prepared there when the store keeps it prepared.
