@@ -265,34 +265,52 @@ extension PostgresStore {
         // in time. The answer does not wait for the pool to withdraw the lease request (it may not, while it is
         // retrying connections): once the wait has ended, the body can never run.
         let answer = Answer<T>()
+        // The statement's work on a leased connection, answered as soon as it ends: giving the connection back to
+        // the pool may wait on a connection the database dropped (seen: a request held 30 s after its statement).
+        @Sendable func use(_ connection: PostgresConnection) async throws -> T {
+            guard lease.begin() else { throw CancellationError() }
+            // Past the statement timeout the connection is closed, which fails the statement at once; the server
+            // rolls back what it had not committed.
+            let overrun = connection.eventLoop.scheduleTask(in: .nanoseconds(statementTimeout.nanoseconds)) {
+                // The request is answered now, whatever the statement does: closing its connection may not end it
+                // (seen with a connection the database dropped). A write may have been applied.
+                lease.overran()
+                var unavailable = StoreUnavailable(
+                    writes ? .inDoubt : .unreachable,
+                    cause: "a statement did not finish within \(statementTimeout); its connection was closed")
+                unavailable.afterLease = true
+                answer.give(.failure(unavailable))
+                connection.close().whenComplete { _ in }
+            }
+            defer { overrun.cancel() }
+            do {
+                let value = try await body(connection)
+                answer.give(.success(value))
+                return value
+            } catch {
+                answer.give(.failure(error))
+                throw error
+            }
+        }
         let work = Task { [client] in
             do {
-                let value = try await client.withConnection { connection in
-                    guard lease.begin() else { throw CancellationError() }
-                    // Past the statement timeout the connection is closed, which fails the statement at once; the
-                    // server rolls back what it had not committed.
-                    let overrun = connection.eventLoop.scheduleTask(in: .nanoseconds(statementTimeout.nanoseconds)) {
-                        // The request is answered now, whatever the statement does: closing its connection may not
-                        // end it (seen with a connection the database dropped). A write may have been applied.
-                        lease.overran()
-                        var unavailable = StoreUnavailable(
-                            writes ? .inDoubt : .unreachable,
-                            cause: "a statement did not finish within \(statementTimeout); its connection was closed")
-                        unavailable.afterLease = true
-                        answer.give(.failure(unavailable))
-                        connection.close().whenComplete { _ in }
-                    }
-                    defer { overrun.cancel() }
-                    // The answer is given as soon as the body ends: giving the connection back to the pool may
-                    // wait on a connection the database dropped (seen: a request held 30 s after its statement).
+                // A connection closed while it sat in the pool (its server ended it, or a failed commit closed it)
+                // is given out until the pool hears of it, and PostgresNIO drops a query written to it without
+                // answering: such a connection is passed over before anything is sent on it.
+                // The pool hears of it within milliseconds; the connection wait bounds the tries.
+                var leased: T?
+                for attempt in 0..<50 where leased == nil {
                     do {
-                        let value = try await body(connection)
-                        answer.give(.success(value))
-                        return value
-                    } catch {
-                        answer.give(.failure(error))
-                        throw error
+                        leased = try await client.withConnection { connection in
+                            guard !connection.isClosed else { throw ClosedInPool() }
+                            return try await use(connection)
+                        }
+                    } catch is ClosedInPool {
+                        try await Task.sleep(for: .milliseconds(min(attempt + 1, 20)))
                     }
+                }
+                guard let value = leased else {
+                    throw StoreUnavailable(.unreachable, cause: "the pool gave out only closed connections")
                 }
                 answer.give(.success(value))
             } catch {
@@ -359,3 +377,6 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
+
+/// A connection the pool gave out already closed (see `leased`).
+private struct ClosedInPool: Error {}
