@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import HTTPTypes
+import Logging
 import PostgresNIO
 import RosterTestSupport
 import SCIMCore
@@ -135,12 +136,32 @@ import Testing
                 try await client.withConnection { connection in
                     // A write transaction opened first: its id is older than the event's.
                     try await connection.query("BEGIN")
-                    try await connection.query("SELECT txid_current()")
+                    // Read back, so the id is surely given before the write below starts (the driver may hand
+                    // over a query's rows before the server has run it).
+                    var held: Int64?
+                    for try await id in try await connection.query(
+                        "SELECT txid_current()", logger: Logger(label: "test")
+                    )
+                    .decode(Int64.self) {
+                        held = id
+                    }
+                    #expect(held != nil)
                     _ = try await scim.createUser("held@example.com")
                     let reply = try await scim.get(
                         "/api/v1/events?limit=100&after=\(start)", authorization: "Bearer \(secret)")
                     #expect(reply.status == 200)
-                    #expect(reply["data"]?.arrayValue?.isEmpty == true)
+                    var sessions = ""
+                    if reply["data"]?.arrayValue?.isEmpty != true {
+                        try await client.withConnection { other in
+                            for try await (pid, state, xid, query) in try await other.query(
+                                "SELECT pid, state, COALESCE(backend_xid::text, '-'), left(query, 80) FROM pg_stat_activity WHERE datname = current_database()",
+                                logger: Logger(label: "diagnostic")
+                            ).decode((Int32, String?, String, String).self) {
+                                sessions += "\n\(pid) \(state ?? "-") xid=\(xid) \(query)"
+                            }
+                        }
+                    }
+                    #expect(reply["data"]?.arrayValue?.isEmpty == true, "\(reply.text)\(sessions)")
                     #expect(reply["has_more"] == .bool(true))
                     try await connection.query("COMMIT")
                 }
