@@ -7,10 +7,9 @@ import StoreSQL
 /// text is the same whatever their number and it is prepared once (`PreparedStatements`), and a whole change made
 /// by one statement, committed as it ends.
 ///
-/// A write holds its kind's count row (`resource_counts`, which draws keys in commit order) and its organization's
-/// event sequence until it commits. Written as one statement, it holds them for the statement's own work; written
-/// as a transaction, for every round trip between them and `COMMIT` too, and those locks allowed one create at a
-/// time in an organization.
+/// A write holds its organization's event sequence row until it commits. Written as one statement, it holds it
+/// for the statement's own work; written as a transaction, for every round trip between it and `COMMIT` too, and
+/// that lock allowed one write at a time in an organization.
 enum PostgresSQL {
     /// A resource, its indexed values and its events: the new row's key.
     static func insert(_ resource: StoredResource, events: [NewEvent], in organization: OrganizationKey) -> SQL {

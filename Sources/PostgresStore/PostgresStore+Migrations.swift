@@ -60,6 +60,7 @@ extension PostgresStore {
             Migration(
                 name: "index numbers and times only where values have them",
                 statements: ResourceSQL.sparseValueIndexes),
+            Migration(name: "let creates of one kind commit side by side", statements: commitOrderSchema),
         ]
     }
 

@@ -64,7 +64,6 @@ extension PostgresStore {
         _ resources: [StoredResource], skippingTaken: Bool, in organization: OrganizationKey,
         on connection: PostgresConnection
     ) async throws -> [String: Int64] {
-        guard let kind = resources.first?.kind else { return [:] }
         var keys: [String: Int64] = [:]
         // PostgreSQL binds at most 65,535 values a statement.
         for chunk in resources.chunked(into: 5000) {
@@ -74,23 +73,10 @@ extension PostgresStore {
                     + (skippingTaken ? " ON CONFLICT (org_pk, kind, unique_key) DO NOTHING" : "")
                     + " RETURNING pk, id",
                 chunk.flatMap { ResourceSQL.insertValues($0, in: organization) })
-            var inserted = 0
             for try await (key, id) in try await run(insert, on: connection).decode(
                 (Int64, String).self)
             {
                 keys[id] = key
-                inserted += 1
-            }
-            // The count's trigger runs before the conflict is found (it must: it draws the key in commit
-            // order), so the rows left out were counted too.
-            if inserted < chunk.count {
-                try await run(
-                    SQL(
-                        "UPDATE resource_counts SET total = total - ? WHERE org_pk = ? AND kind = ?",
-                        [
-                            .integer(Int64(chunk.count - inserted)), .integer(organization.rawValue),
-                            .text(kind.rawValue),
-                        ]), on: connection)
             }
         }
         var values: [[SQLValue]] = []
@@ -196,12 +182,12 @@ extension PostgresStore {
         _ kind: ResourceKind, id: String, expectedVersion: Int?, events: [NewEvent], in organization: OrganizationKey
     ) async throws -> Bool {
         try await transaction { connection in
-            // The kind's count first, as inserts take it (in their trigger) before any row: writers that lock in
-            // the same order cannot deadlock.
+            // The kind's lock first, as a create takes it before any row (its trigger would take it last): a reader
+            // in commit order waiting for the lock then never stands between two writers waiting for each other.
             try await run(
                 SQL(
-                    "SELECT 1 FROM resource_counts WHERE org_pk = ? AND kind = ? FOR UPDATE",
-                    [.integer(organization.rawValue), .text(kind.rawValue)]), on: connection)
+                    "SELECT pg_advisory_xact_lock_shared(\(Self.commitOrderLock))",
+                    [.text(kind.rawValue), .integer(organization.rawValue)]), on: connection)
             let select = SQL(
                 """
                 SELECT pk FROM resources WHERE id = ? AND kind = ? AND org_pk = ? AND version = COALESCE(?, version)
@@ -320,7 +306,10 @@ extension PostgresStore {
     }
 
     /// A keyset page (cursor paging), as the SQLite store reads it (see `SQLiteStore.keysetPage`): one row more than
-    /// the page to tell whether more follow, then the total, in one repeatable-read snapshot.
+    /// the page to tell whether more follow, then the total. In key order, after the creates under way have
+    /// committed (see `awaitCommitOrder`), so no later commit lands behind the cursor; the total of a filter may
+    /// then count an update committed between the two statements. Sorted by an attribute, in one repeatable-read
+    /// snapshot.
     private func keysetPage(_ query: ResourceQuery, seek: Seek) async throws -> SearchResult {
         let condition = try FilterSQL.compile(
             query.filter, kind: query.kind, type: query.type, organization: query.organization)
@@ -338,7 +327,10 @@ extension PostgresStore {
             ? SQL(ResourceSQL.counts, [.integer(query.organization.rawValue), .text(query.kind.rawValue)])
             : SQL("SELECT COUNT(*) ") + scope
         let limit = query.page.count
-        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) { connection in
+        let inKeyOrder = query.sort == nil
+        let begin: PostgresQuery = inKeyOrder ? "BEGIN READ ONLY" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        return try await transaction(begin, writes: false) { connection in
+            if inKeyOrder { try await awaitCommitOrder(query.kind, in: query.organization, on: connection) }
             var budget = PageBudget(maxBytes: query.maxBytes)
             var resources: [StoredResource] = []
             var positions: [Keyset] = []
@@ -392,13 +384,15 @@ extension PostgresStore {
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
-    /// total from `resource_counts`, the page from where the previous one ended when that is known, all in one
-    /// repeatable-read snapshot, so the count, the deletions and the page agree.
+    /// total from `resource_totals`, the page from where the previous one ended when that is known. After the
+    /// creates and deletes under way have committed, holding new ones back until it ends (see
+    /// `awaitCommitOrder`), so the count, the deletions and the page agree.
     func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
         let (organization, kind) = (query.organization, query.kind)
         let scope: [SQLValue] = [.integer(organization.rawValue), .text(kind.rawValue)]
         let page = query.page
-        return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) { connection in
+        return try await transaction("BEGIN READ ONLY", writes: false) { connection in
+            try await awaitCommitOrder(kind, in: organization, on: connection)
             var total = 0
             var deletions: Int64 = 0
             let counts = SQL(ResourceSQL.counts, scope)

@@ -163,6 +163,9 @@ extension SQLiteStore {
         migrator.registerMigration("index numbers and times only where values have them") { db in
             for statement in ResourceSQL.sparseValueIndexes { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("let creates of one kind commit side by side") { db in
+            try db.execute(sql: ResourceSQL.sqliteTotals)
+        }
         return migrator
     }
 

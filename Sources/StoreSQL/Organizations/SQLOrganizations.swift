@@ -85,7 +85,7 @@ public struct SQLOrganizations: OrganizationStore {
         var counts = ResourceCounts(users: 0, groups: 0)
         let rows = try await database.rows(
             BoundStatement(
-                "SELECT kind, total FROM resource_counts WHERE org_pk = ?", [.integer(organization.rawValue)]))
+                "SELECT kind, total FROM resource_totals WHERE org_pk = ?", [.integer(organization.rawValue)]))
         for row in rows {
             let total = Int(row.integer(1) ?? 0)
             if row.text(0) == "User" { counts.users = total } else { counts.groups = total }

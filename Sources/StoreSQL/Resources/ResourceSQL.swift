@@ -68,7 +68,12 @@ public enum ResourceSQL {
     }
 
     /// The number of one organization's resources of a kind, and of their deletions, as the triggers keep them.
-    public static let counts = "SELECT total, deletions FROM resource_counts WHERE org_pk = ? AND kind = ?"
+    public static let counts = "SELECT total, deletions FROM resource_totals WHERE org_pk = ? AND kind = ?"
+
+    /// `resource_totals`, the counts as readers see them. SQLite's single writer keeps one row per organization and
+    /// kind; PostgreSQL's writers each add a row of changes that are folded in now and then (see its migrations).
+    public static let sqliteTotals =
+        "CREATE VIEW resource_totals AS SELECT org_pk, kind, total, deletions FROM resource_counts"
     /// The key of the resource at an offset in creation order, found by stepping over keys of the index only.
     public static let seek = "SELECT pk FROM resources WHERE org_pk = ? AND kind = ? ORDER BY pk LIMIT 1 OFFSET ?"
     /// A page in creation order from a key on.

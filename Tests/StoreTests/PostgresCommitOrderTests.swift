@@ -1,0 +1,105 @@
+import App
+import Directory
+import Foundation
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+@testable import PostgresStore
+
+/// On PostgreSQL, creates of one kind commit side by side: each holds its kind's lock in shared mode and adds its
+/// own row of count changes. A listing in creation order takes the lock exclusively, so it waits for the creates
+/// under way, and a create committed later never lands before a row it listed.
+@Suite struct PostgresCommitOrderTests {
+    @Test func aListingInCreationOrderWaitsForTheCreatesUnderWay() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        try await Self.withStore { store in
+            try await store.insert(Self.user("a"), members: [], events: [], in: .default)
+            let (inserted, insertedSignal) = AsyncStream.makeStream(of: Void.self)
+            let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
+            // "b" draws its key, then waits to commit.
+            let underWay = Task {
+                try await store.transaction { connection in
+                    _ = try await store.run(
+                        PostgresSQL.insert(Self.user("b"), events: [], in: .default), on: connection
+                    )
+                    .collect()
+                    insertedSignal.yield()
+                    for await _ in commit { break }
+                }
+            }
+            for await _ in inserted { break }
+            // "c" is not held up by "b", and commits first with a later key.
+            try await store.insert(Self.user("c"), members: [], events: [], in: .default)
+            let page = Page(startIndex: 1, count: 10, maximum: 100)
+            let list = ResourceQuery(organization: .default, kind: .user, filter: nil, page: page)
+            var byCursor = list
+            byCursor.seek = Seek(after: nil)
+            let listing = Task { try await store.search(list) }
+            let cursor = Task { [byCursor] in try await store.search(byCursor) }
+            try await Task.sleep(for: .milliseconds(300))
+            commitSignal.yield()
+            try await underWay.value
+            let listed = try await listing.value
+            #expect(listed.resources.map(\.id) == ["a", "b", "c"])
+            #expect(listed.total == 3)
+            #expect(try await cursor.value.resources.map(\.id) == ["a", "b", "c"])
+        }
+    }
+
+    /// Counts are exact whether or not their changes have been folded, and names left out by a conflict are not
+    /// counted.
+    @Test func countsAddUpBeforeAndAfterTheirChangesAreFolded() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        try await Self.withStore { store in
+            let users = (0..<30).map { Self.user("u\($0)") }
+            try await store.insertMany(Array(users[..<20]), in: .default)
+            let again = [Self.user("u0", id: "again")] + users[20...]
+            let refused = try await store.insertEach(again, events: again.map { _ in [] }, in: .default)
+            #expect(refused.compactMap { $0 }.count == 1)
+            for user in users[..<5] {
+                #expect(try await store.delete(.user, id: user.id, expectedVersion: nil, events: [], in: .default))
+            }
+            func counts() async throws -> (total: Int, deletions: Int64, changes: Int64) {
+                let rows = try await store.run(
+                    SQL(
+                        """
+                        SELECT total, deletions, (SELECT COUNT(*) FROM resource_count_changes WHERE kind = 'User')
+                        FROM resource_totals WHERE org_pk = 1 AND kind = 'User'
+                        """))
+                let (total, deletions, changes) = try #require(rows.first).decode((Int64, Int64, Int64).self)
+                return (Int(total), deletions, changes)
+            }
+            let before = try await counts()
+            #expect(before.total == 25)
+            #expect(before.deletions == 5)
+            #expect(try await store.stores.organizations.counts(in: .default).users == 25)
+            _ = try await store.run(SQL("SELECT roster_fold_counts(1, 'User')"), writes: true)
+            let after = try await counts()
+            #expect(after.total == 25)
+            #expect(after.deletions == 5)
+            #expect(after.changes == 0)
+            let page = Page(startIndex: 1, count: 100, maximum: 100)
+            let list = ResourceQuery(organization: .default, kind: .user, filter: nil, page: page)
+            #expect(try await store.search(list).total == 25)
+        }
+    }
+
+    static func user(_ name: String, id: String? = nil) -> StoredResource {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        return StoredResource(
+            id: id ?? name, kind: .user, version: 1, created: now, lastModified: now,
+            body: ["userName": .string("\(name)@example.com")])
+    }
+
+    static func withStore(_ body: @Sendable (PostgresStore) async throws -> Void) async throws {
+        let store = PostgresStore(
+            configuration: try Roster.postgresConfiguration(try await PostgresTestDatabase.create()))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.client.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            try await body(store)
+        }
+    }
+}
