@@ -56,8 +56,9 @@ extension Roster {
         // Readiness is asked from the start (the background services wait on it): not ready, without asking
         // the client for a connection, until it runs.
         stores.isReady = { client.isRunning ? await store.isReady() : false }
+        let numbering = EventNumberingService(store: store, logger: logger)
         return OpenedStore(
-            stores: stores, services: [client],
+            stores: stores, services: [client, AfterMigrations(service: numbering, isReady: stores.isReady)],
             migrate: {
                 await client.untilRunning()
                 try await store.migrate()

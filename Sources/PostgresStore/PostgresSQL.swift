@@ -7,9 +7,8 @@ import StoreSQL
 /// text is the same whatever their number and it is prepared once (`PreparedStatements`), and a whole change made
 /// by one statement, committed as it ends.
 ///
-/// A write holds its organization's event sequence row until it commits. Written as one statement, it holds it
-/// for the statement's own work; written as a transaction, for every round trip between it and `COMMIT` too, and
-/// that lock allowed one write at a time in an organization.
+/// Writes hold no row of their organization to their commit: keys are drawn under a lock writers share
+/// (`PostgresStore+CommitOrder`) and events are numbered after they commit (`PostgresStore+EventNumbering`).
 enum PostgresSQL {
     /// A resource, its indexed values and its events: the new row's key.
     static func insert(_ resource: StoredResource, events: [NewEvent], in organization: OrganizationKey) -> SQL {
@@ -22,7 +21,7 @@ enum PostgresSQL {
                 .integer(organization.rawValue), .text(rows(resource.indexedValues)),
             ])
         if !events.isEmpty {
-            sql = sql + SQL(",\n") + numbering(events, after: "inserted", in: organization)
+            sql = sql + SQL(",\n") + telling(events, after: "inserted", in: organization)
         }
         return sql + SQL("\nSELECT pk FROM inserted")
     }
@@ -38,48 +37,38 @@ enum PostgresSQL {
         """
     }
 
-    /// Events numbered from the organization's sequence, as common table expressions (`taken`, `told`) of a
-    /// statement; only when `source` returns a row, and after it has (the sequence is the last lock a write takes).
-    static func numbering(_ events: [NewEvent], after source: String, in organization: OrganizationKey) -> SQL {
+    /// The events, as a common table expression (`told`) of a statement: only when `source` returns a row. They
+    /// are written unnumbered; `roster_number_events()` numbers them once they have committed.
+    static func telling(_ events: [NewEvent], after source: String, in organization: OrganizationKey) -> SQL {
         SQL(
-            """
-            taken AS (
-                INSERT INTO event_sequences (org_pk, last) SELECT ?::bigint, ?::bigint FROM \(source)
-                ON CONFLICT (org_pk) DO UPDATE SET last = event_sequences.last + excluded.last RETURNING last),
-            told AS (\(told))
-            """, eventValues(events, in: organization))
+            "told AS (\(told) FROM (SELECT 1 FROM \(source) LIMIT 1) AS written, \(recordset))",
+            eventValues(events, in: organization))
     }
 
-    /// Events numbered from the organization's sequence, on their own (in a transaction's change).
+    /// The events, unnumbered, on their own (in a transaction's change).
     static func events(_ events: [NewEvent], in organization: OrganizationKey) -> SQL {
-        SQL(
-            """
-            WITH taken AS (\(EventSQL.takeSequence))
-            \(told)
-            """, eventValues(events, in: organization))
+        SQL("\(told) FROM \(recordset)", eventValues(events, in: organization))
     }
 
     private static let told = """
-        INSERT INTO events (org_pk, sequence, id, type, resource_id, time_ms, payload)
-        SELECT ?::bigint, taken.last - ?::bigint + v.k, v.id, v.type, v.resource_id, v.time_ms, v.payload
-        FROM taken, json_to_recordset(?::json) AS v (
-            k bigint, id text, type text, resource_id text, time_ms bigint, payload text)
+        INSERT INTO events (org_pk, id, type, resource_id, time_ms, payload)
+        SELECT ?::bigint, v.id, v.type, v.resource_id, v.time_ms, v.payload
+        """
+
+    private static let recordset = """
+        json_to_recordset(?::json) AS v (id text, type text, resource_id text, time_ms bigint, payload text)
         """
 
     private static func eventValues(_ events: [NewEvent], in organization: OrganizationKey) -> [SQLValue] {
-        let count = Int64(events.count)
         let rows = JSON.array(
-            events.enumerated().map { offset, event in
+            events.map { event in
                 .object([
-                    "k": .int(offset + 1), "id": .string(event.id), "type": .string(event.type.rawValue),
+                    "id": .string(event.id), "type": .string(event.type.rawValue),
                     "resource_id": .string(event.resourceID), "time_ms": .int(Int(event.time.milliseconds)),
                     "payload": .string(event.payload),
                 ])
             })
-        return [
-            .integer(organization.rawValue), .integer(count), .integer(organization.rawValue), .integer(count),
-            .text(rows.serialized()),
-        ]
+        return [.integer(organization.rawValue), .text(rows.serialized())]
     }
 
     /// Indexed values as the JSON array `index(from:)` reads.

@@ -61,6 +61,7 @@ extension PostgresStore {
                 name: "index numbers and times only where values have them",
                 statements: ResourceSQL.sparseValueIndexes),
             Migration(name: "let creates of one kind commit side by side", statements: commitOrderSchema),
+            Migration(name: "number events once they have committed", statements: eventNumberingSchema),
         ]
     }
 

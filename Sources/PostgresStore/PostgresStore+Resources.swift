@@ -209,9 +209,7 @@ extension PostgresStore {
         }
     }
 
-    /// Writes a change's events in its transaction, numbering them in the same statement. The organization's
-    /// sequence row stays locked until the transaction ends, so numbers are given in commit order; it is the last
-    /// lock every write takes, so it never waits while holding it.
+    /// Writes a change's events in its transaction, unnumbered: they are numbered once it has committed.
     func writeEvents(_ events: [NewEvent], in organization: OrganizationKey, on connection: PostgresConnection)
         async throws
     {

@@ -43,8 +43,9 @@ public struct PostgresStore: ResourceStore {
         let shared = PostgresDatabase(store: self)
         var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
-            activity: SQLActivity(shared), organizations: SQLOrganizations(shared),
-            events: SQLEvents(shared, positions: .postgres), applications: SQLApplications(shared),
+            activity: SQLActivity(shared), organizations: SQLOrganizations(shared, positions: .postgres),
+            events: SQLEvents(shared, positions: .postgres),
+            applications: SQLApplications(shared, positions: .postgres),
             connections: SQLConnections(shared), isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)
         return stores

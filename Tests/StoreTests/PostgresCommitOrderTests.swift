@@ -1,4 +1,3 @@
-import App
 import Directory
 import Foundation
 import RosterTestSupport
@@ -13,15 +12,15 @@ import Testing
 @Suite struct PostgresCommitOrderTests {
     @Test func aListingInCreationOrderWaitsForTheCreatesUnderWay() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await Self.withStore { store in
-            try await store.insert(Self.user("a"), members: [], events: [], in: .default)
+        try await PostgresCommitTests.withStore { store in
+            try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
             let (inserted, insertedSignal) = AsyncStream.makeStream(of: Void.self)
             let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
             // "b" draws its key, then waits to commit.
             let underWay = Task {
                 try await store.transaction { connection in
                     _ = try await store.run(
-                        PostgresSQL.insert(Self.user("b"), events: [], in: .default), on: connection
+                        PostgresSQL.insert(PostgresCommitTests.user("b"), events: [], in: .default), on: connection
                     )
                     .collect()
                     insertedSignal.yield()
@@ -30,7 +29,7 @@ import Testing
             }
             for await _ in inserted { break }
             // "c" is not held up by "b", and commits first with a later key.
-            try await store.insert(Self.user("c"), members: [], events: [], in: .default)
+            try await store.insert(PostgresCommitTests.user("c"), members: [], events: [], in: .default)
             let page = Page(startIndex: 1, count: 10, maximum: 100)
             let list = ResourceQuery(organization: .default, kind: .user, filter: nil, page: page)
             var byCursor = list
@@ -51,10 +50,10 @@ import Testing
     /// counted.
     @Test func countsAddUpBeforeAndAfterTheirChangesAreFolded() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await Self.withStore { store in
-            let users = (0..<30).map { Self.user("u\($0)") }
+        try await PostgresCommitTests.withStore { store in
+            let users = (0..<30).map { PostgresCommitTests.user("u\($0)") }
             try await store.insertMany(Array(users[..<20]), in: .default)
-            let again = [Self.user("u0", id: "again")] + users[20...]
+            let again = [PostgresCommitTests.user("u0", id: "again")] + users[20...]
             let refused = try await store.insertEach(again, events: again.map { _ in [] }, in: .default)
             #expect(refused.compactMap { $0 }.count == 1)
             for user in users[..<5] {
@@ -82,24 +81,6 @@ import Testing
             let page = Page(startIndex: 1, count: 100, maximum: 100)
             let list = ResourceQuery(organization: .default, kind: .user, filter: nil, page: page)
             #expect(try await store.search(list).total == 25)
-        }
-    }
-
-    static func user(_ name: String, id: String? = nil) -> StoredResource {
-        let now = Date(timeIntervalSince1970: 1_800_000_000)
-        return StoredResource(
-            id: id ?? name, kind: .user, version: 1, created: now, lastModified: now,
-            body: ["userName": .string("\(name)@example.com")])
-    }
-
-    static func withStore(_ body: @Sendable (PostgresStore) async throws -> Void) async throws {
-        let store = PostgresStore(
-            configuration: try Roster.postgresConfiguration(try await PostgresTestDatabase.create()))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.client.run() }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            try await body(store)
         }
     }
 }

@@ -44,10 +44,10 @@ import Testing
         }
     }
 
-    static func user(_ name: String) -> StoredResource {
+    static func user(_ name: String, id: String? = nil) -> StoredResource {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         return StoredResource(
-            id: name, kind: .user, version: 1, created: now, lastModified: now,
+            id: id ?? name, kind: .user, version: 1, created: now, lastModified: now,
             body: ["userName": .string("\(name)@example.com")])
     }
 

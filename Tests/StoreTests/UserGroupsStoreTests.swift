@@ -23,7 +23,9 @@ struct UserGroupsStoreTests {
             let (user, references) = try #require(try await store.fetchUserWithGroups(id: member.id))
             #expect(user.id == member.id && user.body == member.body)
             #expect(user.version == member.version + 4, "joining each of four groups renews the user's version")
-            let expected = [0, 1, 3, 4].map { ResourceReference(id: groups[$0].id, kind: .group, display: "Team \($0)") }
+            let expected = [0, 1, 3, 4].map {
+                ResourceReference(id: groups[$0].id, kind: .group, display: "Team \($0)")
+            }
             #expect(references == expected)
 
             let (alone, none) = try #require(try await store.fetchUserWithGroups(id: loner.id))
@@ -45,10 +47,15 @@ struct UserGroupsStoreTests {
             let groups = (0..<3).map { StoreContractTests.group("Team \($0)") }
             for group in groups.reversed() { try await store.insert(group, members: [member.id]) }
             let page = Page(startIndex: 1, count: 100, maximum: 100)
-            func search(_ filter: String, _ kind: ResourceKind = .user, groups: Bool = true) async throws -> SearchResult {
-                try await store.search(ResourceQuery(kind: kind, filter: try Filter.parse(filter), page: page, withGroups: groups))
+            func search(_ filter: String, _ kind: ResourceKind = .user, groups: Bool = true) async throws
+                -> SearchResult
+            {
+                try await store.search(
+                    ResourceQuery(kind: kind, filter: try Filter.parse(filter), page: page, withGroups: groups))
             }
-            for (name, kind) in [("MEMBER@example.COM", ResourceKind.user), ("loner@example.com", .user), ("nobody", .user)] {
+            for (name, kind) in [
+                ("MEMBER@example.COM", ResourceKind.user), ("loner@example.com", .user), ("nobody", .user),
+            ] {
                 let quick = try await search(#"userName eq "\#(name)""#)
                 let general = try await search(#"userName eq "\#(name)" and userName pr"#)
                 #expect(quick.total == general.total && quick.resources.map(\.id) == general.resources.map(\.id))
@@ -57,7 +64,8 @@ struct UserGroupsStoreTests {
             }
             let found = try await search(#"userName eq "member@example.com""#)
             #expect(found.total == 1 && found.resources.map(\.id) == [member.id])
-            #expect(found.groups?[member.id]?.map(\.id) == groups.reversed().map(\.id), "in the order groups were created")
+            #expect(
+                found.groups?[member.id]?.map(\.id) == groups.reversed().map(\.id), "in the order groups were created")
             #expect(try await search(#"userName eq "loner@example.com""#).groups == [:])
             let missing = try await search(#"userName eq "nobody""#)
             #expect(missing.total == 0 && missing.resources.isEmpty)
@@ -65,7 +73,8 @@ struct UserGroupsStoreTests {
             #expect(byID.total == 1 && byID.resources.map(\.id) == [groups[1].id] && byID.groups == nil)
             #expect(try await search(#"id eq "\#(groups[1].id)""#).total == 0, "a group is not a user")
             let second = try await store.search(
-                ResourceQuery(kind: .user, filter: try Filter.parse(#"userName eq "loner@example.com""#),
+                ResourceQuery(
+                    kind: .user, filter: try Filter.parse(#"userName eq "loner@example.com""#),
                     page: Page(startIndex: 2, count: 100, maximum: 100), withGroups: true))
             #expect(second.total == 1 && second.resources.isEmpty, "past the only match, the total still counts it")
         }

@@ -13,30 +13,24 @@ public enum EventSQL {
         /// The condition of the events after a position, as the order's index can seek it, and its values.
         var after: String
         var values: @Sendable (FeedPosition) -> [SQLValue]
-        /// A statement giving the transaction id below which every writing transaction has ended, run before the
-        /// feed's own statement (whose snapshot then holds all their events); nil when commit order is key order.
-        var horizon: String?
+        /// A statement that numbers the settled events (see `PostgresStore+EventNumbering`) and gives the
+        /// transaction id below which every event is settled and numbered, run before the feed's own statement
+        /// (whose snapshot then holds all their events) and before every read by number; nil where events are
+        /// numbered as they are written, in commit order.
+        var settle: String?
 
-        /// SQLite has one writer: keys are given in commit order.
+        /// SQLite has one writer: keys and numbers are given in commit order.
         public static let sqlite = Positions(
-            major: "0", order: "events.pk", after: "events.pk > ?", values: { [.integer($0.minor)] }, horizon: nil)
+            major: "0", order: "events.pk", after: "events.pk > ?", values: { [.integer($0.minor)] }, settle: nil)
         /// PostgreSQL writers commit in any order, so the feed orders by the writing transaction's id and shows an
         /// event only once every older transaction writing to this database has ended: whatever commits later
-        /// sorts after it. Only this database's writers count (read-only transactions have no id), so another
-        /// database's work or a long `pg_dump` holds nothing up. `backend_xid` has 32 bits: it is widened with
-        /// the epoch of the next id (the one before when it is ahead of it, having wrapped).
+        /// sorts after it. Events are numbered in that order too, once they are settled.
         public static let postgres = Positions(
             major: "events.xid", order: "events.xid, events.pk", after: "(events.xid, events.pk) > (?, ?)",
-            values: { [.integer($0.major), .integer($0.minor)] },
-            horizon: """
-                WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid)
-                SELECT LEAST(next.xid, COALESCE(MIN(
-                    (next.xid >> 32 << 32) + backend_xid::text::bigint
-                    - CASE WHEN backend_xid::text::bigint > (next.xid & 4294967295) THEN 4294967296 ELSE 0 END), next.xid))
-                FROM next LEFT JOIN pg_stat_activity
-                    ON datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-                GROUP BY next.xid
-                """)
+            values: { [.integer($0.major), .integer($0.minor)] }, settle: numberEvents)
+
+        /// PostgreSQL's numbering, which its migrations define.
+        public static let numberEvents = "SELECT roster_number_events()"
     }
 
     /// The tables both stores create; `serial` is the dialect's auto-increasing key and `xid` its extra column
@@ -158,14 +152,28 @@ public enum EventSQL {
         }
     }
 
-    /// Statements that number and insert `events` inside a batch of writes, on either dialect: for the organization
-    /// whose key the SQL expression `organization` gives (with its values), and only where `condition` holds (so
-    /// a change that turns out to touch nothing tells nothing).
+    /// Statements that insert `events` inside a batch of writes, on either dialect: for the organization whose key
+    /// the SQL expression `organization` gives (with its values), and only where `condition` holds (so a change
+    /// that turns out to touch nothing tells nothing). Numbered now where `positions` numbers events as they are
+    /// written, and left for the numbering after commit otherwise.
     public static func inserting(
         _ events: [NewEvent], organization: (sql: String, values: [SQLValue]),
-        when condition: (sql: String, values: [SQLValue]) = ("1 = 1", [])
+        when condition: (sql: String, values: [SQLValue]) = ("1 = 1", []), positions: Positions
     ) -> [BoundStatement] {
         guard !events.isEmpty else { return [] }
+        guard positions.settle == nil else {
+            return events.map { event in
+                BoundStatement(
+                    """
+                    INSERT INTO events (org_pk, id, type, resource_id, time_ms, payload)
+                    SELECT \(organization.sql), ?, ?, ?, CAST(? AS BIGINT), ? WHERE \(condition.sql)
+                    """,
+                    organization.values + [
+                        .text(event.id), .text(event.type.rawValue), .text(event.resourceID), SQLValue(event.time),
+                        .text(event.payload),
+                    ] + condition.values)
+            }
+        }
         let count = Int64(events.count)
         var statements = [
             BoundStatement(

@@ -4,9 +4,13 @@ import Foundation
 /// Applications, their webhook endpoints and the state of delivery to each, on either dialect.
 public struct SQLApplications: ApplicationStore {
     let database: any SQLDatabase
+    /// The statement that numbers settled events before streams are read by number, where events are numbered
+    /// after they commit (`EventSQL.Positions.settle`).
+    let settle: String?
 
-    public init(_ database: any SQLDatabase) {
+    public init(_ database: any SQLDatabase, positions: EventSQL.Positions) {
         self.database = database
+        self.settle = positions.settle
     }
 
     // MARK: Applications
@@ -80,20 +84,22 @@ public struct SQLApplications: ApplicationStore {
         "id, app_id, url, types, secrets, enabled, disabled_reason, failing_since_ms, created_ms, insecure, test_requested_ms"
 
     public func insertEndpoint(_ endpoint: WebhookEndpoint) async throws {
-        try await database.write([
-            BoundStatement(
-                "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                [
-                    .text(endpoint.id), .text(endpoint.application), .text(endpoint.url),
-                    .text(Self.list(endpoint.types)), .text(Self.list(endpoint.secrets)), SQLValue(endpoint.enabled),
-                    SQLValue(endpoint.disabledReason), SQLValue(endpoint.failingSince), SQLValue(endpoint.created),
-                    SQLValue(endpoint.allowInsecure),
-                ]),
-            // It starts after what is already written, in every organization that has events.
-            BoundStatement(
-                "INSERT INTO webhook_streams (endpoint_id, org_pk, delivered) SELECT ?, org_pk, last FROM event_sequences",
-                [.text(endpoint.id)]),
-        ])
+        try await database.write(
+            (settle.map { [BoundStatement($0)] } ?? []) + [
+                BoundStatement(
+                    "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                    [
+                        .text(endpoint.id), .text(endpoint.application), .text(endpoint.url),
+                        .text(Self.list(endpoint.types)), .text(Self.list(endpoint.secrets)),
+                        SQLValue(endpoint.enabled),
+                        SQLValue(endpoint.disabledReason), SQLValue(endpoint.failingSince), SQLValue(endpoint.created),
+                        SQLValue(endpoint.allowInsecure),
+                    ]),
+                // It starts after what is already written, in every organization that has events.
+                BoundStatement(
+                    "INSERT INTO webhook_streams (endpoint_id, org_pk, delivered) SELECT ?, org_pk, last FROM event_sequences",
+                    [.text(endpoint.id)]),
+            ])
     }
 
     public func endpoints(of application: String?) async throws -> [WebhookEndpoint] {
@@ -245,7 +251,8 @@ public struct SQLApplications: ApplicationStore {
     /// Streams are made as events appear: an organization whose events began after the endpoint was added starts
     /// at its first.
     public func pendingStreams(endpoint: String, now: Date) async throws -> [WebhookStream] {
-        try await database.rows(
+        if let settle { _ = try await database.rows(BoundStatement(settle)) }
+        return try await database.rows(
             BoundStatement(
                 """
                 SELECT event_sequences.org_pk, COALESCE(webhook_streams.delivered, 0), COALESCE(attempts, 0),

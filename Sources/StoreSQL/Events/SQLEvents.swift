@@ -45,16 +45,22 @@ public struct SQLEvents: EventStore {
     /// The condition only settled events meet and its value, read first in a statement of its own, and whether
     /// some committed event is held back by a writer still open.
     private func settledCondition() async throws -> (String, [SQLValue], withheld: Bool) {
-        guard let horizon = positions.horizon else { return ("", [], false) }
-        let row = try await database.first(
-            BoundStatement("SELECT (\(horizon)), (SELECT MAX(xid) FROM events)"), { $0 })
+        guard let settle = positions.settle else { return ("", [], false) }
+        let row = try await database.first(BoundStatement("SELECT (\(settle)), (SELECT MAX(xid) FROM events)"), { $0 })
         guard let below = row?.integer(0) else { throw unreadable("transaction horizon") }
         return ("AND events.xid < ?", [.integer(below)], (row?.integer(1) ?? 0) >= below)
+    }
+
+    /// Numbers the settled events, where they are numbered after they commit, before a read by number.
+    private func settle() async throws {
+        guard let settle = positions.settle else { return }
+        _ = try await database.rows(BoundStatement(settle))
     }
 
     public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
         async throws -> [StoredEvent]
     {
+        try await settle()
         let (typeCondition, typeValues) = Self.typeCondition(types)
         let sql = """
             SELECT \(columns) \(Self.joined)
@@ -97,6 +103,7 @@ public struct SQLEvents: EventStore {
     }
 
     public func lastSequences() async throws -> [OrganizationKey: Int64] {
+        try await settle()
         var result: [OrganizationKey: Int64] = [:]
         for row in try await database.rows(BoundStatement("SELECT org_pk, last FROM event_sequences")) {
             guard let key = row.integer(0), let last = row.integer(1) else { throw unreadable("event sequence") }
@@ -105,14 +112,15 @@ public struct SQLEvents: EventStore {
         return result
     }
 
-    /// The oldest events first, by key: of a batch of the oldest, those older than `time` go. Where the deleted
+    /// The oldest events first, by key: of a batch of the oldest, those older than `time` go (and are numbered). Where the deleted
     /// ones ended is written in the same transaction, so a cursor into them is always told they are gone.
     public func deleteEvents(before time: Date, limit: Int) async throws -> Int {
+        try await settle()
         let rows = try await database.rows(
             BoundStatement(
                 """
                 SELECT \(positions.major), pk, org_pk, sequence FROM events
-                WHERE pk IN (SELECT pk FROM events ORDER BY pk LIMIT ?) AND time_ms < ?
+                WHERE pk IN (SELECT pk FROM events ORDER BY pk LIMIT ?) AND time_ms < ? AND sequence IS NOT NULL
                 """, [.integer(Int64(limit)), SQLValue(time)]))
         guard !rows.isEmpty else { return 0 }
         var highest = FeedPosition.start

@@ -28,7 +28,7 @@ extension SQLOrganizations {
                     events, organization: ("CAST(? AS BIGINT)", [key]),
                     when: (
                         "EXISTS (SELECT 1 FROM organizations WHERE pk = ? AND deletion_ms = ?)", [key, SQLValue(time)]
-                    )))
+                    ), positions: positions))
         return !results[0].isEmpty
     }
 

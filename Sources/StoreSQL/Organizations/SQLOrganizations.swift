@@ -4,9 +4,12 @@ import Foundation
 /// Organizations, their domains and counts, and their deletion step by step, on either dialect.
 public struct SQLOrganizations: OrganizationStore {
     let database: any SQLDatabase
+    /// How the dialect numbers events (`EventSQL.inserting`).
+    let positions: EventSQL.Positions
 
-    public init(_ database: any SQLDatabase) {
+    public init(_ database: any SQLDatabase, positions: EventSQL.Positions) {
         self.database = database
+        self.positions = positions
     }
 
     public func insertOrganization(_ organization: Organization, events: [NewEvent]) async throws -> Organization {
@@ -26,7 +29,8 @@ public struct SQLOrganizations: OrganizationStore {
             try await database.write(
                 [insert] + counts + Self.insertDomains(of: organization)
                     + EventSQL.inserting(
-                        events, organization: ("(SELECT pk FROM organizations WHERE id = ?)", [.text(organization.id)]))
+                        events, organization: ("(SELECT pk FROM organizations WHERE id = ?)", [.text(organization.id)]),
+                        positions: positions)
             )
         }
         guard let key = results[0].first?.integer(0) else { throw unreadable("organization") }
@@ -76,7 +80,8 @@ public struct SQLOrganizations: OrganizationStore {
                 [update, clear] + Self.insertDomains(of: organization)
                     + EventSQL.inserting(
                         events, organization: ("CAST(? AS BIGINT)", [key]),
-                        when: ("EXISTS (SELECT 1 FROM organizations WHERE pk = ? AND deletion_ms IS NULL)", [key])))
+                        when: ("EXISTS (SELECT 1 FROM organizations WHERE pk = ? AND deletion_ms IS NULL)", [key]),
+                        positions: positions))
         }
         return !results[0].isEmpty
     }
