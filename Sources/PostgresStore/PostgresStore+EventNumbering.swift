@@ -15,26 +15,42 @@ import StoreSQL
 /// all visible. It returns the bound of the feed of every organization: the transaction id below which every
 /// transaction that wrote to this database has ended, and every event is numbered.
 ///
-/// Every read by number numbers first (`EventSQL.Positions.settle`); `numberEvents()` runs in the background so
-/// that a backlog never builds up between reads. SQLite has one writer and numbers as it writes.
+/// Every read by number numbers first (`EventSQL.Positions.settle`), so a change acknowledged shows at once;
+/// `numberEvents()` runs in the background, so a backlog never builds up between reads. A numbering takes 1,000
+/// events at most, so a reader never waits long behind one. SQLite has one writer and numbers as it writes.
 extension PostgresStore {
-    /// Numbers the events settled since the last numbering.
+    /// Numbers the events committed since the last numbering, 1,000 at a time.
     public func numberEvents() async throws {
-        try await run(SQL(EventSQL.Positions.numberEvents), writes: true)
+        var numbered = Self.numberingBatch
+        while numbered == Self.numberingBatch {
+            let rows = try await run(SQL("SELECT numbered FROM roster_number_events()"), writes: true)
+            numbered = try rows.first?.decode(Int64.self) ?? 0
+        }
     }
+
+    /// How many events a numbering takes at most (as `roster_number_events()` says).
+    static let numberingBatch: Int64 = 1000
 
     static let eventNumberingSchema = [
         "ALTER TABLE events ALTER COLUMN sequence DROP NOT NULL",
+        // A numbering rewrites the row, and an index entry stays for the version before until vacuum: the feed's
+        // index holds numbered versions only, so its readers never visit the dead ones.
+        "DROP INDEX events_by_position",
+        "CREATE INDEX events_by_position ON events (xid, pk) WHERE sequence IS NOT NULL",
         "CREATE INDEX events_unnumbered ON events (xid, pk) WHERE sequence IS NULL",
+        // Every event of a transaction below `below` is numbered: a numbering looks from there, not through the
+        // dead entries of every numbering before.
+        "CREATE TABLE event_numbering (below BIGINT NOT NULL)",
+        "INSERT INTO event_numbering (below) VALUES (0)",
         // The horizon: `backend_xid` has 32 bits, widened with the epoch of the next id (the one before when it is
         // ahead of it, having wrapped). Read-only transactions have no id, so another database's work or a long
-        // `pg_dump` holds nothing up. A numbering stops after 10,000 events (a backlog is numbered over several
-        // calls): a transaction below the last one numbered has ended, or is still open and above the horizon.
+        // `pg_dump` holds nothing up. A numbering stops after 1,000 events, so a reader waits for one short
+        // numbering at most (a backlog is numbered over several); then a transaction below the last one numbered
+        // has ended, or is still open and above the horizon.
         """
-        CREATE FUNCTION roster_number_events() RETURNS bigint LANGUAGE plpgsql AS $$
+        CREATE FUNCTION roster_number_events(OUT bound bigint, OUT numbered bigint) LANGUAGE plpgsql AS $$
         DECLARE
             below bigint;
-            numbered bigint;
             reached bigint;
         BEGIN
             PERFORM pg_advisory_xact_lock(hashtextextended('roster: numbering events', 0));
@@ -47,7 +63,9 @@ extension PostgresStore {
                 ON datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
             GROUP BY next.xid;
             WITH pending AS (
-                SELECT pk, org_pk, xid FROM events WHERE sequence IS NULL ORDER BY xid, pk LIMIT 10000),
+                SELECT pk, org_pk, xid FROM events
+                WHERE sequence IS NULL AND xid >= (SELECT event_numbering.below FROM event_numbering)
+                ORDER BY xid, pk LIMIT 1000),
             ranked AS (
                 SELECT pk, org_pk, xid, row_number() OVER (PARTITION BY org_pk ORDER BY xid, pk) AS k,
                     count(*) OVER (PARTITION BY org_pk) AS n
@@ -61,10 +79,11 @@ extension PostgresStore {
                 FROM ranked JOIN taken ON taken.org_pk = ranked.org_pk
                 WHERE events.pk = ranked.pk)
             SELECT count(*), max(xid) INTO numbered, reached FROM ranked;
-            IF numbered = 10000 THEN
-                RETURN LEAST(below, reached);
+            bound := CASE WHEN numbered = 1000 THEN LEAST(below, reached) ELSE below END;
+            -- Kept only with numbers given: a numbering with nothing to number writes nothing.
+            IF numbered > 0 THEN
+                UPDATE event_numbering SET below = GREATEST(event_numbering.below, bound);
             END IF;
-            RETURN below;
         END $$
         """,
     ]

@@ -13,8 +13,8 @@ public enum EventSQL {
         /// The condition of the events after a position, as the order's index can seek it, and its values.
         var after: String
         var values: @Sendable (FeedPosition) -> [SQLValue]
-        /// A statement that numbers the settled events (see `PostgresStore+EventNumbering`) and gives the
-        /// transaction id below which every event is settled and numbered, run before the feed's own statement
+        /// A statement that numbers the committed events (see `PostgresStore+EventNumbering`) and gives the
+        /// transaction id below which every event is committed and numbered, run before the feed's own statement
         /// (whose snapshot then holds all their events) and before every read by number; nil where events are
         /// numbered as they are written, in commit order.
         var settle: String?
@@ -24,13 +24,11 @@ public enum EventSQL {
             major: "0", order: "events.pk", after: "events.pk > ?", values: { [.integer($0.minor)] }, settle: nil)
         /// PostgreSQL writers commit in any order, so the feed orders by the writing transaction's id and shows an
         /// event only once every older transaction writing to this database has ended: whatever commits later
-        /// sorts after it. Events are numbered in that order too, once they are settled.
+        /// sorts after it. Events are numbered after they commit; the feed's index holds numbered events only.
         public static let postgres = Positions(
-            major: "events.xid", order: "events.xid, events.pk", after: "(events.xid, events.pk) > (?, ?)",
-            values: { [.integer($0.major), .integer($0.minor)] }, settle: numberEvents)
-
-        /// PostgreSQL's numbering, which its migrations define.
-        public static let numberEvents = "SELECT roster_number_events()"
+            major: "events.xid", order: "events.xid, events.pk",
+            after: "(events.xid, events.pk) > (?, ?) AND events.sequence IS NOT NULL",
+            values: { [.integer($0.major), .integer($0.minor)] }, settle: "SELECT bound FROM roster_number_events()")
     }
 
     /// The tables both stores create; `serial` is the dialect's auto-increasing key and `xid` its extra column

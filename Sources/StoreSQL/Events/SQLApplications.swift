@@ -4,13 +4,13 @@ import Foundation
 /// Applications, their webhook endpoints and the state of delivery to each, on either dialect.
 public struct SQLApplications: ApplicationStore {
     let database: any SQLDatabase
-    /// The statement that numbers settled events before streams are read by number, where events are numbered
-    /// after they commit (`EventSQL.Positions.settle`).
-    let settle: String?
+    /// Where events are numbered after they commit, what numbers them before streams are read by number and before
+    /// a new endpoint starts after the last number (`EventSQL.Positions.settle`).
+    let positions: EventSQL.Positions
 
     public init(_ database: any SQLDatabase, positions: EventSQL.Positions) {
         self.database = database
-        self.settle = positions.settle
+        self.positions = positions
     }
 
     // MARK: Applications
@@ -85,7 +85,7 @@ public struct SQLApplications: ApplicationStore {
 
     public func insertEndpoint(_ endpoint: WebhookEndpoint) async throws {
         try await database.write(
-            (settle.map { [BoundStatement($0)] } ?? []) + [
+            (positions.settle.map { [BoundStatement($0)] } ?? []) + [
                 BoundStatement(
                     "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                     [
@@ -251,7 +251,7 @@ public struct SQLApplications: ApplicationStore {
     /// Streams are made as events appear: an organization whose events began after the endpoint was added starts
     /// at its first.
     public func pendingStreams(endpoint: String, now: Date) async throws -> [WebhookStream] {
-        if let settle { _ = try await database.rows(BoundStatement(settle)) }
+        if let settle = positions.settle { _ = try await database.rows(BoundStatement(settle)) }
         return try await database.rows(
             BoundStatement(
                 """

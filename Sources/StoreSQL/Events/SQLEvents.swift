@@ -46,9 +46,20 @@ public struct SQLEvents: EventStore {
     /// some committed event is held back by a writer still open.
     private func settledCondition() async throws -> (String, [SQLValue], withheld: Bool) {
         guard let settle = positions.settle else { return ("", [], false) }
-        let row = try await database.first(BoundStatement("SELECT (\(settle)), (SELECT MAX(xid) FROM events)"), { $0 })
+        // Numbered and unnumbered events have an index each, and the unnumbered are all above where the numbering
+        // stopped last (see `PostgresStore+EventNumbering`).
+        let row = try await database.first(
+            BoundStatement(
+                """
+                SELECT (\(settle)), GREATEST(
+                    (SELECT MAX(xid) FROM events WHERE sequence IS NOT NULL),
+                    (SELECT MAX(xid) FROM events
+                        WHERE sequence IS NULL AND xid >= (SELECT event_numbering.below FROM event_numbering)))
+                """), { $0 })
         guard let below = row?.integer(0) else { throw unreadable("transaction horizon") }
-        return ("AND events.xid < ?", [.integer(below)], (row?.integer(1) ?? 0) >= below)
+        return (
+            "AND events.xid < ? AND events.sequence IS NOT NULL", [.integer(below)], (row?.integer(1) ?? 0) >= below
+        )
     }
 
     /// Numbers the settled events, where they are numbered after they commit, before a read by number.
