@@ -42,7 +42,8 @@ extension PostgresStore {
         // dead entries of every numbering before.
         "CREATE TABLE event_numbering (below BIGINT NOT NULL)",
         "INSERT INTO event_numbering (below) VALUES (0)",
-        // The horizon: `backend_xid` has 32 bits, widened with the epoch of the next id (the one before when it is
+        // The horizon: the oldest transaction id of this database's open transactions (prepared ones too, which
+        // have left their backend), widened from 32 bits with the epoch of the next id (the one before when it is
         // ahead of it, having wrapped). Read-only transactions have no id, so another database's work or a long
         // `pg_dump` holds nothing up. A numbering stops after 1,000 events, so a reader waits for one short
         // numbering at most (a backlog is numbered over several); then a transaction below the last one numbered
@@ -52,26 +53,34 @@ extension PostgresStore {
         DECLARE
             below bigint;
             reached bigint;
+            start bigint;
         BEGIN
             PERFORM pg_advisory_xact_lock(hashtextextended('roster: numbering events', 0));
-            WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid)
+            WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid),
+            open AS (
+                SELECT backend_xid AS xid FROM pg_stat_activity
+                WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+                UNION ALL SELECT transaction FROM pg_prepared_xacts WHERE database = current_database())
             SELECT LEAST(next.xid, COALESCE(MIN(
-                (next.xid >> 32 << 32) + backend_xid::text::bigint
-                - CASE WHEN backend_xid::text::bigint > (next.xid & 4294967295) THEN 4294967296 ELSE 0 END), next.xid))
+                (next.xid >> 32 << 32) + open.xid::text::bigint
+                - CASE WHEN open.xid::text::bigint > (next.xid & 4294967295) THEN 4294967296 ELSE 0 END), next.xid))
             INTO below
-            FROM next LEFT JOIN pg_stat_activity
-                ON datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+            FROM next LEFT JOIN open ON true
             GROUP BY next.xid;
+            -- Ahead of every transaction id only in a database restored from another cluster's dump.
+            SELECT CASE WHEN event_numbering.below > pg_snapshot_xmax(pg_current_snapshot())::text::bigint
+                THEN 0 ELSE event_numbering.below END
+            INTO start FROM event_numbering;
             WITH pending AS (
                 SELECT pk, org_pk, xid FROM events
-                WHERE sequence IS NULL AND xid >= (SELECT event_numbering.below FROM event_numbering)
+                WHERE sequence IS NULL AND xid >= start
                 ORDER BY xid, pk LIMIT 1000),
             ranked AS (
                 SELECT pk, org_pk, xid, row_number() OVER (PARTITION BY org_pk ORDER BY xid, pk) AS k,
                     count(*) OVER (PARTITION BY org_pk) AS n
                 FROM pending),
             taken AS (
-                INSERT INTO event_sequences (org_pk, last) SELECT DISTINCT org_pk, n FROM ranked
+                INSERT INTO event_sequences (org_pk, last) SELECT DISTINCT org_pk, n FROM ranked ORDER BY org_pk
                 ON CONFLICT (org_pk) DO UPDATE SET last = event_sequences.last + excluded.last
                 RETURNING org_pk, last),
             done AS (
@@ -81,8 +90,8 @@ extension PostgresStore {
             SELECT count(*), max(xid) INTO numbered, reached FROM ranked;
             bound := CASE WHEN numbered = 1000 THEN LEAST(below, reached) ELSE below END;
             -- Kept only with numbers given: a numbering with nothing to number writes nothing.
-            IF numbered > 0 THEN
-                UPDATE event_numbering SET below = GREATEST(event_numbering.below, bound);
+            IF numbered > 0 OR start <> (SELECT event_numbering.below FROM event_numbering) THEN
+                UPDATE event_numbering SET below = GREATEST(start, bound);
             END IF;
         END $$
         """,

@@ -131,6 +131,20 @@ import Testing
         }
     }
 
+    /// A database restored from another cluster's dump keeps where that cluster's numbering stopped, ahead of
+    /// every transaction id here: the numbering starts over rather than never number a new event.
+    @Test func aWatermarkFromAnotherClusterIsStartedOver() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        try await PostgresCommitTests.withStore { store in
+            try await store.run(SQL("UPDATE event_numbering SET below = 9000000000000"), writes: true)
+            try await store.insert(Self.user("a"), members: [], events: [Self.event("a")], in: .default)
+            let read = try await store.stores.events.events(of: .default, afterSequence: 0, types: nil, limit: 10)
+            #expect(read.map(\.id) == ["a"])
+            let below = try await store.run(SQL("SELECT below FROM event_numbering"))
+            #expect(try #require(below.first).decode(Int64.self) < 9_000_000_000_000)
+        }
+    }
+
     static func user(_ name: String) -> StoredResource { PostgresCommitTests.user(name) }
 
     static func event(_ id: String) -> NewEvent {

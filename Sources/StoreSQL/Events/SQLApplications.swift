@@ -84,8 +84,10 @@ public struct SQLApplications: ApplicationStore {
         "id, app_id, url, types, secrets, enabled, disabled_reason, failing_since_ms, created_ms, insecure, test_requested_ms"
 
     public func insertEndpoint(_ endpoint: WebhookEndpoint) async throws {
+        // Numbered first, on its own: the numbering's lock is not held through the endpoint's transaction.
+        if let settle = positions.settle { try await database.write(BoundStatement(settle)) }
         try await database.write(
-            (positions.settle.map { [BoundStatement($0)] } ?? []) + [
+            [
                 BoundStatement(
                     "INSERT INTO webhook_endpoints (\(Self.endpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                     [
@@ -251,7 +253,7 @@ public struct SQLApplications: ApplicationStore {
     /// Streams are made as events appear: an organization whose events began after the endpoint was added starts
     /// at its first.
     public func pendingStreams(endpoint: String, now: Date) async throws -> [WebhookStream] {
-        if let settle = positions.settle { _ = try await database.rows(BoundStatement(settle)) }
+        if let settle = positions.settle { try await database.write(BoundStatement(settle)) }
         return try await database.rows(
             BoundStatement(
                 """

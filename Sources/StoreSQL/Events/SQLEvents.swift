@@ -48,24 +48,27 @@ public struct SQLEvents: EventStore {
         guard let settle = positions.settle else { return ("", [], false) }
         // Numbered and unnumbered events have an index each, and the unnumbered are all above where the numbering
         // stopped last (see `PostgresStore+EventNumbering`).
-        let row = try await database.first(
+        // A write: done once the numbering has committed, so the page's statement, maybe on another connection,
+        // sees every number below the bound.
+        let row = try await database.write(
             BoundStatement(
                 """
                 SELECT (\(settle)), GREATEST(
                     (SELECT MAX(xid) FROM events WHERE sequence IS NOT NULL),
                     (SELECT MAX(xid) FROM events
                         WHERE sequence IS NULL AND xid >= (SELECT event_numbering.below FROM event_numbering)))
-                """), { $0 })
+                """)
+        ).first
         guard let below = row?.integer(0) else { throw unreadable("transaction horizon") }
         return (
             "AND events.xid < ? AND events.sequence IS NOT NULL", [.integer(below)], (row?.integer(1) ?? 0) >= below
         )
     }
 
-    /// Numbers the settled events, where they are numbered after they commit, before a read by number.
+    /// Numbers the committed events, where they are numbered after they commit, before a read by number.
     private func settle() async throws {
         guard let settle = positions.settle else { return }
-        _ = try await database.rows(BoundStatement(settle))
+        try await database.write(BoundStatement(settle))
     }
 
     public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
@@ -152,7 +155,8 @@ public struct SQLEvents: EventStore {
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value
                 """, [.text(Self.prunedSetting), .text("\(highest.major) \(highest.minor)")])
         ]
-        for (organization, sequence) in sequences {
+        // In the order of their keys, as the numbering takes the same rows: two writers never wait on each other.
+        for (organization, sequence) in sequences.sorted(by: { $0.key < $1.key }) {
             statements.append(
                 BoundStatement(
                     "UPDATE event_sequences SET pruned = ? WHERE org_pk = ? AND pruned < ?",
