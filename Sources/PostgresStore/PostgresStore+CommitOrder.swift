@@ -10,9 +10,9 @@ import StoreSQL
 /// (and its flush to disk), and every create rewrote that one row. Now:
 ///
 /// - A writer holds the kind's lock in shared mode from before it draws a key until it commits: writers never wait
-///   for each other. A reader that needs commit order takes the lock exclusively (`awaitCommitOrder`): it waits for
-///   the writers already under way, holds new ones back while it reads, and so sees every key drawn before its
-///   statements and none committed after them.
+///   for each other. A reader that needs commit order takes the lock exclusively while it takes its snapshots
+///   (`inCommitOrder`): it waits for the writers already under way, and its snapshots hold every key drawn before
+///   them and none committed after them.
 /// - A statement's inserts or deletes add one row of changes to `resource_count_changes`; `resource_totals` sums
 ///   them with `resource_counts`. Now and then (one statement in 256) a writer folds an organization's changes into
 ///   its `resource_counts` row, if no other writer is folding them.
@@ -20,15 +20,48 @@ extension PostgresStore {
     /// The lock a writer of `kind` in `organization` holds in shared mode and a reader in commit order exclusively.
     static let commitOrderLock = "hashtextextended(?, ?)"
 
-    /// Waits until every write of the kind under way has committed, and holds new ones back until the reading
-    /// transaction ends; run first in a READ COMMITTED transaction, whose later statements then see all of them.
-    func awaitCommitOrder(_ kind: ResourceKind, in organization: OrganizationKey, on connection: PostgresConnection)
-        async throws
-    {
-        try await run(
-            SQL(
-                "SELECT pg_advisory_xact_lock(\(Self.commitOrderLock))",
-                [.text(kind.rawValue), .integer(organization.rawValue)]), on: connection)
+    /// Reads in a transaction begun once every write of `kind` in `organization` under way has committed, holding
+    /// new ones back while `locked` runs: the statements it runs see every key drawn before them, and no key drawn
+    /// before them commits later. `body` then reads what `locked` declared (see `declare`) without the lock.
+    ///
+    /// The lock is the session's, taken and released within the transaction (a pooler in transaction mode keeps it
+    /// on one server connection). Writers wait for the few statements that take the reader's snapshots, a cursor's
+    /// declaration among them, not for its rows, and readers do not queue behind each other's pages.
+    func inCommitOrder<Held: Sendable, T: Sendable>(
+        _ kind: ResourceKind, in organization: OrganizationKey,
+        _ locked: @escaping @Sendable (PostgresConnection) async throws -> Held,
+        then body: @escaping @Sendable (PostgresConnection, Held) async throws -> T
+    ) async throws -> T {
+        let lock: [SQLValue] = [.text(kind.rawValue), .integer(organization.rawValue)]
+        return try await transaction("BEGIN READ ONLY", writes: false) { connection in
+            // Rows read, here and below: the driver hands them over before the statement has run, and a failure
+            // would otherwise go unnoticed.
+            _ = try await run(SQL("SELECT pg_advisory_lock(\(Self.commitOrderLock))", lock), on: connection)
+                .collect()
+            let held: Held
+            do {
+                held = try await locked(connection)
+                _ = try await run(SQL("SELECT pg_advisory_unlock(\(Self.commitOrderLock))", lock), on: connection)
+                    .collect()
+            } catch {
+                // A session's lock outlives a rolled-back transaction: only the session's end surely releases it,
+                // and a connection given back to the pool holding it would hold every writer of the kind back.
+                try? await connection.close().get()
+                throw error
+            }
+            return try await body(connection, held)
+        }
+    }
+
+    /// Declares the transaction's cursor over `sql`: the rows are those of a snapshot taken now, read later by
+    /// `fetchDeclared`.
+    func declare(_ sql: SQL, on connection: PostgresConnection) async throws {
+        try await run(SQL("DECLARE roster_page NO SCROLL CURSOR FOR ") + sql, on: connection)
+    }
+
+    /// The rows of the cursor `declare` opened. Unprepared: its columns are those of whatever was declared.
+    func fetchDeclared(on connection: PostgresConnection) async throws -> Rows {
+        try await connection.query("FETCH ALL FROM roster_page", logger: logger).map { $0 }
     }
 
     static let commitOrderSchema = [

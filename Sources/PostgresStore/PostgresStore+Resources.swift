@@ -304,10 +304,9 @@ extension PostgresStore {
     }
 
     /// A keyset page (cursor paging), as the SQLite store reads it (see `SQLiteStore.keysetPage`): one row more than
-    /// the page to tell whether more follow, then the total. In key order, after the creates under way have
-    /// committed (see `awaitCommitOrder`), so no later commit lands behind the cursor; the total of a filter may
-    /// then count an update committed between the two statements. Sorted by an attribute, in one repeatable-read
-    /// snapshot.
+    /// the page to tell whether more follow, then the total. Sorted by an attribute, in one repeatable-read snapshot.
+    /// In key order, the page's snapshot is taken once the creates under way have committed (see `inCommitOrder`),
+    /// so no later commit lands behind the cursor; the total may count a change committed after it.
     private func keysetPage(_ query: ResourceQuery, seek: Seek) async throws -> SearchResult {
         let condition = try FilterSQL.compile(
             query.filter, kind: query.kind, type: query.type, organization: query.organization)
@@ -325,16 +324,13 @@ extension PostgresStore {
             ? SQL(ResourceSQL.counts, [.integer(query.organization.rawValue), .text(query.kind.rawValue)])
             : SQL("SELECT COUNT(*) ") + scope
         let limit = query.page.count
-        let inKeyOrder = query.sort == nil
-        let begin: PostgresQuery = inKeyOrder ? "BEGIN READ ONLY" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        return try await transaction(begin, writes: false) { connection in
-            if inKeyOrder { try await awaitCommitOrder(query.kind, in: query.organization, on: connection) }
+        @Sendable func read(_ connection: PostgresConnection, _ rows: Rows?) async throws -> SearchResult {
             var budget = PageBudget(maxBytes: query.maxBytes)
             var resources: [StoredResource] = []
             var positions: [Keyset] = []
             var more = false
-            if limit > 0 {
-                for try await row in try await run(page, on: connection) {
+            if let rows {
+                for try await row in rows {
                     guard resources.count < limit else {
                         more = true
                         break
@@ -364,6 +360,17 @@ extension PostgresStore {
             result.more = more
             return result
         }
+        guard query.sort == nil else {
+            return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) {
+                try await read($0, limit > 0 ? try await run(page, on: $0) : nil)
+            }
+        }
+        return try await inCommitOrder(query.kind, in: query.organization) { connection in
+            if limit > 0 { try await declare(page, on: connection) }
+            return limit > 0
+        } then: { connection, declared in
+            try await read(connection, declared ? try await fetchDeclared(on: connection) : nil)
+        }
     }
 
     /// Replaces a resource's indexed values, in the transaction that writes the resource.
@@ -382,39 +389,40 @@ extension PostgresStore {
     }
 
     /// The unfiltered list in creation order, as the SQLite store reads it (see `SQLiteStore.listInOrder`): the
-    /// total from `resource_totals`, the page from where the previous one ended when that is known. After the
-    /// creates and deletes under way have committed, holding new ones back until it ends (see
-    /// `awaitCommitOrder`), so the count, the deletions and the page agree.
+    /// total from `resource_totals`, the page from where the previous one ended when that is known. The count and
+    /// the page's snapshot are taken once the creates and deletes under way have committed and before any other
+    /// does (see `inCommitOrder`), so the count, the deletions and the page agree.
     func listInOrder(_ query: ResourceQuery) async throws -> SearchResult {
         let (organization, kind) = (query.organization, query.kind)
         let scope: [SQLValue] = [.integer(organization.rawValue), .text(kind.rawValue)]
         let page = query.page
-        return try await transaction("BEGIN READ ONLY", writes: false) { connection in
-            try await awaitCommitOrder(kind, in: organization, on: connection)
+        typealias Counted = (total: Int, deletions: Int64, first: Int64?)
+        return try await inCommitOrder(kind, in: organization) { connection -> Counted in
             var total = 0
             var deletions: Int64 = 0
-            let counts = SQL(ResourceSQL.counts, scope)
-            for try await (count, deleted) in try await run(counts, on: connection)
-                .decode(
-                    (Int64, Int64).self)
+            for try await (count, deleted) in try await run(SQL(ResourceSQL.counts, scope), on: connection)
+                .decode((Int64, Int64).self)
             {
                 (total, deletions) = (Int(count), deleted)
             }
-            guard page.count > 0, page.offset < total else { return SearchResult(total: total, resources: []) }
+            guard page.count > 0, page.offset < total else { return (total, deletions, nil) }
             var first = pageStarts.firstKey(
                 organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions)
             if first == nil {
                 let seek = SQL(ResourceSQL.seek, scope + [.integer(Int64(page.offset))])
-                for try await key in try await run(seek, on: connection).decode(
-                    Int64.self)
-                { first = key }
+                for try await key in try await run(seek, on: connection).decode(Int64.self) { first = key }
             }
-            guard let first else { return SearchResult(total: total, resources: []) }
-            let rows = SQL(ResourceSQL.page, scope + [.integer(first), .integer(Int64(page.count))])
+            if let first {
+                let rows = SQL(ResourceSQL.page, scope + [.integer(first), .integer(Int64(page.count))])
+                try await declare(rows, on: connection)
+            }
+            return (total, deletions, first)
+        } then: { connection, counted in
+            guard let first = counted.first else { return SearchResult(total: counted.total, resources: []) }
             var resources: [StoredResource] = []
             var last: Int64?
             var budget = PageBudget(maxBytes: query.maxBytes)
-            for try await row in try await run(rows, on: connection) {
+            for try await row in try await fetchDeclared(on: connection) {
                 let (id, kindName, version, created, modified, text, key) = try row.decode(
                     (String, String, Int64, Int64, Int64, String, Int64).self)
                 guard budget.admits(text.utf8.count) else { break }
@@ -424,9 +432,9 @@ extension PostgresStore {
                 last = key
             }
             pageStarts.served(
-                organization: organization, kind: kind, startIndex: page.startIndex, deletions: deletions,
+                organization: organization, kind: kind, startIndex: page.startIndex, deletions: counted.deletions,
                 firstKey: first, rows: resources.count, lastKey: last)
-            return SearchResult(total: total, resources: resources)
+            return SearchResult(total: counted.total, resources: resources)
         }
     }
 

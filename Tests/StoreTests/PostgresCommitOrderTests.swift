@@ -7,8 +7,8 @@ import Testing
 @testable import PostgresStore
 
 /// On PostgreSQL, creates of one kind commit side by side: each holds its kind's lock in shared mode and adds its
-/// own row of count changes. A listing in creation order takes the lock exclusively, so it waits for the creates
-/// under way, and a create committed later never lands before a row it listed.
+/// own row of count changes. A listing in creation order takes the lock exclusively while it takes its snapshots,
+/// so it waits for the creates under way, and a create committed later never lands before a row it listed.
 @Suite struct PostgresCommitOrderTests {
     @Test func aListingInCreationOrderWaitsForTheCreatesUnderWay() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
@@ -43,6 +43,44 @@ import Testing
             #expect(listed.resources.map(\.id) == ["a", "b", "c"])
             #expect(listed.total == 3)
             #expect(try await cursor.value.resources.map(\.id) == ["a", "b", "c"])
+        }
+    }
+
+    /// A reader in commit order holds writers back only while it takes its snapshot, not while it reads its rows: a
+    /// create and a second reader go on while the first is still inside its transaction, whose rows do not show the
+    /// create.
+    @Test func aReaderInCommitOrderHoldsWritersBackOnlyUntilItsSnapshot() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        // A statement held back by the reader fails after the timeout rather than hang the test.
+        try await PostgresCommitTests.withStore(statementTimeout: .seconds(10)) { store in
+            try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
+            let (reading, readingSignal) = AsyncStream.makeStream(of: Void.self)
+            let (finish, finishSignal) = AsyncStream.makeStream(of: Void.self)
+            let count = SQL("SELECT COUNT(*) FROM resources WHERE kind = 'User'")
+            let reader = Task {
+                try await store.inCommitOrder(.user, in: .default) { connection in
+                    try await store.declare(count, on: connection)
+                } then: { connection, _ in
+                    readingSignal.yield()
+                    for await _ in finish { break }
+                    let declared = try await store.fetchDeclared(on: connection).collect()
+                    return try #require(declared.first).decode(Int64.self)
+                }
+            }
+            for await _ in reading { break }
+            // Each would wait for the reader's end if it still held the lock, until the statement timeout.
+            try await store.insert(PostgresCommitTests.user("b"), members: [], events: [], in: .default)
+            let second = try await store.inCommitOrder(.user, in: .default) { connection in
+                try #require(try await store.run(count, on: connection).collect().first).decode(Int64.self)
+            } then: { _, counted in
+                counted
+            }
+            #expect(second == 2)
+            finishSignal.yield()
+            // The first reader's rows are those of its snapshot, taken before the create.
+            #expect(try await reader.value == 1)
+            // The lock went with the snapshot: nothing is left held for the next writer.
+            try await store.insert(PostgresCommitTests.user("c"), members: [], events: [], in: .default)
         }
     }
 
