@@ -32,7 +32,9 @@ public struct PostgresStore: ResourceStore {
         configuration: PostgresClient.Configuration, connectionWait: Duration = .seconds(5),
         statementTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "roster.postgres")
     ) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = PostgresClient(
+            configuration: configuration, eventLoopGroup: EventLoopsInTurn(PostgresClient.defaultEventLoopGroup),
+            backgroundLogger: logger)
         self.connectionWait = connectionWait
         self.statementTimeout = statementTimeout
         self.logger = logger
