@@ -103,11 +103,7 @@ import Testing
             try await body(store.stores, SQLiteDatabase(database: store.database, writes: store.writes, points: nil))
             return
         }
-        var configuration = try Roster.postgresConfiguration(location)
-        configuration.options.maximumConnections = 2
-        let store = PostgresStore(configuration: configuration)
-        try await PostgresTestDatabase.whileRunning(store.client) {
-            try await store.migrate()
+        try await withPostgresStore(on: location, maximumConnections: 2) { store in
             try await body(store.stores, PostgresDatabase(store: store))
         }
     }

@@ -12,7 +12,7 @@ import Testing
 @Suite struct PostgresCommitOrderTests {
     @Test func aListingInCreationOrderWaitsForTheCreatesUnderWay() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
             let (inserted, insertedSignal) = AsyncStream.makeStream(of: Void.self)
             let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
@@ -52,7 +52,7 @@ import Testing
     @Test func aReaderInCommitOrderHoldsWritersBackOnlyUntilItsSnapshot() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
         // A statement held back by the reader fails after the timeout rather than hang the test.
-        try await PostgresCommitTests.withStore(statementTimeout: .seconds(10)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
             let (reading, readingSignal) = AsyncStream.makeStream(of: Void.self)
             let (finish, finishSignal) = AsyncStream.makeStream(of: Void.self)
@@ -88,7 +88,7 @@ import Testing
     /// counted.
     @Test func countsAddUpBeforeAndAfterTheirChangesAreFolded() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             let users = (0..<30).map { PostgresCommitTests.user("u\($0)") }
             try await store.insertMany(Array(users[..<20]), in: .default)
             let again = [PostgresCommitTests.user("u0", id: "again")] + users[20...]

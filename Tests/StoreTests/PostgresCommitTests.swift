@@ -15,7 +15,7 @@ import Testing
     /// next query is sent, which the driver used to leave unanswered: one try in three), and nothing of it is there.
     @Test func aWriteWhoseCommitFailsIsNotDone() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await Self.withStore(statementTimeout: .seconds(5)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(5)) { store in
             try await store.run(
                 SQL(
                     """
@@ -49,18 +49,5 @@ import Testing
         return StoredResource(
             id: id ?? name, kind: .user, version: 1, created: now, lastModified: now,
             body: ["userName": .string("\(name)@example.com")])
-    }
-
-    /// A migrated store on a new database of the test cluster, its client running.
-    static func withStore(
-        statementTimeout: Duration = .seconds(60), _ body: @Sendable (PostgresStore) async throws -> Void
-    ) async throws {
-        let store = PostgresStore(
-            configuration: try PostgresTestDatabase.configuration(try await PostgresTestDatabase.create()),
-            statementTimeout: statementTimeout)
-        try await PostgresTestDatabase.whileRunning(store.client) {
-            try await store.migrate()
-            try await body(store)
-        }
     }
 }

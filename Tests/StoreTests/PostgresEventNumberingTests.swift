@@ -13,7 +13,7 @@ import Testing
     /// order, still shows nothing past it until it ends.
     @Test func eventsAreNumberedAsTheyCommit() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             let events = store.stores.events
             try await store.insert(Self.user("a"), members: [], events: [Self.event("a")], in: .default)
             let (written, writtenSignal) = AsyncStream.makeStream(of: Void.self)
@@ -49,7 +49,7 @@ import Testing
     /// delivered"): every page a reader reads starts right after what it had, and it ends with every event once.
     @Test func aReaderByNumberNeverSkipsAnEventOfWritersInParallel() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             let events = store.stores.events
             let writers = 6
             let each = 25
@@ -96,7 +96,7 @@ import Testing
     /// shows what is numbered, and each page numbers more; the background numbering goes on until none is left.
     @Test func aBacklogIsNumberedInBatches() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             func write(_ events: [NewEvent]) async throws {
                 try await store.transaction { connection in
                     try await store.run(PostgresSQL.events(events, in: .default), on: connection).collect()
@@ -135,7 +135,7 @@ import Testing
     /// every transaction id here: the numbering starts over rather than never number a new event.
     @Test func aWatermarkFromAnotherClusterIsStartedOver() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await PostgresCommitTests.withStore { store in
+        try await withPostgresStore { store in
             try await store.run(SQL("UPDATE event_numbering SET below = 9000000000000"), writes: true)
             try await store.insert(Self.user("a"), members: [], events: [Self.event("a")], in: .default)
             let read = try await store.stores.events.events(of: .default, afterSequence: 0, types: nil, limit: 10)

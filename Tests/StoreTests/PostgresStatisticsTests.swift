@@ -12,10 +12,7 @@ import Testing
 @Suite struct PostgresStatisticsTests {
     @Test func statisticsAreGatheredAfterAFirstLargeImport() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        let configuration = try Roster.postgresConfiguration(try await PostgresTestDatabase.create())
-        let store = PostgresStore(configuration: configuration)
-        let analyzed = try await PostgresTestDatabase.whileRunning(store.client) {
-            try await store.migrate()
+        let analyzed = try await withPostgresStore { store in
             func analyzedAt() async throws -> Bool {
                 let rows = try await store.run(
                     SQL("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'resources'"))

@@ -89,11 +89,6 @@ import Testing
 
     private func withStore(_ body: @escaping @Sendable (PostgresStore) async throws -> Void) async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        let store = PostgresStore(
-            configuration: try Roster.postgresConfiguration(try await PostgresTestDatabase.create()))
-        try await PostgresTestDatabase.whileRunning(store.client) {
-            try await store.migrate()
-            try await body(store)
-        }
+        try await withPostgresStore(body)
     }
 }

@@ -117,11 +117,7 @@ import Testing
     ])
     func postgresLookupsAreIndexScansWithinTheOrganization(filter: String, kind: ResourceKind) async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        var configuration = try Roster.postgresConfiguration(try await PostgresTestDatabase.create())
-        configuration.options.maximumConnections = 2
-        let store = PostgresStore(configuration: configuration)
-        let plan = try await PostgresTestDatabase.whileRunning(store.client) {
-            try await store.migrate()
+        let plan = try await withPostgresStore(maximumConnections: 2) { store in
             let query = ResourceQuery(
                 organization: OrganizationKey(2), kind: kind, filter: try Filter.parse(filter),
                 page: Page(startIndex: 1, count: 100, maximum: 100))
