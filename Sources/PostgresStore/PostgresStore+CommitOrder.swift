@@ -33,19 +33,22 @@ extension PostgresStore {
         then body: @escaping @Sendable (PostgresConnection, Held) async throws -> T
     ) async throws -> T {
         let lock: [SQLValue] = [.text(kind.rawValue), .integer(organization.rawValue)]
-        return try await transaction("BEGIN READ ONLY", writes: false) { connection in
-            // Rows read, here and below: the driver hands them over before the statement has run, and a failure
-            // would otherwise go unnoticed.
-            _ = try await run(SQL("SELECT pg_advisory_lock(\(Self.commitOrderLock))", lock), on: connection)
-                .collect()
+        // Read committed whatever the database's default: each statement's snapshot is taken when it starts, after
+        // the lock is granted (in repeatable read the lock's own statement would take it, before the wait).
+        return try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY", writes: false) { connection in
             let held: Held
             do {
+                // Rows read, here and below: the driver hands them over before the statement has run, and a
+                // failure would otherwise go unnoticed.
+                _ = try await run(SQL("SELECT pg_advisory_lock(\(Self.commitOrderLock))", lock), on: connection)
+                    .collect()
                 held = try await locked(connection)
                 _ = try await run(SQL("SELECT pg_advisory_unlock(\(Self.commitOrderLock))", lock), on: connection)
                     .collect()
             } catch {
                 // A session's lock outlives a rolled-back transaction: only the session's end surely releases it,
-                // and a connection given back to the pool holding it would hold every writer of the kind back.
+                // and a connection given back to the pool holding it would hold every writer of the kind back. A
+                // cancelled wait for the lock is the driver's alone: the server goes on waiting, and then holds it.
                 try? await connection.close().get()
                 throw error
             }

@@ -360,16 +360,15 @@ extension PostgresStore {
             result.more = more
             return result
         }
-        guard query.sort == nil else {
+        guard query.sort == nil, limit > 0 else {
             return try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false) {
                 try await read($0, limit > 0 ? try await run(page, on: $0) : nil)
             }
         }
         return try await inCommitOrder(query.kind, in: query.organization) { connection in
-            if limit > 0 { try await declare(page, on: connection) }
-            return limit > 0
-        } then: { connection, declared in
-            try await read(connection, declared ? try await fetchDeclared(on: connection) : nil)
+            try await declare(page, on: connection)
+        } then: { connection, _ in
+            try await read(connection, try await fetchDeclared(on: connection))
         }
     }
 

@@ -64,7 +64,7 @@ public struct PostgresStore: ResourceStore {
             do {
                 result = try await body(connection)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                try? await rollBack(on: connection)
                 throw error
             }
             do {
@@ -246,6 +246,16 @@ extension PostgresStore {
             return connection.query("", logger: logger).map { _ in }
         }
         try await confirmed.get()
+    }
+
+    /// Rolls back the transaction open on `connection`, unless the connection was closed under it (which rolled it
+    /// back): PostgresNIO drops a query written to a closed channel and never answers it. Checked and written on
+    /// the connection's event loop, as `confirmCommit` does.
+    private func rollBack(on connection: PostgresConnection) async throws {
+        try await connection.eventLoop.flatSubmit { [logger] () -> EventLoopFuture<Void> in
+            guard !connection.isClosed else { return connection.eventLoop.makeSucceededVoidFuture() }
+            return connection.query("ROLLBACK", logger: logger).map { _ in }
+        }.get()
     }
 
     /// One of the store's statements on `connection`, prepared there when the store keeps it prepared.

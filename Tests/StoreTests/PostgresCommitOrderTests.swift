@@ -84,6 +84,89 @@ import Testing
         }
     }
 
+    /// A reader that fails while it holds the lock (here, its own statement fails) closes its connection: a
+    /// session's lock survives the rollback, and would hold every later writer of the kind back.
+    @Test func aReaderThatFailsUnderTheLockLeavesItToNoOne() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
+            let failure = await #expect(throws: (any Error).self) {
+                try await store.inCommitOrder(.user, in: .default) { connection in
+                    try await store.run(SQL("SELECT * FROM no_such_table"), on: connection).collect()
+                } then: { _, rows in
+                    rows.count
+                }
+            }
+            // Answered by the failure itself, not by the statement timeout: a ROLLBACK written to the closed
+            // connection would never be answered.
+            #expect(!"\(failure.map { String(describing: $0) } ?? "")".contains("did not finish"), "\(failure!)")
+            try await Self.expectNoAdvisoryLockHeld(store)
+            try await store.insert(PostgresCommitTests.user("after"), members: [], events: [], in: .default)
+        }
+    }
+
+    /// A reader cancelled while it waits for the lock: the driver stops waiting, the server does not, and gets the
+    /// lock once the writer commits. The connection is closed, so the lock goes with its session.
+    @Test func aReaderCancelledWhileItWaitsLeavesTheLockToNoOne() async throws {
+        guard PostgresTestDatabase.isConfigured else { return }
+        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
+            try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
+            let (holding, holdingSignal) = AsyncStream.makeStream(of: Void.self)
+            let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
+            let writer = Task {
+                try await store.transaction { connection in
+                    _ = try await store.run(
+                        SQL(
+                            "SELECT pg_advisory_xact_lock_shared(\(PostgresStore.commitOrderLock))",
+                            [.text("User"), .integer(1)]), on: connection
+                    ).collect()
+                    holdingSignal.yield()
+                    for await _ in commit { break }
+                }
+            }
+            for await _ in holding { break }
+            let page = Page(startIndex: 1, count: 10, maximum: 100)
+            let reader = Task {
+                try await store.search(ResourceQuery(organization: .default, kind: .user, filter: nil, page: page))
+            }
+            // Until the reader's session waits for the lock.
+            var waiting = false
+            for _ in 0..<200 where !waiting {
+                let rows = try await store.run(
+                    SQL(Self.advisoryLocks + " AND NOT granted"))
+                waiting = try rows.first?.decode(Int64.self) == 1
+                if !waiting { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(waiting)
+            reader.cancel()
+            commitSignal.yield()
+            try await writer.value
+            // The driver throws the cancellation when the lock's answer comes, or reads the page if the answer came
+            // first: either way, no lock may be left behind.
+            _ = await reader.result
+            try await Self.expectNoAdvisoryLockHeld(store)
+            // Would wait for the lock until the statement timeout.
+            try await store.insert(PostgresCommitTests.user("b"), members: [], events: [], in: .default)
+        }
+    }
+
+    /// This database's advisory locks (the cluster's other tests have theirs).
+    static let advisoryLocks = """
+        SELECT COUNT(*) FROM pg_locks
+        WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """
+
+    /// No session holds an advisory lock, once the sessions of closed connections have ended.
+    static func expectNoAdvisoryLockHeld(_ store: PostgresStore) async throws {
+        var held: Int64 = -1
+        for _ in 0..<100 where held != 0 {
+            let rows = try await store.run(
+                SQL(Self.advisoryLocks + " AND granted"))
+            held = try rows.first?.decode(Int64.self) ?? -1
+            if held != 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(held == 0)
+    }
+
     /// Counts are exact whether or not their changes have been folded, and names left out by a conflict are not
     /// counted.
     @Test func countsAddUpBeforeAndAfterTheirChangesAreFolded() async throws {
