@@ -234,27 +234,28 @@ extension PostgresStore {
     }
 
     /// Returns once `connection` has answered an empty query, so the statement before it has committed. The server
-    /// closes the connection when that commit fails, often just as the query is sent, and PostgresNIO drops a query
-    /// written to a closed channel without ever answering it: the query is written on the connection's event loop,
-    /// right after a check there that the connection is open.
+    /// closes the connection when that commit fails, often just as the query is sent.
     private func confirmCommit(on connection: PostgresConnection) async throws {
-        let confirmed = connection.eventLoop.flatSubmit { [logger] () -> EventLoopFuture<Void> in
-            guard !connection.isClosed else {
-                return connection.eventLoop.makeFailedFuture(
-                    StoreUnavailable(.inDoubt, cause: "the connection closed as the write committed"))
-            }
-            return connection.query("", logger: logger).map { _ in }
-        }
-        try await confirmed.get()
+        try await query(
+            "", on: connection,
+            ifClosed: .failure(StoreUnavailable(.inDoubt, cause: "the connection closed as the write committed")))
     }
 
     /// Rolls back the transaction open on `connection`, unless the connection was closed under it (which rolled it
-    /// back): PostgresNIO drops a query written to a closed channel and never answers it. Checked and written on
-    /// the connection's event loop, as `confirmCommit` does.
+    /// back).
     private func rollBack(on connection: PostgresConnection) async throws {
+        try await query("ROLLBACK", on: connection, ifClosed: .success(()))
+    }
+
+    /// Sends `query` on `connection`, or answers `ifClosed` when the connection is closed. PostgresNIO drops a query
+    /// written to a closed channel and never answers it: the query is written on the connection's event loop, right
+    /// after a check there that the connection is open.
+    private func query(
+        _ query: PostgresQuery, on connection: PostgresConnection, ifClosed: Result<Void, any Error>
+    ) async throws {
         try await connection.eventLoop.flatSubmit { [logger] () -> EventLoopFuture<Void> in
-            guard !connection.isClosed else { return connection.eventLoop.makeSucceededVoidFuture() }
-            return connection.query("ROLLBACK", logger: logger).map { _ in }
+            guard !connection.isClosed else { return connection.eventLoop.makeCompletedFuture(ifClosed) }
+            return connection.query(query, logger: logger).map { _ in }
         }.get()
     }
 
