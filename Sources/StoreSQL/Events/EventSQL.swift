@@ -19,6 +19,13 @@ public enum EventSQL {
         /// numbered as they are written, in commit order.
         var settle: String?
 
+        /// Numbers the committed events, where they are numbered after they commit, before a read by number: a
+        /// write, done once the numbering has committed, so a read on another connection sees the numbers.
+        func numberCommitted(in database: any SQLDatabase) async throws {
+            guard let settle else { return }
+            try await database.write(BoundStatement(settle))
+        }
+
         /// SQLite has one writer: keys and numbers are given in commit order.
         public static let sqlite = Positions(
             major: "0", order: "events.pk", after: "events.pk > ?", values: { [.integer($0.minor)] }, settle: nil)

@@ -85,7 +85,7 @@ public struct SQLApplications: ApplicationStore {
 
     public func insertEndpoint(_ endpoint: WebhookEndpoint) async throws {
         // Numbered first, on its own: the numbering's lock is not held through the endpoint's transaction.
-        if let settle = positions.settle { try await database.write(BoundStatement(settle)) }
+        try await positions.numberCommitted(in: database)
         try await database.write(
             [
                 BoundStatement(
@@ -253,7 +253,7 @@ public struct SQLApplications: ApplicationStore {
     /// Streams are made as events appear: an organization whose events began after the endpoint was added starts
     /// at its first.
     public func pendingStreams(endpoint: String, now: Date) async throws -> [WebhookStream] {
-        if let settle = positions.settle { try await database.write(BoundStatement(settle)) }
+        try await positions.numberCommitted(in: database)
         return try await database.rows(
             BoundStatement(
                 """

@@ -65,16 +65,10 @@ public struct SQLEvents: EventStore {
         )
     }
 
-    /// Numbers the committed events, where they are numbered after they commit, before a read by number.
-    private func settle() async throws {
-        guard let settle = positions.settle else { return }
-        try await database.write(BoundStatement(settle))
-    }
-
     public func events(of organization: OrganizationKey, afterSequence sequence: Int64, types: [String]?, limit: Int)
         async throws -> [StoredEvent]
     {
-        try await settle()
+        try await positions.numberCommitted(in: database)
         let (typeCondition, typeValues) = Self.typeCondition(types)
         let sql = """
             SELECT \(columns) \(Self.joined)
@@ -117,7 +111,7 @@ public struct SQLEvents: EventStore {
     }
 
     public func lastSequences() async throws -> [OrganizationKey: Int64] {
-        try await settle()
+        try await positions.numberCommitted(in: database)
         var result: [OrganizationKey: Int64] = [:]
         for row in try await database.rows(BoundStatement("SELECT org_pk, last FROM event_sequences")) {
             guard let key = row.integer(0), let last = row.integer(1) else { throw unreadable("event sequence") }
@@ -126,10 +120,10 @@ public struct SQLEvents: EventStore {
         return result
     }
 
-    /// The oldest events first, by key: of a batch of the oldest, those older than `time` go (and are numbered). Where the deleted
-    /// ones ended is written in the same transaction, so a cursor into them is always told they are gone.
+    /// The oldest events first, by key: of a batch of the oldest, those numbered and older than `time` go. Where the
+    /// deleted ones ended is written in the same transaction, so a cursor into them is always told they are gone.
     public func deleteEvents(before time: Date, limit: Int) async throws -> Int {
-        try await settle()
+        try await positions.numberCommitted(in: database)
         let rows = try await database.rows(
             BoundStatement(
                 """
