@@ -14,20 +14,9 @@ import Testing
         guard PostgresTestDatabase.isConfigured else { return }
         try await withPostgresStore { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
-            let (inserted, insertedSignal) = AsyncStream.makeStream(of: Void.self)
-            let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
             // "b" draws its key, then waits to commit.
-            let underWay = Task {
-                try await store.transaction { connection in
-                    _ = try await store.run(
-                        PostgresSQL.insert(PostgresCommitTests.user("b"), events: [], in: .default), on: connection
-                    )
-                    .collect()
-                    insertedSignal.yield()
-                    for await _ in commit { break }
-                }
-            }
-            for await _ in inserted { break }
+            let underWay = await Self.openWrite(
+                store, PostgresSQL.insert(PostgresCommitTests.user("b"), events: [], in: .default))
             // "c" is not held up by "b", and commits first with a later key.
             try await store.insert(PostgresCommitTests.user("c"), members: [], events: [], in: .default)
             let page = Page(startIndex: 1, count: 10, maximum: 100)
@@ -37,8 +26,8 @@ import Testing
             let listing = Task { try await store.search(list) }
             let cursor = Task { [byCursor] in try await store.search(byCursor) }
             try await Task.sleep(for: .milliseconds(300))
-            commitSignal.yield()
-            try await underWay.value
+            underWay.commit()
+            try await underWay.done.value
             let listed = try await listing.value
             #expect(listed.resources.map(\.id) == ["a", "b", "c"])
             #expect(listed.total == 3)
@@ -110,20 +99,11 @@ import Testing
         guard PostgresTestDatabase.isConfigured else { return }
         try await withPostgresStore(statementTimeout: .seconds(10)) { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
-            let (holding, holdingSignal) = AsyncStream.makeStream(of: Void.self)
-            let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
-            let writer = Task {
-                try await store.transaction { connection in
-                    _ = try await store.run(
-                        SQL(
-                            "SELECT pg_advisory_xact_lock_shared(\(PostgresStore.commitOrderLock))",
-                            [.text("User"), .integer(1)]), on: connection
-                    ).collect()
-                    holdingSignal.yield()
-                    for await _ in commit { break }
-                }
-            }
-            for await _ in holding { break }
+            let writer = await Self.openWrite(
+                store,
+                SQL(
+                    "SELECT pg_advisory_xact_lock_shared(\(PostgresStore.commitOrderLock))",
+                    [.text("User"), .integer(1)]))
             let page = Page(startIndex: 1, count: 10, maximum: 100)
             let reader = Task {
                 try await store.search(ResourceQuery(organization: .default, kind: .user, filter: nil, page: page))
@@ -138,8 +118,8 @@ import Testing
             }
             #expect(waiting)
             reader.cancel()
-            commitSignal.yield()
-            try await writer.value
+            writer.commit()
+            try await writer.done.value
             // The driver throws the cancellation when the lock's answer comes, or reads the page if the answer came
             // first: either way, no lock may be left behind.
             _ = await reader.result
@@ -147,6 +127,26 @@ import Testing
             // Would wait for the lock until the statement timeout.
             try await store.insert(PostgresCommitTests.user("b"), members: [], events: [], in: .default)
         }
+    }
+
+    /// A write transaction that has run `sql` and stays open until `commit` is called; `done` ends with it.
+    static func openWrite(_ store: PostgresStore, _ sql: SQL) async
+        -> (done: Task<Void, any Error>, commit: @Sendable () -> Void)
+    {
+        let (ran, ranSignal) = AsyncStream.makeStream(of: Void.self)
+        let (commit, commitSignal) = AsyncStream.makeStream(of: Void.self)
+        let done = Task {
+            // Finished however the transaction ends, so a failure before `sql` has run does not leave the caller
+            // waiting: it shows in `done`.
+            defer { ranSignal.finish() }
+            try await store.transaction { connection in
+                _ = try await store.run(sql, on: connection).collect()
+                ranSignal.yield()
+                for await _ in commit { break }
+            }
+        }
+        for await _ in ran { break }
+        return (done, { commitSignal.yield() })
     }
 
     /// This database's advisory locks (the cluster's other tests have theirs).
