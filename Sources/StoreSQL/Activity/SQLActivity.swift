@@ -9,10 +9,11 @@ public struct SQLActivity: ActivityStore {
         self.database = database
     }
 
+    /// The log writes a few hundred events at a time, so they go with the commit of the writes under way.
     public func record(_ events: [ActivityEvent]) async throws {
         // Provenance follows the events, in their order.
         let inserts = ActivitySQL.chunks(events).map(ActivitySQL.insert)
-        try await database.write(inserts + ActivitySQL.provenance(after: events))
+        try await database.groupedWrite(inserts + ActivitySQL.provenance(after: events))
     }
 
     public func activity(_ query: ActivityQuery) async throws -> [ActivityEvent] {
