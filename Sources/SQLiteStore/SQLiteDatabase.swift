@@ -29,9 +29,9 @@ struct SQLiteDatabase: SQLDatabase {
         try await Self.translating { try await database.write(Self.run(statements)) }
     }
 
-    /// Through the resources' group commit, in a savepoint of the next transaction. Only small writes come here
-    /// (the activity log's come in parts of a few hundred rows): with a second's worth of activity in the shared
-    /// transaction, `roster-bench http` peaked at 330 MiB instead of 125.
+    /// Through the resources' group commit, in a savepoint of the next transaction. Only small writes come here:
+    /// with a second's worth of activity in the shared transaction, `roster-bench http` peaked at 330 MiB instead
+    /// of 125 (and at 203–265 MiB with parts of 256 events).
     func groupedWrite(_ statements: [BoundStatement]) async throws -> [[SQLRow]] {
         try await Self.translating { try await writes.write(Self.run(statements)) }
     }
