@@ -265,8 +265,10 @@ extension PostgresStore {
     public func isReady() async -> Bool {
         do {
             // Readiness is asked often and must answer at once: a second's wait for a connection, no more.
-            let rows = try await leased(wait: .seconds(1)) { connection in
-                try await run(SQL("SELECT COUNT(*) FROM roster_migrations"), on: connection).collect()
+            // Not prepared: before the migrations the table is missing, and a statement that fails to prepare
+            // closes its connection, which the pool could then give to the migrations.
+            let rows = try await leased(wait: .seconds(1)) { [logger] connection in
+                try await connection.run(SQL("SELECT COUNT(*) FROM roster_migrations"), logger: logger).collect()
             }
             let count = try rows.first?.decode(Int64.self) ?? 0
             return count >= Int64(Self.migrations.count)
@@ -281,7 +283,7 @@ extension PostgresStore {
     /// Applies the migrations not yet applied, each in its own transaction, holding an advisory lock so that
     /// instances starting together apply each migration once.
     public func migrate() async throws {
-        try await client.withConnection { connection in
+        try await withOpenConnection { connection in
             try await connection.run(
                 SQL("SELECT pg_advisory_lock(?)", [.integer(Self.migrationLock)]), logger: logger)
             do {

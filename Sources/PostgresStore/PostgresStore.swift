@@ -306,27 +306,10 @@ extension PostgresStore {
                 throw error
             }
         }
-        let work = Task { [client] in
+        let work = Task {
             do {
-                // A connection closed while it sat in the pool (its server ended it, or a failed commit closed it)
-                // is given out until the pool hears of it, and PostgresNIO drops a query written to it without
-                // answering: such a connection is passed over before anything is sent on it.
-                // The pool hears of it within milliseconds; the connection wait bounds the tries.
-                var leased: T?
-                for attempt in 0..<50 where leased == nil {
-                    do {
-                        leased = try await client.withConnection { connection in
-                            guard !connection.isClosed else { throw ClosedInPool() }
-                            return try await use(connection)
-                        }
-                    } catch is ClosedInPool {
-                        try await Task.sleep(for: .milliseconds(min(attempt + 1, 20)))
-                    }
-                }
-                guard let value = leased else {
-                    throw StoreUnavailable(.unreachable, cause: "the pool gave out only closed connections")
-                }
-                answer.give(.success(value))
+                // The connection wait bounds the tries.
+                answer.give(.success(try await withOpenConnection(use)))
             } catch {
                 answer.give(.failure(error))
             }
@@ -355,6 +338,24 @@ extension PostgresStore {
             unavailable.afterLease = lease.hasBegun
             throw unavailable
         }
+    }
+
+    /// `body` on a connection of the pool that is open when it is handed over. A connection closed while it sat in
+    /// the pool (its server ended it, or a statement that failed to prepare closed it) is given out until the pool
+    /// hears of it, and PostgresNIO drops a query written to it without answering: such a connection is passed over
+    /// before anything is sent on it. The pool hears of it within milliseconds.
+    func withOpenConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        for attempt in 0..<50 {
+            do {
+                return try await client.withConnection { connection in
+                    guard !connection.isClosed else { throw ClosedInPool() }
+                    return try await body(connection)
+                }
+            } catch is ClosedInPool {
+                try await Task.sleep(for: .milliseconds(min(attempt + 1, 20)))
+            }
+        }
+        throw StoreUnavailable(.unreachable, cause: "the pool gave out only closed connections")
     }
 
     /// An error of the driver or the server as unavailability, when it is one.
