@@ -84,7 +84,7 @@ public struct SQLiteStore: ResourceStore {
         let shared = SQLiteDatabase(database: database, writes: writes, points: points)
         var stores = Stores(
             resources: self, tokens: SQLTokens(shared), fields: SQLFields(shared), accounts: SQLAccounts(shared),
-            activity: SQLActivity(shared), organizations: SQLOrganizations(shared, positions: .sqlite),
+            activity: SQLActivity(shared, recordPart: 256), organizations: SQLOrganizations(shared, positions: .sqlite),
             events: SQLEvents(shared, positions: .sqlite), applications: SQLApplications(shared, positions: .sqlite),
             connections: SQLConnections(shared), isReady: { await isReady() })
         stores.ceiling = SQLCeiling(shared)

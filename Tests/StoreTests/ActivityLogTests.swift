@@ -4,14 +4,15 @@ import RosterTestSupport
 import Synchronization
 import Testing
 
-/// The activity log writes what is pending a part at a time, so a second's events never hold SQLite's one writer
-/// at once; whatever happens to one part, every event is written once, in order, or waits for the next flush.
+/// The activity log writes what is pending a part at a time (on SQLite, so a second's events never hold its one
+/// writer at once); whatever happens to one part, every event is written once, in order, or waits for the next
+/// flush. The tests name the part's size, so they run alike on every store.
 struct ActivityLogTests {
     @Test(arguments: StoreBackend.available)
     func aFlushWritesEveryEventInPartsAndInOrder(backend: StoreBackend) async throws {
         try await backend.withStore { stores in
             let store = Scripted(stores.activity) { _, _ in nil }
-            let log = ActivityLog(store: store)
+            let log = ActivityLog(store: store, part: 256)
             let events = Self.events(0..<600)
             for event in events { log.record(event) }
             try await log.flush()
@@ -30,7 +31,7 @@ struct ActivityLogTests {
             let store = Scripted(stores.activity) { call, _ in
                 call == 1 ? StoreUnavailable(.unreachable, cause: "test: the database went away") : nil
             }
-            let log = ActivityLog(store: store)
+            let log = ActivityLog(store: store, part: 256)
             for event in Self.events(0..<600) { log.record(event) }
             await #expect(throws: StoreUnavailable.self) { try await log.flush() }
             #expect(log.pendingCount == 600 - 256)
@@ -50,7 +51,7 @@ struct ActivityLogTests {
             let store = Scripted(stores.activity) { _, events in
                 events.contains { $0.requestID == "r300" } ? Refused() : nil
             }
-            let log = ActivityLog(store: store)
+            let log = ActivityLog(store: store, part: 256)
             for event in Self.events(0..<600) { log.record(event) }
             try await log.flush()
             #expect(log.dropped == 1 && log.pendingCount == 0)
@@ -72,6 +73,18 @@ struct ActivityLogTests {
             let read = try await stores.activity.activity(ActivityQuery(limit: 1000))
             #expect(read.reversed().map(\.requestID) == events[2_345...].map(\.requestID))
             #expect(try await log.purge(retention: 0, now: cutoff) == 0)
+        }
+    }
+
+    /// SQLite takes a flush in parts; PostgreSQL, whose writers do not wait for each other, whole.
+    @Test(arguments: StoreBackend.available)
+    func onlySQLiteTakesAFlushInParts(backend: StoreBackend) async throws {
+        try await backend.withStore { stores in
+            let store = Scripted(stores.activity) { _, _ in nil }
+            let log = ActivityLog(store: store)
+            for event in Self.events(0..<600) { log.record(event) }
+            try await log.flush()
+            #expect(store.parts == (backend == .postgres ? [600] : [256, 256, 88]))
         }
     }
 
@@ -101,6 +114,8 @@ private final class Scripted: ActivityStore {
     }
 
     var parts: [Int] { calls.withLock { $0.parts } }
+
+    var recordPart: Int { store.recordPart }
 
     func record(_ events: [ActivityEvent]) async throws {
         let call = calls.withLock { calls in

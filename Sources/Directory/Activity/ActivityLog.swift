@@ -12,9 +12,13 @@ public final class ActivityLog: Sendable {
     /// One flush at a time, so a reader that flushes first also waits for a batch another flush is writing.
     private let writing = SerialGate()
 
-    public init(store: any ActivityStore, capacity: Int = 20_000) {
+    /// Events written together, in one transaction: the store's `recordPart` unless a test says otherwise.
+    let partSize: Int
+
+    public init(store: any ActivityStore, capacity: Int = 20_000, part: Int? = nil) {
         self.store = store
         self.capacity = capacity
+        self.partSize = max(1, part ?? store.recordPart)
     }
 
     public func record(_ event: ActivityEvent) {
@@ -33,11 +37,6 @@ public final class ActivityLog: Sendable {
     public var pendingCount: Int { pending.withLock { $0.count } + writingCount.load(ordering: .relaxed) }
     private let writingCount = Atomic<Int>(0)
 
-    /// Events written together, in one transaction: SQLite has one writer, and a second's events in one
-    /// transaction (thousands, with their provenance) held every SCIM write behind it for about 100 ms; in parts,
-    /// SCIM writes go between them (PUT's p99 under load: 88–158 → 27–34 ms).
-    static let part = 256
-
     /// Writes every pending event, a part at a time; what cannot be written yet is put back for the next attempt.
     public func flush() async throws {
         await writing.enter()
@@ -51,7 +50,7 @@ public final class ActivityLog: Sendable {
         var start = batch.startIndex
         while start < batch.endIndex {
             writingCount.store(batch.endIndex - start, ordering: .relaxed)
-            let part = batch[start..<min(start + Self.part, batch.endIndex)]
+            let part = batch[start..<start + min(partSize, batch.endIndex - start)]
             do {
                 try await store.record(Array(part))
             } catch let error where error is CancellationError || StoreUnavailable.from(error) != nil {

@@ -9,4 +9,11 @@ public protocol ActivityStore: Sendable {
     /// Deletes events older than `time`; returns how many went.
     func deleteActivity(before time: Date) async throws -> Int
     func provenance(of resourceID: String, in organization: OrganizationKey) async throws -> Provenance?
+    /// The most events the activity log gives `record` at once. A database with one writer (SQLite) takes a
+    /// second's events in parts, so other writes go between them; others take them whole.
+    var recordPart: Int { get }
+}
+
+extension ActivityStore {
+    public var recordPart: Int { .max }
 }
