@@ -3,6 +3,8 @@ import Foundation
 import RosterTestSupport
 import Testing
 
+@testable import StoreSQL
+
 /// Activity is written in multi-row statements of 64, 16, 4 and 1 events; what is read back must be every event,
 /// field for field and in order, with provenance applied in the events' order.
 struct ActivityStoreTests {
@@ -59,6 +61,76 @@ struct ActivityStoreTests {
             }
             #expect(try await store.provenance(of: "c69")?.createdBy == "token 69")
         }
+    }
+
+    /// Whatever the order of creates, changes and deletes in a batch, every resource's provenance is what applying
+    /// the events one at a time leaves (a model of that here), and reads and failures change nothing.
+    @Test(arguments: StoreBackend.available)
+    func provenanceIsWhatTheEventsLeaveOneAtATime(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let start = Date(milliseconds: 1_800_000_000_000)
+            var model: [String: Provenance] = [:]
+            var events: [ActivityEvent] = []
+            var random = 0x2545_F491_4F6C_DD1D as UInt64
+            for index in 0..<400 {
+                random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let id = "p\((random >> 33) % 6)"
+                let (method, status) = [
+                    ("POST", 201), ("PUT", 200), ("PATCH", 200), ("DELETE", 204), ("GET", 200),
+                    ("PATCH", 400),
+                ][Int((random >> 45) % 6)]
+                let time = start.addingTimeInterval(Double(index))
+                let by = index % 9 == 0 ? nil : "token \(index)"
+                events.append(
+                    ActivityEvent(
+                        time: time, organization: .default, requestID: "r\(index)", tokenID: by, tokenName: by,
+                        client: "okta", method: method, path: "/scim/v2/Groups/\(id)", status: status,
+                        resourceKind: "Group", resourceID: id, resourceName: id,
+                        changes: method == "DELETE" || method == "GET" ? [] : ["members"], detail: nil,
+                        milliseconds: 1))
+                switch (method, status) {
+                case ("POST", _):
+                    var row =
+                        model[id]
+                        ?? Provenance(
+                            resourceID: id, created: nil, createdBy: nil, modified: nil, modifiedBy: nil)
+                    (row.created, row.createdBy) = (time, by)
+                    model[id] = row
+                case ("PUT", 200), ("PATCH", 200):
+                    var row =
+                        model[id]
+                        ?? Provenance(
+                            resourceID: id, created: nil, createdBy: nil, modified: nil, modifiedBy: nil)
+                    (row.modified, row.modifiedBy) = (time, by)
+                    model[id] = row
+                case ("DELETE", _): model[id] = nil
+                default: break
+                }
+            }
+            // In flushes of several sizes, as the log writes them.
+            var rest = events[...]
+            for size in [1, 7, 64, 100, 228] {
+                try await store.record(Array(rest.prefix(size)))
+                rest = rest.dropFirst(size)
+            }
+            #expect(rest.isEmpty)
+            for index in 0..<6 {
+                #expect(try await store.provenance(of: "p\(index)") == model["p\(index)"], "p\(index)")
+            }
+        }
+    }
+
+    /// A burst of changes to a few resources (Okta pushing a group's members) is a few statements, not one per event.
+    @Test func aBurstOnAFewResourcesIsAFewStatements() {
+        let events = (0..<600).map { index in
+            ActivityEvent(
+                time: Date(milliseconds: 1_800_000_000_000 + Int64(index)), organization: .default,
+                requestID: "r\(index)", tokenID: "t", tokenName: "Okta", client: "okta", method: "PATCH",
+                path: "/scim/v2/Groups/g\(index % 7)", status: 200, resourceKind: "Group", resourceID: "g\(index % 7)",
+                resourceName: nil, changes: ["members"], detail: nil, milliseconds: 1)
+        }
+        // 7 rows: statements of 4, 1, 1 and 1.
+        #expect(ActivitySQL.provenance(after: events).count == 4)
     }
 
     /// A resource's events are its writes, found through an index of writes by resource however old, and its

@@ -9,12 +9,12 @@ public enum ActivitySQL {
         """
     static let provenanceColumns = "resource_id, org_pk, created_ms, created_by, modified_ms, modified_by"
 
-    /// Events cut into chunks for multi-row inserts, in order: one statement per chunk instead of one per event
-    /// (a round trip each on PostgreSQL). Chunks hold 64, 16, 4 or 1 events, so few statement shapes exist, and
-    /// 64 rows bind 960 values, under every SQLite's limit of 999.
-    static func chunks(_ events: [ActivityEvent]) -> [ArraySlice<ActivityEvent>] {
-        var chunks: [ArraySlice<ActivityEvent>] = []
-        var rest = events[...]
+    /// Rows cut into chunks for multi-row statements, in order: one statement per chunk instead of one per row
+    /// (a round trip each on PostgreSQL). Chunks hold 64, 16, 4 or 1 rows, so few statement shapes exist, and
+    /// 64 events bind 960 values, under every SQLite's limit of 999.
+    static func chunks<Row>(_ rows: [Row]) -> [ArraySlice<Row>] {
+        var chunks: [ArraySlice<Row>] = []
+        var rest = rows[...]
         while !rest.isEmpty {
             let size = chunkSizes.first { $0 <= rest.count }!
             chunks.append(rest.prefix(size))
@@ -55,35 +55,30 @@ public enum ActivitySQL {
         ]
     }
 
-    /// How events change the provenance of their resources (set on create, updated on change, gone on delete), in
-    /// their order, as few statements as that order allows: consecutive changes of one kind to different resources
-    /// go in one statement of 64, 16, 4 or 1 rows (a round trip each on PostgreSQL, where a flush of creates took
-    /// one statement per resource). A run ends where its kind changes or a resource comes again, so every row is
-    /// changed once per statement and in the events' order.
+    /// How events change the provenance of their resources (set on create, updated on change, gone on delete), as
+    /// at most three groups of statements: each resource's events are folded into what their order leaves (a delete,
+    /// then the last create and the last change after it), so every row is changed once per statement, and rows of
+    /// one kind go 64, 16, 4 or 1 to a statement. Applied event by event, a burst of changes to one group (Okta
+    /// pushing members) took a statement per event, each a round trip on PostgreSQL: 600 events on 7 resources were
+    /// 350 round trips in one transaction. Resources go in the order of their ids, so two instances' flushes lock
+    /// shared rows in the same order on PostgreSQL.
     static func provenance(after events: [ActivityEvent]) -> [BoundStatement] {
-        var statements: [BoundStatement] = []
-        var run: [ProvenanceChange] = []
-        var inRun = Set<String>()
-        func flush() {
-            guard let kind = run.first?.kind else { return }
-            var rest = run[...]
-            while !rest.isEmpty {
-                let size = chunkSizes.first { $0 <= rest.count }!
-                statements.append(provenanceStatement(kind, Array(rest.prefix(size))))
-                rest = rest.dropFirst(size)
-            }
-            run = []
-            inRun = []
-        }
+        var net: [String: (deleted: ProvenanceChange?, created: ProvenanceChange?, modified: ProvenanceChange?)] = [:]
         for event in events {
             guard let change = ProvenanceChange(event) else { continue }
-            // The provenance row's key is the resource's id alone.
-            if change.kind != run.first?.kind || inRun.contains(change.id) { flush() }
-            run.append(change)
-            inRun.insert(change.id)
+            var folded = net[change.id] ?? (nil, nil, nil)
+            switch change.kind {
+            case .deleted: folded = (change, nil, nil)
+            case .created: folded.created = change
+            case .modified: folded.modified = change
+            }
+            net[change.id] = folded
         }
-        flush()
-        return statements
+        let resources = net.sorted { $0.key < $1.key }.map(\.value)
+        return [
+            (ProvenanceChange.Kind.deleted, resources.compactMap(\.deleted)),
+            (.created, resources.compactMap(\.created)), (.modified, resources.compactMap(\.modified)),
+        ].flatMap { kind, changes in chunks(changes).map { provenanceStatement(kind, Array($0)) } }
     }
 
     /// One event's change to its resource's provenance.
