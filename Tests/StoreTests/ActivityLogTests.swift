@@ -60,6 +60,22 @@ struct ActivityLogTests {
         }
     }
 
+    /// Events past their retention go, a part at a time, however many there are; the others stay.
+    @Test(arguments: StoreBackend.available)
+    func thePurgeDeletesEveryEventPastRetentionAndNoOther(backend: StoreBackend) async throws {
+        try await backend.withStore { stores in
+            let log = ActivityLog(store: stores.activity)
+            let events = Self.events(0..<2_600)
+            try await stores.activity.record(events)
+            let cutoff = events[2_345].time
+            let deleted = try await log.purge(retention: 0, now: cutoff)
+            #expect(deleted == 2_345)
+            let read = try await stores.activity.activity(ActivityQuery(limit: 1000))
+            #expect(read.reversed().map(\.requestID) == events[2_345...].map(\.requestID))
+            #expect(try await log.purge(retention: 0, now: cutoff) == 0)
+        }
+    }
+
     /// SQLite takes a flush in parts; PostgreSQL, whose writers do not wait for each other, whole.
     @Test(arguments: StoreBackend.available)
     func onlySQLiteTakesAFlushInParts(backend: StoreBackend) async throws {

@@ -30,11 +30,23 @@ public struct SQLActivity: ActivityStore {
         }
     }
 
+    /// A thousand events at a time, each part a transaction of its own: an hour of a busy directory's events is
+    /// millions of rows, which in one statement held SQLite's writer (every SCIM write) for seconds and returned
+    /// every deleted id at once.
     public func deleteActivity(before time: Date) async throws -> Int {
-        try await database.write(
-            BoundStatement("DELETE FROM activity WHERE time_ms < ? RETURNING id", [SQLValue(time)])
-        ).count
+        var deleted = 0
+        while true {
+            let part = try await database.write(
+                BoundStatement(
+                    "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE time_ms < ? LIMIT \(Self.deletePart)) "
+                        + "RETURNING id", [SQLValue(time)])
+            ).count
+            deleted += part
+            if part < Self.deletePart { return deleted }
+        }
     }
+
+    static let deletePart = 1_000
 
     public func provenance(of resourceID: String, in organization: OrganizationKey) async throws -> Provenance? {
         try await database.first(
