@@ -96,9 +96,13 @@ public struct SQLiteStore: ResourceStore {
         do {
             return try await body()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw SCIMError.uniqueness(
-                "A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
+            throw taken(kind)
         }
+    }
+
+    /// The answer to a write whose unique attribute another resource of `kind` has.
+    static func taken(_ kind: ResourceKind) -> SCIMError {
+        SCIMError.uniqueness("A \(kind.rawValue.lowercased()) with this \(kind.uniqueAttribute) already exists.")
     }
 }
 
