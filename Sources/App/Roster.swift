@@ -60,7 +60,8 @@ public enum Roster {
         let requestMetrics = RequestMetrics(registry: metrics)
         let organizations = services.organizations
         let throttles = Throttles(
-            requestsPerSecond: configuration.effectiveRateLimit, addresses: configuration.clientAddresses)
+            requestsPerSecond: configuration.effectiveRateLimit, addresses: configuration.clientAddresses,
+            clock: configuration.throttleClock)
         // First: SCIM routes record their own metrics, and Hummingbird applies a router's middleware only to the
         // routes added after it (and to requests no route matches).
         SCIMRoutes(

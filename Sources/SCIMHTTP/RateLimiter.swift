@@ -90,12 +90,13 @@ public struct Throttles: Sendable {
     /// How a request's client address is told from its peer's.
     public var addresses: ClientAddresses
 
+    /// `clock`: the time buckets refill and lockouts end by.
     public init(
         requestsPerSecond: Double?, failedAuthenticationsPerMinute: Double = 30,
-        addresses: ClientAddresses = ClientAddresses()
+        addresses: ClientAddresses = ClientAddresses(), clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        requests = requestsPerSecond.flatMap { $0 > 0 ? RateLimiter(rate: $0, burst: $0 * 2) : nil }
-        failedAuthentication = FailureLockout(limit: failedAuthenticationsPerMinute)
+        requests = requestsPerSecond.flatMap { $0 > 0 ? RateLimiter(rate: $0, burst: $0 * 2, clock: clock) : nil }
+        failedAuthentication = FailureLockout(limit: failedAuthenticationsPerMinute, clock: clock)
         self.addresses = addresses
     }
 

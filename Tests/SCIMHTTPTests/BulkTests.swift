@@ -331,7 +331,7 @@ import Testing
 
     /// A Bulk request pays the token's rate limit for each operation: the next request waits.
     @Test func aBulkRequestPaysTheRateLimitPerOperation() async throws {
-        try await TestServer.run(rateLimit: 2) { _, scim in
+        try await TestServer.run(rateLimit: 2, configure: ThrottlingTests.stopped) { _, scim in
             let reply = try await scim.post(
                 "Bulk", Self.bulk((0..<30).map { Self.user("r\($0)", "r\($0)@example.com") }))
             #expect(Self.statuses(reply).count == 30)

@@ -114,7 +114,7 @@ import Testing
 
     /// At 0.05 requests a second the second request is refused however slow the machine (see ThrottlingTests).
     @Test func throttledRequestsAreCountedByReason() async throws {
-        try await TestServer.run(rateLimit: 0.05) { _, client in
+        try await TestServer.run(rateLimit: 0.05, configure: ThrottlingTests.stopped) { _, client in
             #expect(try await client.get("Users").status == 200)
             try await client.get("Users").expectError(429)
             var statuses: [Int] = []
