@@ -161,11 +161,17 @@ struct SetupPage: PageModel {
 /// slowed, never locked out). Password checks are slow on purpose: at most four run at once, and one at a time per
 /// address, so one client cannot take them all; a sign-in waits up to five seconds for its turn.
 final class SignInThrottle: Sendable {
-    let addresses = FailureLockout(limit: 10, lockout: 300)
-    let names = FailureLockout(limit: 10, lockout: 300)
+    let addresses: FailureLockout
+    let names: FailureLockout
     private let running = Mutex<(count: Int, addresses: Set<String>)>((0, []))
     static let concurrentChecks = 4
     static let longestWait: Duration = .seconds(5)
+
+    /// `clock`: the time the lockouts refill and end by.
+    init(clock: @escaping @Sendable () -> Date = { Date() }) {
+        addresses = FailureLockout(limit: 10, lockout: 300, clock: clock)
+        names = FailureLockout(limit: 10, lockout: 300, clock: clock)
+    }
 
     /// A turn for one password check, or nil when this address already has one or none came within five seconds.
     func enter(address: String) async -> String? {

@@ -36,18 +36,21 @@ public struct AdminConsole: Sendable {
     let accounts: Accounts
     let settings: Settings
     let pages: Pages
-    let signInThrottle = SignInThrottle()
+    let signInThrottle: SignInThrottle
     let clock: @Sendable () -> Date
 
+    /// `throttleClock`: the time failed sign-ins are counted and locked out by.
     public init(
         organizations: Organizations, accounts: Accounts, settings: Settings,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        throttleClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.organizations = organizations
         self.accounts = accounts
         self.settings = settings
         self.pages = Pages()
         self.clock = clock
+        self.signInThrottle = SignInThrottle(clock: throttleClock)
     }
 
     /// Adds every console route under `/admin`.

@@ -53,8 +53,8 @@ public struct Configuration: Sendable {
     /// Sign-ins a client address may start a second, and responses it may post to ACS URLs (each in bursts of ten
     /// times that); 0 for none.
     public var signInRateLimit: Double = 10
-    /// The time the SCIM API's throttles refill and end lockouts by (tests stop it, so that what they check does
-    /// not depend on how fast a loaded machine sends requests).
+    /// The time the SCIM API's throttles and the console's sign-in lockouts refill and end by (tests stop it, so
+    /// that what they check does not depend on how fast a loaded machine sends requests).
     public var throttleClock: @Sendable () -> Date = { Date() }
     /// Adds the unauthenticated `/benchmark/…` routes that measure the database's own ceiling (off by default).
     public var benchmarkRoutes = false

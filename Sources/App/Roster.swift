@@ -78,7 +78,8 @@ public enum Roster {
         )
         .register(on: router)
         AdminConsole(
-            organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration)
+            organizations: organizations, accounts: services.accounts, settings: consoleSettings(configuration),
+            throttleClock: configuration.throttleClock
         )
         .register(on: router)
         let limits = ConnectionLimits(
