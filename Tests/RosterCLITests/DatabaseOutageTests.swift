@@ -10,7 +10,12 @@ import Testing
 /// PostgreSQL goes away under load, with two instances serving: requests get 503 with `Retry-After` within the
 /// bounded wait (never a 500, never a hang), `/readyz` turns 503 and back, every acknowledged write is there
 /// afterwards and no refused one is, and SIGTERM during the outage exits within the shutdown bound.
-@Suite(.serialized) struct DatabaseOutageTests {
+///
+/// Those bounds are the server's promises, checked with a few seconds to spare: CI runs this suite on its own, with
+/// the connection deadlines' (`ROSTER_CONNECTION_TESTS_APART=1` leaves it out of the run of everything), so that the
+/// spare seconds are not spent waiting for a CPU.
+@Suite(.serialized, .disabled(if: ProcessInfo.processInfo.environment["ROSTER_CONNECTION_TESTS_APART"] == "1"))
+struct DatabaseOutageTests {
     static let wait = 2.0
     static let shutdownBound = 8.0
     static let statementTimeout = 4.0

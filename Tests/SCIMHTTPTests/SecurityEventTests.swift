@@ -351,7 +351,9 @@ import _CryptoExtras
                 for _ in 0..<(Applications.maxWaitingPolls + 2) {
                     group.addTask {
                         do {
-                            _ = try await applications.poll(wait, by: application, longPoll: .seconds(2))
+                            // Long enough that all six are waiting or refused before the first ends, however
+                            // slowly a loaded machine starts them.
+                            _ = try await applications.poll(wait, by: application, longPoll: .seconds(20))
                             return 200
                         } catch let error as FeedError {
                             return error.status

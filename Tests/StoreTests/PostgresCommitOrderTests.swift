@@ -41,7 +41,7 @@ import Testing
     @Test func aReaderInCommitOrderHoldsWritersBackOnlyUntilItsSnapshot() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
         // A statement held back by the reader fails after the timeout rather than hang the test.
-        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(30)) { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
             let (reading, readingSignal) = AsyncStream.makeStream(of: Void.self)
             let (finish, finishSignal) = AsyncStream.makeStream(of: Void.self)
@@ -77,7 +77,7 @@ import Testing
     /// session's lock survives the rollback, and would hold every later writer of the kind back.
     @Test func aReaderThatFailsUnderTheLockLeavesItToNoOne() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(30)) { store in
             let failure = await #expect(throws: (any Error).self) {
                 try await store.inCommitOrder(.user, in: .default) { connection in
                     try await store.run(SQL("SELECT * FROM no_such_table"), on: connection).collect()
@@ -97,7 +97,7 @@ import Testing
     /// lock once the writer commits. The connection is closed, so the lock goes with its session.
     @Test func aReaderCancelledWhileItWaitsLeavesTheLockToNoOne() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await withPostgresStore(statementTimeout: .seconds(10)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(30)) { store in
             try await store.insert(PostgresCommitTests.user("a"), members: [], events: [], in: .default)
             let writer = await Self.openWrite(
                 store,

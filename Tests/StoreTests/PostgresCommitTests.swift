@@ -15,7 +15,7 @@ import Testing
     /// next query is sent, which the driver used to leave unanswered: one try in three), and nothing of it is there.
     @Test func aWriteWhoseCommitFailsIsNotDone() async throws {
         guard PostgresTestDatabase.isConfigured else { return }
-        try await withPostgresStore(statementTimeout: .seconds(5)) { store in
+        try await withPostgresStore(statementTimeout: .seconds(30)) { store in
             try await store.run(
                 SQL(
                     """
