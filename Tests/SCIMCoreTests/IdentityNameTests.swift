@@ -1,5 +1,6 @@
-import SCIMCore
 import Testing
+
+@testable import SCIMCore
 
 /// Names that identify a resource compare as RFC 8265's UsernameCaseMapped profile (or more strictly).
 @Suite struct IdentityNameTests {
@@ -55,5 +56,30 @@ import Testing
     @Test func emojiSequencesAreNames() {
         #expect(IdentityName.problem("\u{1F469}\u{200D}\u{1F4BB} Developers") == nil)
         #expect(IdentityName.problem("\u{2764}\u{FE0F} Fans") == nil)
+    }
+
+    /// ASCII names take a shortcut past the Unicode properties; for every one of these (white space, controls,
+    /// DEL, printable characters, up to past the longest key) it answers as the scalars do.
+    @Test func asciiNamesAnswerAsTheirScalarsDo() {
+        let pieces = [
+            " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\u{7F}", "a", "Z", "0", "@", ".", "~",
+        ]
+        var random = 0x9E37_79B9_7F4A_7C15 as UInt64
+        var names = [
+            "", " ", "\t \n", String(repeating: "a", count: 2048), String(repeating: "a", count: 2049),
+            " " + String(repeating: "b", count: 2048) + " ",
+        ]
+        for _ in 0..<4000 {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var name = ""
+            for shift in stride(from: 0, to: Int((random >> 60) + 1) * 4, by: 4) {
+                name += pieces[Int((random >> UInt64(shift)) % UInt64(pieces.count))]
+            }
+            names.append(name)
+        }
+        for name in names {
+            #expect(IdentityName.problem(name) == IdentityName.problemOfAnyName(name), "\(Array(name.utf8))")
+            #expect(IdentityName.trimmed(name) == IdentityName.trimmedScalars(name), "\(Array(name.utf8))")
+        }
     }
 }

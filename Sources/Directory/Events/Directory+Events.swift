@@ -10,7 +10,7 @@ extension Directory {
     func creationEvents(_ resource: StoredResource, members: [String]) async throws -> [NewEvent] {
         let type: EventType = resource.kind == .user ? .userCreated : .groupCreated
         var events = [try await event(type, resource: resource, previous: nil)]
-        events += membershipEvents(group: resource, MembershipChange(added: members))
+        if !members.isEmpty { events += membershipEvents(group: resource, MembershipChange(added: members)) }
         return events
     }
 
