@@ -104,6 +104,17 @@ public final class ChildProcess: @unchecked Sendable {
         return ended
     }
 
+    /// Whether the child has ended, without waiting for it.
+    public var hasEnded: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if status != nil { return true }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return false }
+        status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
+        return true
+    }
+
     /// The child's end within `seconds`, waited for off Swift's thread pool; nil if it is still running.
     public func end(within seconds: Double) async -> Int32? {
         await withCheckedContinuation { continuation in

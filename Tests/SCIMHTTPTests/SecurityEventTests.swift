@@ -353,7 +353,7 @@ import _CryptoExtras
                         do {
                             // Long enough that all six are waiting or refused before the first ends, however
                             // slowly a loaded machine starts them.
-                            _ = try await applications.poll(wait, by: application, longPoll: .seconds(20))
+                            _ = try await applications.poll(wait, by: application, longPoll: .seconds(10))
                             return 200
                         } catch let error as FeedError {
                             return error.status

@@ -76,6 +76,26 @@ struct ActivityLogTests {
         }
     }
 
+    /// Each part starts at the newest time the last one deleted: events of one millisecond that a part's end
+    /// splits (here 700 to a millisecond, in parts of 1,000) go with the next part, none left behind.
+    @Test(arguments: StoreBackend.available)
+    func thePurgesPartsSplitEventsOfOneMillisecondAndLeaveNone(backend: StoreBackend) async throws {
+        try await backend.withStore { stores in
+            let log = ActivityLog(store: stores.activity)
+            let start = Date(milliseconds: 1_800_000_000_000)
+            let events = Self.events(0..<2_600).enumerated().map { index, event in
+                var event = event
+                event.time = start.addingTimeInterval(Double(index / 700) / 1000)
+                return event
+            }
+            try await stores.activity.record(events)
+            let deleted = try await log.purge(retention: 0, now: start.addingTimeInterval(3.0 / 1000))
+            #expect(deleted == 2_100)
+            let read = try await stores.activity.activity(ActivityQuery(limit: 1000))
+            #expect(read.reversed().map(\.requestID) == events[2_100...].map(\.requestID))
+        }
+    }
+
     /// SQLite takes a flush in parts; PostgreSQL, whose writers do not wait for each other, whole.
     @Test(arguments: StoreBackend.available)
     func onlySQLiteTakesAFlushInParts(backend: StoreBackend) async throws {

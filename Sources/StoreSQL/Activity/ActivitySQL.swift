@@ -56,12 +56,12 @@ public enum ActivitySQL {
     }
 
     /// How events change the provenance of their resources (set on create, updated on change, gone on delete), as
-    /// at most three groups of statements: each resource's events are folded into what their order leaves (a delete,
-    /// then the last create and the last change after it), so every row is changed once per statement, and rows of
-    /// one kind go 64, 16, 4 or 1 to a statement. Applied event by event, a burst of changes to one group (Okta
-    /// pushing members) took a statement per event, each a round trip on PostgreSQL: 600 events on 7 resources were
-    /// 350 round trips in one transaction. Resources go in the order of their ids, so two instances' flushes lock
-    /// shared rows in the same order on PostgreSQL.
+    /// at most three groups of statements: each resource's events are folded into what their order leaves (its last
+    /// delete, then the last create and the last change that came after that delete), so every row is changed once
+    /// per statement, and rows of one kind go 64, 16, 4 or 1 to a statement. Applied event by event, a burst of
+    /// changes to one group (Okta pushing members) took a statement per event, each a round trip on PostgreSQL: 600
+    /// events on 7 resources were 350 round trips in one transaction. Within a group, resources go in the order of
+    /// their ids. Resource ids are unique across organizations, so a resource's events are all of one.
     static func provenance(after events: [ActivityEvent]) -> [BoundStatement] {
         var net: [String: (deleted: ProvenanceChange?, created: ProvenanceChange?, modified: ProvenanceChange?)] = [:]
         for event in events {

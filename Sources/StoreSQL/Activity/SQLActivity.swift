@@ -30,19 +30,23 @@ public struct SQLActivity: ActivityStore {
         }
     }
 
-    /// A thousand events at a time, each part a transaction of its own: an hour of a busy directory's events is
-    /// millions of rows, which in one statement held SQLite's writer (every SCIM write) for seconds and returned
-    /// every deleted id at once.
+    /// A thousand events at a time, oldest first, each part a transaction of its own: an hour of a busy directory's
+    /// events is millions of rows, which in one statement held SQLite's writer (every SCIM write) for seconds and
+    /// returned every deleted id at once. Each part starts at the last one's newest time: on PostgreSQL the parts
+    /// already deleted stay in `activity_by_time` until a vacuum, and every part scanning them again from the start
+    /// would read the index's dead entries over and over.
     public func deleteActivity(before time: Date) async throws -> Int {
         var deleted = 0
+        var from = Int64.min
         while true {
             let part = try await database.write(
                 BoundStatement(
-                    "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE time_ms < ? LIMIT \(Self.deletePart)) "
-                        + "RETURNING id", [SQLValue(time)])
-            ).count
-            deleted += part
-            if part < Self.deletePart { return deleted }
+                    "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE time_ms >= ? AND time_ms < ? "
+                        + "ORDER BY time_ms LIMIT \(Self.deletePart)) RETURNING time_ms",
+                    [.integer(from), SQLValue(time)]))
+            deleted += part.count
+            if part.count < Self.deletePart { return deleted }
+            from = part.compactMap { $0.integer(0) }.max() ?? from
         }
     }
 
