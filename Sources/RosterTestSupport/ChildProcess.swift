@@ -99,7 +99,7 @@ public final class ChildProcess: @unchecked Sendable {
         if let status { return status }
         var raw: Int32 = 0
         while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
-        let ended = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
+        let ended = Self.status(raw)
         status = ended
         return ended
     }
@@ -108,12 +108,20 @@ public final class ChildProcess: @unchecked Sendable {
     public var hasEnded: Bool {
         lock.lock()
         defer { lock.unlock() }
-        if status != nil { return true }
-        var raw: Int32 = 0
-        guard waitpid(pid, &raw, WNOHANG) == pid else { return false }
-        status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
-        return true
+        return endedStatus() != nil
     }
+
+    /// The child's status if it has ended (reaping it), nil while it runs; called with the lock held.
+    private func endedStatus() -> Int32? {
+        if let status { return status }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+        status = Self.status(raw)
+        return status
+    }
+
+    /// A `waitpid` status as `Process` gives it: the exit code, or the number of the signal.
+    private static func status(_ raw: Int32) -> Int32 { raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f }
 
     /// The child's end within `seconds`, waited for off Swift's thread pool; nil if it is still running.
     public func end(within seconds: Double) async -> Int32? {
@@ -122,19 +130,9 @@ public final class ChildProcess: @unchecked Sendable {
                 let deadline = Date().addingTimeInterval(seconds)
                 while Date() < deadline {
                     lock.lock()
-                    if let status {
-                        lock.unlock()
-                        return continuation.resume(returning: status)
-                    }
-                    var raw: Int32 = 0
-                    let reaped = waitpid(pid, &raw, WNOHANG)
-                    if reaped == pid {
-                        let ended = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
-                        status = ended
-                        lock.unlock()
-                        return continuation.resume(returning: ended)
-                    }
+                    let ended = endedStatus()
                     lock.unlock()
+                    if let ended { return continuation.resume(returning: ended) }
                     usleep(20_000)
                 }
                 continuation.resume(returning: nil)

@@ -88,21 +88,14 @@ struct ActivityStoreTests {
                         resourceKind: "Group", resourceID: id, resourceName: id,
                         changes: method == "DELETE" || method == "GET" ? [] : ["members"], detail: nil,
                         milliseconds: 1))
+                let empty = Provenance(resourceID: id, created: nil, createdBy: nil, modified: nil, modifiedBy: nil)
                 switch (method, status) {
                 case ("POST", _):
-                    var row =
-                        model[id]
-                        ?? Provenance(
-                            resourceID: id, created: nil, createdBy: nil, modified: nil, modifiedBy: nil)
-                    (row.created, row.createdBy) = (time, by)
-                    model[id] = row
+                    model[id, default: empty].created = time
+                    model[id, default: empty].createdBy = by
                 case ("PUT", 200), ("PATCH", 200):
-                    var row =
-                        model[id]
-                        ?? Provenance(
-                            resourceID: id, created: nil, createdBy: nil, modified: nil, modifiedBy: nil)
-                    (row.modified, row.modifiedBy) = (time, by)
-                    model[id] = row
+                    model[id, default: empty].modified = time
+                    model[id, default: empty].modifiedBy = by
                 case ("DELETE", _): model[id] = nil
                 default: break
                 }
